@@ -1,0 +1,84 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, request
+from flask import session as web_session
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core import config as config_module
+from core.auth.context import load_session_user, load_token_user
+from core.db.engine import Database
+from core.extensions import babel, csrf, limiter, login_manager
+
+
+def select_locale() -> str:
+    """?lang= switches and is remembered in the session; Vietnamese is the default."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    wanted = request.args.get("lang")
+    if wanted in languages:
+        web_session["lang"] = wanted
+        return wanted
+    if web_session.get("lang") in languages:
+        return web_session["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    overrides = dict(overrides or {})
+    instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("THIDUA_INSTANCE_PATH")
+    app = Flask("core", instance_path=instance_path or None)
+    app.config.update(config_module.load(app.instance_path, overrides))
+
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"],
+                                x_proto=app.config["TRUSTED_PROXIES"])
+
+    Database(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"]).init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_session_user)
+    login_manager.request_loader(load_token_user)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    from core import plugins
+
+    plugins.init_app(app)
+
+    from core.api import blueprint as api_blueprint
+    from core.auth.views import blueprint as auth_blueprint
+    from core.web import blueprint as web_blueprint
+
+    app.register_blueprint(auth_blueprint)
+    app.register_blueprint(web_blueprint)
+    app.register_blueprint(api_blueprint, url_prefix="/api/v1")
+    csrf.exempt(api_blueprint)
+
+    from core.cli import register_commands
+
+    register_commands(app)
+    _add_security_headers(app)
+    return app
+
+
+def _add_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        return response

@@ -1,0 +1,1 @@
+"""Sign-in: sessions for the web (Flask-Login), bearer tokens for the API, throttling."""

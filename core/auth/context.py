@@ -1,0 +1,56 @@
+"""The signed-in user's access, built once per request, and the tenant context it sets."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import g, request
+from flask_login import current_user
+
+from core.db import scoping
+from core.db.engine import session
+from core.users.access import Access
+from core.users.models import User
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def current_access() -> Access:
+    """The caller's grants; anonymous callers get an Access with none."""
+    if "access" not in g:
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        g.access = Access.for_user(session(), user, ip=client_ip())
+        scoping.set_context(session(), g.access.tenant_context())
+    return g.access
+
+
+def load_session_user(user_key: str) -> User | None:
+    """Flask-Login's user_loader: ``<user id>:<session version>``; a stale version (password
+    changed, account deactivated, logged out everywhere) loads no one."""
+    user_id, _, version = user_key.partition(":")
+    try:
+        uid = uuid.UUID(user_id)
+        expected_version = int(version)
+    except ValueError:
+        return None
+    user = session().get(User, uid)
+    if user is None or not user.active or user.session_version != expected_version:
+        return None
+    return user
+
+
+def load_token_user(req) -> User | None:
+    """Flask-Login's request_loader: ``Authorization: Bearer <token>``."""
+    from core.users.operations import user_for_token
+
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    user = user_for_token(session(), token.strip())
+    if user is not None:
+        g.authenticated_by_token = True
+        session().commit()
+    return user

@@ -1,0 +1,92 @@
+"""Login and logout pages."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import (
+    session as web_session,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from core.auth.context import client_ip
+from core.db.engine import session
+from core.extensions import limiter
+from core.users.operations import authenticate
+
+blueprint = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("username", validators=[DataRequired(), Length(max=120)])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=1024)])
+
+
+def _account_key() -> str:
+    username = (request.form.get("username") or "").strip().lower()
+    return "acct:" + hashlib.sha256(username.encode("utf-8")).hexdigest()
+
+
+def _failed(response) -> bool:
+    return response.status_code in (401, 403)
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+    methods=["POST"], deduct_when=_failed,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        db = session()
+        user = authenticate(db, form.username.data, form.password.data, ip=client_ip())
+        db.commit()
+        if user is not None:
+            web_session.clear()  # a fresh session on login (ASVS 7.2.4)
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("web.home"))
+        flash(_("Wrong username or password."), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 401 if not form.errors.get("csrf_token") else 400
+        if form.errors.get("csrf_token"):
+            flash(_("The form expired. Please try again."), "error")
+        else:
+            flash(_("Enter your username and password."), "error")
+    return render_template("auth/login.html", form=form), status
+
+
+@blueprint.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    web_session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))

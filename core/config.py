@@ -1,0 +1,85 @@
+"""Configuration, read only from environment variables (and ``instance/`` for the embedded
+default). See the README for every variable."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from core.db.engine import default_sqlite_url
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _instance_secret(instance_path: str) -> str:
+    """The embedded default keeps a generated key under instance/ so restarts keep sessions."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    overrides = dict(overrides or {})
+    env = overrides.pop("ENV", None) or os.environ.get("THIDUA_ENV", "production")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"THIDUA_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    secure_default = env == "production"
+    redis_url = os.environ.get("REDIS_URL") or None
+
+    secret = os.environ.get("SECRET_KEY")
+    if not secret and "SECRET_KEY" not in overrides:
+        if env == "production":
+            raise ConfigError("SECRET_KEY must be set in production (THIDUA_ENV=production)")
+        secret = _instance_secret(instance_path)
+
+    config: dict[str, Any] = {
+        "THIDUA_ENV": env,
+        "SECRET_KEY": secret,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or default_sqlite_url(instance_path),
+        "REDIS_URL": redis_url,
+        "SQL_ECHO": _flag("THIDUA_SQL_ECHO"),
+        "PASSWORD_HASH_FAST": env == "testing" or _flag("THIDUA_PASSWORD_HASH_FAST"),
+        # Sessions and cookies (ASVS V7; research: tenancy.md §3.4)
+        "SESSION_COOKIE_SECURE": _flag("THIDUA_SECURE_COOKIES", secure_default),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "thidua_session",
+        "REMEMBER_COOKIE_SECURE": _flag("THIDUA_SECURE_COOKIES", secure_default),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("THIDUA_SESSION_SECONDS", 8 * 3600)),
+        # CSRF on every form; the bearer-token API is exempt (see core.api)
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Login throttling
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_KEY_PREFIX": "thidua",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_IP": os.environ.get("THIDUA_LOGIN_LIMIT_PER_IP", "20/minute"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("THIDUA_LOGIN_LIMIT_PER_ACCOUNT", "10/hour"),
+        # i18n: Vietnamese first
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("THIDUA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        "TRUSTED_PROXIES": int(os.environ.get("THIDUA_TRUSTED_PROXIES", 0)),
+    }
+    config.update(overrides)
+    return config

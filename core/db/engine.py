@@ -1,0 +1,83 @@
+"""The app's engine and the session bound to the current request, CLI command or job."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.db import scoping
+
+
+class ScopedSession(Session):
+    """Session class carrying the tenant-scoping listeners."""
+
+
+scoping.install(ScopedSession)
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgresql://`` and ``postgres://`` URLs and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Database:
+    """Holds the engine and session factory of one Flask app."""
+
+    def __init__(self, url: str, echo: bool = False) -> None:
+        self.url = normalise_url(url)
+        if self.url.startswith("sqlite:///"):
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _enable_sqlite_foreign_keys)
+        self.sessionmaker = sessionmaker(
+            bind=self.engine, class_=ScopedSession, expire_on_commit=False
+        )
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions["thidua_db"] = self
+        app.teardown_appcontext(_close_session)
+
+    def new_session(self) -> ScopedSession:
+        return self.sessionmaker()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def database(app: Flask | None = None) -> Database:
+    return (app or current_app).extensions["thidua_db"]
+
+
+def session() -> ScopedSession:
+    """The session of the current app context, created on first use."""
+    if "db_session" not in g:
+        g.db_session = database().new_session()
+    return g.db_session
+
+
+def _close_session(exc: BaseException | None) -> None:
+    db_session = g.pop("db_session", None)
+    if db_session is not None:
+        if exc is not None:
+            db_session.rollback()
+        db_session.close()
+
+
+def default_sqlite_url(instance_path: str) -> str:
+    return "sqlite:///" + os.path.join(instance_path, "thidua.db")

@@ -1,0 +1,1 @@
+"""Reporting periods: windows, deadlines and the draft → open → closed → archived lifecycle."""

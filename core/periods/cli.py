@@ -1,0 +1,76 @@
+"""``thidua periods``: create, open and close reporting periods."""
+
+from __future__ import annotations
+
+import click
+from marshmallow import ValidationError
+
+from core.cli import fail
+from core.cli.system import system_session
+from core.errors import Invalid, ThiDuaError
+from core.periods import models, operations
+from core.periods.schemas import PeriodInputSchema
+from core.tenants.operations import find_by_slug_or_code
+
+
+@click.group("periods")
+def periods_group() -> None:
+    """Reporting periods."""
+
+
+@periods_group.command("create")
+@click.argument("key")
+@click.option("--kind", type=click.Choice(models.KINDS), default="annual", show_default=True)
+@click.option("--title", required=True)
+@click.option("--opens-at", required=True, help="ISO 8601; without an offset, Hanoi time.")
+@click.option("--due-at", required=True)
+@click.option("--city-due-at", required=True)
+@click.option("--closes-at", required=True)
+@click.option("--owner", default="ha-noi", show_default=True, help="Slug or code of the owner.")
+def create_command(key, kind, title, opens_at, due_at, city_due_at, closes_at, owner) -> None:
+    """Create period KEY in draft."""
+    db, access = system_session()
+    owner_tenant = find_by_slug_or_code(db, owner)
+    if owner_tenant is None:
+        raise click.ClickException(f"No unit with slug or current code {owner!r}.")
+    try:
+        data = PeriodInputSchema().load({
+            "key": key, "kind": kind, "title": title, "opens_at": opens_at, "due_at": due_at,
+            "city_due_at": city_due_at, "closes_at": closes_at,
+        })
+        period = operations.create(db, access, owner_tenant, data)
+    except ValidationError as error:
+        fail(Invalid(error.normalized_messages()))
+    except ThiDuaError as error:
+        fail(error)
+    db.commit()
+    click.echo(f"Period {period.key} created ({period.state}).")
+
+
+def _move(key: str, state: str, reason: str) -> None:
+    db, access = system_session()
+    period = operations.find_by_key(db, key)
+    if period is None:
+        raise click.ClickException(f"No period {key!r}.")
+    try:
+        operations.transition(db, access, period, state, reason=reason)
+    except ThiDuaError as error:
+        fail(error)
+    db.commit()
+    click.echo(f"Period {period.key} is {period.state}.")
+
+
+@periods_group.command("open")
+@click.argument("key")
+@click.option("--reason", default="")
+def open_command(key: str, reason: str) -> None:
+    """Open period KEY for reporting."""
+    _move(key, models.OPEN, reason)
+
+
+@periods_group.command("close")
+@click.argument("key")
+@click.option("--reason", default="")
+def close_command(key: str, reason: str) -> None:
+    """Close period KEY."""
+    _move(key, models.CLOSED, reason)

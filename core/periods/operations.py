@@ -1,0 +1,132 @@
+"""Creating, editing and moving reporting periods through their states."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.audit.operations import diff, record
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.periods import models
+from core.periods.models import ReportingPeriod
+from core.periods.schemas import check_date_order
+from core.tenants.models import Tenant
+from core.users.access import Access
+
+EDITABLE = (
+    "title", "description", "kind", "window_start", "window_end",
+    "opens_at", "due_at", "city_due_at", "closes_at",
+)
+
+
+def _ancestor_ids(access: Access) -> set[uuid.UUID]:
+    ids: set[uuid.UUID] = set()
+    for grant in access.grants:
+        ids.update(uuid.UUID(p) for p in grant.tenant_path.strip("/").split("/") if p)
+    return ids
+
+
+def visible(db: Session, access: Access) -> Sequence[ReportingPeriod]:
+    """Periods set up by one of the caller's tenants, an ancestor of them, or a unit below."""
+    query = select(ReportingPeriod).order_by(ReportingPeriod.opens_at.desc())
+    if not access.tenant_context().system:
+        owners = _ancestor_ids(access) | set(access.readable_ids)
+        query = query.where(ReportingPeriod.owner_tenant_id.in_(owners))
+    return db.scalars(query).all()
+
+
+def get_visible(db: Session, access: Access, period_id: uuid.UUID | str) -> ReportingPeriod:
+    try:
+        period_id = uuid.UUID(str(period_id))
+    except ValueError:
+        raise NotFound(_("Period not found.")) from None
+    for period in visible(db, access):
+        if period.id == period_id:
+            return period
+    raise NotFound(_("Period not found."))
+
+
+def find_by_key(db: Session, key: str) -> ReportingPeriod | None:
+    return db.scalar(select(ReportingPeriod).where(ReportingPeriod.key == key))
+
+
+def _require_admin(db: Session, access: Access, owner_id: uuid.UUID) -> Tenant:
+    owner = db.get(Tenant, owner_id)
+    if owner is None or not access.is_admin_of(owner):
+        raise Forbidden(_("Only an administrator of the unit that owns the period may change it."))
+    return owner
+
+
+def _snapshot(period: ReportingPeriod) -> dict[str, Any]:
+    return {name: getattr(period, name) for name in (*EDITABLE, "state", "key")}
+
+
+def create(db: Session, access: Access, owner: Tenant, data: dict[str, Any]) -> ReportingPeriod:
+    """``data`` is already loaded by :class:`PeriodInputSchema`."""
+    _require_admin(db, access, owner.id)
+    if find_by_key(db, data["key"]) is not None:
+        raise Invalid({"key": [_("A period with this key already exists.")]})
+    period = ReportingPeriod(owner_tenant_id=owner.id, state=models.DRAFT, **data)
+    db.add(period)
+    db.flush()
+    record(
+        db, "period.create", tenant_id=owner.id, actor_id=access.actor_id,
+        actor_label=access.actor_label, object_type="period", object_id=period.id,
+        changes=diff({}, _snapshot(period)),
+    )
+    return period
+
+
+def update(db: Session, access: Access, period: ReportingPeriod, data: dict[str, Any]) -> ReportingPeriod:
+    _require_admin(db, access, period.owner_tenant_id)
+    if period.state == models.ARCHIVED:
+        raise Conflict(_("An archived period cannot be changed."))
+    if "key" in data and data["key"] != period.key:
+        raise Invalid({"key": [_("The key of a period cannot change.")]})
+    before = _snapshot(period)
+    merged = {name: data.get(name, before[name]) for name in EDITABLE}
+    try:
+        check_date_order(merged)
+    except ValidationError as exc:
+        raise Invalid(exc.normalized_messages()) from None
+    for name in EDITABLE:
+        if name in data:
+            setattr(period, name, data[name])
+    changes = diff(before, _snapshot(period))
+    if changes:
+        record(
+            db, "period.update", tenant_id=period.owner_tenant_id, actor_id=access.actor_id,
+            actor_label=access.actor_label, object_type="period", object_id=period.id,
+            changes=changes,
+        )
+    return period
+
+
+def transition(
+    db: Session, access: Access, period: ReportingPeriod, state: str, reason: str = ""
+) -> ReportingPeriod:
+    """Move to ``state`` if the lifecycle allows it (draft → open → closed → archived; a closed
+    period may be reopened)."""
+    _require_admin(db, access, period.owner_tenant_id)
+    if state not in models.STATES:
+        raise Invalid({"state": [_("Unknown state.")]})
+    if not period.can_move_to(state):
+        raise Conflict(
+            _("A period in state %(current)s cannot move to %(target)s.",
+              current=period.state, target=state)
+        )
+    previous = period.state
+    period.state = state
+    record(
+        db, f"period.{state}", tenant_id=period.owner_tenant_id, actor_id=access.actor_id,
+        actor_label=access.actor_label, object_type="period", object_id=period.id,
+        changes={"state": [previous, state]}, reason=reason,
+    )
+    return period
+

@@ -1,0 +1,96 @@
+"""marshmallow schemas for periods: what the API and the web forms accept and return."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from core.periods.models import KINDS, STATES, TIME_ZONE
+
+VN = ZoneInfo(TIME_ZONE)
+KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,79}$"
+
+# The dates of a period, in the order they must fall.
+DATE_ORDER: tuple[str, ...] = ("opens_at", "due_at", "city_due_at", "closes_at")
+
+
+def _moment(**kwargs) -> fields.AwareDateTime:
+    # A datetime sent without an offset is read as Hanoi time, the time the officials mean.
+    return fields.AwareDateTime(format="iso", default_timezone=VN, **kwargs)
+
+
+class PeriodInputSchema(Schema):
+    key = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            KEY_PATTERN, error=_l("Use 2–80 lower-case letters, digits, '.', '_' or '-'.")
+        ),
+        metadata={"description": "Stable key, e.g. 2026-annual"},
+    )
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    window_start = fields.Date(load_default=None, allow_none=True)
+    window_end = fields.Date(load_default=None, allow_none=True)
+    opens_at = _moment(required=True)
+    due_at = _moment(required=True)
+    city_due_at = _moment(required=True)
+    closes_at = _moment(required=True)
+
+    @validates_schema
+    def dates_in_order(self, data, partial=None, **kwargs):
+        check_date_order(data)
+
+
+def check_date_order(data: dict) -> None:
+    """opens_at ≤ due_at ≤ city_due_at ≤ closes_at, and the window's start before its end."""
+    errors: dict[str, list[str]] = {}
+    labels = {
+        "opens_at": _("opening time"),
+        "due_at": _("unit deadline"),
+        "city_due_at": _("city deadline"),
+        "closes_at": _("closing time"),
+    }
+    present = [name for name in DATE_ORDER if data.get(name) is not None]
+    for earlier, later in zip(present, present[1:], strict=False):
+        if data[later] < data[earlier]:
+            errors.setdefault(later, []).append(
+                _("Must not be before the %(other)s.", other=labels[earlier])
+            )
+    start, end = data.get("window_start"), data.get("window_end")
+    if start and end and end < start:
+        errors.setdefault("window_end", []).append(_("The window must end after it starts."))
+    if errors:
+        raise ValidationError(errors)
+
+
+class PeriodUpdateSchema(PeriodInputSchema):
+    """Every field optional; the merged result is checked again by the operation."""
+
+    class Meta:
+        partial = True
+
+    @validates_schema
+    def dates_in_order(self, data, partial=None, **kwargs):
+        # Checked by the operation against the stored values.
+        return None
+
+
+class PeriodSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    key = fields.String()
+    kind = fields.String()
+    title = fields.String()
+    description = fields.String()
+    owner_tenant_id = fields.UUID()
+    window_start = fields.Date(allow_none=True)
+    window_end = fields.Date(allow_none=True)
+    opens_at = fields.AwareDateTime(format="iso")
+    due_at = fields.AwareDateTime(format="iso")
+    city_due_at = fields.AwareDateTime(format="iso")
+    closes_at = fields.AwareDateTime(format="iso")
+    time_zone = fields.String()
+    state = fields.String(validate=validate.OneOf(STATES))

@@ -1,0 +1,1 @@
+"""Tables of the plugin host (criteria sets enabled per period)."""

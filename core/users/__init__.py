@@ -1,0 +1,1 @@
+"""Global user accounts, their memberships in tenants, and API tokens."""

@@ -1,0 +1,130 @@
+"""Who may reach which tenant: computed once per request from the user's memberships.
+
+reporter and head reach their own tenant; reviewer, admin and viewer reach the tenant and its
+whole subtree. Nothing ever reaches a sibling or an ancestor's private data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.db.scoping import TenantContext
+from core.tenants.models import Tenant
+from core.users import roles
+from core.users.models import Membership, User
+
+
+@dataclass(frozen=True)
+class Grant:
+    tenant_id: uuid.UUID
+    tenant_path: str
+    role: str
+
+    def reaches(self, tenant: Tenant) -> bool:
+        if tenant.id == self.tenant_id:
+            return True
+        return self.role in roles.SUBTREE_ROLES and tenant.path.startswith(self.tenant_path)
+
+
+def memberships_of(db: Session, user: User) -> list[tuple[Membership, Tenant]]:
+    """Every membership of one user across tenants.
+
+    The one deliberate cross-tenant read of membership rows: it runs before a tenant context
+    exists, and it is bounded by ``user_id``.
+    """
+    rows = db.execute(
+        select(Membership, Tenant)
+        .join(Tenant, Tenant.id == Membership.tenant_id)
+        .where(Membership.user_id == user.id, Tenant.active.is_(True))
+        .order_by(Tenant.depth, Tenant.name)
+        .execution_options(tenant_unscoped_reason="memberships of the authenticated user")
+    )
+    return [(m, t) for m, t in rows]
+
+
+@dataclass
+class Access:
+    """The signed-in user's grants, and the tenant context derived from them."""
+
+    db: Session
+    user: User | None
+    grants: list[Grant] = field(default_factory=list)
+    ip: str = ""
+
+    @classmethod
+    def for_user(cls, db: Session, user: User | None, ip: str = "") -> Access:
+        if user is None or not user.active:
+            return cls(db=db, user=None, ip=ip)
+        grants = [
+            Grant(tenant_id=t.id, tenant_path=t.path, role=m.role)
+            for m, t in memberships_of(db, user)
+        ]
+        return cls(db=db, user=user, grants=grants, ip=ip)
+
+    @property
+    def actor_label(self) -> str:
+        return self.user.username if self.user else "system"
+
+    @property
+    def actor_id(self) -> uuid.UUID | None:
+        return self.user.id if self.user else None
+
+    def roles_in(self, tenant: Tenant) -> set[str]:
+        return {g.role for g in self.grants if g.reaches(tenant)}
+
+    def has_role(self, tenant: Tenant, *wanted: str) -> bool:
+        return bool(self.roles_in(tenant) & set(wanted))
+
+    def can_see(self, tenant: Tenant) -> bool:
+        return bool(self.roles_in(tenant))
+
+    def is_admin_of(self, tenant: Tenant) -> bool:
+        return self.has_role(tenant, roles.ADMIN)
+
+    def _tenant_ids_reached(self, wanted_roles: frozenset[str] | None) -> frozenset[uuid.UUID]:
+        grants = [g for g in self.grants if wanted_roles is None or g.role in wanted_roles]
+        if not grants:
+            return frozenset()
+        subtree_paths = [g.tenant_path for g in grants if g.role in roles.SUBTREE_ROLES]
+        own = {g.tenant_id for g in grants}
+        if not subtree_paths:
+            return frozenset(own)
+        below = self.db.scalars(
+            select(Tenant.id).where(or_(*(Tenant.path.startswith(p) for p in subtree_paths)))
+        )
+        return frozenset(own | set(below))
+
+    @cached_property
+    def readable_ids(self) -> frozenset[uuid.UUID]:
+        return self._tenant_ids_reached(None)
+
+    @cached_property
+    def writable_ids(self) -> frozenset[uuid.UUID]:
+        return self._tenant_ids_reached(frozenset(set(roles.ROLES) - {roles.VIEWER}))
+
+    def tenant_context(self) -> TenantContext:
+        return TenantContext.for_tenants(self.readable_ids, self.writable_ids)
+
+    def home_tenants(self) -> list[uuid.UUID]:
+        """Tenants the user holds a membership in, in a stable order, without repeats."""
+        return list(dict.fromkeys(g.tenant_id for g in self.grants))
+
+
+@dataclass
+class SystemAccess(Access):
+    """The CLI, the directory loader and jobs acting as the platform itself."""
+
+    def roles_in(self, tenant: Tenant) -> set[str]:
+        return set(roles.ROLES)
+
+    def tenant_context(self) -> TenantContext:
+        return TenantContext.system_context()
+
+    @property
+    def actor_label(self) -> str:
+        return "system"

@@ -1,0 +1,172 @@
+"""Creating users, memberships, passwords and tokens; authenticating."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.audit.operations import record
+from core.db.types import utcnow
+from core.errors import Forbidden, Invalid, NotFound
+from core.tenants.models import Tenant
+from core.users import passwords, roles
+from core.users.access import Access
+from core.users.models import ApiToken, Membership, User
+
+TOKEN_PREFIX = "td_"
+
+
+def find_user(db: Session, username: str) -> User | None:
+    return db.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def _check_password_rules(password: str) -> None:
+    if len(password) < passwords.MIN_LENGTH:
+        raise Invalid(
+            {"password": [_("Password must have at least %(n)d characters.", n=passwords.MIN_LENGTH)]}
+        )
+
+
+def create_user(
+    db: Session, access: Access, username: str, password: str, full_name: str = "",
+    email: str | None = None,
+) -> User:
+    username = username.strip().lower()
+    if not username or len(username) > 120 or not username.replace(".", "").replace(
+        "_", ""
+    ).replace("-", "").isalnum():
+        raise Invalid({"username": [_("Use letters, digits, dots, dashes or underscores.")]})
+    if find_user(db, username) is not None:
+        raise Invalid({"username": [_("This username is already taken.")]})
+    _check_password_rules(password)
+    user = User(
+        id=uuid.uuid4(), username=username, full_name=full_name.strip(), email=email,
+        password_hash=passwords.hash_password(password),
+    )
+    db.add(user)
+    record(
+        db, "user.create", actor_id=access.actor_id, actor_label=access.actor_label,
+        object_type="user", object_id=user.id, changes={"username": [None, username]},
+    )
+    return user
+
+
+def add_membership(db: Session, access: Access, user: User, tenant: Tenant, role: str) -> Membership:
+    if role not in roles.ROLES:
+        raise Invalid({"role": [_("Unknown role.")]})
+    if not access.is_admin_of(tenant):
+        raise Forbidden(_("Only an administrator of this unit or above may add members."))
+    existing = db.scalar(
+        select(Membership).where(
+            Membership.tenant_id == tenant.id, Membership.user_id == user.id, Membership.role == role
+        )
+    )
+    if existing is not None:
+        return existing
+    membership = Membership(tenant_id=tenant.id, user_id=user.id, role=role)
+    db.add(membership)
+    record(
+        db, "membership.add", tenant_id=tenant.id, actor_id=access.actor_id,
+        actor_label=access.actor_label, object_type="user", object_id=user.id,
+        changes={"role": [None, role]},
+    )
+    return membership
+
+
+def remove_membership(db: Session, access: Access, membership_id: uuid.UUID) -> None:
+    # Scoped: a membership in a tenant the caller cannot write is simply not found.
+    membership = db.scalar(select(Membership).where(Membership.id == membership_id))
+    if membership is None:
+        raise NotFound(_("Membership not found."))
+    tenant = db.get(Tenant, membership.tenant_id)
+    if tenant is None or not access.is_admin_of(tenant):
+        raise NotFound(_("Membership not found."))
+    db.delete(membership)
+    record(
+        db, "membership.remove", tenant_id=tenant.id, actor_id=access.actor_id,
+        actor_label=access.actor_label, object_type="user", object_id=membership.user_id,
+        changes={"role": [membership.role, None]},
+    )
+
+
+def revoke_sessions(user: User) -> None:
+    """Every cookie issued before this call stops working."""
+    user.session_version += 1
+
+
+def set_password(db: Session, access: Access, user: User, password: str) -> None:
+    _check_password_rules(password)
+    user.password_hash = passwords.hash_password(password)
+    revoke_sessions(user)
+    record(
+        db, "user.password_change", actor_id=access.actor_id, actor_label=access.actor_label,
+        object_type="user", object_id=user.id,
+    )
+
+
+def set_active(db: Session, access: Access, user: User, active: bool) -> None:
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        revoke_sessions(user)
+    record(
+        db, "user.activate" if active else "user.deactivate", actor_id=access.actor_id,
+        actor_label=access.actor_label, object_type="user", object_id=user.id,
+        changes={"active": [not active, active]},
+    )
+
+
+def authenticate(db: Session, username: str, password: str, ip: str = "") -> User | None:
+    """The user when the password matches an active account; None otherwise, with the same cost
+    and the same answer whether the account is unknown, inactive or the password wrong."""
+    user = find_user(db, username)
+    if user is None:
+        passwords.dummy_verify(password)
+        ok = False
+    else:
+        ok = passwords.verify_password(user.password_hash, password) and user.active
+    if not ok:
+        record(
+            db, "auth.login_failed", actor_id=user.id if user else None,
+            actor_label=username[:120], ip=ip,
+        )
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = utcnow()
+    record(db, "auth.login", actor_id=user.id, actor_label=user.username, ip=ip)
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(db: Session, access: Access, user: User, label: str = "") -> str:
+    """A new bearer token; the plain value is returned once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.add(ApiToken(user_id=user.id, digest=_digest(token), label=label))
+    record(
+        db, "token.issue", actor_id=access.actor_id, actor_label=access.actor_label,
+        object_type="user", object_id=user.id, changes={"label": [None, label]},
+    )
+    return token
+
+
+def user_for_token(db: Session, token: str) -> User | None:
+    row = db.scalar(
+        select(ApiToken).where(ApiToken.digest == _digest(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None:
+        return None
+    user = db.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    row.last_used_at = utcnow()
+    return user

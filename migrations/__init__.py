@@ -1,0 +1,1 @@
+"""Alembic migrations of the core schema (a package so that it installs with the project)."""

@@ -1,0 +1,1 @@
+"""Fixtures come from the Thi Đua pytest plugin, core.testing (entry point pytest11)."""

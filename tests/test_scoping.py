@@ -1,0 +1,131 @@
+"""The central tenant filter: reads, bulk writes and inserts are scoped; no context fails closed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from core.db import scoping
+from core.db.engine import database
+from core.db.scoping import TenantContext, TenantContextMissing, TenantWriteRefused
+from core.users.access import Access
+from core.users.models import Membership
+
+
+@pytest.fixture
+def user_session(app, world):
+    """A session scoped as a given user would be in a request."""
+    sessions = []
+
+    def make(username: str):
+        session = database(app).new_session()
+        sessions.append(session)
+        access = Access.for_user(session, world.user(username))
+        scoping.set_context(session, access.tenant_context())
+        return session
+
+    yield make
+    for session in sessions:
+        session.close()
+
+
+def tenant_ids(rows):
+    return {row.tenant_id for row in rows}
+
+
+def test_query_without_context_fails_closed(app, world):
+    with app.app_context():
+        session = database(app).new_session()
+        with pytest.raises(TenantContextMissing):
+            session.scalars(select(Membership)).all()
+        session.close()
+
+
+def test_bulk_update_without_context_fails_closed(app, world):
+    with app.app_context():
+        session = database(app).new_session()
+        with pytest.raises(TenantContextMissing):
+            session.execute(update(Membership).values(role="admin"))
+        session.close()
+
+
+def test_reporter_reads_only_own_tenant(world, user_session):
+    session = user_session("a1_reporter")
+    rows = session.scalars(select(Membership)).all()
+    assert rows, "the reporter's own memberships must be visible"
+    assert tenant_ids(rows) == {world.tenant("school-a1").id}
+
+
+def test_sibling_rows_are_never_read(world, user_session):
+    session = user_session("a1_head")
+    sibling = world.tenant("school-a2").id
+    assert session.scalars(select(Membership).where(Membership.tenant_id == sibling)).all() == []
+    # get() by primary key goes through the same filter
+    sibling_membership = user_session("a2_head").scalars(select(Membership)).first()
+    assert sibling_membership is not None
+    assert session.get(Membership, (sibling_membership.tenant_id, sibling_membership.id)) is None
+
+
+def test_ward_reviewer_reads_subtree_not_sibling_commune(world, user_session):
+    session = user_session("ward_reviewer")
+    seen = tenant_ids(session.scalars(select(Membership)).all())
+    assert world.tenant("school-a1").id in seen
+    assert world.tenant("school-a2").id in seen
+    assert world.tenant("ward-a").id in seen
+    assert world.tenant("commune-b").id not in seen
+    assert world.tenant("enterprise-b1").id not in seen
+    assert world.tenant("ha-noi").id not in seen
+
+
+def test_bulk_update_touches_only_writable_tenants(world, user_session, db):
+    a1 = world.tenant("school-a1").id
+    others = select(Membership.id, Membership.role).where(Membership.tenant_id != a1)
+    before = set(db.execute(others).all())
+    session = user_session("a1_head")
+    result = session.execute(update(Membership).values(role="viewer"))
+    session.commit()
+    assert result.rowcount == 2
+    db.expire_all()
+    assert set(db.execute(others).all()) == before
+    assert db.scalars(select(Membership.role).where(Membership.tenant_id == a1)).all() == [
+        "viewer", "viewer"
+    ]
+
+
+def test_bulk_delete_touches_only_writable_tenants(world, user_session, db):
+    before = db.scalar(select(Membership).where(
+        Membership.tenant_id == world.tenant("school-a2").id).limit(1))
+    session = user_session("a1_head")
+    session.execute(delete(Membership))
+    session.commit()
+    db.expire_all()
+    assert db.scalars(select(Membership).where(
+        Membership.tenant_id == world.tenant("school-a1").id)).all() == []
+    assert db.get(Membership, (before.tenant_id, before.id)) is not None
+
+
+def test_viewer_cannot_bulk_write(world, user_session, db):
+    session = user_session("city_viewer")
+    result = session.execute(update(Membership).values(role="admin"))
+    session.commit()
+    assert result.rowcount == 0
+    assert "admin" in db.scalars(select(Membership.role)).all()
+    assert db.scalars(select(Membership.role)).all().count("admin") == 3
+
+
+def test_insert_into_sibling_is_refused(world, user_session):
+    session = user_session("a1_head")
+    session.add(Membership(tenant_id=world.tenant("school-a2").id,
+                           user_id=world.user("a1_head").id, role="head"))
+    with pytest.raises(TenantWriteRefused):
+        session.flush()
+
+
+def test_context_for_tenants_reads_what_it_writes():
+    import uuid
+
+    a, b = uuid.uuid4(), uuid.uuid4()
+    context = TenantContext.for_tenants([a], [b])
+    assert context.can_read(a) and context.can_read(b)
+    assert context.can_write(b) and not context.can_write(a)
+    assert not TenantContext().can_read(a)
