@@ -73,14 +73,14 @@ def login():
             web_session.clear()  # a fresh session on login (ASVS 7.2.4)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("web.home"))
-        flash(_("Wrong username or password."), "error")
+        flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         status = 401
     elif request.method == "POST":
         status = 401 if not form.errors.get("csrf_token") else 400
         if form.errors.get("csrf_token"):
-            flash(_("The form expired. Please try again."), "error")
+            flash(_("Biểu mẫu đã hết hạn. Vui lòng thử lại."), "error")
         else:
-            flash(_("Enter your username and password."), "error")
+            flash(_("Vui lòng nhập tên đăng nhập và mật khẩu."), "error")
     return render_template("auth/login.html", form=form), status
 
 
@@ -88,5 +88,5 @@ def login():
 def logout():
     logout_user()
     web_session.clear()
-    flash(_("You have signed out."), "info")
+    flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))

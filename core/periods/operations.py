@@ -45,11 +45,11 @@ def get_visible(db: Session, access: Access, period_id: uuid.UUID | str) -> Repo
     try:
         period_id = uuid.UUID(str(period_id))
     except ValueError:
-        raise NotFound(_("Period not found.")) from None
+        raise NotFound(_("Không tìm thấy kỳ báo cáo.")) from None
     for period in visible(db, access):
         if period.id == period_id:
             return period
-    raise NotFound(_("Period not found."))
+    raise NotFound(_("Không tìm thấy kỳ báo cáo."))
 
 
 def find_by_key(db: Session, key: str) -> ReportingPeriod | None:
@@ -59,7 +59,7 @@ def find_by_key(db: Session, key: str) -> ReportingPeriod | None:
 def _require_admin(db: Session, access: Access, owner_id: uuid.UUID) -> Tenant:
     owner = db.get(Tenant, owner_id)
     if owner is None or not access.is_admin_of(owner):
-        raise Forbidden(_("Only an administrator of the unit that owns the period may change it."))
+        raise Forbidden(_("Chỉ quản trị viên của đơn vị quản lý kỳ báo cáo mới được thay đổi kỳ này."))
     return owner
 
 
@@ -71,7 +71,7 @@ def create(db: Session, access: Access, owner: Tenant, data: dict[str, Any]) -> 
     """``data`` is already loaded by :class:`PeriodInputSchema`."""
     _require_admin(db, access, owner.id)
     if find_by_key(db, data["key"]) is not None:
-        raise Invalid({"key": [_("A period with this key already exists.")]})
+        raise Invalid({"key": [_("Đã có kỳ báo cáo với mã này.")]})
     period = ReportingPeriod(owner_tenant_id=owner.id, state=models.DRAFT, **data)
     db.add(period)
     db.flush()
@@ -86,9 +86,9 @@ def create(db: Session, access: Access, owner: Tenant, data: dict[str, Any]) -> 
 def update(db: Session, access: Access, period: ReportingPeriod, data: dict[str, Any]) -> ReportingPeriod:
     _require_admin(db, access, period.owner_tenant_id)
     if period.state == models.ARCHIVED:
-        raise Conflict(_("An archived period cannot be changed."))
+        raise Conflict(_("Kỳ báo cáo đã lưu trữ không thể thay đổi."))
     if "key" in data and data["key"] != period.key:
-        raise Invalid({"key": [_("The key of a period cannot change.")]})
+        raise Invalid({"key": [_("Không được đổi mã của kỳ báo cáo.")]})
     before = _snapshot(period)
     merged = {name: data.get(name, before[name]) for name in EDITABLE}
     try:
@@ -115,10 +115,10 @@ def transition(
     period may be reopened)."""
     _require_admin(db, access, period.owner_tenant_id)
     if state not in models.STATES:
-        raise Invalid({"state": [_("Unknown state.")]})
+        raise Invalid({"state": [_("Trạng thái không hợp lệ.")]})
     if not period.can_move_to(state):
         raise Conflict(
-            _("A period in state %(current)s cannot move to %(target)s.",
+            _("Kỳ báo cáo đang ở trạng thái %(current)s không thể chuyển sang %(target)s.",
               current=period.state, target=state)
         )
     previous = period.state

@@ -26,7 +26,7 @@ class PeriodInputSchema(Schema):
     key = fields.String(
         required=True,
         validate=validate.Regexp(
-            KEY_PATTERN, error=_l("Use 2–80 lower-case letters, digits, '.', '_' or '-'.")
+            KEY_PATTERN, error=_l("Dùng 2–80 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'.")
         ),
         metadata={"description": "Stable key, e.g. 2026-annual"},
     )
@@ -49,20 +49,20 @@ def check_date_order(data: dict) -> None:
     """opens_at ≤ due_at ≤ city_due_at ≤ closes_at, and the window's start before its end."""
     errors: dict[str, list[str]] = {}
     labels = {
-        "opens_at": _("opening time"),
-        "due_at": _("unit deadline"),
-        "city_due_at": _("city deadline"),
-        "closes_at": _("closing time"),
+        "opens_at": _("thời điểm mở"),
+        "due_at": _("hạn nộp của đơn vị"),
+        "city_due_at": _("hạn tổng hợp của Thành phố"),
+        "closes_at": _("thời điểm khóa sổ"),
     }
     present = [name for name in DATE_ORDER if data.get(name) is not None]
     for earlier, later in zip(present, present[1:], strict=False):
         if data[later] < data[earlier]:
             errors.setdefault(later, []).append(
-                _("Must not be before the %(other)s.", other=labels[earlier])
+                _("Không được sớm hơn %(other)s.", other=labels[earlier])
             )
     start, end = data.get("window_start"), data.get("window_end")
     if start and end and end < start:
-        errors.setdefault("window_end", []).append(_("The window must end after it starts."))
+        errors.setdefault("window_end", []).append(_("Ngày kết thúc kỳ phải sau ngày bắt đầu."))
     if errors:
         raise ValidationError(errors)
 

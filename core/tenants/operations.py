@@ -36,10 +36,10 @@ def get_visible(db: Session, access: Access, tenant_id: uuid.UUID | str) -> Tena
     try:
         tenant_id = uuid.UUID(str(tenant_id))
     except ValueError:
-        raise NotFound(_("Unit not found.")) from None
+        raise NotFound(_("Không tìm thấy đơn vị.")) from None
     tenant = db.scalar(visible(access).where(Tenant.id == tenant_id))
     if tenant is None:
-        raise NotFound(_("Unit not found."))
+        raise NotFound(_("Không tìm thấy đơn vị."))
     return tenant
 
 
@@ -143,11 +143,11 @@ def create_child(
 ) -> Tenant:
     """An admin of ``parent`` (or above) registers a unit under it."""
     if not access.is_admin_of(parent):
-        raise Forbidden(_("Only an administrator of this unit may register units below it."))
+        raise Forbidden(_("Chỉ quản trị viên của đơn vị này mới được đăng ký đơn vị trực thuộc."))
     if not kinds.may_hold(parent.kind, kind):
-        raise Invalid({"kind": [_("A unit of this kind cannot be registered here.")]})
+        raise Invalid({"kind": [_("Không thể đăng ký loại đơn vị này tại đây.")]})
     if code and db.scalar(select(Tenant.id).where(Tenant.code == code)) is not None:
-        raise Invalid({"code": [_("This official code is already used by another unit.")]})
+        raise Invalid({"code": [_("Mã đơn vị này đã được một đơn vị khác sử dụng.")]})
     tenant = new_tenant(
         db, name=name, kind=kind, parent=parent, code=code,
         code_valid_from=date.today() if code else None, attributes=attributes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
 
@@ -19,6 +20,7 @@ from core.users.access import Access
 from core.users.models import ApiToken, Membership, User
 
 TOKEN_PREFIX = "td_"
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,119}")
 
 
 def find_user(db: Session, username: str) -> User | None:
@@ -28,7 +30,7 @@ def find_user(db: Session, username: str) -> User | None:
 def _check_password_rules(password: str) -> None:
     if len(password) < passwords.MIN_LENGTH:
         raise Invalid(
-            {"password": [_("Password must have at least %(n)d characters.", n=passwords.MIN_LENGTH)]}
+            {"password": [_("Mật khẩu phải có ít nhất %(n)d ký tự.", n=passwords.MIN_LENGTH)]}
         )
 
 
@@ -37,12 +39,12 @@ def create_user(
     email: str | None = None,
 ) -> User:
     username = username.strip().lower()
-    if not username or len(username) > 120 or not username.replace(".", "").replace(
-        "_", ""
-    ).replace("-", "").isalnum():
-        raise Invalid({"username": [_("Use letters, digits, dots, dashes or underscores.")]})
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise Invalid({"username": [
+            _("Chỉ dùng chữ cái không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới.")
+        ]})
     if find_user(db, username) is not None:
-        raise Invalid({"username": [_("This username is already taken.")]})
+        raise Invalid({"username": [_("Tên đăng nhập này đã được sử dụng.")]})
     _check_password_rules(password)
     user = User(
         id=uuid.uuid4(), username=username, full_name=full_name.strip(), email=email,
@@ -58,9 +60,9 @@ def create_user(
 
 def add_membership(db: Session, access: Access, user: User, tenant: Tenant, role: str) -> Membership:
     if role not in roles.ROLES:
-        raise Invalid({"role": [_("Unknown role.")]})
+        raise Invalid({"role": [_("Vai trò không hợp lệ.")]})
     if not access.is_admin_of(tenant):
-        raise Forbidden(_("Only an administrator of this unit or above may add members."))
+        raise Forbidden(_("Chỉ quản trị viên của đơn vị này hoặc cấp trên mới được thêm thành viên."))
     existing = db.scalar(
         select(Membership).where(
             Membership.tenant_id == tenant.id, Membership.user_id == user.id, Membership.role == role
@@ -82,10 +84,10 @@ def remove_membership(db: Session, access: Access, membership_id: uuid.UUID) -> 
     # Scoped: a membership in a tenant the caller cannot write is simply not found.
     membership = db.scalar(select(Membership).where(Membership.id == membership_id))
     if membership is None:
-        raise NotFound(_("Membership not found."))
+        raise NotFound(_("Không tìm thấy thành viên."))
     tenant = db.get(Tenant, membership.tenant_id)
     if tenant is None or not access.is_admin_of(tenant):
-        raise NotFound(_("Membership not found."))
+        raise NotFound(_("Không tìm thấy thành viên."))
     db.delete(membership)
     record(
         db, "membership.remove", tenant_id=tenant.id, actor_id=access.actor_id,
