@@ -1,0 +1,192 @@
+"""/admin/users: the people holding roles in the admin's subtree, and their memberships."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import or_, select
+
+from core.auth.context import current_access
+from core.db.engine import session
+from core.errors import Forbidden, Invalid, NotFound
+from core.tenants import operations as tenant_ops
+from core.tenants.models import Tenant
+from core.users import operations as user_ops
+from core.users.access import memberships_of
+from core.users.models import Membership, User
+from core.web import blueprint
+from core.web.active import admin_root, in_subtree
+from core.web.forms import MembershipForm, NewUserForm, apply_errors, option
+
+LIST_LIMIT = 500
+
+
+@dataclass
+class Member:
+    user: User
+    memberships: list[tuple[Membership, Tenant]] = field(default_factory=list)
+
+
+def members_below(root: Tenant, query: str = "") -> list[Member]:
+    """Users with a membership in ``root``'s subtree. The membership table is tenant-scoped, so
+    the request session only returns rows of tenants the caller may read."""
+    statement = (
+        select(Membership, User, Tenant)
+        .join(User, User.id == Membership.user_id)
+        .join(Tenant, Tenant.id == Membership.tenant_id)
+        .where(Tenant.path.startswith(root.path))
+        .order_by(User.username, Tenant.depth, Tenant.name)
+    )
+    if query:
+        pattern = f"%{query.strip()}%"
+        statement = statement.where(or_(User.username.ilike(pattern), User.full_name.ilike(pattern)))
+    members: dict[uuid.UUID, Member] = {}
+    for membership, user, tenant in session().execute(statement):
+        if user.id not in members and len(members) >= LIST_LIMIT:
+            break
+        members.setdefault(user.id, Member(user)).memberships.append((membership, tenant))
+    return list(members.values())
+
+
+def _tenant_choices(root: Tenant) -> list[tuple[str, str]]:
+    units = [t for t in tenant_ops.subtree(session(), root) if t.active]
+    return [option(str(t.id), "— " * (t.depth - root.depth) + t.name) for t in units]
+
+
+def _forms(root: Tenant) -> tuple[NewUserForm, MembershipForm]:
+    choices = _tenant_choices(root)
+    new_user, membership = NewUserForm(prefix="new"), MembershipForm(prefix="member")
+    for form in (new_user, membership):
+        form.tenant.choices = choices
+        if not form.tenant.raw_data:
+            form.tenant.data = str(root.id)
+    return new_user, membership
+
+
+def _page(root: Tenant, new_user: NewUserForm, membership: MembershipForm,
+          errors: list[str] | None = None, status: int = 200):
+    query = request.args.get("q", "").strip()
+    return render_template(
+        "admin/users.html", root=root, members=members_below(root, query), query=query,
+        new_user=new_user, membership=membership, problems=errors or [],
+        me=current_access().actor_id,
+    ), status
+
+
+@blueprint.route("/admin/users", methods=["GET"])
+@login_required
+def admin_users():
+    root = admin_root()
+    return _page(root, *_forms(root))
+
+
+@blueprint.route("/admin/users", methods=["POST"])
+@login_required
+def admin_users_create():
+    root = admin_root()
+    new_user, membership = _forms(root)
+    tenant = in_subtree(root, new_user.tenant.data) if new_user.tenant.data else None
+    if not new_user.validate_on_submit() or tenant is None:
+        return _page(root, new_user, membership, status=422)
+    db, access = session(), current_access()
+    try:
+        user = user_ops.create_user(
+            db, access, new_user.username.data, new_user.password.data, full_name=new_user.full_name.data,
+        )
+        user_ops.add_membership(db, access, user, tenant, new_user.role.data)
+    except Invalid as error:
+        db.rollback()
+        return _page(root, new_user, membership, apply_errors(new_user, error), status=422)
+    db.commit()
+    flash(_("Đã tạo tài khoản %(username)s.", username=user.username), "success")
+    return redirect(url_for("web.admin_users"))
+
+
+@blueprint.route("/admin/users/memberships", methods=["POST"])
+@login_required
+def admin_memberships_add():
+    root = admin_root()
+    new_user, membership = _forms(root)
+    tenant = in_subtree(root, membership.tenant.data) if membership.tenant.data else None
+    if not membership.validate_on_submit() or tenant is None:
+        return _page(root, new_user, membership, status=422)
+    db = session()
+    user = user_ops.find_user(db, membership.username.data)
+    if user is None:
+        membership.username.errors = [_("Không tìm thấy tài khoản này.")]
+        return _page(root, new_user, membership, status=422)
+    try:
+        user_ops.add_membership(db, current_access(), user, tenant, membership.role.data)
+    except Invalid as error:
+        db.rollback()
+        return _page(root, new_user, membership, apply_errors(membership, error), status=422)
+    db.commit()
+    flash(_("Đã thêm %(username)s vào %(unit)s.", username=user.username, unit=tenant.name), "success")
+    return redirect(url_for("web.admin_users"))
+
+
+@blueprint.route("/admin/users/memberships/<membership_id>/remove", methods=["POST"])
+@login_required
+def admin_memberships_remove(membership_id: str):
+    admin_root()
+    try:
+        wanted = uuid.UUID(membership_id)
+    except ValueError:
+        raise NotFound(_("Không tìm thấy thành viên.")) from None
+    db = session()
+    user_ops.remove_membership(db, current_access(), wanted)
+    db.commit()
+    flash(_("Đã gỡ vai trò."), "success")
+    return redirect(url_for("web.admin_users"))
+
+
+def _has_membership_below(root: Tenant, user: User) -> bool:
+    found = session().scalar(
+        select(Membership.id)
+        .join(Tenant, Tenant.id == Membership.tenant_id)
+        .where(Membership.user_id == user.id, Tenant.path.startswith(root.path))
+        .limit(1)
+    )
+    return found is not None
+
+
+def manageable_user(root: Tenant, user_id: str) -> User:
+    """A user whose every membership lies within ``root``'s subtree.
+
+    A user unknown below ``root`` is not found; one who also belongs to units outside it is
+    managed by those units' admins too, so this admin alone may not lock them out.
+    """
+    db = session()
+    try:
+        user = db.get(User, uuid.UUID(user_id))
+    except ValueError:
+        user = None
+    if user is None or not _has_membership_below(root, user):
+        raise NotFound(_("Không tìm thấy tài khoản."))
+    if any(not tenant.path.startswith(root.path) for _m, tenant in memberships_of(db, user)):
+        raise Forbidden(_("Tài khoản này còn thuộc đơn vị ngoài phạm vi bạn quản lý."))
+    return user
+
+
+@blueprint.route("/admin/users/<user_id>/active", methods=["POST"])
+@login_required
+def admin_users_active(user_id: str):
+    root = admin_root()
+    user = manageable_user(root, user_id)
+    access = current_access()
+    active = request.form.get("active") == "1"
+    if user.id == access.actor_id and not active:
+        flash(_("Bạn không thể tự khóa tài khoản của mình."), "error")
+        return redirect(url_for("web.admin_users"))
+    db = session()
+    user_ops.set_active(db, access, user, active)
+    db.commit()
+    if active:
+        flash(_("Đã mở lại tài khoản %(username)s.", username=user.username), "success")
+    else:
+        flash(_("Đã khóa tài khoản %(username)s.", username=user.username), "success")
+    return redirect(url_for("web.admin_users"))

@@ -1,0 +1,50 @@
+"""What every page's layout needs: the locale, the user's units and filters for dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import g, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from core.auth.context import current_access
+from core.db.engine import session
+from core.tenants.models import Tenant
+from core.web import blueprint, labels
+from core.web.active import active_tenant, roles_here
+
+DATETIME_PATTERN = "dd/MM/yyyy HH:mm"
+DATE_PATTERN = "dd/MM/yyyy"
+
+
+@blueprint.app_context_processor
+def layout_context() -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "current_locale": str(get_locale() or "vi"),
+        "labels": labels,
+        "label": labels.label,
+    }
+    if g.get("plain_layout") or request.path.startswith("/api/") or not current_user.is_authenticated:
+        return context
+    tenant = active_tenant()
+    homes = current_access().home_tenants()
+    context.update(
+        active_tenant=tenant,
+        active_roles=sorted(roles_here()),
+        is_admin_here="admin" in roles_here(),
+        home_tenants=[session().get(Tenant, t) for t in homes] if len(homes) > 1 else [],
+    )
+    return context
+
+
+@blueprint.app_template_filter("when")
+def when(value: datetime | None) -> str:
+    """A moment as officials read it: dd/MM/yyyy HH:mm in Hanoi time."""
+    return format_datetime(value, DATETIME_PATTERN) if value is not None else ""
+
+
+@blueprint.app_template_filter("day")
+def day(value: date | None) -> str:
+    return format_date(value, DATE_PATTERN) if value is not None else ""
