@@ -1,0 +1,89 @@
+"""Declaring an endpoint once: its route, and what the OpenAPI document says about it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, jsonify, request
+from marshmallow import Schema
+
+from core.api import blueprint
+from core.api.errors import MalformedJson
+from core.db.engine import session
+
+# Query parameters every endpoint tolerates: the interface language switch.
+IGNORED_QUERY_PARAMETERS = frozenset({"lang"})
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    tag: str
+    ok_status: int = 200
+    response: type[Schema] | None = None
+    body: type[Schema] | None = None
+    body_required: bool = True
+    query: type[Schema] | None = None
+    errors: tuple[int, ...] = ()
+    public: bool = False
+    description: str = ""
+
+
+# (endpoint, HTTP method) → what the endpoint does, for the OpenAPI document.
+OPERATIONS: dict[tuple[str, str], Operation] = {}
+
+
+def route(rule: str, methods: Iterable[str], operation: Operation) -> Callable:
+    """Register a view on the API blueprint and describe it for the OpenAPI document."""
+
+    def decorator(view: Callable) -> Callable:
+        method_list = list(methods)
+        blueprint.add_url_rule(rule, view.__name__, view, methods=method_list)
+        for method in method_list:
+            OPERATIONS[(f"{blueprint.name}.{view.__name__}", method)] = operation
+        return view
+
+    return decorator
+
+
+def is_public(endpoint: str | None) -> bool:
+    return any(op.public for (name, _), op in OPERATIONS.items() if name == endpoint)
+
+
+def json_body() -> Any:
+    """The parsed JSON body; an empty body counts as ``{}``."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise MalformedJson() from None
+
+
+def load_body(schema: Schema, partial: bool = False) -> dict[str, Any]:
+    return schema.load(json_body(), partial=partial)
+
+
+def load_query(schema: Schema) -> dict[str, Any]:
+    """Query parameters through ``schema``; empty values count as absent."""
+    args = {
+        name: value for name, value in request.args.items()
+        if value != "" and name not in IGNORED_QUERY_PARAMETERS
+    }
+    return schema.load(args)
+
+
+def respond(schema: Schema, obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = jsonify(schema.dump(obj))
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def commit() -> None:
+    session().commit()

@@ -1,0 +1,52 @@
+"""Fixtures shared by the API tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask.testing import FlaskClient
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in its own application context, as in production.
+
+    The ``db`` fixture keeps an application context pushed for the whole test, and Flask reuses
+    an active one for requests: ``g`` (the signed-in user, the caller's access, the request's
+    database session) would otherwise leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def fresh_context_per_request(app):
+    app.test_client_class = FreshContextClient
+    yield
+    app.test_client_class = None
+
+
+@pytest.fixture
+def period_body():
+    """A valid body for ``POST /periods``; keyword arguments replace fields, ``...`` drops one."""
+
+    def make(**overrides) -> dict:
+        start = datetime(2027, 3, 1, 8, 0, tzinfo=VN)
+        body = {
+            "key": "2027-thematic",
+            "kind": "thematic",
+            "title": "Chuyên đề bảo vệ an ninh Tổ quốc năm 2027",
+            "opens_at": start.isoformat(),
+            "due_at": (start + timedelta(days=20)).isoformat(),
+            "city_due_at": (start + timedelta(days=30)).isoformat(),
+            "closes_at": (start + timedelta(days=45)).isoformat(),
+        }
+        body.update(overrides)
+        return {k: v for k, v in body.items() if v is not ...}
+
+    return make
