@@ -1,11 +1,199 @@
-"""``thidua demo``: demo users for the Hanoi directory."""
+"""``thidua demo``: schools, enterprises, users for every role and an open annual period on top
+of the Hanoi directory, so that the platform can be tried at once. Running it again adds nothing.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import core
+from core.audit.operations import record
+from core.cli.system import system_session
+from core.periods import models as period_models
+from core.periods import operations as period_ops
+from core.periods.models import TIME_ZONE
+from core.tenants import directory
+from core.tenants.models import Tenant
+from core.tenants.operations import new_tenant
+from core.users import operations as user_ops
+from core.users import passwords, roles
+from core.users.access import SystemAccess
+from core.users.models import Membership, User
+
+DEMO_PASSWORD = "thidua-demo-2025"
+DIRECTORY_FILE = Path(core.__file__).resolve().parent.parent / "tenants" / "hanoi.yaml"
+CITY_SLUG = "ha-noi"
+VN = ZoneInfo(TIME_ZONE)
+
+# slug, name, kind, parent slug. Names are realistic but the units are examples.
+UNITS: tuple[tuple[str, str, str, str], ...] = (
+    ("truong-thcs-nguyen-tri-phuong", "Trường THCS Nguyễn Tri Phương", "school", "phuong-ba-dinh"),
+    ("truong-tieu-hoc-ngoc-ha", "Trường Tiểu học Ngọc Hà", "school", "phuong-ba-dinh"),
+    ("cong-ty-dich-vu-ba-dinh", "Công ty TNHH Dịch vụ Bảo vệ Ba Đình", "enterprise", "phuong-ba-dinh"),
+    ("truong-thcs-trung-vuong", "Trường THCS Trưng Vương", "school", "phuong-hoan-kiem"),
+    ("cong-ty-thuong-mai-ho-guom", "Công ty Cổ phần Thương mại Hồ Gươm", "enterprise", "phuong-hoan-kiem"),
+    ("truong-thcs-bat-trang", "Trường THCS Bát Tràng", "school", "xa-bat-trang"),
+    ("hop-tac-xa-gom-su-bat-trang", "Hợp tác xã Gốm sứ Bát Tràng", "enterprise", "xa-bat-trang"),
+)
+
+# username, full name, role, unit slug
+USERS: tuple[tuple[str, str, str, str], ...] = (
+    ("demo.admin", "Quản trị Công an Thành phố", roles.ADMIN, CITY_SLUG),
+    ("demo.congan", "Cán bộ thẩm định Công an Thành phố", roles.REVIEWER, CITY_SLUG),
+    ("demo.badinh.admin", "Quản trị Phường Ba Đình", roles.ADMIN, "phuong-ba-dinh"),
+    ("demo.badinh.reviewer", "Cán bộ thẩm định Phường Ba Đình", roles.REVIEWER, "phuong-ba-dinh"),
+    ("demo.badinh.reporter", "Cán bộ báo cáo Phường Ba Đình", roles.REPORTER, "phuong-ba-dinh"),
+    ("demo.badinh.head", "Chủ tịch UBND Phường Ba Đình", roles.HEAD, "phuong-ba-dinh"),
+    ("demo.ntp.reporter", "Cán bộ báo cáo Trường THCS Nguyễn Tri Phương", roles.REPORTER,
+     "truong-thcs-nguyen-tri-phuong"),
+    ("demo.ntp.head", "Hiệu trưởng Trường THCS Nguyễn Tri Phương", roles.HEAD,
+     "truong-thcs-nguyen-tri-phuong"),
+    ("demo.hoankiem.reporter", "Cán bộ báo cáo Phường Hoàn Kiếm", roles.REPORTER, "phuong-hoan-kiem"),
+    ("demo.mttq", "Cán bộ Ủy ban MTTQ Việt Nam Thành phố", roles.VIEWER, "uy-ban-mttq"),
+    ("demo.sogddt", "Cán bộ thẩm định Sở Giáo dục và Đào tạo", roles.REVIEWER, "so-giao-duc-va-dao-tao"),
+)
+
+
+@dataclass
+class DemoResult:
+    tenants_created: int = 0
+    users_created: int = 0
+    memberships_created: int = 0
+    period_key: str = ""
+    period_created: bool = False
+    period_state: str = ""
+    directory_loaded: bool = False
+
+
+def _by_slug(db: Session, slug: str) -> Tenant | None:
+    return db.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def _ensure_directory(db: Session, result: DemoResult) -> None:
+    """Load the Hanoi directory when a unit the demo hangs on is missing (loading is idempotent,
+    so a partly loaded directory is completed, not duplicated)."""
+    demo_slugs = {slug for slug, *_rest in UNITS}
+    needed = {CITY_SLUG} | {parent for *_rest, parent in UNITS}
+    needed |= {slug for *_rest, slug in USERS if slug not in demo_slugs}
+    present = set(db.scalars(select(Tenant.slug).where(Tenant.slug.in_(needed))))
+    if needed - present:
+        directory.load_file(db, DIRECTORY_FILE)
+        result.directory_loaded = True
+
+
+def _ensure_units(db: Session, result: DemoResult) -> None:
+    for slug, name, kind, parent_slug in UNITS:
+        if _by_slug(db, slug) is not None:
+            continue
+        parent = _by_slug(db, parent_slug)
+        if parent is None:
+            raise click.ClickException(f"The directory has no unit {parent_slug!r}.")
+        unit = new_tenant(db, name=name, kind=kind, parent=parent, slug=slug, attributes={"demo": True})
+        record(
+            db, "tenant.create", tenant_id=unit.id, actor_label="system", object_type="tenant",
+            object_id=unit.id, changes={"name": [None, name], "kind": [None, kind],
+                                        "parent": [None, parent_slug]},
+        )
+        result.tenants_created += 1
+        db.flush()
+
+
+def _ensure_users(db: Session, access: SystemAccess, result: DemoResult) -> None:
+    # One Argon2 hash for every demo account: hashing costs tens of milliseconds each.
+    shared_hash: str | None = None
+    for username, full_name, role, slug in USERS:
+        user = user_ops.find_user(db, username)
+        if user is None:
+            shared_hash = shared_hash or passwords.hash_password(DEMO_PASSWORD)
+            user = User(username=username, full_name=full_name, password_hash=shared_hash)
+            db.add(user)
+            db.flush()
+            record(
+                db, "user.create", actor_label=access.actor_label, object_type="user",
+                object_id=user.id, changes={"username": [None, username]},
+            )
+            result.users_created += 1
+        unit = _by_slug(db, slug)
+        held = db.scalar(select(Membership.id).where(
+            Membership.user_id == user.id, Membership.tenant_id == unit.id, Membership.role == role
+        ))
+        if held is None:
+            user_ops.add_membership(db, access, user, unit, role)
+            result.memberships_created += 1
+
+
+def annual_period_dates(year: int) -> dict[str, datetime]:
+    """The plan's calendar: units report before 10 November, the city consolidates before
+    30 November; the period opens on 1 December of the year before and closes on 15 December."""
+    return {
+        "opens_at": datetime(year - 1, 12, 1, 0, 0, tzinfo=VN),
+        "due_at": datetime(year, 11, 10, 23, 59, tzinfo=VN),
+        "city_due_at": datetime(year, 11, 30, 23, 59, tzinfo=VN),
+        "closes_at": datetime(year, 12, 15, 23, 59, tzinfo=VN),
+    }
+
+
+def _ensure_period(db: Session, access: SystemAccess, result: DemoResult, year: int) -> None:
+    key = f"{year}-annual"
+    result.period_key = key
+    period = period_ops.find_by_key(db, key)
+    if period is None:
+        period = period_ops.create(db, access, _by_slug(db, CITY_SLUG), {
+            "key": key,
+            "kind": "annual",
+            "title": f"Báo cáo kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” năm {year}",
+            **annual_period_dates(year),
+        })
+        result.period_created = True
+    if period.state == period_models.DRAFT:
+        period_ops.transition(db, access, period, period_models.OPEN)
+    result.period_state = period.state
+
+
+def build_demo(db: Session, access: SystemAccess, year: int | None = None) -> DemoResult:
+    """Create whatever of the demo is missing; commits."""
+    result = DemoResult()
+    _ensure_directory(db, result)
+    _ensure_units(db, result)
+    _ensure_users(db, access, result)
+    _ensure_period(db, access, result, year or datetime.now(VN).year)
+    db.commit()
+    return result
+
+
+def login_table() -> list[tuple[str, str, str, str]]:
+    """(username, password, role, unit slug) of every demo account."""
+    return [(username, DEMO_PASSWORD, role, slug) for username, _name, role, slug in USERS]
 
 
 @click.command("demo")
 def demo_command() -> None:
-    """Create demo users and an open period (after `thidua tenants load tenants/hanoi.yaml`)."""
-    raise click.ClickException("not yet available")
+    """Add demo schools, enterprises, users and an open annual period (loads the Hanoi
+    directory first if needed). Safe to run again."""
+    db, access = system_session()
+    try:
+        result = build_demo(db, access)
+    except BaseException:
+        db.rollback()
+        raise
+    if result.directory_loaded:
+        click.echo(f"Loaded the directory {DIRECTORY_FILE.name}.")
+    click.echo(
+        f"{result.tenants_created} units, {result.users_created} users and "
+        f"{result.memberships_created} memberships created; period {result.period_key} is "
+        f"{result.period_state}."
+    )
+    names = {slug: name for slug, name in db.execute(select(Tenant.slug, Tenant.name))}
+    rows = [(u, p, r, names.get(s, s)) for u, p, r, s in login_table()]
+    widths = [max(len(row[i]) for row in rows + [("username", "password", "role", "unit")])
+              for i in range(4)]
+    click.echo("")
+    for row in [("username", "password", "role", "unit"), tuple("-" * w for w in widths), *rows]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -338,6 +338,11 @@ def test_unquoted_code_is_refused(db):
     assert lines_of(error) == [11]
 
 
+def test_an_entry_with_several_faults_reports_each(db):
+    bad = SMALL.replace("slug: so-gddt", "slug: Sở GDĐT").replace("kind: department", "kind: ministry")
+    assert lines_of(reject(db, bad)) == [23, 24]
+
+
 def test_every_problem_is_reported_at_once(db):
     bad = SMALL.replace("kind: department", "kind: ministry").replace('"90002"', '"90001"')
     assert lines_of(reject(db, bad)) == [20, 24]

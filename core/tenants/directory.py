@@ -205,6 +205,9 @@ def _walk(raw: Any, parent_slug: str | None, check: _Validation, line: int) -> N
     for key in raw:
         if key not in ENTRY_KEYS:
             check.problem(raw.line_of(key), _("Khóa “%(key)s” không được hỗ trợ.", key=key))
+    kind = raw.get("kind")
+    if isinstance(kind, str) and kind not in check.known_kinds:
+        check.problem(raw.line_of("kind"), _("Loại đơn vị “%(kind)s” chưa được khai báo.", kind=kind))
     try:
         data = EntrySchema().load(dict(raw))
     except ValidationError as error:
@@ -231,9 +234,7 @@ def _check_entry(raw: Located, data: dict[str, Any], parent_slug: str | None, ch
         parent_slug = data["parent"]
     # A parent named by slug is either earlier in the file or already in the database.
     external_parent = parent_slug is not None and parent_slug not in check.kind_of
-    if kind not in check.known_kinds:
-        check.problem(raw.line_of("kind"), _("Loại đơn vị “%(kind)s” chưa được khai báo.", kind=kind))
-    elif parent_slug is not None and parent_slug in check.kind_of:
+    if kind in check.known_kinds and parent_slug is not None and parent_slug in check.kind_of:
         parent_kind = check.kind_of[parent_slug]
         if not kinds.may_hold(parent_kind, kind):
             check.problem(raw.line_of("kind"), _(

@@ -1,0 +1,103 @@
+"""``thidua demo``: idempotent, fast, and its accounts can sign in."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from core import demo
+from core.audit.models import AuditEntry
+from core.periods.models import ReportingPeriod
+from core.tenants.models import Tenant
+from core.testing import login
+from core.users.access import Access
+from core.users.models import Membership, User
+from core.users.operations import find_user
+
+
+def counts(db) -> tuple[int, ...]:
+    return tuple(
+        db.scalar(select(func.count()).select_from(model))
+        for model in (Tenant, User, Membership, ReportingPeriod, AuditEntry)
+    )
+
+
+def run_demo(app):
+    # An app context of its own, as ``thidua`` gives every command.
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=["demo"], catch_exceptions=False)
+
+
+def test_demo_loads_the_directory_and_creates_everything_once(app, db):
+    started = time.monotonic()
+    first = run_demo(app)
+    elapsed = time.monotonic() - started
+
+    assert first.exit_code == 0, first.output
+    assert elapsed < 5
+    db.expire_all()
+    after_first = counts(db)
+    communes = select(func.count()).select_from(Tenant).where(Tenant.kind.in_(["ward", "commune"]))
+    assert db.scalar(communes) == 126
+    assert after_first[1] == len(demo.USERS)
+
+    second = run_demo(app)
+
+    assert second.exit_code == 0, second.output
+    db.expire_all()
+    assert counts(db) == after_first
+    assert "0 units, 0 users and 0 memberships created" in second.output
+
+
+def test_demo_prints_the_logins(app):
+    output = run_demo(app).output
+    for username, password, role, _slug in demo.login_table():
+        line = next(line for line in output.splitlines() if line.startswith(username + " "))
+        assert password in line
+        assert role in line
+    assert "Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố" in output
+
+
+def test_demo_units_hang_under_their_wards(app, db):
+    run_demo(app)
+    school = db.scalar(select(Tenant).where(Tenant.slug == "truong-thcs-nguyen-tri-phuong"))
+    ward = db.scalar(select(Tenant).where(Tenant.slug == "phuong-ba-dinh"))
+    assert school.kind == "school"
+    assert school.parent_id == ward.id
+    assert school.path.startswith(ward.path)
+
+
+def test_demo_roles_reach_what_they_should(app, db):
+    run_demo(app)
+    by_slug = {t.slug: t for t in db.scalars(select(Tenant))}
+    viewer = Access.for_user(db, find_user(db, "demo.mttq"))
+    assert viewer.can_see(by_slug["hoi-lien-hiep-phu-nu"])
+    assert not viewer.can_see(by_slug["phuong-ba-dinh"])
+    ward_admin = Access.for_user(db, find_user(db, "demo.badinh.admin"))
+    assert ward_admin.is_admin_of(by_slug["truong-thcs-nguyen-tri-phuong"])
+    assert not ward_admin.can_see(by_slug["truong-thcs-trung-vuong"])
+    city_admin = Access.for_user(db, find_user(db, "demo.admin"))
+    assert city_admin.is_admin_of(by_slug["cong-an-thanh-pho"])
+
+
+def test_demo_period_follows_the_plans_calendar(app, db):
+    run_demo(app)
+    year = datetime.now(demo.VN).year
+    period = db.scalar(select(ReportingPeriod).where(ReportingPeriod.key == f"{year}-annual"))
+    assert period.state == "open"
+    # Hanoi is UTC+7: midnight on 1 December is 17:00 UTC on 30 November.
+    assert period.opens_at == datetime(year - 1, 11, 30, 17, 0, tzinfo=UTC)
+    assert period.due_at == datetime(year, 11, 10, 16, 59, tzinfo=UTC)
+    assert period.city_due_at == datetime(year, 11, 30, 16, 59, tzinfo=UTC)
+    assert period.closes_at.astimezone(demo.VN).date().isoformat() == f"{year}-12-15"
+
+
+def test_demo_accounts_can_sign_in(app):
+    run_demo(app)
+    for username in ("demo.admin", "demo.badinh.reporter", "demo.mttq"):
+        response = login(app.test_client(), username, demo.DEMO_PASSWORD)
+        assert response.status_code == 302, username
+    refused = login(app.test_client(), "demo.admin", "wrong-password")
+    assert refused.status_code != 302
