@@ -1,0 +1,114 @@
+"""CriteriaSet: one declaration that drives the form, the API schema, validation, scoring and
+rollups of a sector's criteria."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from marshmallow import Schema
+
+AGGREGATES: tuple[str, ...] = ("sum", "mean", "rate", "count_true")
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+class CriteriaSetError(ValueError):
+    """A CriteriaSet was declared with a value the contract does not allow."""
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """A versioned set of criteria owned by exactly one plugin.
+
+    ``key`` is ``"<sector>.<name>"``; bump ``version`` whenever a field or the scoring changes
+    and keep the old version registered so closed periods stay readable.
+    """
+
+    key: str
+    version: int
+    title: str
+    title_en: str
+    applies_to: frozenset[str]
+    schema: type[Schema]
+    score: Callable[[Mapping[str, Any], Any], float] | None = None
+    validate: Callable[[Mapping[str, Any], Any], Mapping[str, Any] | None] | None = None
+    aggregates: Mapping[str, str] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.key, str) or not KEY_PATTERN.match(self.key):
+            raise CriteriaSetError(
+                f"criteria set key {self.key!r} must look like '<sector>.<name>' "
+                "(lower case letters, digits and underscores)"
+            )
+        if not isinstance(self.version, int) or isinstance(self.version, bool) or self.version < 1:
+            raise CriteriaSetError(f"{self.key}: version must be a positive integer, not {self.version!r}")
+        for name in ("title", "title_en"):
+            value = getattr(self, name)
+            if not str(value or "").strip():
+                raise CriteriaSetError(f"{self.key}: {name} must not be empty")
+        kinds = self.applies_to
+        if isinstance(kinds, str) or not isinstance(kinds, Iterable):
+            raise CriteriaSetError(f"{self.key}: applies_to must be a set of tenant kinds, not {kinds!r}")
+        kinds = frozenset(kinds)
+        if not kinds or not all(isinstance(k, str) and k for k in kinds):
+            raise CriteriaSetError(f"{self.key}: applies_to must name at least one tenant kind")
+        object.__setattr__(self, "applies_to", kinds)
+        if not (isinstance(self.schema, type) and issubclass(self.schema, Schema)):
+            raise CriteriaSetError(f"{self.key}: schema must be a marshmallow Schema class")
+        for name in ("score", "validate"):
+            value = getattr(self, name)
+            if value is not None and not callable(value):
+                raise CriteriaSetError(f"{self.key}: {name} must be a callable taking (data, ctx)")
+        self._check_fields()
+        object.__setattr__(self, "aggregates", self._checked_aggregates())
+
+    def _check_fields(self) -> None:
+        fields = self.schema._declared_fields
+        if not fields:
+            raise CriteriaSetError(f"{self.key}: the schema declares no fields")
+        for name, declared in fields.items():
+            points = declared.metadata.get("points")
+            if points is None or isinstance(points, int | float) and not isinstance(points, bool):
+                continue
+            if isinstance(points, Mapping) and all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in points.values()
+            ):
+                continue
+            raise CriteriaSetError(
+                f"{self.key}: field {name!r} metadata 'points' must be a number or a mapping "
+                "choice → number"
+            )
+
+    def _checked_aggregates(self) -> Mapping[str, str]:
+        aggregates = dict(self.aggregates or {})
+        fields = self.schema._declared_fields
+        for name, how in aggregates.items():
+            if name not in fields:
+                raise CriteriaSetError(f"{self.key}: aggregate names {name!r}, which is not a schema field")
+            if how not in AGGREGATES:
+                raise CriteriaSetError(
+                    f"{self.key}: aggregate of {name!r} must be one of {', '.join(AGGREGATES)}, not {how!r}"
+                )
+        return MappingProxyType(aggregates)
+
+    @property
+    def sector(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    @property
+    def ref(self) -> tuple[str, int]:
+        return (self.key, self.version)
+
+    def __hash__(self) -> int:
+        return hash(self.ref)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CriteriaSet):
+            return NotImplemented
+        return self.ref == other.ref and self.schema is other.schema
+
+    def __repr__(self) -> str:
+        return f"<CriteriaSet {self.key} v{self.version}>"

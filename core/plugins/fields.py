@@ -1,0 +1,95 @@
+"""Reading a criteria set's schema as a list of field descriptions: what the form, the API and
+the docs show."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from marshmallow import fields as ma_fields
+from marshmallow import validate as ma_validate
+
+from core.plugins.criteria import CriteriaSet
+
+# Order matters: Boolean before Number, Integer before the generic Number.
+_TYPES: tuple[tuple[type[ma_fields.Field], str], ...] = (
+    (ma_fields.Boolean, "boolean"),
+    (ma_fields.Integer, "integer"),
+    (ma_fields.Number, "number"),
+    (ma_fields.Date, "date"),
+    (ma_fields.DateTime, "datetime"),
+    (ma_fields.String, "string"),
+)
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One criterion as the form and the API see it."""
+
+    name: str
+    type: str
+    label: str
+    help: str | None
+    unit: str | None
+    points: Any
+    required: bool
+    choices: list[Any] | None
+    evidence_required: bool
+    minimum: float | None = None
+    maximum: float | None = None
+    multiline: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def field_type(declared: ma_fields.Field) -> str:
+    for cls, name in _TYPES:
+        if isinstance(declared, cls):
+            return name
+    return "string"
+
+
+def _validators(declared: ma_fields.Field) -> list[Any]:
+    return list(getattr(declared, "validators", []) or [])
+
+
+def choices_of(declared: ma_fields.Field) -> list[Any] | None:
+    for validator in _validators(declared):
+        if isinstance(validator, ma_validate.OneOf):
+            return list(validator.choices)
+    return None
+
+
+def _range_of(declared: ma_fields.Field) -> tuple[float | None, float | None]:
+    for validator in _validators(declared):
+        if isinstance(validator, ma_validate.Range):
+            return validator.min, validator.max
+    return None, None
+
+
+def describe_field(name: str, declared: ma_fields.Field) -> FieldInfo:
+    meta = declared.metadata
+    minimum, maximum = _range_of(declared)
+    points = meta.get("points")
+    if isinstance(points, dict):
+        points = dict(points)
+    return FieldInfo(
+        name=name,
+        type=field_type(declared),
+        label=str(meta.get("label") or name),
+        help=str(meta["help"]) if meta.get("help") else None,
+        unit=str(meta["unit"]) if meta.get("unit") else None,
+        points=points,
+        required=bool(declared.required),
+        choices=choices_of(declared),
+        evidence_required=bool(meta.get("evidence_required", False)),
+        minimum=minimum,
+        maximum=maximum,
+        multiline=bool(meta.get("multiline", False)),
+    )
+
+
+def describe(criteria_set: CriteriaSet) -> list[FieldInfo]:
+    """The set's fields in declaration order."""
+    return [describe_field(name, f) for name, f in criteria_set.schema._declared_fields.items()]

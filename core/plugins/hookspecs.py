@@ -1,0 +1,102 @@
+"""The hooks a Thi Đua plugin may implement (pluggy project ``thidua``).
+
+Names are fixed; arguments may only grow. An implementation may accept fewer arguments than the
+spec lists (pluggy passes only the ones it names), so take only what you use. Never give an
+implementation's argument a default value: pluggy ignores it.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+PROJECT = "thidua"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+
+@hookspec
+def thidua_criteria_sets():
+    """Declare the plugin's criteria sets. Called once at start-up.
+
+    :return: a list of :class:`core.plugins.CriteriaSet`. Every version of a set stays in the
+        list so that closed periods keep reading the version they were captured under. A key
+        belongs to exactly one plugin: a second plugin declaring it fails to load.
+    """
+
+
+@hookspec(firstresult=True)
+def thidua_score(criteria_set, data, context):
+    """Score validated values of a criteria set that has no ``score`` callable of its own.
+
+    :param criteria_set: the :class:`CriteriaSet` being scored.
+    :param data: the values after schema validation (a dict field → value).
+    :param context: the :class:`core.plugins.EvaluationContext` (tenant, period, previous values).
+    :return: the points (a number), or ``None`` to leave the set to the next implementation.
+        The first non-``None`` answer wins; the core's default scorer runs last and sums the
+        fields' ``points`` metadata.
+    """
+
+
+@hookspec
+def thidua_validate(criteria_set, data, context):
+    """Add checks that span fields or periods (e.g. a count lower than last year's).
+
+    Runs after the schema and the set's own ``validate`` callable accepted the values, for every
+    criteria set, so check ``criteria_set.key`` first.
+
+    :param criteria_set: the :class:`CriteriaSet` being validated.
+    :param data: the values after schema validation.
+    :param context: the :class:`core.plugins.EvaluationContext`.
+    :return: ``None`` or a dict field → message or list of messages (Vietnamese). An exception
+        is logged with the plugin's name and the other plugins still run.
+    """
+
+
+@hookspec
+def thidua_award_rules():
+    """Declare commendation eligibility rules. Called once at start-up.
+
+    :return: a list of rule objects (the commendation workflow defines their shape); each must
+        carry a ``key`` attribute prefixed with the plugin's sector.
+    """
+
+
+@hookspec
+def thidua_blueprints():
+    """Add web pages. Called once at start-up.
+
+    :return: a list of :class:`flask.Blueprint`. Each blueprint's name must start with
+        ``plugin_`` so it cannot collide with the core's; register routes under a URL prefix of
+        your own.
+    """
+
+
+@hookspec
+def thidua_cli_commands():
+    """Add ``thidua`` sub-commands. Called once at start-up.
+
+    :return: a list of :class:`click.Command` (or groups); their names must not clash with the
+        core's commands.
+    """
+
+
+@hookspec
+def thidua_dashboard_panels(period, scope):
+    """Offer panels for a dashboard.
+
+    :param period: the :class:`ReportingPeriod` being shown.
+    :param scope: the :class:`Tenant` whose subtree the dashboard covers.
+    :return: a list of dicts ``{"key", "title", "template" or "html", "data", "priority"}``, or
+        ``None``. An exception is logged with the plugin's name; the page still renders.
+    """
+
+
+@hookspec
+def thidua_submission_event(submission, event):
+    """React to a report's move through the workflow.
+
+    :param submission: the submission that moved.
+    :param event: one of ``"submitted"``, ``"returned"``, ``"approved"``, ``"reopened"``.
+    :return: ``None``. An exception is logged with the plugin's name; the other plugins still
+        run and the request still succeeds.
+    """

@@ -1,0 +1,194 @@
+"""Enabling criteria sets in a period, per tenant kind, and reading what a tenant must fill."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.audit.operations import diff, record
+from core.errors import Conflict, Forbidden, Invalid
+from core.periods import models as period_models
+from core.periods.models import ReportingPeriod
+from core.plugins.criteria import CriteriaSet
+from core.plugins.manager import PluginHost
+from core.plugins.messages import default_locale_outside_requests, localised_schema
+from core.plugins.models import PeriodCriteriaSet
+from core.tenants import kinds
+from core.tenants.models import Tenant
+from core.users.access import Access
+
+EDITABLE_STATES = (period_models.DRAFT, period_models.OPEN)
+
+
+class EnableItemSchema(Schema):
+    """One item of ``PUT /periods/<pid>/criteria-sets``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    tenant_kinds = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True,
+                               validate=validate.Length(min=1))
+    weight = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1000))
+    version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+
+
+@dataclass(frozen=True)
+class EnabledSet:
+    """A set a period enables; ``criteria_set`` is ``None`` when its plugin is not loaded (the
+    section is shown as unavailable and its stored data stays untouched)."""
+
+    row: PeriodCriteriaSet
+    criteria_set: CriteriaSet | None
+    plugin: str | None
+
+    @property
+    def available(self) -> bool:
+        return self.criteria_set is not None
+
+
+def known_kinds(db: Session) -> set[str]:
+    """The core's kinds and any kind a loaded directory added."""
+    return set(kinds.CORE_KINDS) | set(db.scalars(select(Tenant.kind).distinct()))
+
+
+def rows_of(db: Session, period: ReportingPeriod) -> Sequence[PeriodCriteriaSet]:
+    return db.scalars(
+        select(PeriodCriteriaSet)
+        .where(PeriodCriteriaSet.period_id == period.id)
+        .order_by(PeriodCriteriaSet.position, PeriodCriteriaSet.key)
+    ).all()
+
+
+def _enabled(host: PluginHost, row: PeriodCriteriaSet) -> EnabledSet:
+    return EnabledSet(row, host.criteria_set(row.key, row.version), host.owner_of(row.key))
+
+
+def enabled_sets(db: Session, host: PluginHost, period: ReportingPeriod) -> list[EnabledSet]:
+    return [_enabled(host, row) for row in rows_of(db, period)]
+
+
+def sets_for_tenant(
+    db: Session, host: PluginHost, period: ReportingPeriod, tenant: Tenant
+) -> list[EnabledSet]:
+    """The sets ``tenant`` reports in ``period`` (its kind is among the enabled kinds)."""
+    return [item for item in enabled_sets(db, host, period) if item.row.applies_to_kind(tenant.kind)]
+
+
+def _load_items(items: Any) -> list[dict[str, Any]]:
+    if not isinstance(items, list):
+        raise Invalid({"_schema": [_("Cần một danh sách các bộ tiêu chí.")]})
+    try:
+        return localised_schema(EnableItemSchema).load(items, many=True)
+    except ValidationError as exc:
+        messages = exc.normalized_messages()
+        errors: dict[str, list[str]] = {}
+        for index, found in messages.items():
+            if isinstance(found, dict):
+                for name, msgs in found.items():
+                    errors[f"{index}.{name}"] = [str(m) for m in _flatten(msgs)]
+            else:
+                errors[str(index)] = [str(m) for m in _flatten(found)]
+        raise Invalid(errors) from None
+
+
+def _flatten(messages: Any) -> list[Any]:
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flatten(value)]
+    if isinstance(messages, list):
+        return [m for value in messages for m in _flatten(value)]
+    return [messages]
+
+
+def _snapshot(rows: Sequence[PeriodCriteriaSet]) -> dict[str, Any]:
+    return {
+        row.key: {"version": row.version, "tenant_kinds": sorted(row.tenant_kinds), "weight": row.weight}
+        for row in rows
+    }
+
+
+def configure_period(
+    db: Session, access: Access, host: PluginHost, period: ReportingPeriod, items: Any
+) -> list[EnabledSet]:
+    """Replace the sets ``period`` enables with ``items`` (a list of
+    ``{"key", "tenant_kinds", "weight", "version"?}``); admin of the period's owner only.
+
+    A set whose plugin is not loaded may stay enabled with its pinned version (its data is kept),
+    but cannot be newly enabled.
+    """
+    with default_locale_outside_requests():
+        return _configure_period(db, access, host, period, items)
+
+
+def _configure_period(
+    db: Session, access: Access, host: PluginHost, period: ReportingPeriod, items: Any
+) -> list[EnabledSet]:
+    owner = db.get(Tenant, period.owner_tenant_id)
+    if owner is None or not access.is_admin_of(owner):
+        raise Forbidden(_("Chỉ quản trị viên của đơn vị quản lý kỳ báo cáo mới được chọn bộ tiêu chí."))
+    if period.state not in EDITABLE_STATES:
+        raise Conflict(_("Chỉ được chọn bộ tiêu chí khi kỳ báo cáo đang soạn thảo hoặc đang mở."))
+    loaded = _load_items(items)
+    existing = {row.key: row for row in rows_of(db, period)}
+    allowed_kinds = known_kinds(db)
+    errors: dict[str, list[str]] = {}
+    chosen: list[PeriodCriteriaSet] = []
+    seen: set[str] = set()
+    for index, item in enumerate(loaded):
+        key = item["key"].strip()
+        if key in seen:
+            errors[f"{index}.key"] = [_("Bộ tiêu chí %(key)s được chọn hai lần.", key=key)]
+            continue
+        seen.add(key)
+        version = item["version"]
+        criteria_set = host.criteria_set(key, version)
+        if criteria_set is None and key in existing and version in (None, existing[key].version):
+            version = existing[key].version  # its plugin is not loaded: keep it as it was
+        elif criteria_set is None:
+            if version is not None and host.criteria_set(key) is not None:
+                errors[f"{index}.version"] = [_("Bộ tiêu chí %(key)s không có phiên bản %(version)s.",
+                                                key=key, version=version)]
+            else:
+                errors[f"{index}.key"] = [_("Không có bộ tiêu chí %(key)s.", key=key)]
+            continue
+        else:
+            version = criteria_set.version
+        item_kinds = list(dict.fromkeys(k.strip() for k in item["tenant_kinds"]))
+        unknown = [k for k in item_kinds if k not in allowed_kinds]
+        if unknown:
+            errors[f"{index}.tenant_kinds"] = [
+                _("Không có loại đơn vị: %(kinds)s.", kinds=", ".join(unknown))
+            ]
+            continue
+        if criteria_set is not None:
+            outside = [k for k in item_kinds if k not in criteria_set.applies_to]
+            if outside:
+                errors[f"{index}.tenant_kinds"] = [
+                    _("Bộ tiêu chí %(key)s không áp dụng cho loại đơn vị: %(kinds)s.",
+                      key=key, kinds=", ".join(outside))
+                ]
+                continue
+        chosen.append(PeriodCriteriaSet(
+            period_id=period.id, key=key, version=version, tenant_kinds=item_kinds,
+            weight=float(item["weight"]), position=index,
+        ))
+    if errors:
+        raise Invalid(errors)
+    before = _snapshot(list(existing.values()))
+    db.execute(delete(PeriodCriteriaSet).where(PeriodCriteriaSet.period_id == period.id))
+    db.add_all(chosen)
+    db.flush()
+    changes = diff(before, _snapshot(chosen))
+    if changes:
+        record(
+            db, "period.criteria_sets", tenant_id=period.owner_tenant_id, actor_id=access.actor_id,
+            actor_label=access.actor_label, object_type="period", object_id=period.id,
+            changes=changes, ip=access.ip,
+        )
+    return [_enabled(host, row) for row in chosen]
