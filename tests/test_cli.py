@@ -109,6 +109,13 @@ def test_tenants_tree_unknown_root(cli, loaded):
 # --- users --------------------------------------------------------------------------------
 
 
+def me(app, token: str):
+    # A fresh app context per request, as in production: the one the ``db`` fixture holds
+    # open would otherwise share ``g`` (and the signed-in user) between requests.
+    with app.app_context():
+        return app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+
 def test_users_create_then_token_authenticates(app, cli, db, loaded):
     created = cli("users", "create", "lan.nguyen", "--tenant", "00004", "--role", "reporter",
                   "--password", "mat-khau-rat-dai", "--full-name", "Nguyễn Thị Lan")
@@ -120,11 +127,9 @@ def test_users_create_then_token_authenticates(app, cli, db, loaded):
     assert issued.exit_code == 0, issued.output
     token = issued.output.strip().splitlines()[-1]
     if any(rule.rule == "/api/v1/me" for rule in app.url_map.iter_rules()):
-        response = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
-        assert response.status_code == 200
-        assert "lan.nguyen" in response.get_data(as_text=True)
-        refused = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer td_wrong"})
-        assert refused.status_code == 401
+        assert me(app, token).status_code == 200
+        assert "lan.nguyen" in me(app, token).get_data(as_text=True)
+        assert me(app, "td_wrong").status_code == 401
     else:
         db.expire_all()
         assert user_for_token(db, token).username == "lan.nguyen"
