@@ -245,6 +245,26 @@ tenants:
     assert count(db, Tenant) == before
 
 
+def test_a_top_level_entry_without_parent_stays_where_it_is(db):
+    load_text(db, SMALL)
+    ward = tenant(db, "phuong-mot")
+
+    report = load_text(db, """\
+tenants:
+  - name: "Phường Một"
+    slug: phuong-mot
+    kind: ward
+    code: "90001"
+    code_valid_from: 2025-07-01
+    children:
+      - {name: "Trường Tiểu học Một", slug: truong-tieu-hoc-mot, kind: school}
+""")
+
+    assert (report.created, report.updated) == (1, 0)
+    assert tenant(db, "phuong-mot").path == ward.path
+    assert tenant(db, "truong-tieu-hoc-mot").parent_id == ward.id
+
+
 def test_a_file_may_declare_its_own_kinds(db):
     load_text(db, SMALL)
     load_text(db, """\

@@ -168,6 +168,9 @@ class Entry:
     parent_slug: str | None
     # A top-level entry may name an existing unit outside the file as its parent.
     external_parent: bool = False
+    # A top-level entry naming no parent: a new unit becomes a root, an existing one stays where
+    # it is (a file listing one ward must not tear it out of the city).
+    keeps_parent: bool = False
 
 
 @dataclass
@@ -226,6 +229,7 @@ def _walk(raw: Any, parent_slug: str | None, check: _Validation, line: int) -> N
 
 def _check_entry(raw: Located, data: dict[str, Any], parent_slug: str | None, check: _Validation) -> None:
     slug, kind, code = data["slug"], data["kind"], data["code"]
+    keeps_parent = parent_slug is None and data["parent"] is None
     if data["parent"] is not None:
         if parent_slug is not None:
             check.problem(
@@ -259,6 +263,7 @@ def _check_entry(raw: Located, data: dict[str, Any], parent_slug: str | None, ch
         line=raw.line, name=nfc(data["name"]), slug=slug, kind=kind, code=code,
         code_valid_from=data["code_valid_from"], name_en=data["name_en"],
         attributes=dict(data["attributes"]), parent_slug=parent_slug, external_parent=external_parent,
+        keeps_parent=keeps_parent,
     ))
 
 
@@ -428,6 +433,8 @@ def apply(db: Session, entries: list[Entry]) -> Report:
     for entry in entries:
         parent = by_slug.get(entry.parent_slug) if entry.parent_slug else None
         tenant = by_slug.get(entry.slug)
+        if tenant is not None and entry.keeps_parent:
+            parent = tenant.parent
         if tenant is None:
             by_slug[entry.slug] = _create(db, entry, parent, report)
         else:
