@@ -106,13 +106,13 @@ class NewUserForm(FlaskForm):
                                         message=_l("Mật khẩu phải có ít nhất %(n)d ký tự.",
                                                    n=passwords.MIN_LENGTH))],
     )
-    tenant = ChoiceField(_l("Đơn vị"), validators=[InputRequired(message=REQUIRED)])
+    tenant = ChoiceField(_l("Tại đơn vị"), validators=[InputRequired(message=REQUIRED)])
     role = ChoiceField(_l("Vai trò"), choices=role_choices(), validators=[InputRequired(message=REQUIRED)])
 
 
 class MembershipForm(FlaskForm):
     username = StringField(_l("Tên đăng nhập"), validators=[_required(), _at_most(120)])
-    tenant = ChoiceField(_l("Đơn vị"), validators=[InputRequired(message=REQUIRED)])
+    tenant = ChoiceField(_l("Tại đơn vị"), validators=[InputRequired(message=REQUIRED)])
     role = ChoiceField(_l("Vai trò"), choices=role_choices(), validators=[InputRequired(message=REQUIRED)])
 
 
