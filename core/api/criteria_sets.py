@@ -7,19 +7,15 @@ module, before the factory registers the blueprint.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
+import uuid
 from typing import Any
 
-from flask import current_app, jsonify, request
-from flask_babel import gettext as _
-from flask_login import current_user
+from flask import Response, current_app
 from marshmallow import Schema, fields
 
-from core.api import blueprint
+from core.api.routing import Operation, commit, json_body, load_query, respond, route
 from core.auth.context import current_access
 from core.db.engine import session
-from core.errors import Invalid, ThiDuaError
 from core.periods import operations as period_ops
 from core.plugins import operations
 from core.plugins.fields import describe
@@ -62,25 +58,8 @@ class CriteriaSetListSchema(Schema):
     criteria_sets = fields.List(fields.Nested(CriteriaSetOutSchema))
 
 
-class EnableItemInSchema(operations.EnableItemSchema):
-    """Documented request body item of the PUT."""
-
-
-def _api_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any):
-        if not current_user.is_authenticated:
-            return jsonify(error=_("Cần đăng nhập.")), 401
-        try:
-            return view(*args, **kwargs)
-        except ThiDuaError as error:
-            session().rollback()
-            body: dict[str, Any] = {"error": error.message}
-            if isinstance(error, Invalid):
-                body["errors"] = error.errors
-            return jsonify(body), error.status
-
-    return wrapped
+class CriteriaSetQuerySchema(Schema):
+    tenant = fields.UUID(metadata={"description": "Only the sets enabled for this tenant's kind"})
 
 
 def serialise(item: operations.EnabledSet) -> dict[str, Any]:
@@ -104,69 +83,49 @@ def serialise(item: operations.EnabledSet) -> dict[str, Any]:
             aggregates=dict(criteria_set.aggregates or {}),
             fields_=[f.as_dict() for f in describe(criteria_set)],
         )
-    return CriteriaSetOutSchema().dump(data)
+    return data
 
 
-@blueprint.get("/periods/<period_id>/criteria-sets")
-@_api_errors
-def list_criteria_sets(period_id: str):
-    """Criteria sets a period enables, with their fields.
-    ---
-    get:
-      summary: Criteria sets of a period (for one tenant with ?tenant=)
-      parameters:
-        - {in: path, name: period_id, required: true, schema: {type: string, format: uuid}}
-        - {in: query, name: tenant, required: false, schema: {type: string, format: uuid},
-           description: only the sets enabled for this tenant's kind}
-      responses:
-        200: {content: {application/json: {schema: CriteriaSetListSchema}}}
-        404: {description: period or tenant not visible to the caller}
-    """
-    db = session()
-    access = current_access()
+def _answer(period, tenant, items: list[operations.EnabledSet]) -> Response:
+    return respond(CriteriaSetListSchema(), {
+        "period": period.id,
+        "tenant": tenant.id if tenant is not None else None,
+        "criteria_sets": [serialise(item) for item in items],
+    })
+
+
+@route("/periods/<uuid:period_id>/criteria-sets", ["GET"], Operation(
+    summary="Criteria sets a period enables, with their fields", tag="criteria-sets",
+    description="With ?tenant=, only the sets enabled for that tenant's kind: what it must report. "
+                "Each field gives its name, type, label, help, unit, points, required, choices and "
+                "evidence_required. A set whose plugin is not loaded is listed with available=false.",
+    query=CriteriaSetQuerySchema, response=CriteriaSetListSchema, errors=(404,),
+))
+def list_criteria_sets(period_id: uuid.UUID) -> Response:
+    query = load_query(CriteriaSetQuerySchema())
+    db, access = session(), current_access()
     host = plugin_host(current_app)
     period = period_ops.get_visible(db, access, period_id)
-    tenant_id = request.args.get("tenant")
-    if tenant_id:
-        tenant = tenant_ops.get_visible(db, access, tenant_id)
+    tenant = None
+    if query.get("tenant"):
+        tenant = tenant_ops.get_visible(db, access, query["tenant"])
         items = operations.sets_for_tenant(db, host, period, tenant)
     else:
-        tenant = None
         items = operations.enabled_sets(db, host, period)
-    return jsonify(CriteriaSetListSchema().dump({
-        "period": period.id,
-        "tenant": tenant.id if tenant else None,
-        "criteria_sets": [serialise(item) for item in items],
-    }))
+    return _answer(period, tenant, items)
 
 
-@blueprint.put("/periods/<period_id>/criteria-sets")
-@_api_errors
-def put_criteria_sets(period_id: str):
-    """Replace the criteria sets a period enables (admin of the period's owner).
-    ---
-    put:
-      summary: Enable criteria sets per tenant kind
-      parameters:
-        - {in: path, name: period_id, required: true, schema: {type: string, format: uuid}}
-      requestBody:
-        content:
-          application/json:
-            schema: {type: array, items: EnableItemInSchema}
-      responses:
-        200: {content: {application/json: {schema: CriteriaSetListSchema}}}
-        403: {description: not an admin of the period's owner}
-        404: {description: period not visible}
-        422: {description: "unknown key, version or tenant kind; errors name the item, e.g. 0.key"}
-    """
-    db = session()
-    access = current_access()
+@route("/periods/<uuid:period_id>/criteria-sets", ["PUT"], Operation(
+    summary="Choose the criteria sets of a period, per tenant kind", tag="criteria-sets",
+    description="Admin of the period's owner. The list replaces the period's sets; each item is "
+                "{key, tenant_kinds, weight, version?} (the latest version when omitted). Unknown "
+                "keys, versions or kinds answer 422 naming the item, e.g. `0.key`. Audited.",
+    body=operations.EnableItemSchema(many=True), response=CriteriaSetListSchema, errors=(403, 404, 409),
+))
+def put_criteria_sets(period_id: uuid.UUID) -> Response:
+    db, access = session(), current_access()
     host = plugin_host(current_app)
     period = period_ops.get_visible(db, access, period_id)
-    items = operations.configure_period(db, access, host, period, request.get_json(silent=True))
-    db.commit()
-    return jsonify(CriteriaSetListSchema().dump({
-        "period": period.id,
-        "tenant": None,
-        "criteria_sets": [serialise(item) for item in items],
-    }))
+    items = operations.configure_period(db, access, host, period, json_body())
+    commit()
+    return _answer(period, None, items)

@@ -54,11 +54,13 @@ def _type_messages() -> dict[str, str]:
 
 
 def _translate_validator(validator: object) -> None:
+    if isinstance(validator, ma_validate.OneOf):
+        if validator.error == ma_validate.OneOf.default_message:  # not the plugin's own message
+            validator.error = _("Vui lòng chọn một trong các giá trị: {choices}.")
+        return
     if getattr(validator, "error", "set") is not None:
         return  # the plugin wrote its own message
-    if isinstance(validator, ma_validate.OneOf):
-        validator.error = _("Vui lòng chọn một trong các giá trị: {choices}.")
-    elif isinstance(validator, ma_validate.Range):
+    if isinstance(validator, ma_validate.Range):
         if validator.min is not None and validator.max is not None:
             validator.error = _("Giá trị phải từ {min} đến {max}.")
         elif validator.min is not None:

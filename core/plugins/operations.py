@@ -81,21 +81,21 @@ def sets_for_tenant(
     return [item for item in enabled_sets(db, host, period) if item.row.applies_to_kind(tenant.kind)]
 
 
-def _load_items(items: Any) -> list[dict[str, Any]]:
+def _load_items(items: Any, errors: dict[str, list[str]]) -> list[tuple[int, dict[str, Any]]]:
+    """Each item through the schema on its own, so that every item's errors are reported."""
     if not isinstance(items, list):
         raise Invalid({"_schema": [_("Cần một danh sách các bộ tiêu chí.")]})
-    try:
-        return localised_schema(EnableItemSchema).load(items, many=True)
-    except ValidationError as exc:
-        messages = exc.normalized_messages()
-        errors: dict[str, list[str]] = {}
-        for index, found in messages.items():
-            if isinstance(found, dict):
-                for name, msgs in found.items():
-                    errors[f"{index}.{name}"] = [str(m) for m in _flatten(msgs)]
-            else:
-                errors[str(index)] = [str(m) for m in _flatten(found)]
-        raise Invalid(errors) from None
+    schema = localised_schema(EnableItemSchema)
+    loaded = []
+    for index, item in enumerate(items):
+        try:
+            loaded.append((index, schema.load(item)))
+        except ValidationError as exc:
+            messages = exc.normalized_messages()
+            for name, msgs in (messages.items() if isinstance(messages, dict) else [("_schema", messages)]):
+                target = str(index) if name == "_schema" else f"{index}.{name}"
+                errors.setdefault(target, []).extend(str(m) for m in _flatten(msgs))
+    return loaded
 
 
 def _flatten(messages: Any) -> list[Any]:
@@ -134,13 +134,13 @@ def _configure_period(
         raise Forbidden(_("Chỉ quản trị viên của đơn vị quản lý kỳ báo cáo mới được chọn bộ tiêu chí."))
     if period.state not in EDITABLE_STATES:
         raise Conflict(_("Chỉ được chọn bộ tiêu chí khi kỳ báo cáo đang soạn thảo hoặc đang mở."))
-    loaded = _load_items(items)
+    errors: dict[str, list[str]] = {}
+    loaded = _load_items(items, errors)
     existing = {row.key: row for row in rows_of(db, period)}
     allowed_kinds = known_kinds(db)
-    errors: dict[str, list[str]] = {}
     chosen: list[PeriodCriteriaSet] = []
     seen: set[str] = set()
-    for index, item in enumerate(loaded):
+    for index, item in loaded:
         key = item["key"].strip()
         if key in seen:
             errors[f"{index}.key"] = [_("Bộ tiêu chí %(key)s được chọn hai lần.", key=key)]
