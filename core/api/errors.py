@@ -10,7 +10,7 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 from werkzeug.exceptions import NotFound as RouteNotFound
 
 from core.api import blueprint
@@ -170,7 +170,6 @@ def http_error_response(exc: HTTPException) -> Response:
     return error_response(status, code, _http_message(exc), headers=headers)
 
 
-@blueprint.errorhandler(HTTPException)
 def http_error(exc: HTTPException) -> Response:
     _rollback()
     if exc.code == 400 and type(exc).__name__ == "CSRFError":
@@ -179,6 +178,13 @@ def http_error(exc: HTTPException) -> Response:
             "hoặc dùng mã truy cập Bearer."
         ))
     return http_error_response(exc)
+
+
+# One handler per status code as well as the catch-all: Flask prefers an app-wide handler for a
+# code (the web pages register some) over a blueprint's handler for a class.
+blueprint.register_error_handler(HTTPException, http_error)
+for _code in default_exceptions:
+    blueprint.register_error_handler(_code, http_error)
 
 
 @blueprint.record_once

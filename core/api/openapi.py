@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from apispec import APISpec
+from apispec import APISpec, yaml_utils
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, Response, current_app, jsonify
 from werkzeug.routing import Rule
@@ -96,6 +96,25 @@ def _operation(rule: Rule, method: str, operation: Operation) -> dict[str, Any]:
     return spec
 
 
+def _docstring_operation(app: Flask, rule: Rule, method: str) -> dict[str, Any]:
+    """For a view not declared through :func:`core.api.routing.route`: the YAML after ``---`` in
+    its docstring (apispec's convention), or at least a stub, so the document stays complete."""
+    view = app.view_functions[rule.endpoint]
+    operations = yaml_utils.load_operations_from_docstring(view.__doc__ or "")
+    operation = dict(operations.get(method.lower()) or {})
+    operation.setdefault("summary", (view.__doc__ or rule.endpoint).strip().splitlines()[0])
+    responses = operation.get("responses") or {"200": {"description": "OK"}}
+    operation["responses"] = {
+        str(status): (answer if "description" in answer or "$ref" in answer
+                      else {"description": str(status), **answer})
+        for status, answer in responses.items()
+    }
+    if not operation.get("parameters") and rule.arguments:
+        operation["parameters"] = _path_parameters(rule)
+    operation.setdefault("operationId", f"{rule.endpoint.split('.', 1)[-1]}_{method.lower()}")
+    return operation
+
+
 def build_spec(app: Flask) -> dict[str, Any]:
     spec = APISpec(
         title="Thi Đua API", version=API_VERSION, openapi_version=OPENAPI_VERSION,
@@ -123,8 +142,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
         path = openapi_path(rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             operation = OPERATIONS.get((rule.endpoint, method))
-            if operation is not None:
-                paths.setdefault(path, {})[method.lower()] = _operation(rule, method, operation)
+            paths.setdefault(path, {})[method.lower()] = (
+                _operation(rule, method, operation) if operation is not None
+                else _docstring_operation(app, rule, method)
+            )
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()

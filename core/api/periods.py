@@ -52,7 +52,7 @@ def create_period() -> Response:
         tenant_operations.get_visible(db, access, owner_id) if owner_id else _default_owner(access)
     )
     period = operations.create(db, access, owner, data)
-    commit()
+    commit(period)
     location = url_for(".get_period", period_id=period.id)
     return respond(PeriodSchema(), period, status=201, headers={"Location": location})
 
@@ -75,7 +75,7 @@ def update_period(period_id: uuid.UUID) -> Response:
     db, access = session(), current_access()
     period = operations.get_visible(db, access, period_id)
     operations.update(db, access, period, data)
-    commit()
+    commit(period)
     return respond(PeriodSchema(), period)
 
 

@@ -34,6 +34,8 @@ class Operation:
 
 # (endpoint, HTTP method) → what the endpoint does, for the OpenAPI document.
 OPERATIONS: dict[tuple[str, str], Operation] = {}
+# Endpoints answering without a caller.
+PUBLIC_ENDPOINTS: set[str] = set()
 
 
 def route(rule: str, methods: Iterable[str], operation: Operation) -> Callable:
@@ -41,16 +43,19 @@ def route(rule: str, methods: Iterable[str], operation: Operation) -> Callable:
 
     def decorator(view: Callable) -> Callable:
         method_list = list(methods)
+        endpoint = f"{blueprint.name}.{view.__name__}"
         blueprint.add_url_rule(rule, view.__name__, view, methods=method_list)
         for method in method_list:
-            OPERATIONS[(f"{blueprint.name}.{view.__name__}", method)] = operation
+            OPERATIONS[(endpoint, method)] = operation
+        if operation.public:
+            PUBLIC_ENDPOINTS.add(endpoint)
         return view
 
     return decorator
 
 
 def is_public(endpoint: str | None) -> bool:
-    return any(op.public for (name, _), op in OPERATIONS.items() if name == endpoint)
+    return endpoint in PUBLIC_ENDPOINTS
 
 
 def json_body() -> Any:
@@ -85,5 +90,10 @@ def respond(schema: Schema, obj: Any, status: int = 200, headers: dict[str, str]
     return response
 
 
-def commit() -> None:
-    session().commit()
+def commit(*changed: Any) -> None:
+    """Commit the request's work, then reload ``changed`` so that answers show stored values
+    (datetimes come back in UTC whatever offset the caller sent)."""
+    db = session()
+    db.commit()
+    for obj in changed:
+        db.refresh(obj)
