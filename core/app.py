@@ -17,8 +17,11 @@ from core.extensions import babel, csrf, limiter, login_manager
 
 def select_locale() -> str:
     """?lang= switches and is remembered in the session; Vietnamese is the default."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        # CLI commands and jobs speak the default language.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang")
     if wanted in languages:

@@ -1,5 +1,6 @@
 """The Thi Đua pytest plugin (entry point ``pytest11``): a real database, an app, a tenant tree
-with siblings, users per role, an open period and clients signed in as any of them.
+with siblings, users per role, an open period, clients signed in as any of them, and the
+end-to-end harness (a live server and headless Chromium).
 
 The database is SQLite in a temporary directory, or the PostgreSQL database named by
 ``THIDUA_TEST_DATABASE_URL`` (or ``DATABASE_URL``); the schema is built once per session with
@@ -8,4 +9,5 @@ the real migrations and every table is emptied after each test.
 
 from __future__ import annotations
 
+from core.testing.browser import *  # noqa: F403
 from core.testing.fixtures import *  # noqa: F403

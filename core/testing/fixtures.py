@@ -87,20 +87,24 @@ def app(thidua_database_url: str, thidua_config: dict, tmp_path) -> Iterator[Fla
 
 @pytest.fixture
 def db(app: Flask):
-    """A session with the system context (sees every tenant), inside an app context."""
-    with app.app_context():
-        session = database(app).new_session()
-        scoping.set_context(session, scoping.TenantContext.system_context())
-        try:
-            yield session
-        finally:
-            session.close()
+    """A session with the system context (sees every tenant).
+
+    No app context stays pushed: a test-client request would otherwise reuse it, and with it
+    ``g`` (the signed-in user, the request session) from an earlier request.
+    """
+    session = database(app).new_session()
+    scoping.set_context(session, scoping.TenantContext.system_context())
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 @pytest.fixture
 def world(app: Flask, db) -> World:
     """The tree of :mod:`core.testing.world`, its users and an open period."""
-    return build_world(db)
+    with app.app_context():
+        return build_world(db)
 
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -142,8 +146,9 @@ def api_as(app: Flask, world: World, db) -> Callable[[str], FlaskClient]:
     from core.users.operations import issue_token
 
     def make(username: str) -> FlaskClient:
-        token = issue_token(db, SystemAccess(db=db, user=None), world.user(username))
-        db.commit()
+        with app.app_context():
+            token = issue_token(db, SystemAccess(db=db, user=None), world.user(username))
+            db.commit()
         client = app.test_client()
         client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         return client

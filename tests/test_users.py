@@ -1,0 +1,110 @@
+"""Accounts, roles reaching tenants, passwords, session versions and tokens."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.audit.models import AuditEntry
+from core.auth.context import load_session_user
+from core.errors import Forbidden, Invalid
+from core.users import operations
+from core.users.access import Access, SystemAccess
+
+
+def test_roles_reach_own_tenant_or_subtree(db, world):
+    t = world.tenant
+    ward_reviewer = Access.for_user(db, world.user("ward_reviewer"))
+    assert ward_reviewer.roles_in(t("school-a1")) == {"reviewer"}
+    assert ward_reviewer.roles_in(t("commune-b")) == set()
+    assert ward_reviewer.roles_in(t("ha-noi")) == set()
+    reporter = Access.for_user(db, world.user("ward_reporter"))
+    assert reporter.roles_in(t("ward-a")) == {"reporter"}
+    assert reporter.roles_in(t("school-a1")) == set(), "reporters do not reach the subtree"
+    head = Access.for_user(db, world.user("a1_head"))
+    assert not head.can_see(t("school-a2"))
+    city = Access.for_user(db, world.user("city_admin"))
+    assert city.is_admin_of(t("enterprise-b1"))
+    assert city.readable_ids == frozenset(tenant.id for tenant in world.tenants.values())
+
+
+def test_viewer_reads_subtree_but_writes_nothing(db, world):
+    viewer = Access.for_user(db, world.user("city_viewer"))
+    assert len(viewer.readable_ids) == len(world.tenants)
+    assert viewer.writable_ids == frozenset()
+
+
+def test_deactivated_user_has_no_access(db, world):
+    user = world.user("a1_head")
+    operations.set_active(db, SystemAccess(db=db, user=None), user, False)
+    db.commit()
+    assert Access.for_user(db, user).readable_ids == frozenset()
+
+
+def test_authenticate_same_answer_and_audited(app, db, world):
+    with app.test_request_context():
+        assert operations.authenticate(db, "a1_head", world.password).username == "a1_head"
+        assert operations.authenticate(db, "a1_head", "wrong-password") is None
+        assert operations.authenticate(db, "nobody", "wrong-password") is None
+    db.commit()
+    failures = db.scalars(
+        select(AuditEntry.actor_label).where(AuditEntry.action == "auth.login_failed")
+    ).all()
+    assert sorted(failures) == ["a1_head", "nobody"]
+
+
+def test_password_change_and_deactivation_revoke_sessions(app, db, world):
+    user = world.user("a1_head")
+    system = SystemAccess(db=db, user=None)
+    with app.app_context():
+        cookie_id = user.get_id()
+        assert load_session_user(cookie_id).id == user.id
+        operations.set_password(db, system, user, "mat-khau-moi-123")
+        db.commit()
+        assert load_session_user(cookie_id) is None
+        fresh = user.get_id()
+        assert load_session_user(fresh).id == user.id
+        operations.set_active(db, system, user, False)
+        db.commit()
+        assert load_session_user(fresh) is None
+        assert load_session_user("not-a-uuid:1") is None
+
+
+def test_password_rules_and_username_rules(app, db, world):
+    system = SystemAccess(db=db, user=None)
+    with app.test_request_context():
+        with pytest.raises(Invalid) as error:
+            operations.create_user(db, system, "new.user", "short")
+        assert list(error.value.errors) == ["password"]
+        with pytest.raises(Invalid) as error:
+            operations.create_user(db, system, "Người dùng", "long-enough-password")
+        assert list(error.value.errors) == ["username"]
+        with pytest.raises(Invalid) as error:
+            operations.create_user(db, system, "A1_HEAD", "long-enough-password")
+        assert "đã được sử dụng" in error.value.errors["username"][0]
+
+
+def test_only_admins_above_add_members(app, db, world):
+    with app.test_request_context():
+        ward_admin = Access.for_user(db, world.user("ward_admin"))
+        operations.add_membership(db, ward_admin, world.user("a2_head"), world.tenant("school-a1"), "viewer")
+        with pytest.raises(Forbidden):
+            operations.add_membership(db, ward_admin, world.user("a2_head"), world.tenant("commune-b"), "viewer")
+        head = Access.for_user(db, world.user("a1_head"))
+        with pytest.raises(Forbidden):
+            operations.add_membership(db, head, world.user("a2_head"), world.tenant("school-a1"), "head")
+
+
+def test_tokens_are_stored_hashed_and_revocable(app, db, world):
+    from core.users.models import ApiToken
+
+    user = world.user("a1_head")
+    with app.test_request_context():
+        token = operations.issue_token(db, SystemAccess(db=db, user=None), user)
+        db.commit()
+        stored = db.scalars(select(ApiToken.digest)).all()
+        assert token not in stored and len(stored) == 1
+        assert operations.user_for_token(db, token).id == user.id
+        assert operations.user_for_token(db, token + "x") is None
+        operations.set_active(db, SystemAccess(db=db, user=None), user, False)
+        assert operations.user_for_token(db, token) is None
