@@ -345,8 +345,9 @@ class PluginHost:
                 app.register_blueprint(blueprint)
             except Exception as exc:
                 self._fail(name, f"blueprint {blueprint.name!r} could not be registered: {exc}")
+        taken = set(app.cli.commands) | core_command_names()
         for name, command in list(self.commands):
-            if command.name in app.cli.commands:
+            if command.name in taken:
                 self._fail(name, f"command {command.name!r} clashes with an existing command")
                 continue
             app.cli.add_command(command)
@@ -429,6 +430,19 @@ class PluginHost:
 
     def info_list(self) -> list[PluginInfo]:
         return [self.plugins[name] for name in sorted(self.plugins)]
+
+
+def core_command_names() -> set[str]:
+    """Names of the core's ``thidua`` commands, which are added after the plugins' ones."""
+    from types import SimpleNamespace
+
+    import click
+
+    from core.cli import register_commands
+
+    probe = SimpleNamespace(cli=click.Group())
+    register_commands(probe)  # type: ignore[arg-type]
+    return set(probe.cli.commands) | {"plugins", "run", "shell", "routes"}
 
 
 def plugin_host(app: Flask) -> PluginHost:

@@ -1,0 +1,96 @@
+"""CriteriaSet is checked when it is declared; the default scorer follows its documented rule."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from marshmallow import Schema, fields, validate
+
+from core.plugins import CriteriaSet, CriteriaSetError, default_score, describe
+
+
+class Simple(Schema):
+    done = fields.Boolean(metadata={"label": "Đã làm", "points": 4})
+    count = fields.Integer(metadata={"label": "Số lượng", "points": 6})
+    per = fields.Float(metadata={"points": 10, "points_per_unit": 2.5})
+    penalty = fields.Integer(metadata={"points": -3, "points_per_unit": -1})
+    level = fields.String(validate=validate.OneOf(["A", "B"]), metadata={"points": {"A": 2, "B": 1}})
+    note = fields.String(metadata={"label": "Ghi chú", "points": 1, "multiline": True})
+    day = fields.Date(metadata={"label": "Ngày"})
+
+
+def make(**changes):
+    values = dict(key="demo.simple", version=1, title="Đơn giản", title_en="Simple",
+                  applies_to={"school"}, schema=Simple)
+    values.update(changes)
+    return CriteriaSet(**values)
+
+
+def test_a_valid_declaration_is_frozen_and_normalised():
+    criteria_set = make(applies_to=["school", "school", "enterprise"], aggregates={"count": "sum"})
+    assert criteria_set.applies_to == frozenset({"school", "enterprise"})
+    assert criteria_set.sector == "demo"
+    assert criteria_set.ref == ("demo.simple", 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        criteria_set.version = 2
+    with pytest.raises(TypeError):
+        criteria_set.aggregates["done"] = "sum"  # read-only mapping
+    assert {criteria_set: 1}[make()] == 1  # hashable by (key, version)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"key": "simple"}, "must look like '<sector>.<name>'"),
+    ({"key": "Demo.Simple"}, "must look like"),
+    ({"version": 0}, "version must be a positive integer"),
+    ({"version": "1"}, "version must be a positive integer"),
+    ({"title": " "}, "title must not be empty"),
+    ({"applies_to": "school"}, "applies_to must be a set of tenant kinds"),
+    ({"applies_to": set()}, "at least one tenant kind"),
+    ({"schema": dict}, "marshmallow Schema class"),
+    ({"score": 5}, "score must be a callable"),
+    ({"aggregates": {"missing": "sum"}}, "'missing', which is not a schema field"),
+    ({"aggregates": {"count": "median"}}, "must be one of sum, mean, rate, count_true"),
+])
+def test_an_invalid_declaration_is_refused_with_its_reason(changes, message):
+    with pytest.raises(CriteriaSetError, match=message):
+        make(**changes)
+
+
+def test_points_metadata_must_be_a_number_or_a_choice_map():
+    class Bad(Schema):
+        x = fields.Boolean(metadata={"points": "ten"})
+
+    with pytest.raises(CriteriaSetError, match="metadata 'points'"):
+        make(schema=Bad)
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ({}, 0.0),
+    ({"done": True}, 4.0),
+    ({"done": False}, 0.0),
+    ({"count": 3}, 6.0),  # a number earns its points when above zero
+    ({"count": 0}, 0.0),
+    ({"per": 3}, 7.5),  # points_per_unit × value …
+    ({"per": 9}, 10.0),  # … capped at points
+    ({"penalty": 2}, -2.0),  # a deduction, capped at -3
+    ({"penalty": 9}, -3.0),
+    ({"level": "A"}, 2.0),
+    ({"level": "C"}, 0.0),
+    ({"note": "  "}, 0.0),
+    ({"note": "có"}, 1.0),
+    ({"done": True, "count": 1, "per": 1, "level": "B"}, 13.5),
+])
+def test_the_default_scorer_sums_field_points(data, expected):
+    assert default_score(make(), data) == expected
+
+
+def test_describe_reads_the_schema_in_declaration_order():
+    described = {f.name: f for f in describe(make())}
+    assert list(described) == ["done", "count", "per", "penalty", "level", "note", "day"]
+    assert described["done"].type == "boolean" and described["done"].label == "Đã làm"
+    assert described["per"].type == "number"
+    assert described["level"].choices == ["A", "B"]
+    assert described["note"].multiline is True
+    assert described["day"].type == "date" and described["day"].label == "Ngày"
+    assert described["penalty"].label == "penalty"  # the name when no label is given
