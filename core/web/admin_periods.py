@@ -98,7 +98,7 @@ def admin_period_update(period_id: str):
         return _edit_page(period, form, status=422)
     db = session()
     try:
-        data = PeriodUpdateSchema().load(form.schema_input(include_key=False))
+        data = PeriodUpdateSchema(partial=True).load(form.schema_input(include_key=False))
         period_ops.update(db, current_access(), period, data)
     except ValidationError as error:
         return _edit_page(period, form, apply_errors(form, error.normalized_messages()), status=422)

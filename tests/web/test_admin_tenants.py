@@ -1,0 +1,111 @@
+"""/admin/tenants: role checks, the tree, search and registering a unit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.tenants.models import Tenant
+from tests.web.helpers import audit_actions, post_form, text_of
+
+
+@pytest.mark.parametrize("username", ["a1_reporter", "ward_reviewer", "city_viewer", "ward_head"])
+def test_non_admins_are_refused(client_as, username):
+    response = client_as(username).get("/admin/tenants")
+    assert response.status_code == 403
+    assert "Không có quyền truy cập" in text_of(response)
+
+
+def test_admin_links_show_only_for_admins(client_as):
+    assert 'href="/admin/tenants"' in client_as("ward_admin").get("/").get_data(as_text=True)
+    assert 'href="/admin/tenants"' not in client_as("ward_reporter").get("/").get_data(as_text=True)
+
+
+def test_tree_shows_the_subtree_and_nothing_else(client_as):
+    response = client_as("ward_admin").get("/admin/tenants")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<details" in html and "<summary>" in html
+    for name in ("Phường A", "Trường THCS A1", "Trường THCS A2"):
+        assert name in html
+    for name in ("Xã B", "Công ty B1", "Sở Giáo dục"):
+        assert name not in html
+
+
+def _results(response) -> str:
+    return text_of(response).split("Kết quả tìm kiếm")[1].split("Đăng ký đơn vị trực thuộc")[0]
+
+
+def test_search_ignores_accents_and_stays_in_the_subtree(client_as):
+    text = _results(client_as("city_admin").get("/admin/tenants?q=truong thcs a1"))
+    assert "Tìm thấy 1 đơn vị." in text
+    assert "Trường THCS A1" in text
+    assert "Trường THCS A2" not in text
+    text = _results(client_as("commune_admin").get("/admin/tenants?q=truong"))
+    assert "Trường THCS" not in text
+    assert "Không có đơn vị nào khớp" in text
+
+
+def test_registering_a_unit_persists_and_is_audited(client_as, world, db):
+    client = client_as("commune_admin")
+    response = post_form(client, "/admin/tenants", "/admin/tenants", {
+        "parent": str(world.tenant("commune-b").id), "name": "Trường Tiểu học Xã B",
+        "kind": "school", "code": "",
+    })
+    assert response.status_code == 302
+    db.expire_all()
+    school = db.scalar(select(Tenant).where(Tenant.name == "Trường Tiểu học Xã B"))
+    assert school is not None
+    assert school.parent_id == world.tenant("commune-b").id
+    assert school.kind == "school" and school.code is None
+    entries = audit_actions(db, "tenant.create")
+    assert [e.object_id for e in entries] == [str(school.id)]
+    assert entries[0].actor_label == "commune_admin"
+    assert "Đã đăng ký đơn vị Trường Tiểu học Xã B." in text_of(client.get("/admin/tenants"))
+
+
+def test_form_errors_are_inline_with_422(client_as, world, db):
+    client = client_as("ward_admin")
+    response = post_form(client, "/admin/tenants", "/admin/tenants", {
+        "parent": str(world.tenant("ward-a").id), "name": "", "kind": "school",
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="name-error"' in html and "Vui lòng điền mục này." in html
+    assert 'aria-invalid="true"' in html
+
+    response = post_form(client, "/admin/tenants", "/admin/tenants", {
+        "parent": str(world.tenant("school-a1").id), "name": "Tổ bảo vệ", "kind": "agency",
+    })
+    assert response.status_code == 422
+    assert "Không thể đăng ký loại đơn vị này tại đây." in text_of(response)
+
+    response = post_form(client, "/admin/tenants", "/admin/tenants", {
+        "parent": str(world.tenant("ward-a").id), "name": "Trường mới", "kind": "school", "code": "01",
+    })
+    assert response.status_code == 422
+    assert "Mã đơn vị này đã được một đơn vị khác sử dụng." in text_of(response)
+    db.expire_all()
+    assert db.scalar(select(Tenant).where(Tenant.name.in_(["Tổ bảo vệ", "Trường mới"]))) is None
+
+
+@pytest.mark.parametrize("parent", ["commune-b", "ha-noi", "enterprise-b1"])
+def test_a_parent_outside_the_subtree_is_not_found(client_as, world, db, parent):
+    response = post_form(client_as("ward_admin"), "/admin/tenants", "/admin/tenants", {
+        "parent": str(world.tenant(parent).id), "name": "Đơn vị lạ", "kind": "school",
+    })
+    assert response.status_code == 404
+    db.expire_all()
+    assert db.scalar(select(Tenant).where(Tenant.name == "Đơn vị lạ")) is None
+
+
+def test_a_user_without_any_unit_finds_no_admin_page(app, world, db, client_as):
+    from core.users import operations as user_ops
+    from core.users.access import SystemAccess
+
+    with app.test_request_context():
+        user_ops.create_user(db, SystemAccess(db=db, user=None), "lonely", world.password)
+        db.commit()
+    client = client_as("lonely")
+    assert "Chưa được phân công" in text_of(client.get("/"))
+    assert client.get("/admin/tenants").status_code == 404

@@ -1,0 +1,55 @@
+"""Layout essentials and the error pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.helpers import text_of
+
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
+@pytest.mark.parametrize("url", ["/", "/admin/tenants", "/admin/users", "/admin/periods"])
+def test_pages_render_on_a_narrow_viewport(client_as, url):
+    response = client_as("city_admin").get(url, headers={
+        "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148",
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert VIEWPORT in html
+    assert "<style" not in html and "style=" not in html and "<script" not in html
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_header_names_the_product_the_unit_and_the_user(client_as):
+    html = client_as("ward_admin").get("/").get_data(as_text=True)
+    assert 'class="brand" href="/">Thi Đua</a>' in html
+    assert '<span class="topbar-unit"' in html and "Phường A</span>" in html
+    assert '<span class="topbar-user" title="Tài khoản">ward_admin</span>' in html
+    assert 'href="/?lang=en"' in html and 'href="/?lang=vi"' in html
+
+
+def test_not_found_page(client_as):
+    response = client_as("ward_admin").get("/khong-co-trang-nay")
+    assert response.status_code == 404
+    assert "Không tìm thấy" in text_of(response)
+    assert VIEWPORT in response.get_data(as_text=True)
+
+
+def test_error_pages_leave_the_api_alone(app, world):
+    response = app.test_client().get("/api/v1/khong-co")
+    assert response.status_code == 404
+    assert 'class="topbar"' not in response.get_data(as_text=True)
+
+
+def test_server_error_page(app, world):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/hong")
+    def broken():
+        raise RuntimeError("hỏng")
+
+    response = app.test_client().get("/hong")
+    assert response.status_code == 500
+    assert "Đã có lỗi xảy ra phía máy chủ" in text_of(response)
+    assert "hỏng" not in text_of(response)
