@@ -165,6 +165,7 @@ class PluginHost:
         self.blueprints: list[tuple[str, Any]] = []
         self.commands: list[tuple[str, Any]] = []
         self._sets: dict[str, list[CriteriaSet]] = {}
+        self._taken_commands: set[str] | None = None
         if trace:
             self.pm.add_hookcall_monitoring(self._trace_before, self._trace_after)
 
@@ -284,7 +285,8 @@ class PluginHost:
         except Exception as exc:  # a plugin's bug at start-up fails that plugin only
             self._fail(name, f"error in a start-up hook: {_short_error(exc)}")
             return
-        cause = self._check_sets(name, sets) or self._check_blueprints(blueprints)
+        cause = (self._check_sets(name, sets) or self._check_blueprints(blueprints)
+                 or self._check_commands(commands))
         if cause:
             self._fail(name, cause)
             return
@@ -319,6 +321,17 @@ class PluginHost:
                 return f"blueprint {getattr(blueprint, 'name', blueprint)!r} must be named 'plugin_…'"
         return ""
 
+    def _check_commands(self, commands: list[Any]) -> str:
+        if self._taken_commands is None:
+            self._taken_commands = core_command_names()
+        for command in commands:
+            command_name = getattr(command, "name", None)
+            if not command_name:
+                return f"thidua_cli_commands returned {command!r}, not a click command"
+            if command_name in self._taken_commands or command_name in {c.name for _, c in self.commands}:
+                return f"command {command_name!r} clashes with an existing command"
+        return ""
+
     def _fail(self, name: str, cause: str) -> None:
         info = self.plugins.setdefault(name, PluginInfo(name))
         info.cause = f"{info.cause}; {cause}" if info.state == FAILED and info.cause else cause
@@ -345,9 +358,8 @@ class PluginHost:
                 app.register_blueprint(blueprint)
             except Exception as exc:
                 self._fail(name, f"blueprint {blueprint.name!r} could not be registered: {exc}")
-        taken = set(app.cli.commands) | core_command_names()
         for name, command in list(self.commands):
-            if command.name in taken:
+            if command.name in app.cli.commands:
                 self._fail(name, f"command {command.name!r} clashes with an existing command")
                 continue
             app.cli.add_command(command)

@@ -21,6 +21,8 @@ PLUGINS = {
     "copycat": ("duplicate_key.py", "thidua_copycat", "thidua_copycat"),
     "future": ("old_core.py", "thidua_future", "thidua_future"),
     "scorer": ("scoring_plugin.py", "thidua_scorer", "thidua_scorer"),
+    "clash": ("clashing_command.py", "thidua_clash", "thidua_clash"),
+    "misnamed": ("misnamed_blueprint.py", "thidua_misnamed", "thidua_misnamed"),
 }
 
 

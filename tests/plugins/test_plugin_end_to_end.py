@@ -253,3 +253,32 @@ def test_the_admin_page_enables_sets_for_tenant_kinds(world, client_as, api_as):
 
 def test_the_admin_page_is_for_the_period_owners_admin(world, client_as):
     assert client_as("ward_admin").get(f"/periods/{world.period.id}/criteria-sets").status_code == 403
+
+
+def test_sets_of_a_plugin_that_is_not_loaded_stay_enabled_and_show_as_unavailable(
+    app, world, api_as, enable_criteria_sets, thidua_database_url, tmp_path
+):
+    from core.app import create_app
+    from core.db.engine import database
+
+    enable_criteria_sets("demo.safety", "demo.cyber", kinds=["school"])
+    token_client = api_as("city_admin")
+    without_demo = create_app({
+        "ENV": "testing", "SECRET_KEY": "test", "DATABASE_URL": thidua_database_url,
+        "INSTANCE_PATH": str(tmp_path / "other"), "THIDUA_PLUGINS": "scorer",
+    })
+    try:
+        client = without_demo.test_client()
+        client.environ_base.update(token_client.environ_base)
+        listed = client.get(criteria_url(world)).get_json()["criteria_sets"]
+        assert [(s["key"], s["version"], s["available"]) for s in listed] == [
+            ("demo.safety", 2, False), ("demo.cyber", 1, False)]
+        assert listed[0]["fields"] == [] and listed[0]["tenant_kinds"] == ["school"]
+        # Saving the period again keeps them as they were; a new unknown key is still refused.
+        kept = client.put(criteria_url(world), json=[{"key": "demo.safety", "tenant_kinds": ["school"]}])
+        assert kept.status_code == 200
+        assert [(s["key"], s["version"]) for s in kept.get_json()["criteria_sets"]] == [("demo.safety", 2)]
+        refused = client.put(criteria_url(world), json=[{"key": "demo.other", "tenant_kinds": ["school"]}])
+        assert refused.status_code == 422
+    finally:
+        database(without_demo).dispose()

@@ -155,3 +155,12 @@ def test_plugin_commands_and_blueprints_are_mounted(install_fixture_plugins, bui
     app = build(THIDUA_PLUGINS="demo")
     assert app.test_cli_runner().invoke(args=["demo-hello"]).output.strip() == "xin chào từ plugin demo"
     assert app.test_client().get("/x/demo/ping").get_data(as_text=True) == "pong from demo"
+
+
+def test_plugin_commands_and_blueprints_may_not_take_core_names(install_fixture_plugins, build):
+    install_fixture_plugins("clash", "misnamed")
+    with pytest.raises(PluginLoadError) as raised:
+        build(THIDUA_PLUGINS="clash,misnamed")
+    failed = {info.name: info.cause for info in raised.value.failures}
+    assert failed["clash"] == "command 'db' clashes with an existing command"
+    assert failed["misnamed"] == "blueprint 'reports' must be named 'plugin_…'"
