@@ -16,12 +16,12 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d core/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d core/translations
 
 run: export THIDUA_ENV ?= development
 run: translations
 	$(BIN)/thidua db upgrade
-	$(BIN)/thidua tenants load tenants/hanoi.yaml
+	$(BIN)/thidua tenants load --quiet tenants/hanoi.yaml
 	$(BIN)/thidua demo
 	@echo "Thi Đua: http://$(HOST):$(PORT)"
 	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app

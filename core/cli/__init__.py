@@ -11,8 +11,12 @@ from core.errors import ThiDuaError
 
 def _create_app():
     from core.app import create_app
+    from core.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True,
