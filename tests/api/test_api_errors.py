@@ -104,3 +104,11 @@ def test_messages_follow_the_interface_language(admin):
     response = admin.post("/api/v1/tenants?lang=en", json={"kind": "school", "parent": "abc"})
     assert response.status_code == 422
     assert error_of(response)["fields"]["name"]  # ?lang= is not rejected as an unknown parameter
+
+
+def test_paths_outside_the_api_keep_the_sites_own_answers(app, world):
+    client = app.test_client()
+    for url in ("/no-such-page", "/api/v10/me", "/api"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert not (response.is_json and "error" in response.get_json()), url
