@@ -13,7 +13,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
-from jinja2 import TemplateNotFound
 from werkzeug.datastructures import MultiDict
 
 from core.auth.context import current_access
@@ -29,15 +28,6 @@ from core.tenants import kinds as tenant_kinds
 from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
 from core.web import blueprint
-
-
-def layout() -> str:
-    """The site's layout when the web pages provide one, else the plugin pages' own."""
-    try:
-        current_app.jinja_env.get_template("base.html")
-        return "base.html"
-    except TemplateNotFound:
-        return "plugins/_layout.html"
 
 
 def _number(text: str) -> str:
@@ -99,7 +89,7 @@ def period_criteria_sets(period_id: str):
     all_kinds = sorted(operations.known_kinds(db), key=lambda k: (k not in tenant_kinds.CORE_KINDS, k))
     rows = _admin_rows(host, enabled, form_items, errors)
     return render_template(
-        "plugins/period_sets.html", layout=layout(), period=period, rows=rows, kinds=all_kinds,
+        "plugins/period_sets.html", period=period, rows=rows, kinds=all_kinds,
         errors=errors,
     ), status
 
@@ -186,7 +176,7 @@ def criteria_form(period_id: str, tenant_id: str, key: str):
         status = 422 if errors else 200
     lang = str(get_locale() or "vi")
     return render_template(
-        "plugins/criteria_form.html", layout=layout(), period=period, tenant=tenant, lang=lang,
+        "plugins/criteria_form.html", period=period, tenant=tenant, lang=lang,
         set_title=criteria_set.title_en if lang == "en" else criteria_set.title,
         criteria_set=criteria_set, fields=fields, values=values, errors=errors, score=score,
         submitted=request.method == "POST",

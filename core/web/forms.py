@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from core.errors import Invalid
 from core.periods.models import KINDS as PERIOD_KINDS
 from core.periods.schemas import VN
-from core.tenants.kinds import CORE_KINDS
+from core.tenants.kinds import CITY, CORE_KINDS
 from core.users import passwords
 from core.users.roles import ROLES
 from core.web import labels
@@ -80,11 +80,17 @@ class DayField(DateField):
             raise ValueError(_l("Ngày không hợp lệ.")) from None
 
 
-def kind_choices(kinds: tuple[str, ...] = CORE_KINDS) -> list[tuple[str, str]]:
-    return [option(kind, labels.label(labels.TENANT_KINDS, kind)) for kind in kinds]
+PLACEHOLDER = _l("— Chọn —")
 
 
-def role_choices() -> list[tuple[str, str]]:
+def kind_choices() -> list:
+    """Kinds a unit may be registered as (the city is the root, never registered below)."""
+    kinds = [kind for kind in CORE_KINDS if kind != CITY]
+    named = (option(kind, labels.label(labels.TENANT_KINDS, kind)) for kind in kinds)
+    return [option("", PLACEHOLDER), *named]
+
+
+def role_choices() -> list:
     return [option(role, labels.label(labels.ROLES, role)) for role in ROLES]
 
 

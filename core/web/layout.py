@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import g, request
 from flask_babel import format_date, format_datetime, get_locale
@@ -48,3 +49,10 @@ def when(value: datetime | None) -> str:
 @blueprint.app_template_filter("day")
 def day(value: date | None) -> str:
     return format_date(value, DATE_PATTERN) if value is not None else ""
+
+
+@blueprint.app_template_global("lang_url")
+def lang_url(code: str) -> str:
+    """The current page in another language, keeping its other query parameters (a search)."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode([*args, ('lang', code)])}"

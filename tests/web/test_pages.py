@@ -53,3 +53,8 @@ def test_server_error_page(app, world):
     assert response.status_code == 500
     assert "Đã có lỗi xảy ra phía máy chủ" in text_of(response)
     assert "hỏng" not in text_of(response)
+
+
+def test_language_links_keep_the_search(client_as):
+    html = client_as("city_admin").get("/admin/tenants?q=truong").get_data(as_text=True)
+    assert 'href="/admin/tenants?q=truong&amp;lang=en"' in html
