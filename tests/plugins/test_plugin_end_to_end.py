@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from core.audit.models import AuditEntry
@@ -20,21 +19,6 @@ def thidua_config(request, install_fixture_plugins):
     # Installed before the app fixture builds the app, so the entry points are found.
     install_fixture_plugins("demo", "raising", "scorer")
     return config_for_marker(request.node.get_closest_marker("thidua_plugins")) or {"THIDUA_PLUGINS": "demo"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    """The db fixture keeps an app context pushed, so test-client requests share its ``g``: the
-    signed-in user, the access, the session and the CSRF token would leak from one request into
-    the next. Start every request with an empty ``g``, as a real server does."""
-
-    @app.before_request
-    def forget_previous_request():
-        previous = g.pop("db_session", None)
-        if previous is not None:
-            previous.close()
-        for name in list(g):
-            g.pop(name)
 
 
 def criteria_url(world, tenant=None):
@@ -112,8 +96,6 @@ def test_a_tenant_gets_the_sets_enabled_for_its_kind_with_their_fields(world, ap
     assert guard["type"] == "boolean" and guard["evidence_required"] is True
 
 
-# One identity per test: the test client shares the db fixture's app context, so ``g`` would
-# carry the first caller's access into the next client's requests.
 def test_a_tenant_of_another_kind_gets_none_of_them(world, api_as, enable_criteria_sets):
     enable_criteria_sets("demo.safety", "demo.cyber", kinds=["school"])
     enterprise = api_as("b1_reporter").get(criteria_url(world, "enterprise-b1")).get_json()
@@ -198,8 +180,9 @@ def test_the_form_shows_vietnamese_errors_inline_then_the_score(world, client_as
     bad = client.post(url, data={"csrf_token": token, "drills": "ba", "rating": "Khá"})
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
-    assert re.search(r'id="error-drills" role="alert"><li>Vui lòng nhập một số nguyên\.</li>', html)
-    assert re.search(r'id="error-cameras" role="alert"><li>Vui lòng nhập trường này\.</li>', html)
+    assert '<p class="field-error" id="error-drills">Vui lòng nhập một số nguyên.</p>' in html
+    assert '<p class="field-error" id="error-cameras">Vui lòng nhập trường này.</p>' in html
+    assert 'aria-describedby="error-drills"' in html
     assert 'value="ba"' in html  # the input keeps what was typed
 
     good = client.post(url, data={"csrf_token": token, "has_gate_guard": "on", "drills": "2",
