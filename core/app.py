@@ -37,6 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("THIDUA_INSTANCE_PATH")
     app = Flask("core", instance_path=instance_path or None)
     app.config.update(config_module.load(app.instance_path, overrides))
+    app.json.ensure_ascii = False  # Vietnamese names travel as UTF-8, not \u escapes
 
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"],

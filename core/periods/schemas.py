@@ -68,10 +68,8 @@ def check_date_order(data: dict) -> None:
 
 
 class PeriodUpdateSchema(PeriodInputSchema):
-    """Every field optional; the merged result is checked again by the operation."""
-
-    class Meta:
-        partial = True
+    """Load with ``partial=True``: every field optional; the merged result is checked again by the
+    operation."""
 
     @validates_schema
     def dates_in_order(self, data, partial=None, **kwargs):
