@@ -382,6 +382,8 @@ class PluginHost:
         results = []
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
             if impl.plugin_name == name:
+                if self.trace:
+                    log.info("hook %s → plugin %s", hook_name, name)
                 results.append(impl.function(*(kwargs[arg] for arg in impl.argnames)))
         return results
 
