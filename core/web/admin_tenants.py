@@ -15,6 +15,7 @@ from core.db.engine import session
 from core.errors import Invalid
 from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
+from core.text import fold
 from core.web import blueprint
 from core.web.active import admin_root, in_subtree
 from core.web.forms import TenantForm, apply_errors, option
@@ -28,7 +29,8 @@ def children_map(tenants: Sequence[Tenant]) -> dict[uuid.UUID | None, list[Tenan
     for tenant in tenants:
         children[tenant.parent_id].append(tenant)
     for siblings in children.values():
-        siblings.sort(key=lambda t: (t.kind, t.name))
+        # Accent-free first so that "Đông Anh" sorts with the D's, not after Z.
+        siblings.sort(key=lambda t: (t.kind, fold(t.name), t.name))
     return children
 
 

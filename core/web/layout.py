@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -56,3 +56,9 @@ def lang_url(code: str) -> str:
     """The current page in another language, keeping its other query parameters (a search)."""
     args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
     return f"{request.path}?{urlencode([*args, ('lang', code)])}"
+
+
+@blueprint.app_template_global("has_endpoint")
+def has_endpoint(name: str) -> bool:
+    """Whether a page exists: links to pages other parts of the app add show only when they do."""
+    return name in current_app.view_functions

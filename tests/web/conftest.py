@@ -10,9 +10,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import core
-from core.db import scoping
-from core.db.engine import database
-from core.testing.world import World, build_world
 
 TRANSLATIONS = Path(core.__file__).parent / "translations"
 
@@ -32,27 +29,3 @@ def compile_catalogues() -> None:
 def compiled_translations() -> None:
     compile_catalogues()
 
-
-@pytest.fixture
-def db(app):
-    """The plugin's ``db`` session without an app context held open for the whole test.
-
-    Flask's test client reuses an app context that is already pushed, and with it ``g``: the
-    request session, the caller's access and the CSRF token would then leak from one request
-    (and one client) to the next, which no real browser sees.
-    """
-    with app.app_context():
-        session = database(app).new_session()
-    scoping.set_context(session, scoping.TenantContext.system_context())
-    try:
-        yield session
-    finally:
-        session.close()
-
-
-@pytest.fixture
-def world(app, db) -> World:
-    # Built inside a short-lived app context so that the app's settings (the test password
-    # hasher) apply, and released before the test's requests run.
-    with app.app_context():
-        return build_world(db)
