@@ -25,10 +25,13 @@ from core.plugins.manager import (
     plugin_host,
 )
 from core.plugins.markers import hookimpl
+from core.reports.children import ChildrenView, ChildResult
 
 __all__ = [
     "AGGREGATES",
     "API_VERSION",
+    "ChildResult",
+    "ChildrenView",
     "ENTRY_POINT_GROUP",
     "CriteriaSet",
     "CriteriaSetError",

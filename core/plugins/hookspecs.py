@@ -100,3 +100,15 @@ def thidua_submission_event(submission, event):
     :return: ``None``. An exception is logged with the plugin's name; the other plugins still
         run and the request still succeeds.
     """
+
+
+@hookspec(firstresult=True)
+def thidua_demo_values(criteria_set, tenant, rng):
+    """Invent realistic values of a criteria set for one unit, for demo data and benchmarks.
+
+    :param criteria_set: the :class:`CriteriaSet` to fill.
+    :param tenant: the :class:`Tenant` reporting (its ``kind`` and ``attributes``).
+    :param rng: a :class:`random.Random` to draw from, so that a seed gives the same data.
+    :return: a dict field → value that passes the set's validation, or ``None`` when the
+        plugin does not own the set. The first non-``None`` answer wins.
+    """

@@ -1,0 +1,1 @@
+"""Reports: one submission per tenant and period, its sections, evidence, comments, review."""

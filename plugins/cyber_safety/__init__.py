@@ -1,0 +1,1 @@
+"""Sector plugin cyber_safety (criteria sets being written)."""

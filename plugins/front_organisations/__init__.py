@@ -1,0 +1,1 @@
+"""Sector plugin front_organisations (criteria sets being written)."""

@@ -1,0 +1,1 @@
+"""Sector plugin grassroots_forces (criteria sets being written)."""

@@ -1,0 +1,1 @@
+"""Sector plugin individuals (criteria sets being written)."""

@@ -1,0 +1,1 @@
+"""Sector plugin local_government (criteria sets being written)."""

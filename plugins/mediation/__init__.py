@@ -1,0 +1,1 @@
+"""Sector plugin mediation (criteria sets being written)."""

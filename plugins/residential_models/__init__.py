@@ -1,0 +1,1 @@
+"""Sector plugin residential_models (criteria sets being written)."""

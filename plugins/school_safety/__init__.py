@@ -1,0 +1,1 @@
+"""Sector plugin school_safety (criteria sets being written)."""
