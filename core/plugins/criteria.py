@@ -36,6 +36,9 @@ class CriteriaSet:
     score: Callable[[Mapping[str, Any], Any], float] | None = None
     validate: Callable[[Mapping[str, Any], Any], Mapping[str, Any] | None] | None = None
     aggregates: Mapping[str, str] | None = field(default=None)
+    # Pass/fail standards judged from the values, e.g. {"atantt": True} for "An toàn về ANTT";
+    # None for a standard that does not apply to the unit (a primary school under TT 124).
+    outcomes: Callable[[Mapping[str, Any], Any], Mapping[str, bool | None]] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.key, str) or not KEY_PATTERN.match(self.key):
@@ -58,7 +61,7 @@ class CriteriaSet:
         object.__setattr__(self, "applies_to", kinds)
         if not (isinstance(self.schema, type) and issubclass(self.schema, Schema)):
             raise CriteriaSetError(f"{self.key}: schema must be a marshmallow Schema class")
-        for name in ("score", "validate"):
+        for name in ("score", "validate", "outcomes"):
             value = getattr(self, name)
             if value is not None and not callable(value):
                 raise CriteriaSetError(f"{self.key}: {name} must be a callable taking (data, ctx)")

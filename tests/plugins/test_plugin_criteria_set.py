@@ -94,3 +94,22 @@ def test_describe_reads_the_schema_in_declaration_order():
     assert described["note"].multiline is True
     assert described["day"].type == "date" and described["day"].label == "Ngày"
     assert described["penalty"].label == "penalty"  # the name when no label is given
+
+
+def test_outcomes_must_be_callable():
+    from marshmallow import Schema, fields
+
+    from core.plugins import CriteriaSet, CriteriaSetError
+
+    class Values(Schema):
+        done = fields.Boolean(metadata={"points": 100})
+
+    def judged(data, ctx):
+        return {"atantt": bool(data.get("done"))}
+
+    kept = CriteriaSet(key="x.y", version=1, title="T", title_en="T", applies_to={"school"},
+                       schema=Values, outcomes=judged)
+    assert kept.outcomes({"done": True}, None) == {"atantt": True}
+    with pytest.raises(CriteriaSetError, match="outcomes must be a callable"):
+        CriteriaSet(key="x.y", version=1, title="T", title_en="T", applies_to={"school"},
+                    schema=Values, outcomes="yes")
