@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from core.auth.context import current_access
 from core.db.engine import session
@@ -42,8 +42,11 @@ def members_below(root: Tenant, query: str = "") -> list[Member]:
         .order_by(User.username, Tenant.depth, Tenant.name)
     )
     if query:
-        pattern = f"%{query.strip()}%"
-        statement = statement.where(or_(User.username.ilike(pattern), User.full_name.ilike(pattern)))
+        wanted = query.strip().lower()
+        statement = statement.where(or_(
+            func.lower(User.username).contains(wanted, autoescape=True),
+            func.lower(User.full_name).contains(wanted, autoescape=True),
+        ))
     members: dict[uuid.UUID, Member] = {}
     for membership, user, tenant in session().execute(statement):
         if user.id not in members and len(members) >= LIST_LIMIT:
@@ -70,8 +73,10 @@ def _forms(root: Tenant) -> tuple[NewUserForm, MembershipForm]:
 def _page(root: Tenant, new_user: NewUserForm, membership: MembershipForm,
           errors: list[str] | None = None, status: int = 200):
     query = request.args.get("q", "").strip()
+    members = members_below(root, query)
     return render_template(
-        "admin/users.html", root=root, members=members_below(root, query), query=query,
+        "admin/users.html", root=root, members=members, query=query,
+        truncated=len(members) >= LIST_LIMIT,
         new_user=new_user, membership=membership, problems=errors or [],
         me=current_access().actor_id,
     ), status

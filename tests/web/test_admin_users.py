@@ -166,3 +166,10 @@ def test_admins_cannot_lock_themselves_out(client_as, world, db):
     assert response.status_code == 302
     db.expire_all()
     assert db.get(User, user.id).active is True
+
+
+def test_search_by_name_or_username(client_as):
+    text = text_of(client_as("ward_admin").get("/admin/users?q=A1_"))
+    assert "a1_reporter" in text and "a1_head" in text
+    assert "a2_head" not in text and "ward_reporter" not in text
+    assert "a1_reporter" not in text_of(client_as("ward_admin").get("/admin/users?q=%25_"))
