@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, ReferenceTable, new_id
@@ -29,6 +30,20 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 
+# The shape of QĐ 510/QĐ-BCA-V05's 100-point classification. The level names and thresholds were
+# not found in a published source, so every period carries its own copy, editable by the admin.
+DEFAULT_BANDS: tuple[dict[str, Any], ...] = (
+    {"name": "Xuất sắc", "min": 90, "requires": ["atantt"]},
+    {"name": "Khá", "min": 70},
+    {"name": "Trung bình", "min": 50},
+    {"name": "Yếu", "min": 0},
+)
+DEFAULT_REMINDER_DAYS: tuple[int, ...] = (14, 7, 1)
+
+
+def default_bands() -> list[dict[str, Any]]:
+    return [dict(band) for band in DEFAULT_BANDS]
+
 
 class ReportingPeriod(ReferenceTable, Base):
     __tablename__ = "reporting_period"
@@ -49,6 +64,12 @@ class ReportingPeriod(ReferenceTable, Base):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     time_zone: Mapped[str] = mapped_column(String(40), default=TIME_ZONE)
     state: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=default_bands)
+    reminder_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: list(DEFAULT_REMINDER_DAYS))
+    # The plan period whose targets (chỉ tiêu) are shown beside this period's results.
+    plan_period_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("reporting_period.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -77,6 +77,18 @@ class Access:
     def roles_in(self, tenant: Tenant) -> set[str]:
         return {g.role for g in self.grants if g.reaches(tenant)}
 
+    def roles_above(self, tenant: Tenant) -> set[str]:
+        """Roles held in a strict ancestor of ``tenant`` (who may review it)."""
+        return {
+            g.role for g in self.grants
+            if g.tenant_id != tenant.id and g.role in roles.SUBTREE_ROLES
+            and tenant.path.startswith(g.tenant_path)
+        }
+
+    def roles_here(self, tenant: Tenant) -> set[str]:
+        """Roles held in ``tenant`` itself."""
+        return {g.role for g in self.grants if g.tenant_id == tenant.id}
+
     def has_role(self, tenant: Tenant, *wanted: str) -> bool:
         return bool(self.roles_in(tenant) & set(wanted))
 
@@ -120,6 +132,12 @@ class SystemAccess(Access):
     """The CLI, the directory loader and jobs acting as the platform itself."""
 
     def roles_in(self, tenant: Tenant) -> set[str]:
+        return set(roles.ROLES)
+
+    def roles_above(self, tenant: Tenant) -> set[str]:
+        return set(roles.SUBTREE_ROLES)
+
+    def roles_here(self, tenant: Tenant) -> set[str]:
         return set(roles.ROLES)
 
     def tenant_context(self) -> TenantContext:

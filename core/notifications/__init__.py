@@ -1,0 +1,1 @@
+"""In-app notices and e-mail through an outbox."""

@@ -1,0 +1,147 @@
+"""Submission, its sections, comments, evidence and deadline extensions: all tenant-owned.
+
+Every table keys on ``(tenant_id, id)`` and refers to its submission through
+``(tenant_id, submission_id)``, so a row can never point into another tenant.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db.base import Base, TenantScoped
+from core.db.types import UTCDateTime, utcnow
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+RETURNED = "returned"
+APPROVED = "approved"
+STATUSES: tuple[str, ...] = (DRAFT, SUBMITTED, RETURNED, APPROVED)
+EDITABLE: frozenset[str] = frozenset({DRAFT, RETURNED})
+
+
+def _submission_fk(table: str) -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["tenant_id", "submission_id"], ["submission.tenant_id", "submission.id"],
+        ondelete="CASCADE", name=f"fk_{table}_submission",
+    )
+
+
+class Submission(TenantScoped, Base):
+    """One unit's report for one period."""
+
+    __tablename__ = "submission"
+
+    period_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reporting_period.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    # Optimistic locking: a save names the version it read; a stale one answers 409.
+    version: Mapped[int] = mapped_column(default=1)
+    self_score: Mapped[float | None]
+    review_score: Mapped[float | None]
+    classification: Mapped[str | None] = mapped_column(String(80))
+    outcomes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    late: Mapped[bool] = mapped_column(default=False)
+    explanation_required: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    returned_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("tenant_id", "period_id", name="uq_submission_tenant_period"),)
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def provisional(self) -> bool:
+        """Scores and classification stay provisional until the report is approved."""
+        return self.status != APPROVED
+
+
+class Section(TenantScoped, Base):
+    """The values of one criteria set, pinned to the set's (key, version)."""
+
+    __tablename__ = "submission_section"
+
+    submission_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    set_key: Mapped[str] = mapped_column(String(120))
+    set_version: Mapped[int]
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    self_score: Mapped[float | None]
+    # field → {"score": points the reviewer awards, "note": why}
+    review: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    review_score: Mapped[float | None]
+    outcomes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        _submission_fk("submission_section"),
+        UniqueConstraint("tenant_id", "submission_id", "set_key", name="uq_submission_section_set"),
+    )
+
+
+class Comment(TenantScoped, Base):
+    """A remark on a report or on one criterion (``criterion`` = ``"<set key>.<field>"``)."""
+
+    __tablename__ = "submission_comment"
+
+    submission_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    criterion: Mapped[str | None] = mapped_column(String(200))
+    # comment | return | explanation | approve | reopen
+    kind: Mapped[str] = mapped_column(String(20), default="comment")
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    author_tenant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenant.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (_submission_fk("submission_comment"),)
+
+
+class Evidence(TenantScoped, Base):
+    """A file attached to a report or one criterion, stored under tenant and content hash."""
+
+    __tablename__ = "evidence"
+
+    submission_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    criterion: Mapped[str | None] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (_submission_fk("evidence"),)
+
+
+EXTENSION_REQUESTED = "requested"
+EXTENSION_GRANTED = "granted"
+EXTENSION_REFUSED = "refused"
+
+
+class Extension(TenantScoped, Base):
+    """A unit's request to report after the period closes, and the admin's decision."""
+
+    __tablename__ = "deadline_extension"
+
+    period_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reporting_period.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default=EXTENSION_REQUESTED)
+    requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
