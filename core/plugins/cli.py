@@ -53,3 +53,26 @@ def new_command(name: str, directory: Path) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {root}")
     click.echo(f"Next: cd {root} && pip install -e '.[test]' && pytest")
+
+
+@plugins_group.command("docs")
+@click.option("--check", is_flag=True, help="Only compare; exit 1 listing the pages that differ.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("docs/plugins"), show_default=True, help="Where the pages live.")
+@with_appcontext
+def docs_command(check: bool, directory: Path) -> None:
+    """Write a Markdown page per plugin with criteria sets, generated from its definitions."""
+    from core.plugins import docgen
+
+    host = plugin_host(current_app)
+    if not check:
+        for path in docgen.write_pages(host, directory):
+            click.echo(f"Wrote {path}")
+        return
+    stale = docgen.stale_pages(host, directory)
+    for path in stale:
+        click.echo(f"Out of date: {path}", err=True)
+    if stale:
+        click.echo("Run `thidua plugins docs` and commit the pages.", err=True)
+        raise SystemExit(1)
+    click.echo("Plugin pages are up to date.")
