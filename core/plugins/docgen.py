@@ -40,7 +40,10 @@ def _signed(value: Any) -> str:
 
 
 def points_rule(info: FieldInfo, meta: Mapping[str, Any]) -> str:
-    """The default scorer's rule for one field, in words (see ``default_score``)."""
+    """The field's points rule in words: the ``points_rule`` metadata when a set's own scorer
+    needs one, else the default scorer's rule (see ``default_score``)."""
+    if meta.get("points_rule"):
+        return str(meta["points_rule"])
     points = meta.get("points")
     per_unit = meta.get("points_per_unit")
     if isinstance(points, Mapping):

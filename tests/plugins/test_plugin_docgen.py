@@ -43,7 +43,8 @@ class FireV1(Schema):
 class FireV2(FireV1):
     extinguishers = fields.Integer(
         required=True, validate=validate.Range(min=0, max=500),
-        metadata={"label": "Số bình chữa cháy", "label_en": "Extinguishers", "unit": "bình"},
+        metadata={"label": "Số bình chữa cháy", "label_en": "Extinguishers", "unit": "bình",
+                  "points": 10, "points_rule": "10 when at least one per classroom"},
     )
 
 
@@ -125,8 +126,9 @@ def test_aggregates_and_rules_come_from_the_declaration(plugin_host):
     v2 = section(page, "## `fire.school` version 2", "## `fire.school` version 1")
     v1 = section(page, "## `fire.school` version 1")
     assert "- Applies to: `enterprise`, `school`" in v2
+    # a set's own scorer may word a field's rule itself
     assert ("| `extinguishers` | Số bình chữa cháy | Extinguishers | integer | bình | yes | 0–500 "
-            "| — | — |") in v2
+            "| 10 when at least one per classroom | — |") in v2
     assert "- `drills` (Số buổi diễn tập): sum\n- `has_team` (Có đội phòng cháy cơ sở): count_true" in v2
     assert "Scored by its own rule (see Rules below)" in v2
     assert "#### Validation: `drills_need_team`\n\nCó diễn tập thì phải có đội phòng cháy cơ sở." in v2
