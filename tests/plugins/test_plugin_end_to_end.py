@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.audit.models import AuditEntry
 from core.plugins import EvaluationContext, evaluate
 from core.plugins.testing import config_for_marker
-from core.testing import csrf_token_from
+from core.testing import csrf_token_from, login
 
 
 @pytest.fixture
@@ -263,5 +263,11 @@ def test_sets_of_a_plugin_that_is_not_loaded_stay_enabled_and_show_as_unavailabl
         assert [(s["key"], s["version"]) for s in kept.get_json()["criteria_sets"]] == [("demo.safety", 2)]
         refused = client.put(criteria_url(world), json=[{"key": "demo.other", "tenant_kinds": ["school"]}])
         assert refused.status_code == 422
+
+        browser = without_demo.test_client()
+        login(browser, "city_admin", world.password)
+        page = browser.get(f"/periods/{world.period.id}/criteria-sets").get_data(as_text=True)
+        assert 'name="enable" value="demo.safety" id="enable-demo.safety" checked' in page
+        assert "Không khả dụng: plugin của bộ tiêu chí này chưa được tải." in page
     finally:
         database(without_demo).dispose()
