@@ -13,6 +13,7 @@ from flask_login import login_required
 from core.auth.context import current_access
 from core.db.engine import session
 from core.errors import Invalid
+from core.tenants import kinds as tenant_kinds
 from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
 from core.text import fold
@@ -21,6 +22,8 @@ from core.web.active import admin_root, in_subtree
 from core.web.forms import TenantForm, apply_errors, option
 
 SEARCH_LIMIT = 100
+# Kinds in the order officials list them: wards and communes first, then departments, …
+KIND_ORDER = {kind: position for position, kind in enumerate(tenant_kinds.CORE_KINDS)}
 
 
 def children_map(tenants: Sequence[Tenant]) -> dict[uuid.UUID | None, list[Tenant]]:
@@ -30,8 +33,18 @@ def children_map(tenants: Sequence[Tenant]) -> dict[uuid.UUID | None, list[Tenan
         children[tenant.parent_id].append(tenant)
     for siblings in children.values():
         # Accent-free first so that "Đông Anh" sorts with the D's, not after Z.
-        siblings.sort(key=lambda t: (t.kind, fold(t.name), t.name))
+        siblings.sort(key=lambda t: (KIND_ORDER.get(t.kind, len(KIND_ORDER)), t.kind, fold(t.name), t.name))
     return children
+
+
+def by_kind(tenants: Sequence[Tenant]) -> list[tuple[str, list[Tenant]]]:
+    """Consecutive runs of one kind, in the order given."""
+    groups: list[tuple[str, list[Tenant]]] = []
+    for tenant in tenants:
+        if not groups or groups[-1][0] != tenant.kind:
+            groups.append((tenant.kind, []))
+        groups[-1][1].append(tenant)
+    return groups
 
 
 def _page(root: Tenant, form: TenantForm, errors: Sequence[str] = (), status: int = 200):
@@ -46,7 +59,7 @@ def _page(root: Tenant, form: TenantForm, errors: Sequence[str] = (), status: in
         total, results = len(matches), matches[:SEARCH_LIMIT]
     return render_template(
         "admin/tenants.html", root=root, children=children_map(units), unit_count=len(units),
-        form=form, problems=errors, query=query, results=results, total=total,
+        form=form, problems=errors, query=query, results=results, total=total, by_kind=by_kind,
     ), status
 
 
