@@ -1,0 +1,165 @@
+"""Review: comments per criterion, reviewer scores beside the unit's own, the reviewer's queue
+and bulk approval with one logged reason."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.audit.operations import record
+from core.errors import Conflict, Invalid, NotFound, ThiDuaError
+from core.periods.models import ReportingPeriod
+from core.plugins.manager import PluginHost
+from core.reports import operations, permissions
+from core.reports.models import STATUSES, SUBMITTED, Comment, Submission
+from core.reports.sections import sections_of
+from core.tenants.models import Tenant
+from core.users.access import Access
+
+
+def comment(
+    db: Session, access: Access, tenant: Tenant, period: ReportingPeriod, body: str,
+    criterion: str | None = None,
+) -> Comment:
+    """Anyone who fills or reviews the report may comment, on it or on one criterion."""
+    allowed = permissions.can_fill(access, tenant) or permissions.can_review(access, tenant)
+    operations.require(allowed, access, tenant, _("Bạn không có quyền góp ý báo cáo này."))
+    submission = operations.find(db, tenant, period)
+    if submission is None:
+        raise NotFound(_("Đơn vị chưa có báo cáo trong kỳ này."))
+    body = (body or "").strip()
+    if not body:
+        raise Invalid({"body": [_("Vui lòng nhập nội dung góp ý.")]})
+    if criterion is not None and criterion.count(".") < 2:
+        raise Invalid({"criterion": [_("Tiêu chí phải có dạng <bộ tiêu chí>.<trường>.")]})
+    entry = Comment(tenant_id=tenant.id, submission_id=submission.id, criterion=criterion,
+                    kind="comment", body=body[:5000], author_id=access.actor_id)
+    db.add(entry)
+    record(db, "report.comment", tenant_id=tenant.id, actor_id=access.actor_id,
+           actor_label=access.actor_label, object_type="submission", object_id=submission.id,
+           changes={"criterion": [None, criterion]}, reason=body[:5000], ip=access.ip)
+    return entry
+
+
+def comments(db: Session, access: Access, tenant: Tenant, period: ReportingPeriod) -> Sequence[Comment]:
+    operations.require_read(access, tenant)
+    submission = operations.find(db, tenant, period)
+    if submission is None:
+        return []
+    return db.scalars(
+        select(Comment).where(Comment.tenant_id == tenant.id, Comment.submission_id == submission.id)
+        .order_by(Comment.created_at)
+    ).all()
+
+
+def score_criteria(
+    db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod,
+    set_key: str, scores: Mapping[str, Mapping[str, Any]],
+) -> Submission:
+    """Reviewer points per criterion with a note, beside the unit's self-score:
+    ``{"field": {"score": 8, "note": "…"}}``; a score of ``None`` removes the reviewer's."""
+    submission = operations.require_review(db, access, tenant, period)
+    if submission.status != SUBMITTED:
+        raise Conflict(_("Chỉ chấm điểm được báo cáo đã gửi."))
+    section = sections_of(db, submission).get(set_key)
+    criteria_set = host.criteria_set(set_key, section.set_version) if section else None
+    if section is None or criteria_set is None:
+        raise Invalid({"set": [_("Báo cáo không có bộ tiêu chí này.")]})
+    fields = criteria_set.schema._declared_fields
+    errors: dict[str, list[str]] = {}
+    review = dict(section.review or {})
+    changes: dict[str, Any] = {}
+    for name, entry in scores.items():
+        if name not in fields or not isinstance(entry, Mapping):
+            errors[name] = [_("Không có tiêu chí này.")]
+            continue
+        score = entry.get("score")
+        if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)
+                                  or not 0 <= score <= 100):
+            errors[f"{name}.score"] = [_("Điểm phải là số từ 0 đến 100.")]
+            continue
+        note = str(entry.get("note") or "")[:2000]
+        before = review.get(name)
+        review[name] = {"score": score, "note": note}
+        if before != review[name]:
+            changes[f"{set_key}.{name}"] = [before, review[name]]
+    if errors:
+        raise Invalid(errors)
+    section.review = review
+    operations.rescore(db, host, submission, tenant, period)
+    submission.version += 1
+    record(db, "report.review_scores", tenant_id=tenant.id, actor_id=access.actor_id,
+           actor_label=access.actor_label, object_type="submission", object_id=submission.id,
+           changes=changes, ip=access.ip)
+    return submission
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    tenant: Tenant
+    submission: Submission | None
+
+
+def queue(
+    db: Session, access: Access, period: ReportingPeriod, *, kind: str | None = None,
+    under: uuid.UUID | None = None, status: str | None = None, late: bool | None = None,
+) -> list[QueueRow]:
+    """Units the caller reviews (below a tenant where they are reviewer or admin), with their
+    report in ``period``. ``under`` keeps one commune's (or department's) units; ``status``
+    ``"missing"`` keeps units that have not started."""
+    if status is not None and status not in (*STATUSES, "missing"):
+        raise Invalid({"status": [_("Trạng thái không hợp lệ.")]})
+    system = access.tenant_context().system
+    if not system and not any(g.role in permissions.REVIEW_ROLES for g in access.grants):
+        return []
+    query = select(Tenant).where(Tenant.active.is_(True))
+    if not system:
+        query = query.where(Tenant.id.in_(access.readable_ids))
+    if kind:
+        query = query.where(Tenant.kind == kind)
+    if under is not None:
+        anchor = db.get(Tenant, under)
+        if anchor is None or not access.can_see(anchor):
+            raise NotFound(_("Không tìm thấy đơn vị."))
+        query = query.where(Tenant.path.startswith(anchor.path), Tenant.id != anchor.id)
+    tenants = [t for t in db.scalars(query.order_by(Tenant.path)) if permissions.can_review(access, t)]
+    submissions = {
+        s.tenant_id: s for s in db.scalars(
+            select(Submission).where(Submission.period_id == period.id,
+                                     Submission.tenant_id.in_([t.id for t in tenants]))
+        )
+    }
+    rows = [QueueRow(t, submissions.get(t.id)) for t in tenants]
+    if status == "missing":
+        rows = [r for r in rows if r.submission is None]
+    elif status is not None:
+        rows = [r for r in rows if r.submission is not None and r.submission.status == status]
+    if late is not None:
+        rows = [r for r in rows if r.submission is not None and r.submission.late == late]
+    return rows
+
+
+def bulk_approve(
+    db: Session, access: Access, host: PluginHost, period: ReportingPeriod,
+    tenant_ids: Sequence[uuid.UUID], reason: str,
+) -> dict[str, str]:
+    """Approve several submitted reports with one reason; returns tenant id → "approved" or why
+    not. Each approval is audited on its own, with the shared reason."""
+    reason = operations.require_reason(reason)
+    results: dict[str, str] = {}
+    for tenant_id in tenant_ids:
+        tenant = db.get(Tenant, tenant_id)
+        try:
+            if tenant is None or not access.can_see(tenant):
+                raise NotFound(_("Không tìm thấy đơn vị."))
+            operations.approve(db, access, host, tenant, period, reason)
+            results[str(tenant_id)] = "approved"
+        except ThiDuaError as error:
+            results[str(tenant_id)] = error.message
+    return results

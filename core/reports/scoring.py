@@ -1,0 +1,70 @@
+"""A report's scores: per section (self and reviewer), the weighted total, the classification.
+
+* A section's self score is what its criteria set's scorer gives (0–100 by convention).
+* A reviewer scores criterion by criterion; the section's reviewer score is its self score with
+  each reviewed criterion's self points replaced by the reviewer's points, kept within 0–100.
+* The total is the weighted mean of the sections' scores (reviewer score where there is one),
+  weights from the period; sections of an unavailable plugin are left out.
+* The classification is the first band (highest minimum first) whose minimum the total reaches
+  and whose required standards (e.g. "atantt") the report passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from core.plugins.criteria import CriteriaSet
+from core.plugins.evaluation import field_points
+
+
+def reviewer_section_score(
+    criteria_set: CriteriaSet, values: Mapping[str, Any], self_score: float | None,
+    review: Mapping[str, Mapping[str, Any]],
+) -> float | None:
+    scored = {name: entry for name, entry in review.items() if entry.get("score") is not None}
+    if not scored or self_score is None:
+        return None
+    fields = criteria_set.schema._declared_fields
+    adjusted = float(self_score)
+    for name, entry in scored.items():
+        declared = fields.get(name)
+        own = field_points(declared.metadata, values.get(name)) if declared is not None else 0.0
+        adjusted += float(entry["score"]) - own
+    return round(min(max(adjusted, 0.0), 100.0), 2)
+
+
+def weighted_total(scores: Iterable[tuple[float | None, float]]) -> float | None:
+    """``scores`` = (score, weight) per section; None when no section has a score."""
+    pairs = [(score, weight) for score, weight in scores if score is not None and weight > 0]
+    total_weight = sum(weight for _, weight in pairs)
+    if not pairs or total_weight == 0:
+        return None
+    return round(sum(score * weight for score, weight in pairs) / total_weight, 2)
+
+
+def merge_outcomes(per_section: Iterable[Mapping[str, Any]]) -> dict[str, bool | None]:
+    """A standard fails if any section fails it, passes if some pass and none fail."""
+    merged: dict[str, bool | None] = {}
+    for outcomes in per_section:
+        for name, value in outcomes.items():
+            if value is None:
+                merged.setdefault(name, None)
+            elif value is False or merged.get(name) is False:
+                merged[name] = False
+            else:
+                merged[name] = True
+    return merged
+
+
+def classify(
+    total: float | None, outcomes: Mapping[str, Any], bands: Sequence[Mapping[str, Any]]
+) -> str | None:
+    if total is None:
+        return None
+    for band in sorted(bands, key=lambda b: float(b.get("min", 0)), reverse=True):
+        if total < float(band.get("min", 0)):
+            continue
+        if all(outcomes.get(name) is True for name in band.get("requires", [])):
+            return str(band["name"])
+    return None

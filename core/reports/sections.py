@@ -1,0 +1,150 @@
+"""Sections of a report: which sets a unit fills, checking a draft, and what is still missing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.periods.models import ReportingPeriod
+from core.plugins.criteria import CriteriaSet
+from core.plugins.evaluation import EvaluationContext, _achieved, evaluate
+from core.plugins.manager import PluginHost
+from core.plugins.messages import localised_schema
+from core.plugins.operations import EnabledSet, sets_for_tenant
+from core.reports.children import children_of
+from core.reports.models import Evidence, Section, Submission
+from core.tenants.models import Tenant
+
+Errors = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing that keeps a report from being submitted."""
+
+    section: str
+    field: str | None
+    reason: str  # required | evidence | invalid | unavailable
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"section": self.section, "field": self.field, "reason": self.reason,
+                "message": self.message}
+
+
+def enabled_for(db: Session, host: PluginHost, period: ReportingPeriod, tenant: Tenant) -> list[EnabledSet]:
+    return sets_for_tenant(db, host, period, tenant)
+
+
+def sections_of(db: Session, submission: Submission) -> dict[str, Section]:
+    return {
+        s.set_key: s for s in db.scalars(
+            select(Section).where(Section.tenant_id == submission.tenant_id,
+                                  Section.submission_id == submission.id)
+        )
+    }
+
+
+def sync_sections(db: Session, submission: Submission, enabled: list[EnabledSet]) -> dict[str, Section]:
+    """One section per enabled set, pinned to the version the period enabled; sections of sets
+    the period no longer enables are kept (their data is never dropped)."""
+    existing = sections_of(db, submission)
+    for item in enabled:
+        if item.row.key not in existing:
+            section = Section(
+                tenant_id=submission.tenant_id, submission_id=submission.id, set_key=item.row.key,
+                set_version=item.row.version, values={},
+            )
+            db.add(section)
+            existing[item.row.key] = section
+    db.flush()
+    return existing
+
+
+def context_for(db: Session, tenant: Tenant, period: ReportingPeriod) -> EvaluationContext:
+    children = children_of(db, tenant, period)
+    return EvaluationContext(tenant=tenant, period=period, extra={"children": children})
+
+
+def check_draft(criteria_set: CriteriaSet, values: Mapping[str, Any]) -> tuple[Errors, dict[str, Any]]:
+    """Types, ranges and choices of the values given; missing required fields are allowed in a
+    draft. Returns (errors, values as stored)."""
+    schema = localised_schema(criteria_set.schema)
+    try:
+        loaded = schema.load(dict(values), partial=True)
+    except ValidationError as exc:
+        messages = exc.normalized_messages()
+        return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])]
+                for k, v in messages.items()}, {}
+    return {}, schema.dump(loaded)
+
+
+def required_fields(criteria_set: CriteriaSet) -> list[str]:
+    return [name for name, f in criteria_set.schema._declared_fields.items() if f.required]
+
+
+def is_complete(criteria_set: CriteriaSet, values: Mapping[str, Any]) -> bool:
+    return all(values.get(name) not in (None, "") for name in required_fields(criteria_set))
+
+
+def score_section(
+    host: PluginHost, criteria_set: CriteriaSet, values: Mapping[str, Any], ctx: EvaluationContext
+) -> tuple[Errors, float | None, dict[str, Any]]:
+    """Full validation and scoring of a complete section: (errors, score, outcomes)."""
+    errors, score = evaluate(criteria_set, values, ctx, host=host)
+    if errors:
+        return errors, None, {}
+    outcomes = dict(criteria_set.outcomes(values, ctx) or {}) if criteria_set.outcomes else {}
+    return {}, score, outcomes
+
+
+def evidence_needed(criteria_set: CriteriaSet, values: Mapping[str, Any]) -> list[str]:
+    """Fields that claim something whose proof (minh chứng) the set requires."""
+    return [
+        name for name, f in criteria_set.schema._declared_fields.items()
+        if f.metadata.get("evidence_required") and _achieved(values.get(name))
+    ]
+
+
+def evidence_criteria(db: Session, submission: Submission) -> set[str]:
+    return set(db.scalars(
+        select(Evidence.criterion).where(Evidence.tenant_id == submission.tenant_id,
+                                         Evidence.submission_id == submission.id)
+    ))
+
+
+def missing_items(
+    db: Session, host: PluginHost, submission: Submission, enabled: list[EnabledSet],
+    sections: dict[str, Section], ctx: EvaluationContext,
+) -> list[Missing]:
+    found: list[Missing] = []
+    proofs = evidence_criteria(db, submission)
+    for item in enabled:
+        key = item.row.key
+        criteria_set = host.criteria_set(key, sections[key].set_version) if key in sections else None
+        if criteria_set is None:
+            found.append(Missing(key, None, "unavailable",
+                                 _("Bộ tiêu chí này tạm thời không dùng được; dữ liệu vẫn được giữ.")))
+            continue
+        values = sections[key].values
+        for name in required_fields(criteria_set):
+            if values.get(name) in (None, ""):
+                label = criteria_set.schema._declared_fields[name].metadata.get("label", name)
+                found.append(Missing(key, name, "required", _("Chưa nhập: %(label)s.", label=label)))
+        if not is_complete(criteria_set, values):
+            continue
+        errors, _score, _outcomes = score_section(host, criteria_set, values, ctx)
+        for name, messages in errors.items():
+            found.extend(Missing(key, None if name == "_schema" else name, "invalid", m) for m in messages)
+        for name in evidence_needed(criteria_set, values):
+            if f"{key}.{name}" not in proofs:
+                label = criteria_set.schema._declared_fields[name].metadata.get("label", name)
+                found.append(Missing(key, name, "evidence",
+                                     _("Cần minh chứng cho: %(label)s.", label=label)))
+    return found

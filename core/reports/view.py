@@ -1,0 +1,93 @@
+"""What a reader of a report sees, as plain data: the API serialises it, the web renders it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core.db.types import utcnow
+from core.periods.models import ReportingPeriod
+from core.plugins.fields import describe
+from core.plugins.manager import PluginHost
+from core.reports import deadlines, permissions
+from core.reports.models import DRAFT, Submission
+from core.reports.operations import find, missing, require_read
+from core.reports.sections import enabled_for, sections_of
+from core.tenants.models import Tenant
+from core.users.access import Access
+
+
+def _targets(db: Session, tenant: Tenant, period: ReportingPeriod) -> dict[str, dict[str, Any]]:
+    """The plan period's values (chỉ tiêu) for the same unit, per set."""
+    if period.plan_period_id is None:
+        return {}
+    plan = db.get(ReportingPeriod, period.plan_period_id)
+    submission = find(db, tenant, plan) if plan is not None else None
+    if submission is None:
+        return {}
+    return {key: dict(s.values or {}) for key, s in sections_of(db, submission).items()}
+
+
+def report_view(
+    db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod,
+    now=None,
+) -> dict[str, Any]:
+    require_read(access, tenant)
+    submission = find(db, tenant, period)
+    enabled = enabled_for(db, host, period, tenant)
+    stored = sections_of(db, submission) if submission is not None else {}
+    targets = _targets(db, tenant, period)
+    sections = []
+    for item in enabled:
+        key = item.row.key
+        section = stored.get(key)
+        version = section.set_version if section is not None else item.row.version
+        criteria_set = host.criteria_set(key, version)
+        sections.append({
+            "key": key,
+            "version": version,
+            "title": criteria_set.title if criteria_set else key,
+            "title_en": criteria_set.title_en if criteria_set else key,
+            "available": criteria_set is not None,
+            "weight": item.row.weight,
+            "fields": [f.as_dict() for f in describe(criteria_set)] if criteria_set else [],
+            "values": dict(section.values) if section is not None else {},
+            "self_score": section.self_score if section is not None else None,
+            "review": dict(section.review or {}) if section is not None else {},
+            "review_score": section.review_score if section is not None else None,
+            "outcomes": dict(section.outcomes or {}) if section is not None else {},
+            "targets": targets.get(key, {}),
+        })
+    state = deadlines.state_at(period, now or utcnow(), deadlines.granted_extension(db, tenant, period))
+    return {
+        "tenant": {"id": tenant.id, "name": tenant.name, "kind": tenant.kind},
+        "period": {"id": period.id, "key": period.key, "title": period.title,
+                   "due_at": period.due_at, "closes_at": period.closes_at},
+        "status": submission.status if submission else DRAFT,
+        "version": submission.version if submission else 0,
+        "late": submission.late if submission else False,
+        "explanation_required": submission.explanation_required if submission else False,
+        "returned_reason": submission.returned_reason if submission else "",
+        "submitted_at": submission.submitted_at if submission else None,
+        "approved_at": submission.approved_at if submission else None,
+        "self_score": submission.self_score if submission else None,
+        "review_score": submission.review_score if submission else None,
+        "classification": submission.classification if submission else None,
+        "provisional": submission.provisional if submission else True,
+        "outcomes": dict(submission.outcomes or {}) if submission else {},
+        "sections": sections,
+        "missing": [m.as_dict() for m in missing(db, host, submission, tenant, period)]
+        if submission is not None and submission.editable else [],
+        "deadline": {"open": state.open, "late": state.late, "extended_until": state.extended_until},
+        "can": {
+            "fill": permissions.can_fill(access, tenant) and _editable(submission) and state.open,
+            "submit": permissions.is_head(access, tenant) and _editable(submission) and state.open,
+            "review": permissions.can_review(access, tenant),
+            "reopen": permissions.can_reopen(access, tenant),
+        },
+    }
+
+
+def _editable(submission: Submission | None) -> bool:
+    return submission is None or submission.editable
