@@ -1,0 +1,166 @@
+"""The criteria sets of the residential models: "Camera an ninh", Tổ tự phòng, tự quản and Tổ
+liên gia về an ninh, trật tự, and khu dân cư "An toàn về an ninh, trật tự" (TT 124/2021/TT-BCA)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.plugins import CriteriaSet
+
+from . import rules
+
+KINDS = frozenset({"ward", "commune"})
+
+
+def count(label: str, label_en: str, unit: str, maximum: int, **metadata) -> fields.Integer:
+    """A required whole number from 0 to ``maximum``."""
+    return fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=maximum),
+        metadata={"label": label, "label_en": label_en, "unit": unit, **metadata},
+    )
+
+
+class CameraSchema(Schema):
+    has_regulation = fields.Boolean(
+        required=True,
+        metadata={
+            "label": "Có quy chế quản lý, khai thác, sử dụng mô hình “Camera an ninh”",
+            "label_en": "A regulation on managing and using the security cameras is in force",
+            "points": 10,
+            "evidence_required": True,
+        },
+    )
+    cameras_installed = count(
+        "Số camera an ninh đã lắp đặt", "Security cameras installed", "camera", 100_000,
+        points=20, help="Camera do hộ gia đình, cơ sở kinh doanh và chính quyền lắp đặt, tính đến cuối kỳ.",
+    )
+    cameras_connected = count(
+        "Số camera kết nối, chia sẻ hình ảnh với Công an xã, phường",
+        "Cameras connected to the commune or ward police", "camera", 100_000,
+        points=40, help="Điểm theo tỷ lệ camera đã kết nối trên số camera đã lắp đặt.",
+    )
+    locations = count(
+        "Số điểm lắp đặt camera", "Camera locations", "điểm", 50_000,
+        help="Mỗi điểm có thể có nhiều camera.",
+    )
+    cases_supported = count(
+        "Số vụ việc được phát hiện, giải quyết nhờ dữ liệu camera",
+        "Cases detected or solved with camera footage", "vụ", 10_000,
+        points=30, points_per_unit=5, evidence_required=True,
+        help="Mỗi vụ việc 5 điểm, tối đa 30 điểm.",
+    )
+
+
+class TeamsSchema(Schema):
+    households_total = count(
+        "Tổng số hộ gia đình đang cư trú trên địa bàn", "Households living in the area", "hộ", 500_000,
+    )
+    self_managed_teams = count(
+        "Số Tổ tự phòng, tự quản về an ninh, trật tự", "Self-defence and self-management teams", "tổ",
+        10_000, points=15,
+    )
+    self_managed_households = count(
+        "Số hộ tham gia Tổ tự phòng, tự quản", "Households in self-management teams", "hộ", 500_000,
+        points=25, help="Điểm theo tỷ lệ hộ tham gia trên tổng số hộ.",
+    )
+    liaison_teams = count(
+        "Số Tổ liên gia về an ninh, trật tự", "Neighbourhood security teams (tổ liên gia)", "tổ", 50_000,
+        points=15,
+    )
+    liaison_households = count(
+        "Số hộ tham gia Tổ liên gia về an ninh, trật tự", "Households in neighbourhood security teams", "hộ",
+        500_000, points=25, help="Điểm theo tỷ lệ hộ tham gia trên tổng số hộ.",
+    )
+    effective_teams = count(
+        "Số tổ được đánh giá hoạt động hiệu quả", "Teams rated effective", "tổ", 60_000,
+        points=20, evidence_required=True,
+        help="Tính chung Tổ tự phòng, tự quản và Tổ liên gia; điểm theo tỷ lệ tổ hoạt động hiệu quả.",
+    )
+
+
+class AreasSchema(Schema):
+    areas_total = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1, max=2_000),
+        metadata={
+            "label": "Tổng số khu dân cư (thôn, tổ dân phố)",
+            "label_en": "Residential areas (villages, neighbourhoods)",
+            "unit": "khu dân cư",
+        },
+    )
+    areas_registered = count(
+        "Số khu dân cư đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” trong Quý I",
+        "Areas registered in the first quarter to become “safe in security and order”", "khu dân cư", 2_000,
+        points=20,
+    )
+    areas_all_households = count(
+        "Số khu dân cư có 100% hộ gia đình đăng ký tham gia",
+        "Areas where every household registered to take part", "khu dân cư", 2_000,
+        points=20,
+    )
+    areas_recognised = count(
+        "Số khu dân cư được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
+        "Areas recognised “safe in security and order”", "khu dân cư", 2_000,
+        points=60, evidence_required=True,
+        help="Theo quyết định công nhận của Chủ tịch Ủy ban nhân dân cấp xã "
+             "(Điều 4 Thông tư 124/2021/TT-BCA).",
+    )
+
+
+SECURITY_CAMERA_V1 = CriteriaSet(
+    key="residential.security_camera",
+    version=1,
+    title="Mô hình “Camera an ninh”",
+    title_en="“Security camera” model",
+    applies_to=KINDS,
+    schema=CameraSchema,
+    validate=rules.validate_cameras,
+    score=rules.score_cameras,
+    aggregates={
+        "has_regulation": "count_true",
+        "cameras_installed": "sum",
+        "cameras_connected": "sum",
+        "locations": "sum",
+        "cases_supported": "sum",
+    },
+)
+
+SELF_MANAGEMENT_V1 = CriteriaSet(
+    key="residential.self_management",
+    version=1,
+    title="Tổ tự phòng, tự quản và Tổ liên gia về an ninh, trật tự",
+    title_en="Self-management teams and neighbourhood security teams",
+    applies_to=KINDS,
+    schema=TeamsSchema,
+    validate=rules.validate_teams,
+    score=rules.score_teams,
+    aggregates={
+        "households_total": "sum",
+        "self_managed_teams": "sum",
+        "self_managed_households": "sum",
+        "liaison_teams": "sum",
+        "liaison_households": "sum",
+        "effective_teams": "sum",
+    },
+)
+
+ATANTT_AREAS_V1 = CriteriaSet(
+    key="residential.atantt_areas",
+    version=1,
+    title="Khu dân cư “An toàn về an ninh, trật tự”",
+    title_en="Residential areas “safe in security and order”",
+    applies_to=KINDS,
+    schema=AreasSchema,
+    validate=rules.validate_areas,
+    score=rules.score_areas,
+    outcomes=rules.areas_outcomes,
+    aggregates={
+        "areas_total": "sum",
+        "areas_registered": "sum",
+        "areas_all_households": "sum",
+        "areas_recognised": "sum",
+    },
+)
+
+CRITERIA_SETS = [SECURITY_CAMERA_V1, SELF_MANAGEMENT_V1, ATANTT_AREAS_V1]
