@@ -12,10 +12,11 @@ from core.errors import ThiDuaError
 def _create_app():
     from core.app import create_app
     from core.config import ConfigError
+    from core.plugins.manager import PluginLoadError
 
     try:
         return create_app()
-    except ConfigError as error:
+    except (ConfigError, PluginLoadError) as error:
         raise click.ClickException(str(error)) from None
 
 

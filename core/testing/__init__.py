@@ -9,5 +9,6 @@ the real migrations and every table is emptied after each test.
 
 from __future__ import annotations
 
+from core.plugins.testing import *  # noqa: F403  (thidua_config: the app's config overrides)
 from core.testing.browser import *  # noqa: F403
 from core.testing.fixtures import *  # noqa: F403

@@ -56,12 +56,6 @@ def empty_all_tables(app: Flask) -> None:
 
 
 @pytest.fixture
-def thidua_config() -> dict:
-    """Override to change the app's configuration in a test module."""
-    return {}
-
-
-@pytest.fixture
 def app(thidua_database_url: str, thidua_config: dict, tmp_path) -> Iterator[Flask]:
     """A fresh app on the test database; every table is emptied after the test."""
     config = {
