@@ -1,0 +1,96 @@
+"""The criteria sets of grassroots mediation: the mediation teams and the cases they handled
+(Luật Hòa giải ở cơ sở số 35/2013/QH13)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.plugins import CriteriaSet
+
+from . import rules
+
+KINDS = frozenset({"ward", "commune"})
+
+
+def count(label: str, label_en: str, unit: str, maximum: int, **metadata) -> fields.Integer:
+    """A required whole number from 0 to ``maximum``."""
+    return fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=maximum),
+        metadata={"label": label, "label_en": label_en, "unit": unit, **metadata},
+    )
+
+
+class TeamsSchema(Schema):
+    teams = count("Số tổ hòa giải ở cơ sở", "Grassroots mediation teams", "tổ", 2_000)
+    teams_compliant = count(
+        "Số tổ hòa giải có từ 3 hòa giải viên trở lên, trong đó có hòa giải viên nữ",
+        "Teams with at least 3 mediators including a woman", "tổ", 2_000,
+        points=60, evidence_required=True,
+        help="Theo Điều 12 Luật Hòa giải ở cơ sở năm 2013; điểm theo tỷ lệ tổ đạt quy định.",
+    )
+    mediators = count("Tổng số hòa giải viên", "Mediators", "người", 30_000)
+    women_mediators = count("Số hòa giải viên nữ", "Women mediators", "người", 30_000)
+    mediators_trained = count(
+        "Số hòa giải viên được tập huấn, bồi dưỡng kỹ năng trong năm",
+        "Mediators trained during the year", "người", 30_000,
+        points=40, help="Điểm theo tỷ lệ hòa giải viên được tập huấn.",
+    )
+
+
+class CasesSchema(Schema):
+    cases_received = count(
+        "Số vụ việc tiếp nhận hòa giải", "Cases received for mediation", "vụ", 100_000,
+        help="Gồm cả vụ việc đã rút yêu cầu hoặc chuyển cơ quan có thẩm quyền giải quyết.",
+    )
+    cases_successful = count(
+        "Số vụ việc hòa giải thành", "Cases settled", "vụ", 100_000,
+        points=80, evidence_required=True,
+        help="Các bên đạt được thỏa thuận. Điểm theo tỷ lệ hòa giải thành trên số vụ đã kết thúc hòa giải.",
+    )
+    cases_unsuccessful = count(
+        "Số vụ việc hòa giải không thành", "Cases not settled", "vụ", 100_000,
+    )
+    cases_pending = count(
+        "Số vụ việc đang hòa giải", "Cases still being mediated", "vụ", 100_000,
+        help="Vụ việc chưa kết thúc hòa giải tại thời điểm báo cáo.",
+    )
+
+
+TEAMS_V1 = CriteriaSet(
+    key="mediation.teams",
+    version=1,
+    title="Tổ hòa giải và hòa giải viên ở cơ sở",
+    title_en="Grassroots mediation teams and mediators",
+    applies_to=KINDS,
+    schema=TeamsSchema,
+    validate=rules.validate_teams,
+    score=rules.score_teams,
+    outcomes=rules.teams_outcomes,
+    aggregates={
+        "teams": "sum",
+        "teams_compliant": "sum",
+        "mediators": "sum",
+        "women_mediators": "sum",
+        "mediators_trained": "sum",
+    },
+)
+
+CASES_V1 = CriteriaSet(
+    key="mediation.cases",
+    version=1,
+    title="Kết quả hòa giải ở cơ sở",
+    title_en="Grassroots mediation results",
+    applies_to=KINDS,
+    schema=CasesSchema,
+    validate=rules.validate_cases,
+    score=rules.score_cases,
+    aggregates={
+        "cases_received": "sum",
+        "cases_successful": "sum",
+        "cases_unsuccessful": "sum",
+        "cases_pending": "sum",
+    },
+)
+
+CRITERIA_SETS = [TEAMS_V1, CASES_V1]
