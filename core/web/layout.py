@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -27,7 +27,10 @@ def layout_context() -> dict[str, Any]:
         "labels": labels,
         "label": labels.label,
     }
-    if g.get("plain_layout") or request.path.startswith("/api/") or not current_user.is_authenticated:
+    # Templates rendered outside a request (a document built by a job) get no user bits.
+    if not has_request_context() or g.get("plain_layout") or request.path.startswith("/api/"):
+        return context
+    if not current_user.is_authenticated:
         return context
     tenant = active_tenant()
     homes = current_access().home_tenants()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
+from flask import render_template_string
 
 from tests.web.helpers import text_of
 
@@ -58,3 +61,12 @@ def test_server_error_page(app, world):
 def test_language_links_keep_the_search(client_as):
     html = client_as("city_admin").get("/admin/tenants?q=truong").get_data(as_text=True)
     assert 'href="/admin/tenants?q=truong&amp;lang=en"' in html
+
+
+def test_moments_show_in_hanoi_time_across_midnight(app):
+    with app.test_request_context("/?lang=en"):
+        rendered = render_template_string(
+            "{{ moment|when }} {{ day|day }}", moment=datetime(2026, 12, 31, 17, 30, tzinfo=UTC),
+            day=date(2027, 1, 2),
+        )
+    assert rendered == "01/01/2027 00:30 02/01/2027"
