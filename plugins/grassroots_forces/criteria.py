@@ -1,0 +1,133 @@
+"""The criteria sets of the grassroots security force: how it is organised, trained and paid, and
+how its teams and members were rated (Luật số 30/2023/QH15; Hướng dẫn số 01/HD-BCA-V05)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.plugins import CriteriaSet
+
+from . import rules
+
+KINDS = frozenset({"ward", "commune"})
+
+
+def count(label: str, label_en: str, unit: str, maximum: int, **metadata) -> fields.Integer:
+    """A required whole number from 0 to ``maximum``."""
+    return fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=maximum),
+        metadata={"label": label, "label_en": label_en, "unit": unit, **metadata},
+    )
+
+
+class OrganisationSchema(Schema):
+    areas_total = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1, max=2_000),
+        metadata={"label": "Tổng số thôn, tổ dân phố", "label_en": "Villages and neighbourhoods",
+                  "unit": "thôn, tổ dân phố"},
+    )
+    areas_with_team = count(
+        "Số thôn, tổ dân phố đã thành lập Tổ bảo vệ an ninh, trật tự",
+        "Villages and neighbourhoods with a security and order team", "thôn, tổ dân phố", 2_000,
+        points=30, help="Điểm theo tỷ lệ thôn, tổ dân phố có Tổ bảo vệ an ninh, trật tự.",
+    )
+    teams = count("Số Tổ bảo vệ an ninh, trật tự", "Security and order teams", "tổ", 4_000)
+    members = count(
+        "Tổng số thành viên lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
+        "Members of the grassroots security force", "người", 40_000,
+    )
+    members_trained = count(
+        "Số thành viên được huấn luyện, bồi dưỡng trong năm", "Members trained during the year", "người",
+        40_000, points=35, help="Điểm theo tỷ lệ thành viên được huấn luyện, bồi dưỡng.",
+    )
+    members_regimes_paid = count(
+        "Số thành viên được chi trả đầy đủ chế độ, chính sách", "Members paid their allowances in full",
+        "người", 40_000, points=35, evidence_required=True,
+        help="Điểm theo tỷ lệ thành viên được chi trả đầy đủ chế độ.",
+    )
+
+
+def level_count(subject: str, subject_en: str, unit: str, level: str, maximum: int,
+                **metadata) -> fields.Integer:
+    names_en = {
+        "excellent": "rated excellent", "good": "rated good", "completed": "rated satisfactory",
+        "failed": "rated unsatisfactory",
+    }
+    return count(
+        f"Số {subject} xếp loại “{rules.LEVEL_NAMES[level]}”", f"{subject_en} {names_en[level]}", unit,
+        maximum, **metadata,
+    )
+
+
+class RatingSchema(Schema):
+    teams_assessed = count(
+        "Số Tổ bảo vệ an ninh, trật tự được đánh giá, xếp loại", "Teams assessed", "tổ", 4_000,
+        help="Không đánh giá tổ mới thành lập, hoạt động chưa đủ 9 tháng.",
+    )
+    teams_excellent = level_count("tổ", "Teams", "tổ", "excellent", 4_000, evidence_required=True)
+    teams_good = level_count("tổ", "Teams", "tổ", "good", 4_000)
+    teams_completed = level_count("tổ", "Teams", "tổ", "completed", 4_000)
+    teams_failed = level_count("tổ", "Teams", "tổ", "failed", 4_000)
+    members_assessed = count(
+        "Số tổ viên được đánh giá, xếp loại", "Members assessed", "người", 40_000,
+        help="Không đánh giá tổ viên tham gia chưa đủ 9 tháng trong năm.",
+    )
+    members_excellent = level_count(
+        "tổ viên", "Members", "người", "excellent", 40_000, evidence_required=True,
+    )
+    members_good = level_count("tổ viên", "Members", "người", "good", 40_000)
+    members_completed = level_count("tổ viên", "Members", "người", "completed", 40_000)
+    members_failed = level_count("tổ viên", "Members", "người", "failed", 40_000)
+    members_disciplined = count(
+        "Số thành viên bị xử lý kỷ luật trong năm", "Members disciplined during the year", "người", 40_000,
+        points=20, help="Đạt 20 điểm khi không có thành viên nào bị xử lý kỷ luật.",
+    )
+
+
+ORGANISATION_V1 = CriteriaSet(
+    key="grassroots.organisation",
+    version=1,
+    title="Xây dựng lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
+    title_en="Building the grassroots security and order force",
+    applies_to=KINDS,
+    schema=OrganisationSchema,
+    validate=rules.validate_organisation,
+    score=rules.score_organisation,
+    aggregates={
+        "areas_total": "sum",
+        "areas_with_team": "sum",
+        "teams": "sum",
+        "members": "sum",
+        "members_trained": "sum",
+        "members_regimes_paid": "sum",
+    },
+)
+
+RATING_V1 = CriteriaSet(
+    key="grassroots.rating",
+    version=1,
+    title="Đánh giá, xếp loại Tổ bảo vệ an ninh, trật tự và tổ viên",
+    title_en="Yearly rating of the security and order teams and their members",
+    applies_to=KINDS,
+    schema=RatingSchema,
+    validate=rules.validate_rating,
+    score=rules.score_rating,
+    outcomes=rules.rating_outcomes,
+    aggregates={
+        "teams_assessed": "sum",
+        "teams_excellent": "sum",
+        "teams_good": "sum",
+        "teams_completed": "sum",
+        "teams_failed": "sum",
+        "members_assessed": "sum",
+        "members_excellent": "sum",
+        "members_good": "sum",
+        "members_completed": "sum",
+        "members_failed": "sum",
+        "members_disciplined": "sum",
+    },
+)
+
+CRITERIA_SETS = [ORGANISATION_V1, RATING_V1]
