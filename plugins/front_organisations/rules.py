@@ -1,0 +1,61 @@
+"""Validation and scoring of criteria group a) (Front and socio-political organisations)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from core.plugins import default_score, describe
+
+# Fields whose points are earned in proportion to a share: field → the field it is a share of.
+SHARES: dict[str, str] = {
+    "programmes_done": "programmes_signed",
+    "members_reached": "members_total",
+}
+
+
+def share(part: float | None, whole: float | None) -> float:
+    """part / whole within 0–1; nothing to share (whole of 0) earns nothing."""
+    if not whole or part is None or whole <= 0:
+        return 0.0
+    return max(0.0, min(float(part) / float(whole), 1.0))
+
+
+def validate_movement(data: Mapping[str, Any], ctx: Any) -> dict[str, str]:
+    """Counts that are parts of another count may not exceed it."""
+    errors: dict[str, str] = {}
+    if data["programmes_done"] > data["programmes_signed"]:
+        errors["programmes_done"] = (
+            "Số chương trình đã triển khai không được lớn hơn tổng số chương trình phối hợp."
+        )
+    if data["members_reached"] > data["members_total"]:
+        errors["members_reached"] = (
+            "Số thành viên, hội viên, đoàn viên được tuyên truyền không được lớn hơn tổng số thành viên."
+        )
+    if data["dan_van_kheo_recognised"] > data["dan_van_kheo_models"]:
+        errors["dan_van_kheo_recognised"] = (
+            "Số mô hình được công nhận không được lớn hơn số mô hình “Dân vận khéo” đã xây dựng."
+        )
+    if (data.get("festival_participants") or 0) > 0 and not data["festival_held"]:
+        errors["festival_participants"] = (
+            "Đã nhập số người tham gia Ngày hội nhưng chưa đánh dấu đã phối hợp tổ chức Ngày hội."
+        )
+    return errors
+
+
+def movement_score(data: Mapping[str, Any], ctx: Any) -> float:
+    """Score of ``front.movement`` on 0–100.
+
+    Every field earns its ``points`` by the default rule (a yes earns them; a count earns
+    ``points_per_unit`` each up to ``points``), except the two shares, which earn their points
+    in proportion: ``programmes_done / programmes_signed`` × 10 and
+    ``members_reached / members_total`` × 20.
+    """
+    from .criteria import MOVEMENT_V1  # the set names this function as its scorer
+
+    plain = {name: value for name, value in data.items() if name not in SHARES}
+    total = default_score(MOVEMENT_V1, plain)
+    points = {info.name: info.points for info in describe(MOVEMENT_V1)}
+    for name, whole in SHARES.items():
+        total += float(points[name]) * share(data.get(name), data.get(whole))
+    return round(max(0.0, min(total, 100.0)), 2)

@@ -1,0 +1,117 @@
+"""Criteria group d) of the plan: the achievement record of an individual nominee."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.plugins import CriteriaSet
+
+from . import rules
+
+COUNT_MAX = 10_000
+
+# Plan III.2.d) distinguishes members of the armed forces and workers from the others.
+CATEGORIES = (
+    "Cán bộ, chiến sĩ lực lượng vũ trang",
+    "Công nhân viên, người lao động",
+    "Cán bộ, công chức, viên chức",
+    "Đoàn viên, hội viên",
+    "Cá nhân khác",
+)
+
+# Every unit that may nominate someone; the city reviews nominations rather than filling them.
+NOMINATING_KINDS = frozenset({"ward", "commune", "department", "front_org", "agency", "enterprise", "school"})
+
+
+def _count(label: str, label_en: str, unit: str, **meta: object) -> fields.Integer:
+    return fields.Integer(
+        required=True, validate=validate.Range(min=0, max=COUNT_MAX),
+        metadata={"label": label, "label_en": label_en, "unit": unit, **meta},
+    )
+
+
+class AchievementSchema(Schema):
+    """One nominee's achievements in the period. Points sum to 100 (default rule)."""
+
+    full_name = fields.String(
+        required=True, validate=validate.Length(min=2, max=120),
+        metadata={"label": "Họ và tên người được đề nghị", "label_en": "Nominee's full name"},
+    )
+    position = fields.String(
+        validate=validate.Length(max=255),
+        metadata={"label": "Chức vụ, đơn vị công tác hoặc nơi cư trú",
+                  "label_en": "Position and unit, or place of residence"},
+    )
+    category = fields.String(
+        required=True, validate=validate.OneOf(CATEGORIES),
+        metadata={"label": "Đối tượng", "label_en": "Category"},
+    )
+    exemplary = fields.Boolean(
+        required=True,
+        metadata={"label": "Gương mẫu, đi đầu hưởng ứng, tham gia phong trào thi đua",
+                  "label_en": "Led by example in the movement", "points": 10},
+    )
+    people_mobilised = _count(
+        "Số người thân, người dân được vận động tham gia phong trào", "People mobilised to take part",
+        "người",
+        points=10, points_per_unit=0.5, help="Mỗi người 0,5 điểm, tối đa 10 điểm.",
+    )
+    propaganda_items = _count(
+        "Số tin, bài, hình ảnh tuyên truyền, lan tỏa cách làm hay của phong trào", "Items spreading the "
+        "movement's good practice", "tin, bài", points=5, points_per_unit=1,
+        help="Mỗi tin, bài 1 điểm, tối đa 5 điểm.",
+    )
+    initiatives = _count(
+        "Số sáng kiến, giải pháp hiệu quả đẩy mạnh phong trào được cấp có thẩm quyền công nhận",
+        "Recognised initiatives", "sáng kiến", points=15, points_per_unit=7.5, evidence_required=True,
+        help="Mỗi sáng kiến 7,5 điểm, tối đa 15 điểm.",
+    )
+    models_joined = _count(
+        "Số mô hình phong trào “Toàn dân bảo vệ an ninh Tổ quốc” tham gia xây dựng", "Movement models helped "
+        "to build", "mô hình", points=5, points_per_unit=5,
+    )
+    crimes_reported = _count(
+        "Số vụ tố giác, cung cấp thông tin về tội phạm, vi phạm pháp luật", "Crimes and offences reported",
+        "vụ", points=10, points_per_unit=5, evidence_required=True,
+        help="Mỗi vụ 5 điểm, tối đa 10 điểm.",
+    )
+    crimes_solved = _count(
+        "Số vụ trong đó thông tin giúp cơ quan chức năng làm rõ, xử lý", "Of which helped to solve", "vụ",
+        points=10, points_per_unit=10, evidence_required=True, help="Mỗi vụ 10 điểm, tối đa 10 điểm.",
+    )
+    police_support = _count(
+        "Số lượt hỗ trợ Công an, lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở (tuần tra, truy bắt, "
+        "giữ gìn trật tự…)", "Times the police or the grassroots forces were supported", "lượt",
+        points=15, points_per_unit=1.5, help="Mỗi lượt 1,5 điểm, tối đa 15 điểm.",
+    )
+    brave_acts = _count(
+        "Số hành động dũng cảm (bắt giữ người phạm tội, cứu người, cứu tài sản của Nhà nước, Nhân dân)",
+        "Acts of bravery", "hành động", points=20, points_per_unit=20, evidence_required=True,
+    )
+    summary = fields.String(
+        required=True, validate=validate.Length(min=20, max=4000),
+        metadata={"label": "Tóm tắt thành tích", "label_en": "Summary of achievements", "multiline": True,
+                  "evidence_required": True},
+    )
+
+
+ACHIEVEMENTS_V1 = CriteriaSet(
+    key="individual.achievements",
+    version=1,
+    title="Thành tích cá nhân trong phong trào “Toàn dân bảo vệ an ninh Tổ quốc”",
+    title_en="An individual's achievements in the movement",
+    applies_to=NOMINATING_KINDS,
+    schema=AchievementSchema,
+    validate=rules.validate_achievements,
+    aggregates={
+        "exemplary": "count_true",
+        "people_mobilised": "sum",
+        "initiatives": "sum",
+        "crimes_reported": "sum",
+        "crimes_solved": "sum",
+        "police_support": "sum",
+        "brave_acts": "sum",
+    },
+)
+
+CRITERIA_SETS = [ACHIEVEMENTS_V1]

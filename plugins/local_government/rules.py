@@ -1,0 +1,179 @@
+"""Validation, scoring and pass/fail standards of the local government's criteria.
+
+``local.atantt`` judges a commune or ward by TT 124/2021/TT-BCA Điều 5:
+
+1. in the first quarter the Party committee adopts a resolution, the People's Committee a plan
+   and a registration, and at least one movement model works effectively;
+2. the criteria of Điều 4 khoản 2, 3 and 4 are met (policy implemented; none of the listed
+   events; crime and social evils kept down against the previous year; serious crimes absent or
+   handled at once; no new hotspot and no new person with a social evil; no serious fire,
+   explosion, fatal work accident or serious incident);
+3. the commune police are effective and none of them is disciplined;
+4. 100% of the residential areas, agencies, enterprises and schools under the commune have
+   registered, and at least 70% of them are recognised "An toàn về ANTT".
+
+Conditions 1–3 and the registration in 4 come from the commune's own values; the 70% share comes
+from the results of its units (``ctx.extra["children"]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from core.plugins import default_score, describe
+
+WARD_KINDS = frozenset({"ward", "commune"})
+# The units TT 124 Điều 5 khoản 4 counts: residential areas (a kind a directory may add),
+# agencies, enterprises and schools under the commune.
+CHILD_KINDS = ("residential_area", "agency", "enterprise", "school")
+# At least 70% of the units must pass; compared in integers so that exactly 70% passes.
+SHARE_NUMERATOR, SHARE_DENOMINATOR = 7, 10
+
+Data = Mapping[str, Any]
+
+
+def share(part: float | None, whole: float | None) -> float:
+    """part / whole within 0–1; a whole of 0 earns nothing."""
+    if not whole or part is None or whole <= 0:
+        return 0.0
+    return max(0.0, min(float(part) / float(whole), 1.0))
+
+
+def _points_of(criteria_set: Any) -> dict[str, float]:
+    return {info.name: float(info.points or 0) for info in describe(criteria_set)}
+
+
+def _clamped(total: float) -> float:
+    return round(max(0.0, min(total, 100.0)), 2)
+
+
+# ---------------------------------------------------------------- local.movement (criteria group b)
+
+def validate_movement(data: Data, ctx: Any) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data["staff_briefed"] > data["staff_total"]:
+        errors["staff_briefed"] = (
+            "Số người được quán triệt không được lớn hơn tổng số cán bộ, công chức, viên chức, "
+            "người lao động."
+        )
+    if data["models_new"] > data["models_active"]:
+        errors["models_new"] = (
+            "Số mô hình mới xây dựng không được lớn hơn số mô hình đang duy trì "
+            "(mô hình mới đã tính trong đó)."
+        )
+    return errors
+
+
+def movement_score(data: Data, ctx: Any) -> float:
+    """Score of ``local.movement`` on 0–100.
+
+    Every field earns its ``points`` by the default rule (a yes earns them; a count earns
+    ``points_per_unit`` each up to ``points``), except:
+
+    * ``staff_briefed`` earns 15 × staff_briefed / staff_total;
+    * ``data_leaks`` earns its 10 points only when it is 0: any leak fails the plan's
+      "no information leak" criterion.
+    """
+    from .criteria import MOVEMENT_V1  # the set names this function as its scorer
+
+    special = {"staff_briefed", "data_leaks"}
+    points = _points_of(MOVEMENT_V1)
+    total = default_score(MOVEMENT_V1, {k: v for k, v in data.items() if k not in special})
+    total += points["staff_briefed"] * share(data.get("staff_briefed"), data.get("staff_total"))
+    if data.get("data_leaks") == 0:
+        total += points["data_leaks"]
+    return _clamped(total)
+
+
+def movement_outcomes(data: Data, ctx: Any) -> dict[str, bool | None]:
+    """``no_data_leak``: the plan's criterion "không để xảy ra tình trạng lộ, lọt thông tin"."""
+    return {"no_data_leak": data.get("data_leaks") == 0}
+
+
+# ---------------------------------------------------------------- local.atantt (TT 124 Điều 5)
+
+def _offences_kept_down(data: Data) -> bool:
+    # "Kiềm chế, kéo giảm": not more than the previous year.
+    return data["offences"] <= data["offences_previous_year"]
+
+
+# (field whose points the condition earns, the condition) in the order of Điều 5.
+CONDITIONS: tuple[tuple[str, Callable[[Data], bool]], ...] = (
+    ("q1_resolution", lambda d: bool(d["q1_resolution"])),
+    ("q1_plan_registered", lambda d: bool(d["q1_plan_registered"])),
+    ("effective_models", lambda d: d["effective_models"] >= 1),
+    ("policies_implemented", lambda d: bool(d["policies_implemented"])),
+    ("prohibited_events", lambda d: d["prohibited_events"] == 0),
+    ("offences", _offences_kept_down),
+    ("serious_crimes_handled", lambda d: d["serious_crimes_handled"] == d["serious_crimes"]),
+    ("new_hotspots", lambda d: d["new_hotspots"] == 0),
+    ("new_social_evil_persons", lambda d: d["new_social_evil_persons"] == 0),
+    ("serious_incidents", lambda d: d["serious_incidents"] == 0),
+    ("police_effective", lambda d: bool(d["police_effective"])),
+    ("police_disciplined", lambda d: d["police_disciplined"] == 0),
+    ("units_registered", lambda d: d["units_registered"] == d["units_total"]),
+)
+
+
+def unmet_conditions(data: Data) -> list[str]:
+    """The fields of the commune's own Điều 5 conditions that are not met, in order."""
+    return [name for name, met in CONDITIONS if not met(data)]
+
+
+def validate_atantt(data: Data, ctx: Any) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data["serious_crimes_handled"] > data["serious_crimes"]:
+        errors["serious_crimes_handled"] = (
+            "Số vụ được xử lý kịp thời không được lớn hơn số vụ tội phạm nghiêm trọng trở lên."
+        )
+    if data["units_registered"] > data["units_total"]:
+        errors["units_registered"] = (
+            "Số đơn vị đã đăng ký không được lớn hơn tổng số khu dân cư, cơ quan, doanh nghiệp, "
+            "cơ sở giáo dục."
+        )
+    previous = getattr(ctx, "previous", None) or {}
+    last_year = previous.get("offences")
+    if last_year is not None and data["offences_previous_year"] != last_year:
+        errors["offences_previous_year"] = (
+            f"Số vụ năm trước phải khớp với báo cáo năm trước ({last_year} vụ)."
+        )
+    return errors
+
+
+def atantt_score(data: Data, ctx: Any) -> float:
+    """Score of ``local.atantt`` on 0–100: each of the commune's own conditions of Điều 5 (see
+    ``CONDITIONS``) earns the ``points`` of its field when met, nothing otherwise. The 70% share
+    of the units under the commune is not scored: it decides the ``atantt`` outcome."""
+    from .criteria import ATANTT_V1  # the set names this function as its scorer
+
+    points = _points_of(ATANTT_V1)
+    return _clamped(sum(points[name] for name, met in CONDITIONS if met(data)))
+
+
+def atantt_outcomes(data: Data, ctx: Any) -> dict[str, bool | None]:
+    """``atantt`` per TT 124 Điều 5.
+
+    * ``None`` for a unit that is not a commune or ward;
+    * ``False`` when one of the commune's own conditions is not met (no unit below can change
+      that);
+    * ``None`` when the results of the units under the commune are not given
+      (``ctx.extra["children"]`` missing) or none of them is decided yet: the 70% rule cannot be
+      judged;
+    * otherwise ``True`` when passed / decided ≥ 70% (exactly 70% passes) among the residential
+      areas, agencies, enterprises and schools under the commune. Units for which TT 124 does not
+      apply (primary schools, small enterprises…) carry no decided outcome and are not counted.
+    """
+    tenant = getattr(ctx, "tenant", None)
+    if tenant is not None and getattr(tenant, "kind", None) not in WARD_KINDS:
+        return {"atantt": None}
+    if unmet_conditions(data):
+        return {"atantt": False}
+    extra = getattr(ctx, "extra", None) or {}
+    children = extra.get("children")
+    if children is None:
+        return {"atantt": None}
+    passed, decided = children.outcome_share("atantt", kinds=CHILD_KINDS)
+    if decided == 0:
+        return {"atantt": None}
+    return {"atantt": passed * SHARE_DENOMINATOR >= decided * SHARE_NUMERATOR}
