@@ -178,7 +178,8 @@ def test_return_needs_a_reason_and_tells_the_unit(acting, host, report_world, db
     operations.return_report(session, access, host, tenant, period, "Thiếu số liệu tập huấn")
     session.commit()
     notes = db.scalars(select(Notification).where(Notification.kind == "report.returned")).all()
-    assert {n.user_id for n in notes} == {report_world.user("a1_reporter").id, report_world.user("a1_head").id}
+    unit_staff = {report_world.user("a1_reporter").id, report_world.user("a1_head").id}
+    assert {n.user_id for n in notes} == unit_staff
     assert all("Thiếu số liệu tập huấn" in n.body for n in notes)
 
 
