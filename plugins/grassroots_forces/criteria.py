@@ -31,7 +31,7 @@ class OrganisationSchema(Schema):
     areas_with_team = count(
         "Số thôn, tổ dân phố đã thành lập Tổ bảo vệ an ninh, trật tự",
         "Villages and neighbourhoods with a security and order team", "thôn, tổ dân phố", 2_000,
-        points=30, help="Điểm theo tỷ lệ thôn, tổ dân phố có Tổ bảo vệ an ninh, trật tự.",
+        help="Tối đa 30 điểm, theo tỷ lệ thôn, tổ dân phố có Tổ bảo vệ an ninh, trật tự.",
     )
     teams = count("Số Tổ bảo vệ an ninh, trật tự", "Security and order teams", "tổ", 4_000)
     members = count(
@@ -40,12 +40,12 @@ class OrganisationSchema(Schema):
     )
     members_trained = count(
         "Số thành viên được huấn luyện, bồi dưỡng trong năm", "Members trained during the year", "người",
-        40_000, points=35, help="Điểm theo tỷ lệ thành viên được huấn luyện, bồi dưỡng.",
+        40_000, help="Tối đa 35 điểm, theo tỷ lệ thành viên được huấn luyện, bồi dưỡng.",
     )
     members_regimes_paid = count(
         "Số thành viên được chi trả đầy đủ chế độ, chính sách", "Members paid their allowances in full",
-        "người", 40_000, points=35, evidence_required=True,
-        help="Điểm theo tỷ lệ thành viên được chi trả đầy đủ chế độ.",
+        "người", 40_000, evidence_required=True,
+        help="Tối đa 35 điểm, theo tỷ lệ thành viên được chi trả đầy đủ chế độ.",
     )
 
 
@@ -82,7 +82,7 @@ class RatingSchema(Schema):
     members_failed = level_count("tổ viên", "Members", "người", "failed", 40_000)
     members_disciplined = count(
         "Số thành viên bị xử lý kỷ luật trong năm", "Members disciplined during the year", "người", 40_000,
-        points=20, help="Đạt 20 điểm khi không có thành viên nào bị xử lý kỷ luật.",
+        help="Đạt 20 điểm khi không có thành viên nào bị xử lý kỷ luật.",
     )
 
 

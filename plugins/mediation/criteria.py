@@ -26,15 +26,15 @@ class TeamsSchema(Schema):
     teams_compliant = count(
         "Số tổ hòa giải có từ 3 hòa giải viên trở lên, trong đó có hòa giải viên nữ",
         "Teams with at least 3 mediators including a woman", "tổ", 2_000,
-        points=60, evidence_required=True,
-        help="Theo Điều 12 Luật Hòa giải ở cơ sở năm 2013; điểm theo tỷ lệ tổ đạt quy định.",
+        evidence_required=True,
+        help="Theo Điều 12 Luật Hòa giải ở cơ sở năm 2013; tối đa 60 điểm, theo tỷ lệ tổ đạt quy định.",
     )
     mediators = count("Tổng số hòa giải viên", "Mediators", "người", 30_000)
     women_mediators = count("Số hòa giải viên nữ", "Women mediators", "người", 30_000)
     mediators_trained = count(
         "Số hòa giải viên được tập huấn, bồi dưỡng kỹ năng trong năm",
         "Mediators trained during the year", "người", 30_000,
-        points=40, help="Điểm theo tỷ lệ hòa giải viên được tập huấn.",
+        help="Tối đa 40 điểm, theo tỷ lệ hòa giải viên được tập huấn.",
     )
 
 
@@ -45,8 +45,9 @@ class CasesSchema(Schema):
     )
     cases_successful = count(
         "Số vụ việc hòa giải thành", "Cases settled", "vụ", 100_000,
-        points=80, evidence_required=True,
-        help="Các bên đạt được thỏa thuận. Điểm theo tỷ lệ hòa giải thành trên số vụ đã kết thúc hòa giải.",
+        evidence_required=True,
+        help="Các bên đạt được thỏa thuận. Tối đa 80 điểm, theo tỷ lệ hòa giải thành trên số vụ đã kết thúc "
+             "hòa giải (thành và không thành).",
     )
     cases_unsuccessful = count(
         "Số vụ việc hòa giải không thành", "Cases not settled", "vụ", 100_000,

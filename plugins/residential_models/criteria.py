@@ -38,7 +38,7 @@ class CameraSchema(Schema):
     cameras_connected = count(
         "Số camera kết nối, chia sẻ hình ảnh với Công an xã, phường",
         "Cameras connected to the commune or ward police", "camera", 100_000,
-        points=40, help="Điểm theo tỷ lệ camera đã kết nối trên số camera đã lắp đặt.",
+        help="Tối đa 40 điểm, theo tỷ lệ camera đã kết nối trên số camera đã lắp đặt.",
     )
     locations = count(
         "Số điểm lắp đặt camera", "Camera locations", "điểm", 50_000,
@@ -62,7 +62,7 @@ class TeamsSchema(Schema):
     )
     self_managed_households = count(
         "Số hộ tham gia Tổ tự phòng, tự quản", "Households in self-management teams", "hộ", 500_000,
-        points=25, help="Điểm theo tỷ lệ hộ tham gia trên tổng số hộ.",
+        help="Tối đa 25 điểm, theo tỷ lệ hộ tham gia trên tổng số hộ.",
     )
     liaison_teams = count(
         "Số Tổ liên gia về an ninh, trật tự", "Neighbourhood security teams (tổ liên gia)", "tổ", 50_000,
@@ -70,12 +70,13 @@ class TeamsSchema(Schema):
     )
     liaison_households = count(
         "Số hộ tham gia Tổ liên gia về an ninh, trật tự", "Households in neighbourhood security teams", "hộ",
-        500_000, points=25, help="Điểm theo tỷ lệ hộ tham gia trên tổng số hộ.",
+        500_000, help="Tối đa 25 điểm, theo tỷ lệ hộ tham gia trên tổng số hộ.",
     )
     effective_teams = count(
         "Số tổ được đánh giá hoạt động hiệu quả", "Teams rated effective", "tổ", 60_000,
-        points=20, evidence_required=True,
-        help="Tính chung Tổ tự phòng, tự quản và Tổ liên gia; điểm theo tỷ lệ tổ hoạt động hiệu quả.",
+        evidence_required=True,
+        help="Tính chung Tổ tự phòng, tự quản và Tổ liên gia; tối đa 20 điểm, theo tỷ lệ tổ hoạt động "
+             "hiệu quả.",
     )
 
 
@@ -92,19 +93,19 @@ class AreasSchema(Schema):
     areas_registered = count(
         "Số khu dân cư đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” trong Quý I",
         "Areas registered in the first quarter to become “safe in security and order”", "khu dân cư", 2_000,
-        points=20,
+        help="Tối đa 20 điểm, theo tỷ lệ khu dân cư đăng ký trên tổng số khu dân cư.",
     )
     areas_all_households = count(
         "Số khu dân cư có 100% hộ gia đình đăng ký tham gia",
         "Areas where every household registered to take part", "khu dân cư", 2_000,
-        points=20,
+        help="Tối đa 20 điểm, theo tỷ lệ trên tổng số khu dân cư.",
     )
     areas_recognised = count(
         "Số khu dân cư được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
         "Areas recognised “safe in security and order”", "khu dân cư", 2_000,
-        points=60, evidence_required=True,
-        help="Theo quyết định công nhận của Chủ tịch Ủy ban nhân dân cấp xã "
-             "(Điều 4 Thông tư 124/2021/TT-BCA).",
+        evidence_required=True,
+        help="Theo quyết định công nhận của Chủ tịch Ủy ban nhân dân cấp xã (Điều 4 Thông tư "
+             "124/2021/TT-BCA); tối đa 60 điểm, theo tỷ lệ trên tổng số khu dân cư.",
     )
 
 

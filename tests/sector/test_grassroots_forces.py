@@ -165,3 +165,12 @@ def test_demo_values_pass_validation_for_50_seeds(app, check, world):
 
 def test_demo_values_only_for_own_sets():
     assert demo.demo_values("mediation.cases", None, random.Random(1)) is None
+
+
+def test_every_criterion_fully_met_scores_100(check):
+    organised = {**ORGANISATION, "areas_with_team": 40, "teams": 40, "members_trained": 160,
+                 "members_regimes_paid": 160}
+    assert check("grassroots.organisation", organised) == ({}, 100.0)
+    rated_well = {**RATING, "teams_good": 34, "teams_completed": 0, "members_good": 134,
+                  "members_completed": 0, "members_failed": 0}
+    assert check("grassroots.rating", rated_well) == ({}, 100.0)

@@ -159,3 +159,8 @@ def test_demo_values_only_for_own_sets():
     assert demo.demo_values("mediation.cases", None, random.Random(3)) == demo.demo_values(
         "mediation.cases", None, random.Random(3)
     )
+
+
+def test_every_case_settled_scores_100(check):
+    settled = {"cases_received": 12, "cases_successful": 12, "cases_unsuccessful": 0, "cases_pending": 0}
+    assert check("mediation.cases", settled) == ({}, 100.0)

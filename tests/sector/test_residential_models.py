@@ -178,3 +178,12 @@ def test_demo_values_are_reproducible_and_only_for_own_sets(app, world):
     again = host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=ward, rng=random.Random(7))
     assert first == again
     assert demo.demo_values("school.safe_gate", ward, random.Random(1)) is None
+
+
+@pytest.mark.parametrize("key, data", [
+    ("residential.self_management", {**TEAMS, "self_managed_households": 10_000, "liaison_households": 10_000,
+                                     "effective_teams": 320}),
+    ("residential.atantt_areas", {**AREAS, "areas_all_households": 40, "areas_recognised": 40}),
+])
+def test_every_criterion_fully_met_scores_100(check, key, data):
+    assert check(key, data) == ({}, 100.0)
