@@ -1,4 +1,4 @@
-"""Mặt trận Tổ quốc và các tổ chức chính trị - xã hội (Fatherland Front and socio-political organisations).
+"""Mặt trận Tổ quốc và các tổ chức chính trị - xã hội (Fatherland Front and socio-political organisations)
 
 Criteria group a) of the plan, filled by units of kind ``front_org`` (the Fatherland Front
 committee, the socio-political and socio-professional organisations and their branches):
@@ -7,9 +7,8 @@ members reached, support to the grassroots security forces, supervision and soci
 "Dân vận khéo" models on security and order, and the "Ngày hội toàn dân bảo vệ an ninh Tổ quốc"
 (19 August).
 
-Criteria set: ``front.movement`` (v1). Validation and scoring read no tenant attribute; the
-demo values use the unit's depth in the tree (an organisation directly under the city gets
-city-sized membership numbers).
+Tenant attributes read: none for validation or scoring. The demo values use the unit's depth in
+the tree: an organisation directly under the city gets city-sized membership numbers.
 """
 
 from __future__ import annotations

@@ -22,7 +22,13 @@ def share(part: float | None, whole: float | None) -> float:
 
 
 def validate_movement(data: Mapping[str, Any], ctx: Any) -> dict[str, str]:
-    """Counts that are parts of another count may not exceed it."""
+    """A part may not exceed its whole:
+
+    * ``programmes_done`` ≤ ``programmes_signed``;
+    * ``members_reached`` ≤ ``members_total``;
+    * ``dan_van_kheo_recognised`` ≤ ``dan_van_kheo_models``;
+    * ``festival_participants`` only when ``festival_held``.
+    """
     errors: dict[str, str] = {}
     if data["programmes_done"] > data["programmes_signed"]:
         errors["programmes_done"] = (

@@ -1,4 +1,4 @@
-"""Thành tích cá nhân (individual achievements).
+"""Thành tích cá nhân (achievements of an individual nominee)
 
 Criteria group d) of the plan as the achievement record of one individual nominee: leading by
 example, people mobilised, propaganda, initiatives, models joined, crimes reported and solved,
@@ -7,8 +7,8 @@ workflow uses it for nominations; the nominating unit fills it, so it applies to
 except the city. Periods normally do not enable it for annual reports: it belongs to a
 nomination, not to a unit's yearly report.
 
-Criteria set: ``individual.achievements`` (v1), scored by the default rule. Tenant attributes
-read: none (the demo values pick a likely category from the unit's kind).
+Scored by the default rule. Tenant attributes read: none (the demo values pick a likely
+category from the unit's kind).
 """
 
 from __future__ import annotations

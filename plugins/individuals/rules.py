@@ -8,6 +8,7 @@ from typing import Any
 
 
 def validate_achievements(data: Mapping[str, Any], ctx: Any) -> dict[str, str]:
+    """``crimes_solved`` ≤ ``crimes_reported``: only reported cases can have been solved."""
     errors: dict[str, str] = {}
     if data["crimes_solved"] > data["crimes_reported"]:
         errors["crimes_solved"] = "Số vụ được làm rõ không được lớn hơn số vụ đã tố giác, cung cấp thông tin."

@@ -1,22 +1,19 @@
-"""Chính quyền địa phương, sở, ban, ngành (local government and city departments).
+"""Chính quyền địa phương, sở, ban, ngành (local government and city departments)
 
-Criteria group b) of the plan and, for communes and wards, the "An toàn về an ninh, trật tự"
-standard of TT 124/2021/TT-BCA Điều 5.
+Criteria group b) of the plan for city departments, communes and wards: plans and policies, the
+steering committee, models built and replicated, staff awareness, IT applied and no data leak,
+propaganda and examples of bravery, regimes and working conditions of the grassroots security
+forces (``local.movement``, outcome ``no_data_leak``). For communes and wards, the "An toàn về
+an ninh, trật tự" standard of TT 124/2021/TT-BCA Điều 5 (``local.atantt``, outcome ``atantt``).
 
-Criteria sets:
+The "≥70% of the units recognised" rule of Điều 5 khoản 4 is computed from the results of the
+residential areas (kind ``residential_area``, which a directory may add), agencies, enterprises
+and schools under the commune, read from ``ctx.extra["children"]`` (a ``ChildrenView``); its
+other conditions come from the commune's own values. Without the units' results the outcome is
+``None``, unless the commune's own conditions already fail it.
 
-* ``local.movement`` (v1; ``ward``, ``commune``, ``department``): plans and policies, the steering
-  committee, models built and replicated, staff awareness, IT applied and no data leak,
-  propaganda and examples of bravery, regimes and working conditions of the grassroots security
-  forces. Outcome ``no_data_leak``.
-* ``local.atantt`` (v1; ``ward``, ``commune``): the commune's own conditions of Điều 5. Outcome
-  ``atantt``, whose "≥70% of the units recognised" rule is computed from the results of the
-  residential areas (kind ``residential_area``, added by a directory), agencies, enterprises and
-  schools under the commune, read from ``ctx.extra["children"]`` (a ``ChildrenView``). Without
-  it the outcome is ``None`` unless the commune's own conditions already fail it.
-
-Tenant attributes read: none; only the unit's ``kind`` (a unit other than a commune or ward gets
-no ``atantt`` outcome; the demo values size departments differently).
+Tenant attributes read: none, only the unit's ``kind``: a unit other than a commune or ward gets
+no ``atantt`` outcome, and the demo values size departments differently.
 """
 
 from __future__ import annotations

@@ -51,6 +51,8 @@ def _clamped(total: float) -> float:
 # ---------------------------------------------------------------- local.movement (criteria group b)
 
 def validate_movement(data: Data, ctx: Any) -> dict[str, str]:
+    """``staff_briefed`` ≤ ``staff_total``; ``models_new`` ≤ ``models_active`` (new models are
+    counted among those in operation)."""
     errors: dict[str, str] = {}
     if data["staff_briefed"] > data["staff_total"]:
         errors["staff_briefed"] = (
@@ -122,6 +124,9 @@ def unmet_conditions(data: Data) -> list[str]:
 
 
 def validate_atantt(data: Data, ctx: Any) -> dict[str, str]:
+    """``serious_crimes_handled`` ≤ ``serious_crimes``; ``units_registered`` ≤ ``units_total``;
+    ``offences_previous_year`` equals ``offences`` of last year's report when it is known
+    (``ctx.previous``)."""
     errors: dict[str, str] = {}
     if data["serious_crimes_handled"] > data["serious_crimes"]:
         errors["serious_crimes_handled"] = (
