@@ -44,7 +44,9 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(app, world):
     assert wrong_password.status_code == unknown_user.status_code == 401
     assert WRONG in text_of(wrong_password)
     assert WRONG in text_of(unknown_user)
-    assert 'role="alert"' in wrong_password.get_data(as_text=True)
+    html = wrong_password.get_data(as_text=True)
+    assert '<p class="flash flash-error" id="flash-1" role="alert">' in html
+    assert html.count('aria-describedby="flash-1"') == 2  # both inputs point at the message
 
 
 def test_anonymous_home_redirects_to_login(app, world):
