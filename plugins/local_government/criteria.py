@@ -186,6 +186,18 @@ class AtAnttSchema(Schema):
         points_rule="5 if = units_total (100% registered)", points=5,
         help="Đạt khi 100% đơn vị đã đăng ký (Điều 5 khoản 4).",
     )
+    areas_total = _count(
+        "Trong đó: số khu dân cư (thôn, tổ dân phố)", "Of which residential areas (villages, street groups)",
+        "khu dân cư",
+        help="Khu dân cư thường không phải là đơn vị báo cáo trên hệ thống nên xã, phường tự kê khai; "
+        "cơ quan, doanh nghiệp, cơ sở giáo dục được tính theo kết quả của chính các đơn vị đó.",
+    )
+    areas_recognised = _count(
+        "Số khu dân cư được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
+        "Residential areas recognised “Safe in security and order”", "khu dân cư",
+        help="Cùng với kết quả của các cơ quan, doanh nghiệp, cơ sở giáo dục trực thuộc, phải đạt từ 70% "
+        "trở lên (Điều 5 khoản 4).",
+    )
 
 
 MOVEMENT_V1 = CriteriaSet(
@@ -240,6 +252,8 @@ ATANTT_V1 = CriteriaSet(
         "police_disciplined": "sum",
         "units_total": "sum",
         "units_registered": "sum",
+        "areas_total": "sum",
+        "areas_recognised": "sum",
     },
 )
 

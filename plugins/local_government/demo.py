@@ -35,7 +35,8 @@ def atantt_values(tenant: Any, rng: random.Random) -> dict[str, Any]:
     slip = rng.random() < 0.15
     previous = rng.randint(10, 140)
     serious = rng.choice((0, 0, 0, 1, 2))
-    units_total = rng.randint(12, 90)
+    areas_total = rng.randint(8, 60)
+    units_total = areas_total + rng.randint(4, 40)
     values = {
         "q1_resolution": True,
         "q1_plan_registered": True,
@@ -53,6 +54,8 @@ def atantt_values(tenant: Any, rng: random.Random) -> dict[str, Any]:
         "police_disciplined": 0,
         "units_total": units_total,
         "units_registered": units_total,
+        "areas_total": areas_total,
+        "areas_recognised": min(areas_total, int(areas_total * rng.uniform(0.75, 1.0)) + 1),
     }
     if slip:
         which = rng.choice(("offences", "new_social_evil_persons", "units_registered", "serious_incidents"))

@@ -13,7 +13,12 @@
    registered, and at least 70% of them are recognised "An toàn về ANTT".
 
 Conditions 1–3 and the registration in 4 come from the commune's own values; the 70% share comes
-from the results of its units (``ctx.extra["children"]``).
+from the results of its units (``ctx.extra["children"]``). Residential areas are usually not
+reporting units: the commune then states how many it has and how many were recognised
+(``areas_total``, ``areas_recognised``), and they join the pool of its agencies, enterprises and
+schools. Where a directory does hold residential areas as units (kind ``residential_area``),
+their own results count instead and the two fields are left out of the share, so nothing is
+counted twice.
 """
 
 from __future__ import annotations
@@ -124,13 +129,20 @@ def unmet_conditions(data: Data) -> list[str]:
 
 
 def validate_atantt(data: Data, ctx: Any) -> dict[str, str]:
-    """``serious_crimes_handled`` ≤ ``serious_crimes``; ``units_registered`` ≤ ``units_total``;
-    ``offences_previous_year`` equals ``offences`` of last year's report when it is known
-    (``ctx.previous``)."""
+    """``serious_crimes_handled`` ≤ ``serious_crimes``; ``areas_recognised`` ≤ ``areas_total`` ≤
+    ``units_total``; ``units_registered`` ≤ ``units_total``; ``offences_previous_year`` equals
+    ``offences`` of last year's report when it is known (``ctx.previous``)."""
     errors: dict[str, str] = {}
     if data["serious_crimes_handled"] > data["serious_crimes"]:
         errors["serious_crimes_handled"] = (
             "Số vụ được xử lý kịp thời không được lớn hơn số vụ tội phạm nghiêm trọng trở lên."
+        )
+    if data["areas_recognised"] > data["areas_total"]:
+        errors["areas_recognised"] = "Số khu dân cư được công nhận không được lớn hơn tổng số khu dân cư."
+    if data["areas_total"] > data["units_total"]:
+        errors["areas_total"] = (
+            "Số khu dân cư không được lớn hơn tổng số khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục "
+            "thuộc thẩm quyền quản lý."
         )
     if data["units_registered"] > data["units_total"]:
         errors["units_registered"] = (
@@ -156,6 +168,17 @@ def atantt_score(data: Data, ctx: Any) -> float:
     return _clamped(sum(points[name] for name, met in CONDITIONS if met(data)))
 
 
+def units_share(data: Data, children: Any) -> tuple[int, int]:
+    """(units recognised, units decided) under the commune for Điều 5 khoản 4: the results of its
+    residential areas, agencies, enterprises and schools in the platform, plus the residential
+    areas the commune counts itself when none of them is a unit of the platform."""
+    passed, decided = children.outcome_share("atantt", kinds=CHILD_KINDS)
+    if not children.units(kinds=("residential_area",)):
+        passed += data["areas_recognised"]
+        decided += data["areas_total"]
+    return passed, decided
+
+
 def atantt_outcomes(data: Data, ctx: Any) -> dict[str, bool | None]:
     """``atantt`` per TT 124 Điều 5.
 
@@ -163,11 +186,13 @@ def atantt_outcomes(data: Data, ctx: Any) -> dict[str, bool | None]:
     * ``False`` when one of the commune's own conditions is not met (no unit below can change
       that);
     * ``None`` when the results of the units under the commune are not given
-      (``ctx.extra["children"]`` missing) or none of them is decided yet: the 70% rule cannot be
-      judged;
-    * otherwise ``True`` when passed / decided ≥ 70% (exactly 70% passes) among the residential
-      areas, agencies, enterprises and schools under the commune. Units for which TT 124 does not
-      apply (primary schools, small enterprises…) carry no decided outcome and are not counted.
+      (``ctx.extra["children"]`` missing) or there is no decided unit at all: the 70% rule cannot
+      be judged;
+    * otherwise ``True`` when recognised / decided ≥ 70% (exactly 70% passes) among the
+      residential areas, agencies, enterprises and schools under the commune (see
+      ``units_share``). Units for which TT 124 does not apply (primary schools, kindergartens,
+      small and micro enterprises) carry no decided outcome and are not counted; nor are units
+      whose report is not submitted or approved.
     """
     tenant = getattr(ctx, "tenant", None)
     if tenant is not None and getattr(tenant, "kind", None) not in WARD_KINDS:
@@ -178,7 +203,7 @@ def atantt_outcomes(data: Data, ctx: Any) -> dict[str, bool | None]:
     children = extra.get("children")
     if children is None:
         return {"atantt": None}
-    passed, decided = children.outcome_share("atantt", kinds=CHILD_KINDS)
+    passed, decided = units_share(data, children)
     if decided == 0:
         return {"atantt": None}
     return {"atantt": passed * SHARE_DENOMINATOR >= decided * SHARE_NUMERATOR}

@@ -88,6 +88,8 @@ def atantt_values(**changes):
         "police_disciplined": 0,
         "units_total": 24,
         "units_registered": 24,
+        "areas_total": 10,
+        "areas_recognised": 8,
     }
     data.update(changes)
     return data
@@ -101,6 +103,10 @@ def child(kind, outcome, status="approved", **attributes):
 def children(passed, failed, kind="residential_area"):
     results = [child(kind, True) for _ in range(passed)] + [child(kind, False) for _ in range(failed)]
     return ChildrenView.of(results)
+
+
+# The residential areas the commune counts itself left out, to judge the units' results alone.
+NO_AREAS = {"areas_total": 0, "areas_recognised": 0}
 
 
 def ctx(tenant=COMMUNE, view=None, **extra):
@@ -216,7 +222,11 @@ def test_no_serious_crime_at_all_meets_the_serious_crime_condition(run, atantt):
     (0, 5, False),
 ])
 def test_seventy_percent_of_the_units_must_be_safe(atantt, passed, failed, expected):
-    assert atantt.outcomes(atantt_values(), ctx(view=children(passed, failed))) == {"atantt": expected}
+    view = children(passed, failed, kind="school")
+    assert atantt.outcomes(atantt_values(**NO_AREAS), ctx(view=view)) == {"atantt": expected}
+    # The same share among residential areas the commune counts itself, with no unit reported.
+    areas = atantt_values(areas_total=passed + failed, areas_recognised=passed)
+    assert atantt.outcomes(areas, ctx(view=ChildrenView())) == {"atantt": expected}
 
 
 def test_the_share_counts_residential_areas_agencies_enterprises_and_schools_together(atantt):
@@ -226,6 +236,22 @@ def test_the_share_counts_residential_areas_agencies_enterprises_and_schools_tog
         child("residential_area", False), child("school", False), child("agency", False),
     ])
     assert atantt.outcomes(atantt_values(), ctx(view=view)) == {"atantt": True}  # 7 of 10
+
+
+def test_counted_residential_areas_join_the_units_results(atantt):
+    # 5 of 10 areas and 9 of 10 schools and enterprises: 14 of 20, exactly 70%.
+    view = children(9, 1, kind="school")
+    half, less = atantt_values(areas_recognised=5), atantt_values(areas_recognised=4)
+    assert rules.units_share(half, view) == (14, 20)
+    assert atantt.outcomes(half, ctx(view=view)) == {"atantt": True}
+    assert atantt.outcomes(less, ctx(view=view)) == {"atantt": False}
+
+
+def test_residential_areas_that_are_units_count_by_their_own_results_not_twice(atantt):
+    view = children(7, 3)  # ten residential_area units
+    counted = atantt_values(areas_total=10, areas_recognised=0)
+    assert rules.units_share(counted, view) == (7, 10)
+    assert atantt.outcomes(counted, ctx(view=view)) == {"atantt": True}
 
 
 def test_units_outside_the_standard_or_not_reported_are_not_counted(atantt):
@@ -242,25 +268,29 @@ def test_units_outside_the_standard_or_not_reported_are_not_counted(atantt):
         *[child("front_org", False) for _ in range(3)],
     ])
     assert view.outcome_share("atantt", kinds=rules.CHILD_KINDS) == (7, 10)
-    assert atantt.outcomes(atantt_values(), ctx(view=view)) == {"atantt": True}
+    assert atantt.outcomes(atantt_values(**NO_AREAS), ctx(view=view)) == {"atantt": True}
 
 
 def test_without_the_units_results_the_standard_cannot_be_judged(atantt):
     assert atantt.outcomes(atantt_values(), ctx()) == {"atantt": None}
     assert atantt.outcomes(atantt_values(), EvaluationContext()) == {"atantt": None}
-    undecided = ChildrenView.of([child("school", None, level="mam_non"), child("residential_area", True,
+    undecided = ChildrenView.of([child("school", None, level="mam_non"), child("enterprise", True,
                                                                                 status="draft")])
-    assert atantt.outcomes(atantt_values(), ctx(view=undecided)) == {"atantt": None}
+    assert atantt.outcomes(atantt_values(**NO_AREAS), ctx(view=undecided)) == {"atantt": None}
+    assert atantt.outcomes(atantt_values(**NO_AREAS), ctx(view=ChildrenView())) == {"atantt": None}
 
 
 def test_wards_are_judged_like_communes_and_departments_not_at_all(atantt):
     assert atantt.outcomes(atantt_values(), ctx(tenant=WARD, view=children(7, 3))) == {"atantt": True}
+    assert atantt.outcomes(atantt_values(), ctx(tenant=WARD, view=children(6, 4))) == {"atantt": False}
     assert atantt.outcomes(atantt_values(), ctx(tenant=DEPARTMENT, view=children(7, 3))) == {"atantt": None}
 
 
 @pytest.mark.parametrize(("changes", "field", "words"), [
     ({"serious_crimes_handled": 2}, "serious_crimes_handled", "số vụ tội phạm nghiêm trọng"),
     ({"units_registered": 25}, "units_registered", "không được lớn hơn tổng số khu dân cư"),
+    ({"areas_recognised": 11}, "areas_recognised", "không được lớn hơn tổng số khu dân cư"),
+    ({"areas_total": 25, "areas_recognised": 0}, "areas_total", "thuộc thẩm quyền quản lý"),
 ])
 def test_atantt_cross_field_errors_name_the_field(run, atantt, changes, field, words):
     errors, score = run(atantt, atantt_values(**changes), ctx())
@@ -278,7 +308,7 @@ def test_last_years_count_must_match_last_years_report(run, atantt):
 
 
 def test_a_commune_has_at_least_one_unit_under_it(run, atantt):
-    errors, _ = run(atantt, atantt_values(units_total=0, units_registered=0), ctx())
+    errors, _ = run(atantt, atantt_values(units_total=0, units_registered=0, **NO_AREAS), ctx())
     assert "units_total" in errors
 
 
