@@ -136,3 +136,16 @@ def test_aggregates_name_existing_fields(achievements):
     assert set(achievements.aggregates) <= set(achievements.schema._declared_fields)
     assert achievements.aggregates["brave_acts"] == "sum"
     assert achievements.aggregates["crimes_reported"] == "sum"
+
+
+def test_a_period_cannot_ask_the_city_to_fill_it(app, db, world):
+    from core.errors import Invalid
+    from core.plugins.operations import configure_period
+    from core.users.access import SystemAccess
+
+    access = SystemAccess(db=db, user=None)
+    with app.app_context(), pytest.raises(Invalid) as refused:
+        configure_period(db, access, plugin_host(app), world.period,
+                         [{"key": KEY, "tenant_kinds": ["city", "ward"], "weight": 1}])
+    assert list(refused.value.errors) == ["0.tenant_kinds"]
+    assert "city" in refused.value.errors["0.tenant_kinds"][0]

@@ -348,3 +348,50 @@ def test_the_city_rolls_up_models_staff_and_units(movement, atantt):
     assert movement.aggregates["models_replicated"] == "sum"
     assert movement.aggregates["plan_issued"] == "count_true"
     assert atantt.aggregates["units_registered"] == "sum"
+
+
+# ------------------------------------------------------- the platform's own view of the units
+
+@pytest.fixture
+def enabled_local_sets(app, db, world):
+    from core.plugins.operations import configure_period
+    from core.users.access import SystemAccess
+
+    items = [{"key": "local.movement", "tenant_kinds": ["ward", "commune", "department"], "weight": 1},
+             {"key": "local.atantt", "tenant_kinds": ["ward", "commune"], "weight": 1}]
+    with app.app_context():
+        enabled = configure_period(db, SystemAccess(db=db, user=None), plugin_host(app), world.period, items)
+    db.commit()
+    return enabled
+
+
+def test_a_period_enables_both_sets_for_communes_and_wards(app, db, world, enabled_local_sets):
+    from core.plugins.operations import sets_for_tenant
+
+    host = plugin_host(app)
+    assert [e.row.key for e in enabled_local_sets] == ["local.movement", "local.atantt"]
+    assert {e.row.key for e in sets_for_tenant(db, host, world.period, world.tenant("commune-b"))} == {
+        "local.movement", "local.atantt"}
+    assert {e.row.key for e in sets_for_tenant(db, host, world.period, world.tenant("dept-edu"))} == {
+        "local.movement"}
+
+
+def test_the_commune_standard_reads_its_schools_results_from_the_platform(app, db, world, atantt):
+    from core.reports.models import APPROVED, DRAFT, SUBMITTED
+    from core.reports.operations import get_or_start
+    from core.reports.sections import context_for
+
+    ward = world.tenant("ward-a")
+    for slug, status, passed in (("school-a1", APPROVED, True), ("school-a2", SUBMITTED, False)):
+        submission = get_or_start(db, world.tenant(slug), world.period)
+        submission.status, submission.outcomes = status, {"atantt": passed}
+    db.commit()
+    context = context_for(db, ward, world.period)
+    assert context.extra["children"].outcome_share("atantt", kinds=rules.CHILD_KINDS) == (1, 2)
+    # One school of two (50%) fails the ward; its 10 recognised residential areas lift it to 11 of 12.
+    assert atantt.outcomes(atantt_values(**NO_AREAS), context) == {"atantt": False}
+    assert atantt.outcomes(atantt_values(areas_recognised=10), context) == {"atantt": True}
+    # A report sent back to draft no longer counts.
+    get_or_start(db, world.tenant("school-a2"), world.period).status = DRAFT
+    db.commit()
+    assert atantt.outcomes(atantt_values(**NO_AREAS), context_for(db, ward, world.period)) == {"atantt": True}
