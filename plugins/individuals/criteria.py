@@ -76,7 +76,8 @@ class AchievementSchema(Schema):
         help="Mỗi vụ 5 điểm, tối đa 10 điểm.",
     )
     crimes_solved = _count(
-        "Số vụ trong đó thông tin giúp cơ quan chức năng làm rõ, xử lý", "Of which helped to solve", "vụ",
+        "Trong đó: số vụ thông tin cung cấp giúp cơ quan chức năng làm rõ, xử lý", "Of which helped to solve",
+        "vụ",
         points=10, points_per_unit=10, evidence_required=True, help="Mỗi vụ 10 điểm, tối đa 10 điểm.",
     )
     police_support = _count(
@@ -85,8 +86,9 @@ class AchievementSchema(Schema):
         points=15, points_per_unit=1.5, help="Mỗi lượt 1,5 điểm, tối đa 15 điểm.",
     )
     brave_acts = _count(
-        "Số hành động dũng cảm (bắt giữ người phạm tội, cứu người, cứu tài sản của Nhà nước, Nhân dân)",
-        "Acts of bravery", "hành động", points=20, points_per_unit=20, evidence_required=True,
+        "Số lần có hành động dũng cảm (bắt giữ người phạm tội, cứu người, cứu tài sản của Nhà nước, "
+        "Nhân dân)",
+        "Acts of bravery", "lần", points=20, points_per_unit=20, evidence_required=True,
     )
     summary = fields.String(
         required=True, validate=validate.Length(min=20, max=4000),

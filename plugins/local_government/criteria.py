@@ -58,8 +58,8 @@ class MovementSchema(Schema):
         help="Mỗi mô hình mới 2,5 điểm, tối đa 5 điểm; đã tính trong số mô hình đang duy trì.",
     )
     models_replicated = _count(
-        "Số điểm nhân rộng mô hình", "Places the models were replicated to", "điểm",
-        points=5, points_per_unit=1, help="Mỗi điểm nhân rộng 1 điểm, tối đa 5 điểm.",
+        "Số điểm (địa bàn, cơ quan, đơn vị) nhân rộng mô hình", "Places the models were replicated to",
+        "điểm", points=5, points_per_unit=1, help="Mỗi nơi nhân rộng được tính 1 điểm, tối đa 5 điểm.",
     )
     staff_total = _count(
         "Tổng số cán bộ, công chức, viên chức, người lao động", "Staff", "người", maximum=STAFF_MAX,
@@ -147,7 +147,7 @@ class AtAnttSchema(Schema):
         "Số vụ tội phạm nghiêm trọng trở lên (trừ trường hợp bất khả kháng)", "Serious crimes", "vụ",
     )
     serious_crimes_handled = _count(
-        "Số vụ trong đó được kịp thời phát hiện, giảm thiểu hậu quả và báo cáo ngay cấp có thẩm quyền",
+        "Trong đó: số vụ được kịp thời phát hiện, giảm thiểu hậu quả và báo cáo ngay cấp có thẩm quyền",
         "Serious crimes detected, contained and reported at once", "vụ",
         points_rule="10 if = serious_crimes", points=10,
         help="Đạt khi không có vụ nào, hoặc mọi vụ đều được xử lý kịp thời.",
