@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +19,45 @@ from core.web import blueprint, labels
 from core.web.active import active_tenant, roles_here
 
 DATETIME_PATTERN = "dd/MM/yyyy HH:mm"
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link other parts of the app add to the main navigation (reports, notifications, …)."""
+
+    endpoint: str
+    label: Callable[[], str] | Any  # a lazy string, or a callable for a changing label ("Thông báo (3)")
+    visible: Callable[[], bool] = lambda: True
+    current_prefix: str = ""  # other endpoints that mark this link current (its sub-pages)
+
+    def text(self) -> str:
+        return str(self.label() if callable(self.label) else self.label)
+
+    def is_current(self, endpoint: str | None) -> bool:
+        if not endpoint:
+            return False
+        if endpoint == self.endpoint:
+            return True
+        return bool(self.current_prefix) and endpoint.startswith(self.current_prefix)
+
+
+_NAV_LINKS: list[NavLink] = []
+
+
+def add_nav_link(
+    endpoint: str, label: Any, visible: Callable[[], bool] | None = None, current_prefix: str = "",
+) -> None:
+    """Show a link to ``endpoint`` in the main navigation of signed-in users, after the core's
+    own links; ``visible`` decides per request (e.g. only for reviewers). Adding the same
+    endpoint twice keeps one link."""
+    if any(link.endpoint == endpoint for link in _NAV_LINKS):
+        return
+    _NAV_LINKS.append(NavLink(endpoint, label, visible or (lambda: True), current_prefix))
+
+
+def nav_links() -> list[NavLink]:
+    return [link for link in _NAV_LINKS
+            if link.endpoint in current_app.view_functions and link.visible()]
 DATE_PATTERN = "dd/MM/yyyy"
 
 
@@ -39,6 +80,7 @@ def layout_context() -> dict[str, Any]:
         active_roles=sorted(roles_here()),
         is_admin_here="admin" in roles_here(),
         home_tenants=[session().get(Tenant, t) for t in homes] if len(homes) > 1 else [],
+        nav_links=nav_links(),
     )
     return context
 

@@ -70,3 +70,26 @@ def test_moments_show_in_hanoi_time_across_midnight(app):
             day=date(2027, 1, 2),
         )
     assert rendered == "01/01/2027 00:30 02/01/2027"
+
+
+def test_other_pages_can_add_navigation_links(app, client_as):
+    from flask_login import login_required
+
+    from core.web.layout import _NAV_LINKS, add_nav_link
+
+    @app.route("/thu-nghiem")
+    @login_required
+    def trial_page():
+        return "ok"
+
+    add_nav_link("trial_page", lambda: "Trang thử", visible=lambda: True)
+    add_nav_link("trial_page", "trùng lặp")
+    add_nav_link("missing.endpoint", "Không có trang")
+    try:
+        html = client_as("a1_reporter").get("/").get_data(as_text=True)
+        assert html.count('href="/thu-nghiem"') == 1 and "Trang thử" in html
+        assert 'href="/thu-nghiem" aria-current' not in html
+        assert "Không có trang" not in html
+    finally:
+        added = ("trial_page", "missing.endpoint")
+        _NAV_LINKS[:] = [link for link in _NAV_LINKS if link.endpoint not in added]
