@@ -8,6 +8,7 @@ from sqlalchemy import MetaData
 def target_metadata() -> MetaData:
     from core.audit import models as _audit  # noqa: F401
     from core.db.base import Base
+    from core.jobs import models as _jobs  # noqa: F401
     from core.notifications import models as _notifications  # noqa: F401
     from core.periods import models as _periods  # noqa: F401
     from core.plugins import models as _plugins  # noqa: F401
