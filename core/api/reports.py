@@ -1,0 +1,182 @@
+"""``/tenants/<tid>/periods/<pid>/report``: a unit's report for one period, its draft and its
+moves (submit, return, approve, reopen, explanation)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, jsonify
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from core.api.errors import flatten_messages
+from core.api.routing import Operation, commit, load_body, respond, route
+from core.auth.context import current_access
+from core.db.engine import session
+from core.errors import Conflict, NotFound
+from core.periods import operations as period_operations
+from core.periods.models import ReportingPeriod
+from core.plugins import current_host
+from core.plugins.manager import PluginHost
+from core.reports import operations
+from core.reports.operations import Incomplete
+from core.reports.schemas import (
+    ExplanationSchema,
+    OptionalReasonSchema,
+    ReportSaveSchema,
+    ReportViewSchema,
+    RequiredReasonSchema,
+    ReturnSchema,
+)
+from core.reports.view import report_view
+from core.tenants import operations as tenant_operations
+from core.tenants.models import Tenant
+from core.users.access import Access
+
+REPORT = "/tenants/<uuid:tenant_id>/periods/<uuid:period_id>/report"
+TAG = "reports"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything an endpoint on one unit's report needs, checked for visibility."""
+
+    db: Session
+    access: Access
+    host: PluginHost
+    tenant: Tenant
+    period: ReportingPeriod
+
+
+def report_scope(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Scope:
+    """The unit and the period if the caller sees both and the period covers the unit; 404
+    otherwise, whichever part is missing."""
+    db, access = session(), current_access()
+    tenant = tenant_operations.get_visible(db, access, tenant_id)
+    period = period_operations.get_visible(db, access, period_id)
+    owner = db.get(Tenant, period.owner_tenant_id)
+    if owner is None or not tenant.path.startswith(owner.path):
+        raise NotFound(_("Không tìm thấy kỳ báo cáo."))
+    return Scope(db, access, current_host(), tenant, period)
+
+
+def view_response(scope: Scope, status: int = 200) -> Response:
+    view = report_view(scope.db, scope.access, scope.host, scope.tenant, scope.period)
+    return respond(ReportViewSchema(), view, status=status)
+
+
+def error_with(status: int, code: str, message: str, **extra: Any) -> Response:
+    """The API's error shape with extra members beside ``code`` and ``message``."""
+    session().rollback()
+    response = jsonify({"error": {"code": code, "message": message, **extra}})
+    response.status_code = status
+    return response
+
+
+def _current_version(scope: Scope) -> int:
+    submission = operations.find(scope.db, scope.tenant, scope.period)
+    return submission.version if submission is not None else 0
+
+
+_VIEW_ERRORS = (403, 404, 409)
+
+
+@route(REPORT, ["GET"], Operation(
+    summary="A unit's report for a period", tag=TAG, response=ReportViewSchema, errors=(404,),
+    description="Status, version, sections with fields, values, scores and targets, what is still "
+                "missing, the deadline for this unit and what the caller may do (`can`).",
+))
+def get_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
+    return view_response(report_scope(tenant_id, period_id))
+
+
+@route(REPORT, ["PUT"], Operation(
+    summary="Save the draft of a unit's report", tag=TAG, body=ReportSaveSchema,
+    response=ReportViewSchema, errors=_VIEW_ERRORS,
+    description="Send the `version` read by GET. A stale version answers 409 with the current "
+                "`version` in `error`, and nothing is saved. Invalid values answer 422 with "
+                "`fields` keyed `sections.<set key>.<field>`; nothing is saved half-way.",
+))
+def save_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
+    scope = report_scope(tenant_id, period_id)
+    data = load_body(ReportSaveSchema())
+    try:
+        operations.save_draft(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                              data["version"], data["sections"])
+    except Conflict as error:
+        scope.db.rollback()
+        return error_with(409, "conflict", error.message, version=_current_version(scope))
+    commit()
+    return view_response(scope)
+
+
+@route(f"{REPORT}/submit", ["POST"], Operation(
+    summary="Submit the report (the unit's head)", tag=TAG, response=ReportViewSchema,
+    errors=_VIEW_ERRORS,
+    description="After `due_at` the report is accepted and flagged late; after `closes_at` it is "
+                "refused (409) unless the unit holds a granted extension. An incomplete report "
+                "answers 422 with `missing`: each required field, proof or failed check.",
+))
+def submit_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
+    scope = report_scope(tenant_id, period_id)
+    try:
+        operations.submit(scope.db, scope.access, scope.host, scope.tenant, scope.period)
+    except Incomplete as error:
+        missing = [item.as_dict() for item in error.missing]
+        return error_with(422, "incomplete", error.message, fields=flatten_messages(error.errors),
+                          missing=missing)
+    commit()
+    return view_response(scope)
+
+
+@route(f"{REPORT}/return", ["POST"], Operation(
+    summary="Return a submitted report to the unit, with a reason", tag=TAG, body=ReturnSchema,
+    response=ReportViewSchema, errors=_VIEW_ERRORS,
+    description="A reviewer or admin above the unit. The unit's reporters and head are notified "
+                "with the reason; `require_explanation` asks for an explanation before resubmitting.",
+))
+def return_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
+    scope = report_scope(tenant_id, period_id)
+    data = load_body(ReturnSchema())
+    operations.return_report(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                             data["reason"], data["require_explanation"])
+    commit()
+    return view_response(scope)
+
+
+@route(f"{REPORT}/approve", ["POST"], Operation(
+    summary="Approve a submitted report (locks it)", tag=TAG, body=OptionalReasonSchema,
+    body_required=False, response=ReportViewSchema, errors=_VIEW_ERRORS,
+))
+def approve_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
+    scope = report_scope(tenant_id, period_id)
+    data = load_body(OptionalReasonSchema())
+    operations.approve(scope.db, scope.access, scope.host, scope.tenant, scope.period, data["reason"])
+    commit()
+    return view_response(scope)
+
+
+@route(f"{REPORT}/reopen", ["POST"], Operation(
+    summary="Reopen an approved report, with a reason (an admin above the unit)", tag=TAG,
+    body=RequiredReasonSchema, response=ReportViewSchema, errors=_VIEW_ERRORS,
+))
+def reopen_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
+    scope = report_scope(tenant_id, period_id)
+    data = load_body(RequiredReasonSchema())
+    operations.reopen(scope.db, scope.access, scope.host, scope.tenant, scope.period, data["reason"])
+    commit()
+    return view_response(scope)
+
+
+@route(f"{REPORT}/explanation", ["POST"], Operation(
+    summary="Answer a return with an explanation (giải trình; the unit's head)", tag=TAG,
+    body=ExplanationSchema, response=ReportViewSchema, errors=_VIEW_ERRORS,
+))
+def explain_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
+    scope = report_scope(tenant_id, period_id)
+    data = load_body(ExplanationSchema())
+    operations.explain(scope.db, scope.access, scope.tenant, scope.period, data["body"])
+    commit()
+    return view_response(scope)

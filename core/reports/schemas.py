@@ -1,0 +1,254 @@
+"""marshmallow schemas of the reporting workflow: what the API (and the web forms) accept, and
+how a report, its comments, the queue, extensions and the audit trail are written out."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from marshmallow import Schema, fields, validate
+
+from core.periods.models import TIME_ZONE
+from core.reports.models import STATUSES
+
+VN = ZoneInfo(TIME_ZONE)
+MAX_TEXT = 5000
+
+
+def _moment(**kwargs) -> fields.AwareDateTime:
+    # A date sent without an offset is read as Hanoi time, the time the officials mean.
+    return fields.AwareDateTime(format="iso", default_timezone=VN, **kwargs)
+
+
+# Input
+
+
+class ReportSaveSchema(Schema):
+    version = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0),
+        metadata={"description": "The version read by GET (0 for a report not started)"},
+    )
+    # Values are checked by each criteria set, which names each offending field.
+    sections = fields.Dict(
+        required=True, keys=fields.String(validate=validate.Length(min=1, max=120)), values=fields.Raw(),
+        metadata={"description": "Criteria set key → {field: value}"},
+    )
+
+
+class ReturnSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+    require_explanation = fields.Boolean(
+        load_default=False, metadata={"description": "Ask for an explanation (giải trình) first"},
+    )
+
+
+class OptionalReasonSchema(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
+
+
+class RequiredReasonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+
+
+class ExplanationSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+
+
+class CommentInputSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+    criterion = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=200),
+        metadata={"description": "<set key>.<field>; none for a remark on the whole report"},
+    )
+
+
+class ReviewScoresSchema(Schema):
+    set_key = fields.String(data_key="set", required=True, validate=validate.Length(min=1, max=120),
+                            metadata={"description": "Criteria set key"})
+    # Each entry is checked against the set's fields by the operation.
+    scores = fields.Dict(
+        required=True, keys=fields.String(), values=fields.Raw(),
+        metadata={"description": "field → {\"score\": 0–100 or null, \"note\": \"…\"}"},
+    )
+
+
+class QueueQuerySchema(Schema):
+    kind = fields.String(validate=validate.Length(max=40), metadata={"description": "Unit kind"})
+    under = fields.UUID(metadata={"description": "Only the units below this one (a commune, a department)"})
+    status = fields.String(validate=validate.OneOf((*STATUSES, "missing")),
+                           metadata={"description": "\"missing\": units that have not started"})
+    late = fields.Boolean()
+
+
+class BulkApproveSchema(Schema):
+    tenants = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=1000))
+    reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+
+
+class ExtensionRequestSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+    until = _moment(required=True, metadata={"description": "New deadline; without an offset, Hanoi time"})
+
+
+class ExtensionDecisionSchema(Schema):
+    grant = fields.Boolean(required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT),
+                         metadata={"description": "Required when refusing"})
+
+
+# Output
+
+
+class ReportTenantSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    kind = fields.String()
+
+
+class ReportPeriodSchema(Schema):
+    id = fields.UUID()
+    key = fields.String()
+    title = fields.String()
+    due_at = fields.AwareDateTime(format="iso")
+    closes_at = fields.AwareDateTime(format="iso")
+
+
+class SectionViewSchema(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    title = fields.String()
+    title_en = fields.String()
+    available = fields.Boolean()
+    weight = fields.Float()
+    fields_ = fields.List(fields.Dict(), data_key="fields", attribute="fields",
+                          metadata={"description": "Each field's label, type, unit, points"})
+    values = fields.Dict()
+    self_score = fields.Float(allow_none=True)
+    review = fields.Dict(metadata={"description": "field → {score, note} given by the reviewer"})
+    review_score = fields.Float(allow_none=True)
+    outcomes = fields.Dict()
+    targets = fields.Dict(metadata={"description": "Targets (chỉ tiêu) of the plan period"})
+
+
+class MissingSchema(Schema):
+    section = fields.String()
+    field = fields.String(allow_none=True)
+    reason = fields.String(metadata={"description": "required | evidence | invalid | unavailable"})
+    message = fields.String()
+
+
+class DeadlineSchema(Schema):
+    open = fields.Boolean()
+    late = fields.Boolean(metadata={"description": "A submission now would be flagged late"})
+    extended_until = fields.AwareDateTime(format="iso", allow_none=True)
+
+
+class CanSchema(Schema):
+    fill = fields.Boolean()
+    submit = fields.Boolean()
+    review = fields.Boolean()
+    reopen = fields.Boolean()
+
+
+class ReportViewSchema(Schema):
+    tenant = fields.Nested(ReportTenantSchema)
+    period = fields.Nested(ReportPeriodSchema)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    version = fields.Integer(metadata={"description": "Send it back with the next PUT"})
+    late = fields.Boolean()
+    explanation_required = fields.Boolean()
+    returned_reason = fields.String()
+    submitted_at = fields.AwareDateTime(format="iso", allow_none=True)
+    approved_at = fields.AwareDateTime(format="iso", allow_none=True)
+    self_score = fields.Float(allow_none=True)
+    review_score = fields.Float(allow_none=True)
+    classification = fields.String(allow_none=True)
+    provisional = fields.Boolean(metadata={"description": "Scores stay provisional until approved"})
+    outcomes = fields.Dict()
+    sections = fields.List(fields.Nested(SectionViewSchema))
+    missing = fields.List(fields.Nested(MissingSchema))
+    deadline = fields.Nested(DeadlineSchema)
+    can = fields.Nested(CanSchema)
+
+
+class CommentSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String(metadata={"description": "comment | return | explanation | approve | reopen"})
+    criterion = fields.String(allow_none=True)
+    body = fields.String()
+    author_id = fields.UUID(allow_none=True)
+    created_at = fields.AwareDateTime(format="iso")
+
+
+class CommentListSchema(Schema):
+    items = fields.List(fields.Nested(CommentSchema))
+    total = fields.Integer()
+
+
+class QueueRowSchema(Schema):
+    tenant = fields.Nested(ReportTenantSchema)
+    status = fields.String(metadata={"description": "draft | submitted | returned | approved | missing"})
+    version = fields.Integer(allow_none=True)
+    late = fields.Boolean()
+    self_score = fields.Float(allow_none=True)
+    review_score = fields.Float(allow_none=True)
+    classification = fields.String(allow_none=True)
+    submitted_at = fields.AwareDateTime(format="iso", allow_none=True)
+
+
+class QueueSchema(Schema):
+    items = fields.List(fields.Nested(QueueRowSchema))
+    total = fields.Integer()
+
+
+class BulkResultSchema(Schema):
+    tenant = fields.UUID()
+    approved = fields.Boolean()
+    message = fields.String()
+
+
+class BulkApproveResultSchema(Schema):
+    results = fields.List(fields.Nested(BulkResultSchema))
+    approved = fields.Integer(metadata={"description": "How many were approved"})
+
+
+class ExtensionSchema(Schema):
+    id = fields.UUID()
+    tenant_id = fields.UUID()
+    period_id = fields.UUID()
+    reason = fields.String()
+    until = fields.AwareDateTime(format="iso")
+    status = fields.String(metadata={"description": "requested | granted | refused"})
+    requested_by_id = fields.UUID(allow_none=True)
+    decided_by_id = fields.UUID(allow_none=True)
+    decided_at = fields.AwareDateTime(format="iso", allow_none=True)
+    decision_note = fields.String()
+    created_at = fields.AwareDateTime(format="iso")
+
+
+class ExtensionListSchema(Schema):
+    items = fields.List(fields.Nested(ExtensionSchema))
+    total = fields.Integer()
+
+
+class AuditChangeSchema(Schema):
+    field = fields.String()
+    label = fields.String(metadata={"description": "The field's name as users read it"})
+    from_ = fields.Raw(data_key="from", attribute="before", allow_none=True)
+    to = fields.Raw(attribute="after", allow_none=True)
+
+
+class AuditTrailEntrySchema(Schema):
+    seq = fields.Integer()
+    at = fields.AwareDateTime(format="iso")
+    who = fields.String(metadata={"description": "Full name, or the account name"})
+    username = fields.String()
+    action = fields.String()
+    action_label = fields.String()
+    object_type = fields.String()
+    changes = fields.List(fields.Nested(AuditChangeSchema))
+    reason = fields.String(metadata={"description": "Why"})
+
+
+class AuditTrailSchema(Schema):
+    items = fields.List(fields.Nested(AuditTrailEntrySchema))
+    total = fields.Integer()
