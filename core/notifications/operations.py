@@ -3,13 +3,21 @@ and an e-mail through the outbox for those with an address."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from core.db import scoping
+from core.db.types import utcnow
+from core.errors import NotFound
 from core.notifications.models import Notification, OutboxMessage
 from core.tenants.models import Tenant
+from core.users.access import Access
 from core.users.models import Membership, User
 
 
@@ -60,3 +68,77 @@ def notify(
             ))
     db.flush()
     return created
+
+
+# --- A user's own notices: listed, counted and marked as read ------------------------------
+
+
+@contextmanager
+def _own_notices(db: Session, access: Access) -> Iterator[None]:
+    """A user marks their own notices read in every unit they belong to, whatever their role
+    there (a viewer writes nothing else): for the duration, the context may write those units,
+    and every statement below is bounded by ``user_id`` as well."""
+    before = scoping.get_context(db)
+    homes = access.home_tenants()
+    scoping.set_context(db, scoping.TenantContext.for_tenants(homes, homes))
+    try:
+        yield
+    finally:
+        if before is None:
+            scoping.clear_context(db)
+        else:
+            scoping.set_context(db, before)
+
+
+def mine(db: Session, access: Access, *, unread_only: bool = False, limit: int = 50,
+         offset: int = 0) -> list[Notification]:
+    """The caller's notices, newest first."""
+    if access.user is None:
+        return []
+    with _own_notices(db, access):
+        query = select(Notification).where(Notification.user_id == access.user.id)
+        if unread_only:
+            query = query.where(Notification.read_at.is_(None))
+        return list(db.scalars(
+            query.order_by(Notification.created_at.desc(), Notification.id).limit(limit).offset(offset)
+        ))
+
+
+def unread_count(db: Session, access: Access) -> int:
+    if access.user is None:
+        return 0
+    with _own_notices(db, access):
+        return db.scalar(
+            select(func.count()).select_from(Notification)
+            .where(Notification.user_id == access.user.id, Notification.read_at.is_(None))
+        ) or 0
+
+
+def mark_read(db: Session, access: Access, notice_id: uuid.UUID,
+              now: datetime | None = None) -> Notification:
+    """Mark one of the caller's notices read; someone else's answers 404 like a missing one."""
+    if access.user is None:
+        raise NotFound(_("Không tìm thấy thông báo."))
+    with _own_notices(db, access):
+        notice = db.scalar(select(Notification).where(
+            Notification.id == notice_id, Notification.user_id == access.user.id))
+        if notice is None:
+            raise NotFound(_("Không tìm thấy thông báo."))
+        if notice.read_at is None:
+            notice.read_at = now or utcnow()
+            db.flush()
+    return notice
+
+
+def mark_all_read(db: Session, access: Access, now: datetime | None = None) -> int:
+    """Mark every unread notice of the caller read; returns how many."""
+    if access.user is None:
+        return 0
+    with _own_notices(db, access):
+        changed = db.execute(
+            update(Notification)
+            .where(Notification.user_id == access.user.id, Notification.read_at.is_(None))
+            .values(read_at=now or utcnow())
+        ).rowcount
+        db.flush()
+    return changed or 0

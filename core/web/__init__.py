@@ -25,5 +25,6 @@ from core.web import (  # noqa: E402,F401
     errors,
     home,
     layout,
+    notifications,
     switcher,
 )
