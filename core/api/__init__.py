@@ -14,6 +14,7 @@ MODULES: tuple[str, ...] = (
     "me",
     "tenants",
     "periods",
+    "notifications",
     "evidence",
     "openapi",
 )
