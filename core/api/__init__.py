@@ -16,6 +16,7 @@ MODULES: tuple[str, ...] = (
     "periods",
     "notifications",
     "evidence",
+    "excel",
     "openapi",
 )
 
