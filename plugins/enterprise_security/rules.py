@@ -168,7 +168,10 @@ def validate_protection_force(data: Mapping[str, Any], ctx: Any) -> dict[str, st
     if data["disciplined"] > members:
         errors["disciplined"] = "Số thành viên bị kỷ luật không được lớn hơn số thành viên lực lượng bảo vệ."
     if members > 0 and data["rating"] == NO_FORCE:
-        errors["rating"] = "Đơn vị đã có thành viên lực lượng bảo vệ; vui lòng chọn kết quả bình xét."
+        errors["rating"] = (
+            "Đơn vị có thành viên lực lượng bảo vệ thì không chọn “Không có lực lượng bảo vệ”; vui lòng "
+            "chọn kết quả bình xét của lực lượng."
+        )
     elif members == 0 and data["rating"] != NO_FORCE:
         errors["members"] = (
             "Đã có kết quả bình xét lực lượng bảo vệ nhưng chưa nhập số thành viên; nếu đơn vị không có "
