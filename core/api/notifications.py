@@ -1,0 +1,106 @@
+"""``/notifications``: the caller's notices (newest first, with the unread count), marking them
+read; ``/jobs/<id>``: the status of a background job the caller started."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Response
+from flask_babel import gettext as _
+from marshmallow import Schema, fields, validate
+
+from core.api.routing import Operation, load_query, respond, route
+from core.auth.context import current_access
+from core.db.engine import session
+from core.errors import NotFound
+from core.jobs.models import Job
+from core.notifications import operations
+
+
+class NotificationSchema(Schema):
+    id = fields.UUID()
+    tenant_id = fields.UUID()
+    kind = fields.String()
+    title = fields.String()
+    body = fields.String()
+    link = fields.String()
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+    read = fields.Function(lambda notice: notice.read_at is not None, dump_only=True)
+
+
+class NotificationQuerySchema(Schema):
+    unread = fields.Boolean(load_default=False)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class NotificationPageSchema(Schema):
+    items = fields.List(fields.Nested(NotificationSchema))
+    unread = fields.Integer()
+
+
+class ReadAllSchema(Schema):
+    marked = fields.Integer()
+    unread = fields.Integer()
+
+
+class JobSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    max_attempts = fields.Integer()
+    run_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    result = fields.Dict()
+    # The last line of the traceback: what went wrong, without the server's internals.
+    error = fields.Function(lambda job: job.error.strip().splitlines()[-1] if job.error.strip() else "")
+
+
+@route("/notifications", ["GET"], Operation(
+    summary="The caller's notices, newest first, and how many are unread", tag="notifications",
+    query=NotificationQuerySchema, response=NotificationPageSchema,
+))
+def list_notifications() -> Response:
+    query = load_query(NotificationQuerySchema())
+    db, access = session(), current_access()
+    items = operations.mine(db, access, unread_only=query["unread"], limit=query["limit"],
+                            offset=query["offset"])
+    return respond(NotificationPageSchema(),
+                   {"items": items, "unread": operations.unread_count(db, access)})
+
+
+@route("/notifications/<uuid:notice_id>/read", ["POST"], Operation(
+    summary="Mark one of the caller's notices read", tag="notifications",
+    description="Another user's notice answers 404.", response=NotificationSchema, errors=(404,),
+))
+def read_notification(notice_id: uuid.UUID) -> Response:
+    db = session()
+    notice = operations.mark_read(db, current_access(), notice_id)
+    db.commit()
+    return respond(NotificationSchema(), notice)
+
+
+@route("/notifications/read-all", ["POST"], Operation(
+    summary="Mark every notice of the caller read", tag="notifications", response=ReadAllSchema,
+))
+def read_all_notifications() -> Response:
+    db, access = session(), current_access()
+    marked = operations.mark_all_read(db, access)
+    db.commit()
+    return respond(ReadAllSchema(), {"marked": marked, "unread": operations.unread_count(db, access)})
+
+
+@route("/jobs/<uuid:job_id>", ["GET"], Operation(
+    summary="The status of a background job the caller started", tag="jobs",
+    description="A job someone else started answers 404.", response=JobSchema, errors=(404,),
+))
+def get_job(job_id: uuid.UUID) -> Response:
+    access = current_access()
+    job = session().get(Job, job_id)
+    if job is None or access.user is None or job.created_by_id != access.user.id:
+        raise NotFound(_("Không tìm thấy công việc."))
+    return respond(JobSchema(), job)
