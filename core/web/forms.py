@@ -97,10 +97,14 @@ def role_choices() -> list:
 class TenantForm(FlaskForm):
     parent = ChoiceField(_l("Trực thuộc"), validators=[InputRequired(message=REQUIRED)])
     name = StringField(_l("Tên đơn vị"), validators=[_required(), _at_most(255)])
-    kind = ChoiceField(_l("Loại đơn vị"), choices=kind_choices(),
-                       validators=[InputRequired(message=REQUIRED)])
+    kind = ChoiceField(_l("Loại đơn vị"), validators=[InputRequired(message=REQUIRED)])
     code = StringField(_l("Mã đơn vị (nếu có)"), validators=[Optional(), _at_most(40)],
                        filters=[lambda v: v.strip() if v else None])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Per request, so the names follow the reader's language.
+        self.kind.choices = kind_choices()
 
 
 class NewUserForm(FlaskForm):
@@ -113,22 +117,27 @@ class NewUserForm(FlaskForm):
                                                    n=passwords.MIN_LENGTH))],
     )
     tenant = ChoiceField(_l("Tại đơn vị"), validators=[InputRequired(message=REQUIRED)])
-    role = ChoiceField(_l("Vai trò"), choices=role_choices(), validators=[InputRequired(message=REQUIRED)])
+    role = ChoiceField(_l("Vai trò"), validators=[InputRequired(message=REQUIRED)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
 
 
 class MembershipForm(FlaskForm):
     username = StringField(_l("Tên đăng nhập"), validators=[_required(), _at_most(120)])
     tenant = ChoiceField(_l("Tại đơn vị"), validators=[InputRequired(message=REQUIRED)])
-    role = ChoiceField(_l("Vai trò"), choices=role_choices(), validators=[InputRequired(message=REQUIRED)])
+    role = ChoiceField(_l("Vai trò"), validators=[InputRequired(message=REQUIRED)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
 
 
 class PeriodForm(FlaskForm):
     key = StringField(_l("Mã kỳ báo cáo"), validators=[_required(), _at_most(80)],
                       description=_l("Ví dụ: 2026-nam. Không đổi được sau khi tạo."))
-    kind = ChoiceField(
-        _l("Loại kỳ"), validators=[InputRequired(message=REQUIRED)],
-        choices=[option(k, labels.label(labels.PERIOD_KINDS, k)) for k in PERIOD_KINDS],
-    )
+    kind = ChoiceField(_l("Loại kỳ"), validators=[InputRequired(message=REQUIRED)])
     title = StringField(_l("Tên kỳ báo cáo"), validators=[_required(), _at_most(255)])
     description = TextAreaField(_l("Mô tả"), validators=[Optional(), _at_most(5000)])
     window_start = DayField(_l("Số liệu từ ngày"), validators=[Optional()])
@@ -141,6 +150,10 @@ class PeriodForm(FlaskForm):
 
     DATA_FIELDS = ("key", "kind", "title", "description", "window_start", "window_end",
                    "opens_at", "due_at", "city_due_at", "closes_at")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [option(k, labels.label(labels.PERIOD_KINDS, k)) for k in PERIOD_KINDS]
 
     def schema_input(self, *, include_key: bool = True) -> dict:
         """The form's values in the shape the period schemas load."""

@@ -80,3 +80,14 @@ def test_english_dates_keep_the_official_format(client_as, world):
     assert "Unit deadline" in text
     due = world.period.due_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     assert due.strftime("%d/%m/%Y %H:%M") in text
+
+
+def test_form_choices_follow_the_language(client_as):
+    html = client_as("city_admin").get("/admin/tenants?lang=en").get_data(as_text=True)
+    assert '<option value="school">School</option>' in html
+    html = client_as("city_admin").get("/admin/users?lang=en").get_data(as_text=True)
+    assert '<option value="reporter">Reporter</option>' in html
+    html = client_as("city_admin").get("/admin/periods?lang=en").get_data(as_text=True)
+    assert '<option value="annual">Annual report</option>' in html
+    html = client_as("city_admin").get("/admin/periods").get_data(as_text=True)
+    assert '<option value="annual">Báo cáo năm</option>' in html
