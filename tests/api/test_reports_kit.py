@@ -51,8 +51,11 @@ def expect(response, status: int) -> dict:
     return response.get_json()
 
 
-def save(client, world, slug: str = "school-a1", values: dict | None = None, version: int = 0,
+def save(client, world, slug: str = "school-a1", values: dict | None = None, version: int | None = None,
          status: int = 200) -> dict:
+    """PUT the draft; without ``version``, the one the report has now."""
+    if version is None:
+        version = expect(client.get(url(world, slug=slug)), 200)["version"]
     body = {"version": version, "sections": {"rpt.safety": dict(COMPLETE if values is None else values)}}
     return expect(client.put(url(world, slug=slug), json=body), status)
 
