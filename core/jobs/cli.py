@@ -101,6 +101,12 @@ def remind_command(now_text: str | None) -> None:
     job = _run("notifications.remind", {"now": now.isoformat() if now else None})
     # The per-period jobs it queued run here too, so the command's output shows the counts.
     for child_id in job.result.get("jobs", []):
-        child = executor.execute(current_app._get_current_object(), uuid.UUID(child_id))
+        app, job_id = current_app._get_current_object(), uuid.UUID(child_id)
+        # With Redis it was already handed to rq: running it here first is safe, the claim
+        # makes rq's delivery a no-op.
+        try:
+            child = executor.execute(app, job_id) or executor.execute(app, job_id, dispatched=True)
+        except executor.JobFailed as error:
+            raise click.ClickException(str(error).strip().splitlines()[-1]) from None
         if child is not None:
             click.echo(f"{child.name} {child.kwargs.get('period_id')}: {child.status} {child.result}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import traceback
 import uuid
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
@@ -70,6 +71,7 @@ def execute(app: Flask, job_id: uuid.UUID, *, now: datetime | None = None,
         return None
     control = database(app).new_session()
     work = database(app).new_session()
+    stack = ExitStack()
     try:
         job = control.get(Job, job_id)
         control.commit()
@@ -77,6 +79,7 @@ def execute(app: Flask, job_id: uuid.UUID, *, now: datetime | None = None,
         result = None
         try:
             task = registry.get(job.name)
+            stack.enter_context(app.app_context())  # tasks translate messages, read config
             scoping.set_context(work, context_for(work, job.tenant_id))
             ctx = registry.JobContext(app=app, db=work, job_id=job.id, tenant_id=job.tenant_id,
                                       attempt=job.attempts, now=now)
@@ -87,6 +90,7 @@ def execute(app: Flask, job_id: uuid.UUID, *, now: datetime | None = None,
             error = exc
         finally:
             scoping.clear_context(work)
+            stack.close()
         _record(control, job, app, error, result)
         control.commit()
         if error is not None and job.status == FAILED and dispatched:
