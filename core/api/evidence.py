@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
-from urllib.parse import quote
 
 from flask import Response, abort, current_app, request, send_file, url_for
 from flask_babel import gettext as _
@@ -53,20 +51,13 @@ def _load(tenant_id: uuid.UUID, period_id: uuid.UUID) -> tuple[Tenant, Reporting
     return tenant_ops.get_visible(db, access, tenant_id), period_ops.get_visible(db, access, period_id)
 
 
-def content_disposition(name: str) -> str:
-    """``attachment`` with an ASCII fallback and the real name RFC 5987-encoded."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    ascii_name = "".join(ch for ch in ascii_name if ch.isprintable() and ch not in '"\\') or "file"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 def send_evidence(item: Evidence) -> Response:
-    store = operations.store_for(current_app)
-    path = store.path(item.tenant_id, item.sha256)
+    """The stored bytes as an attachment; the web pages serve downloads through this too."""
+    path = operations.store_for(current_app).path(item.tenant_id, item.sha256)
     if not path.is_file():
         abort(404)
     response = send_file(path, mimetype=item.content_type, conditional=False, etag=False, max_age=0)
-    response.headers["Content-Disposition"] = content_disposition(item.filename)
+    response.headers["Content-Disposition"] = operations.content_disposition(item.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

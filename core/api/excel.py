@@ -8,7 +8,6 @@ from flask import Response, abort, current_app, request
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
-from core.api.evidence import content_disposition
 from core.api.routing import Operation, commit, respond, route
 from core.auth.context import current_access
 from core.db.engine import session
@@ -40,7 +39,7 @@ def download_report_xlsx(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response
     period = period_ops.get_visible(db, access, period_id)
     data = excel.workbook_bytes(db, access, plugin_host(current_app), tenant, period)
     response = Response(data, mimetype=excel.CONTENT_TYPE)
-    response.headers["Content-Disposition"] = content_disposition(excel.file_name(tenant, period))
+    response.headers["Content-Disposition"] = evidence.content_disposition(excel.file_name(tenant, period))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import filetype
 from flask_babel import gettext as _
@@ -163,6 +164,13 @@ def display_name(raw: str | None, kind: Kind) -> str:
         stem, extension = name, kind.extensions[0]
     stem = stem[: MAX_NAME_LENGTH - len(extension) - 1].rstrip(" .") or FALLBACK_NAME
     return f"{stem}.{extension}"
+
+
+def content_disposition(name: str) -> str:
+    """``attachment`` with an ASCII fallback and the real name RFC 5987-encoded."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = "".join(ch for ch in ascii_name if ch.isprintable() and ch not in '"\\') or "file"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 class Store:

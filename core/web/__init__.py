@@ -23,6 +23,8 @@ from core.web import (  # noqa: E402,F401
     admin_tenants,
     admin_users,
     errors,
+    evidence,
+    excel,
     home,
     layout,
     notifications,

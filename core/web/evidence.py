@@ -1,0 +1,123 @@
+"""The evidence page of a unit's report: list, download, attach and remove files (minh chứng)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from core.auth.context import current_access
+from core.db.engine import session
+from core.errors import Conflict, Forbidden, Invalid
+from core.periods import operations as period_ops
+from core.periods.models import ReportingPeriod
+from core.plugins.fields import describe
+from core.plugins.manager import plugin_host
+from core.reports import evidence as operations
+from core.reports import permissions
+from core.reports.operations import find
+from core.reports.sections import enabled_for
+from core.tenants import operations as tenant_ops
+from core.tenants.models import Tenant
+from core.web import blueprint
+
+BASE = "/tenants/<uuid:tenant_id>/periods/<uuid:period_id>/report/evidence"
+
+
+def _load(tenant_id: uuid.UUID, period_id: uuid.UUID) -> tuple[Tenant, ReportingPeriod]:
+    db, access = session(), current_access()
+    return tenant_ops.get_visible(db, access, tenant_id), period_ops.get_visible(db, access, period_id)
+
+
+def _criteria(tenant: Tenant, period: ReportingPeriod) -> list[tuple[str, str]]:
+    """(value, label) of every criterion a file may be attached to, proof-requiring ones first."""
+    choices: list[tuple[bool, str, str]] = []
+    for item in enabled_for(session(), plugin_host(current_app), period, tenant):
+        if item.criteria_set is None:
+            continue
+        for field in describe(item.criteria_set):
+            label = f"{item.criteria_set.title} — {field.label}"
+            choices.append((not field.evidence_required, f"{item.row.key}.{field.name}", label))
+    return [(value, label) for _later, value, label in sorted(choices, key=lambda c: c[0])]
+
+
+def _page(tenant: Tenant, period: ReportingPeriod, errors: list[str] | None = None, status: int = 200):
+    db, access = session(), current_access()
+    items = operations.list_for(db, access, tenant, period)
+    submission = find(db, tenant, period)
+    criteria = _criteria(tenant, period)
+    labels: dict[str, Any] = dict(criteria)
+    may_change = permissions.can_fill(access, tenant) and (submission is None or submission.editable)
+    return render_template(
+        "reports/evidence.html", tenant=tenant, period=period, items=items, criteria=criteria,
+        labels=labels, may_change=may_change, problems=errors or [],
+        max_mb=round(operations.max_bytes_for(current_app) / (1024 * 1024), 1),
+    ), status
+
+
+@blueprint.route(BASE, methods=["GET"])
+@login_required
+def report_evidence(tenant_id: uuid.UUID, period_id: uuid.UUID):
+    return _page(*_load(tenant_id, period_id))
+
+
+@blueprint.route(BASE, methods=["POST"])
+@login_required
+def report_evidence_upload(tenant_id: uuid.UUID, period_id: uuid.UUID):
+    tenant, period = _load(tenant_id, period_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _page(tenant, period, [_("Hãy chọn một tệp để tải lên.")], status=422)
+    db = session()
+    try:
+        data = operations.read_limited(upload.stream, operations.max_bytes_for(current_app))
+        store = operations.store_for(current_app)
+        item = operations.add(db, current_access(), plugin_host(current_app), store, tenant, period, data,
+                              upload.filename, request.form.get("criterion"))
+    except operations.TooLarge as error:
+        db.rollback()
+        return _page(tenant, period, [error.message], status=413)
+    except Invalid as error:
+        db.rollback()
+        return _page(tenant, period, [m for messages in error.errors.values() for m in messages], status=422)
+    except (Conflict, Forbidden) as error:
+        db.rollback()
+        return _page(tenant, period, [error.message], status=error.status)
+    db.commit()
+    flash(_("Đã đính kèm %(name)s.", name=item.filename), "success")
+    return redirect(url_for("web.report_evidence", tenant_id=tenant.id, period_id=period.id))
+
+
+@blueprint.route(BASE + "/<uuid:evidence_id>", methods=["GET"])
+@login_required
+def report_evidence_download(tenant_id: uuid.UUID, period_id: uuid.UUID, evidence_id: uuid.UUID) -> Response:
+    tenant, period = _load(tenant_id, period_id)
+    item = operations.get(session(), current_access(), tenant, period, evidence_id)
+    path = operations.store_for(current_app).path(item.tenant_id, item.sha256)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=item.content_type, conditional=False, etag=False, max_age=0)
+    response.headers["Content-Disposition"] = operations.content_disposition(item.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blueprint.route(BASE + "/<uuid:evidence_id>/delete", methods=["POST"])
+@login_required
+def report_evidence_delete(tenant_id: uuid.UUID, period_id: uuid.UUID, evidence_id: uuid.UUID):
+    tenant, period = _load(tenant_id, period_id)
+    db = session()
+    try:
+        item = operations.remove(db, current_access(), tenant, period, evidence_id)
+    except (Conflict, Forbidden) as error:
+        db.rollback()
+        flash(error.message, "error")
+    else:
+        db.commit()
+        operations.purge(db, operations.store_for(current_app), item.tenant_id, item.sha256)
+        flash(_("Đã gỡ %(name)s.", name=item.filename), "success")
+    return redirect(url_for("web.report_evidence", tenant_id=tenant.id, period_id=period.id))
