@@ -4,6 +4,7 @@ of the Hanoi directory, so that the platform can be tried at once. Running it ag
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,9 +17,15 @@ from sqlalchemy.orm import Session
 import core
 from core.audit.operations import record
 from core.cli.system import system_session
+from core.errors import Invalid
 from core.periods import models as period_models
 from core.periods import operations as period_ops
 from core.periods.models import TIME_ZONE
+from core.plugins import current_host
+from core.plugins import operations as plugin_ops
+from core.plugins.manager import PluginHost
+from core.plugins.operations import sets_for_tenant
+from core.reports import operations as report_ops
 from core.tenants import directory
 from core.tenants.models import Tenant
 from core.tenants.operations import new_tenant
@@ -70,6 +77,10 @@ class DemoResult:
     period_created: bool = False
     period_state: str = ""
     directory_loaded: bool = False
+    sets_enabled: int = 0
+    reports_filled: int = 0
+    reports_submitted: int = 0
+    reports_approved: int = 0
 
 
 def _by_slug(db: Session, slug: str) -> Tenant | None:
@@ -157,13 +168,76 @@ def _ensure_period(db: Session, access: SystemAccess, result: DemoResult, year: 
     result.period_state = period.state
 
 
-def build_demo(db: Session, access: SystemAccess, year: int | None = None) -> DemoResult:
-    """Create whatever of the demo is missing; commits."""
+def _enable_sets(db: Session, access: SystemAccess, host: PluginHost, period) -> int:
+    """Every loaded set for the kinds it applies to, weight 1, unless the period already has
+    its own choice. The individual nominee record belongs to nominations, not annual reports."""
+    if plugin_ops.rows_of(db, period):
+        return 0
+    kinds_here = plugin_ops.known_kinds(db)
+    items = [
+        {"key": cs.key, "tenant_kinds": sorted(cs.applies_to & kinds_here), "weight": 1}
+        for cs in host.latest_sets()
+        if cs.sector != "individual" and cs.applies_to & kinds_here
+    ]
+    if items and period.state in plugin_ops.EDITABLE_STATES:
+        plugin_ops.configure_period(db, access, host, period, items)
+    return len(items)
+
+
+def _reporting_units(db: Session, sample: int) -> list[Tenant]:
+    """The demo's wards and their units, then the first ``sample`` other communes and wards."""
+    demo = [_by_slug(db, slug) for slug, *_ in UNITS]
+    parents = {_by_slug(db, parent) for *_, parent in UNITS}
+    others = db.scalars(
+        select(Tenant).where(Tenant.kind.in_(("ward", "commune")), Tenant.id.notin_([p.id for p in parents]))
+        .order_by(Tenant.code).limit(sample)
+    ).all()
+    return [*demo, *sorted(parents, key=lambda t: t.slug), *others]
+
+
+def _fill_reports(db: Session, access: SystemAccess, host: PluginHost, period, result: DemoResult,
+                  sample: int, seed: int) -> None:
+    """A year of reports: values from each set's demo generator, some submitted, some approved,
+    the rest left in draft, as a real period looks a few weeks before its deadline."""
+    rng = random.Random(seed)
+    for tenant in _reporting_units(db, sample):
+        if report_ops.find(db, tenant, period) is not None:
+            continue
+        sections = {}
+        for item in sets_for_tenant(db, host, period, tenant):
+            if item.criteria_set is None:
+                continue
+            values = host.pm.hook.thidua_demo_values(criteria_set=item.criteria_set, tenant=tenant, rng=rng)
+            if values is not None:
+                sections[item.row.key] = values
+        if not sections:
+            continue
+        report_ops.save_draft(db, access, host, tenant, period, 0, sections)
+        result.reports_filled += 1
+        if rng.random() < 0.6:
+            try:
+                report_ops.submit(db, access, host, tenant, period)
+            except Invalid:
+                continue  # claims that need evidence (minh chứng) stay in draft
+            result.reports_submitted += 1
+            if rng.random() < 0.5 and tenant.parent_id is not None:
+                report_ops.approve(db, access, host, tenant, period, "Dữ liệu mẫu")
+                result.reports_approved += 1
+
+
+def build_demo(db: Session, access: SystemAccess, year: int | None = None, *, host: PluginHost | None = None,
+               sample: int = 12, seed: int = 2025) -> DemoResult:
+    """Create whatever of the demo is missing; commits. With a plugin host, also enable its sets
+    in the demo period and fill reports for the demo units and ``sample`` more communes."""
     result = DemoResult()
     _ensure_directory(db, result)
     _ensure_units(db, result)
     _ensure_users(db, access, result)
     _ensure_period(db, access, result, year or datetime.now(VN).year)
+    if host is not None:
+        period = period_ops.find_by_key(db, result.period_key)
+        result.sets_enabled = _enable_sets(db, access, host, period)
+        _fill_reports(db, access, host, period, result, sample, seed)
     db.commit()
     return result
 
@@ -174,12 +248,16 @@ def login_table() -> list[tuple[str, str, str, str]]:
 
 
 @click.command("demo")
-def demo_command() -> None:
-    """Add demo schools, enterprises, users and an open annual period (loads the Hanoi
-    directory first if needed). Safe to run again."""
+@click.option("--sample", default=12, show_default=True,
+              help="Communes and wards beyond the demo's own that get reports.")
+@click.option("--seed", default=2025, show_default=True, help="Seed of the demo values.")
+def demo_command(sample: int, seed: int) -> None:
+    """Add demo schools, enterprises, users, an open annual period with every loaded criteria
+    set enabled, and reports for part of Hanoi (loads the Hanoi directory first if needed).
+    Safe to run again."""
     db, access = system_session()
     try:
-        result = build_demo(db, access)
+        result = build_demo(db, access, host=current_host(), sample=sample, seed=seed)
     except BaseException:
         db.rollback()
         raise
@@ -190,6 +268,11 @@ def demo_command() -> None:
         f"{result.memberships_created} memberships created; period {result.period_key} is "
         f"{result.period_state}."
     )
+    if result.reports_filled:
+        click.echo(
+            f"{result.sets_enabled} criteria sets enabled; {result.reports_filled} reports filled, "
+            f"{result.reports_submitted} submitted, {result.reports_approved} approved."
+        )
     names = {slug: name for slug, name in db.execute(select(Tenant.slug, Tenant.name))}
     rows = [(u, p, r, names.get(s, s)) for u, p, r, s in login_table()]
     widths = [max(len(row[i]) for row in rows + [("username", "password", "role", "unit")])
