@@ -45,6 +45,7 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 _VALUE_FILL = PatternFill("solid", fgColor="FFF8DC")
 _EXCEL_LIST_LIMIT = 255
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 def _sheet_titles(titles: list[str]) -> list[str]:
@@ -288,6 +289,11 @@ def _guide(book) -> dict[str, Any]:
 def _open(data: bytes):
     if evidence.sniff(data) is not evidence.XLSX:
         raise Invalid({"file": [_("Tệp tải lên phải là bảng tính Excel (.xlsx).")]})
+    # A small upload may unpack to gigabytes; a filled form never comes near this.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise Invalid({"file": [_("Tệp Excel này quá lớn khi giải nén; "
+                                      "hãy dùng biểu mẫu tải từ hệ thống.")]})
     try:
         return load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):

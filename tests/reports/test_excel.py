@@ -179,6 +179,16 @@ def test_a_renamed_text_file_is_refused(report_world, api_as):
     assert list(response.get_json()["error"]["fields"]) == ["file"]
 
 
+def test_a_workbook_that_unpacks_to_too_much_is_refused(report_world, api_as, monkeypatch):
+    from core.reports import excel
+
+    data = as_bytes(download(api_as("a1_reporter"), report_world))
+    monkeypatch.setattr(excel, "MAX_UNPACKED_BYTES", 1000)
+    response = send(api_as("a1_reporter"), report_world, data)
+    assert response.status_code == 422
+    assert "giải nén" in response.get_json()["error"]["fields"]["file"][0]
+
+
 def test_a_workbook_of_another_unit_is_refused(report_world, api_as, db):
     book = download(api_as("a2_reporter"), report_world, tenant="school-a2")
     fill(book, SAFETY, staff=20)
