@@ -243,10 +243,12 @@ def _require_editable(db: Session, access: Access, tenant: Tenant, period: Repor
 
 
 def _audit(db: Session, access: Access, evidence: Evidence, action: str) -> None:
+    # Recorded against the submission, so the report's trail still shows a file after its row
+    # is gone.
     record(
         db, action, tenant_id=evidence.tenant_id, actor_id=access.actor_id,
-        actor_label=access.actor_label, object_type="evidence", object_id=evidence.id,
-        changes={"submission": str(evidence.submission_id), "criterion": evidence.criterion,
+        actor_label=access.actor_label, object_type="submission", object_id=evidence.submission_id,
+        changes={"evidence": str(evidence.id), "criterion": evidence.criterion,
                  "filename": evidence.filename, "size": evidence.size, "sha256": evidence.sha256},
         ip=access.ip,
     )

@@ -245,11 +245,13 @@ def test_upload_and_removal_are_audited(report_world, api_as, db):
     client = api_as("a1_reporter")
     created = upload(client, report_world, PDF, "bien-ban.pdf").get_json()
     client.delete(url(report_world, suffix=f"/{created['id']}"))
-    entries = db.scalars(select(AuditEntry).where(AuditEntry.object_type == "evidence")
+    entries = db.scalars(select(AuditEntry).where(AuditEntry.action.like("evidence.%"))
                          .order_by(AuditEntry.seq)).all()
     assert [e.action for e in entries] == ["evidence.add", "evidence.remove"]
+    submission = operations.find(db, report_world.tenant("school-a1"), report_world.period)
     for entry in entries:
-        assert entry.object_id == created["id"]
+        assert (entry.object_type, entry.object_id) == ("submission", str(submission.id))
+        assert entry.changes["evidence"] == created["id"]
         assert entry.actor_label == "a1_reporter"
         assert entry.changes["filename"] == "bien-ban.pdf"
         assert entry.changes["size"] == len(PDF)
