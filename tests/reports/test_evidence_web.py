@@ -55,3 +55,9 @@ def test_readers_see_no_upload_form_and_siblings_get_404(report_world, client_as
     html = client_as("ward_reviewer").get(page(report_world)).get_data(as_text=True)
     assert 'type="file"' not in html
     assert client_as("a2_reporter").get(page(report_world)).status_code == 404
+
+
+def test_an_oversize_file_gets_the_413_page(report_world, client_as):
+    response = post_file(client_as("a1_reporter"), report_world, PDF + b"0" * (10 * 1024 * 1024), "lon.pdf")
+    assert response.status_code == 413
+    assert "dung lượng" in response.get_data(as_text=True)
