@@ -121,7 +121,11 @@ def tick(app: Flask, now: datetime | None = None, periodic: tuple[Periodic, ...]
          run_limit: int = 100) -> TickResult:
     """One pass of the scheduler: add periodic rows, recover stale ones, then hand every due
     job to rq (with Redis) or run it here (embedded)."""
-    now = now or utcnow()
+    with app.app_context():
+        return _tick(app, now or utcnow(), periodic, run_limit)
+
+
+def _tick(app: Flask, now: datetime, periodic: tuple[Periodic, ...], run_limit: int) -> TickResult:
     settings = JobSettings.of(app)
     result = TickResult()
     db = database(app).new_session()
@@ -154,7 +158,8 @@ def run_now(app: Flask, name: str, kwargs: dict[str, Any], now: datetime | None 
     now = now or utcnow()
     db = database(app).new_session()
     try:
-        job = backends.submit(db, name, kwargs, run_at=now, now=now)
+        with app.app_context():
+            job = backends.submit(db, name, kwargs, run_at=now, now=now)
         db.commit()
         job_id = job.id
     finally:

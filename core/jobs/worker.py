@@ -67,3 +67,28 @@ def run_rq(app: Flask, *, burst: bool = False, poll: float | None = None) -> boo
     finally:
         if thread is not None:
             thread.stopping.set()
+
+
+class EmbeddedThread(threading.Thread):
+    """The embedded loop in a daemon thread of a single-process deployment (no separate
+    ``thidua worker``): runs due jobs until ``stop()``."""
+
+    def __init__(self, app: Flask, poll: float | None = None) -> None:
+        super().__init__(name="thidua-jobs", daemon=True)
+        self.app = app
+        self.poll = JobSettings.of(app).poll_seconds if poll is None else poll
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                result = scheduler.tick(self.app)
+            except Exception:  # noqa: BLE001 - the next pass tries again
+                self.app.logger.exception("job pass failed")
+                result = None
+            if result is None or result.worked == 0:
+                self.stopping.wait(self.poll)
+
+    def stop(self, timeout: float = 10) -> None:
+        self.stopping.set()
+        self.join(timeout)

@@ -51,6 +51,15 @@ def max_attempts(app: Flask) -> int:
     return int(setting(app, "THIDUA_OUTBOX_MAX_ATTEMPTS", 5))
 
 
+def with_base_url(body: str, base_url: str | None) -> str:
+    """Links in notices are the app's own paths; in an e-mail they need the site's address."""
+    if not base_url:
+        return body
+    base = base_url.rstrip("/")
+    return "\n".join(base + line if line.startswith("/") and not line.startswith("//") else line
+                     for line in body.split("\n"))
+
+
 def _pending_ids(db: Session, limit: int) -> list[uuid.UUID]:
     return list(db.scalars(
         select(OutboxMessage.id).where(OutboxMessage.status == OUTBOX_PENDING)
@@ -92,7 +101,7 @@ def fail_stuck(db: Session, now: datetime) -> int:
 
 
 def send_pending(db: Session, smtp: SmtpSettings | None, *, attempts_allowed: int = 5,
-                 now: datetime | None = None, limit: int = 200) -> OutboxRun:
+                 now: datetime | None = None, limit: int = 200, base_url: str | None = None) -> OutboxRun:
     """Send (or record) up to ``limit`` pending messages; commits after each one."""
     now = now or utcnow()
     run = OutboxRun()
@@ -116,7 +125,7 @@ def send_pending(db: Session, smtp: SmtpSettings | None, *, attempts_allowed: in
                 continue  # another worker took it
             message = db.get(OutboxMessage, message_id)
             try:
-                connection.send(message.to_address, message.subject, message.body)
+                connection.send(message.to_address, message.subject, with_base_url(message.body, base_url))
             except Exception as error:  # noqa: BLE001 - recorded on the message
                 _failed_attempt(db, message_id, error, attempts_allowed, run)
                 continue
@@ -149,5 +158,6 @@ def send_outbox(ctx: JobContext) -> dict[str, Any]:
     """Periodic (every minute while mail waits); each message keeps its own attempts, so the job
     itself is not retried."""
     app = ctx.app
-    run = send_pending(ctx.db, SmtpSettings.of(app), attempts_allowed=max_attempts(app), now=ctx.now)
+    run = send_pending(ctx.db, SmtpSettings.of(app), attempts_allowed=max_attempts(app), now=ctx.now,
+                       base_url=setting(app, "THIDUA_BASE_URL"))
     return run.as_dict()

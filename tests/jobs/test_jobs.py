@@ -217,3 +217,22 @@ def test_cli_lists_and_runs_due_jobs(app, db, world):
     assert "tests.flaky" in listing.output and "finished" in listing.output
     burst = runner.invoke(args=["worker", "--burst"])
     assert burst.exit_code == 0, burst.output
+
+
+def test_the_embedded_thread_runs_due_jobs(app, db, world):
+    if JobSettings.of(app).redis_url:
+        pytest.skip("with Redis, rq workers run the jobs")
+    import time
+
+    from core.jobs.worker import EmbeddedThread
+
+    job = _enqueue(app, "tests.flaky", key="thread", failures=0)
+    thread = EmbeddedThread(app, poll=0.05)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while _job(db, job.id).status != FINISHED and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        thread.stop()
+    assert _job(db, job.id).status == FINISHED and not thread.is_alive()

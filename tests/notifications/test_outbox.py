@@ -65,7 +65,7 @@ class TestWithSmtp:
         port, _inbox = smtp_server
         return {"THIDUA_SMTP_HOST": "127.0.0.1", "THIDUA_SMTP_PORT": port, "THIDUA_SMTP_USER": "thidua",
                 "THIDUA_SMTP_PASSWORD": SMTP_PASSWORD, "THIDUA_SMTP_FROM": "thidua@ha-noi.gov.vn",
-                "THIDUA_SMTP_STARTTLS": "false"}
+                "THIDUA_SMTP_STARTTLS": "false", "THIDUA_BASE_URL": "https://thidua.hanoi.gov.vn/"}
 
     def test_pending_mail_is_sent_once(self, app, db, world, smtp_server):
         _port, inbox = smtp_server
@@ -78,12 +78,28 @@ class TestWithSmtp:
         assert recipients == ["a1.head@truong-a1.edu.vn"]
         assert mail["Subject"] == "Báo cáo bị trả lại" and mail["From"] == "thidua@ha-noi.gov.vn"
         assert "thiếu minh chứng" in mail.get_content()
+        assert "https://thidua.hanoi.gov.vn/reports/x/y" in mail.get_content()  # links made absolute
         assert inbox.auth == [("thidua", SMTP_PASSWORD)]
 
         _send_job(app, db)  # again: a sent message is never sent twice
         with app.app_context():
             run = send_pending(db, SmtpSettings.of(app))
         assert run.sent == 0 and len(inbox.messages) == 1
+
+    def test_a_message_left_mid_send_is_not_sent_again(self, app, db, world, smtp_server):
+        from datetime import timedelta
+
+        from core.db.types import utcnow
+        from core.notifications.outbox import OUTBOX_SENDING
+
+        _port, inbox = smtp_server
+        message = _mail(db, world)
+        message.status, message.attempts, message.sent_at = OUTBOX_SENDING, 1, utcnow() - timedelta(hours=1)
+        db.commit()
+        _send_job(app, db)
+        stored = _reload(db, message)
+        assert stored.status == OUTBOX_FAILED and "may have been delivered" in stored.error
+        assert inbox.messages == []
 
     def test_decisions_reach_the_unit_in_the_app_and_by_mail(self, app, db, world, smtp_server):
         """An extension refused: notify() writes the notices and the outbox; the job mails them."""
