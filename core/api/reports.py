@@ -114,7 +114,7 @@ def save_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
 
 @route(f"{REPORT}/submit", ["POST"], Operation(
     summary="Submit the report (the unit's head)", tag=TAG, response=ReportViewSchema,
-    errors=_VIEW_ERRORS,
+    errors=(*_VIEW_ERRORS, 422),
     description="After `due_at` the report is accepted and flagged late; after `closes_at` it is "
                 "refused (409) unless the unit holds a granted extension. An incomplete report "
                 "answers 422 with `missing`: each required field, proof or failed check.",

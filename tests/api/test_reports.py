@@ -325,3 +325,21 @@ def test_every_move_is_audited_with_its_reason(api_as, report_world, db):
     assert [e.actor_label for e in entries] == ["a1_head", "a1_head", "ward_reviewer", "ward_admin"]
     assert entries[-1].reason == "Sai số liệu"
     assert entries[-1].changes == {"status": ["approved", "returned"]}
+
+
+def test_the_workflow_is_in_the_openapi_document(app, report_world):
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    report = "/api/v1/tenants/{tenant_id}/periods/{period_id}/report"
+    paths = document["paths"]
+    assert set(paths[report]) == {"get", "put"}
+    assert {"409", "422"} <= set(paths[report]["put"]["responses"])
+    assert "422" in paths[f"{report}/submit"]["post"]["responses"]
+    for suffix in ("/return", "/approve", "/reopen", "/explanation", "/comments", "/review", "/audit",
+                   "/audit.csv"):
+        assert f"{report}{suffix}" in paths, suffix
+    assert "/api/v1/periods/{period_id}/queue/approve" in paths
+    extensions = "/api/v1/tenants/{tenant_id}/periods/{period_id}/extensions"
+    assert f"{extensions}/{{extension_id}}/decision" in paths
+    schemas = document["components"]["schemas"]
+    assert {"version", "sections"} <= set(schemas["ReportSave"]["required"])
+    assert schemas["Return"]["required"] == ["reason"]

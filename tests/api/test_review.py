@@ -250,3 +250,14 @@ def test_bulk_approve_in_a_hidden_period_answers_404(api_as, report_world):
     response = api_as("ward_reviewer").post(f"/api/v1/periods/{random_id()}/queue/approve",
                                             json={"tenants": [random_id()], "reason": "Duyệt"})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_who_bulk_approves(api_as, report_world, db, username):
+    submitted(api_as, db, report_world)
+    body = _bulk(api_as(username), report_world, {
+        "tenants": [str(report_world.tenant("school-a1").id)], "reason": "Hồ sơ đầy đủ"})
+    allowed = username in REVIEWERS
+    assert body["approved"] == (1 if allowed else 0)
+    assert body["results"][0]["approved"] is allowed
+    assert stored_submission(db, report_world).status == ("approved" if allowed else "submitted")
