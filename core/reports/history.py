@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from core.audit.models import AuditEntry
 from core.periods.models import TIME_ZONE, ReportingPeriod
 from core.plugins.manager import PluginHost
-from core.reports.models import Evidence, Extension
+from core.reports.models import Extension
 from core.reports.operations import find, require_read
 from core.tenants.models import Tenant
 from core.users.access import Access
@@ -65,8 +65,8 @@ def action_labels() -> dict[str, str]:
         "extension.request": _("Xin gia hạn"),
         "extension.grant": _("Chấp thuận gia hạn"),
         "extension.refuse": _("Từ chối gia hạn"),
-        "evidence.upload": _("Tải lên minh chứng"),
-        "evidence.delete": _("Xóa minh chứng"),
+        "evidence.add": _("Tải lên minh chứng"),
+        "evidence.remove": _("Xóa minh chứng"),
     }
 
 
@@ -76,6 +76,10 @@ def field_labels() -> dict[str, str]:
         "until": _("Gia hạn đến"),
         "criterion": _("Tiêu chí"),
         "explanation_required": _("Yêu cầu giải trình"),
+        "evidence": _("Mã minh chứng"),
+        "filename": _("Tên tệp"),
+        "size": _("Dung lượng (byte)"),
+        "sha256": _("Mã băm SHA-256"),
     }
 
 
@@ -91,26 +95,30 @@ def _criterion_label(host: PluginHost, name: str) -> str:
     return f"{criteria_set.title} — {declared.metadata.get('label', field_name)}"
 
 
-def _changes(host: PluginHost, changes: dict[str, Any]) -> list[Change]:
+def _changes(host: PluginHost, action: str, changes: dict[str, Any]) -> list[Change]:
     labels = field_labels()
+    # Most entries record [from, to]; some (a file added or removed) record plain facts, which
+    # appear on the side the action moves them to.
+    removal = action.endswith(".remove")
     found = []
     for name, pair in sorted((changes or {}).items()):
-        before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            before, after = pair
+        else:
+            before, after = (pair, None) if removal else (None, pair)
         found.append(Change(name, labels.get(name) or _criterion_label(host, name), before, after))
     return found
 
 
 def _entries_of(db: Session, tenant: Tenant, period: ReportingPeriod) -> Sequence[AuditEntry]:
+    # Evidence is audited against its submission, so the submission's entries cover it.
     submission = find(db, tenant, period)
     extension_ids = [str(i) for i in db.scalars(select(Extension.id).where(
         Extension.tenant_id == tenant.id, Extension.period_id == period.id))]
     owned = [and_(AuditEntry.object_type == "extension", AuditEntry.object_id.in_(extension_ids))]
     if submission is not None:
-        evidence_ids = [str(i) for i in db.scalars(select(Evidence.id).where(
-            Evidence.tenant_id == tenant.id, Evidence.submission_id == submission.id))]
         owned.append(and_(AuditEntry.object_type == "submission",
                           AuditEntry.object_id == str(submission.id)))
-        owned.append(and_(AuditEntry.object_type == "evidence", AuditEntry.object_id.in_(evidence_ids)))
     return db.scalars(
         select(AuditEntry).where(AuditEntry.tenant_id == tenant.id, or_(*owned)).order_by(AuditEntry.seq)
     ).all()
@@ -130,7 +138,7 @@ def trail(
         TrailEntry(
             seq=e.seq, at=e.at, who=names.get(e.actor_id, e.actor_label), username=e.actor_label,
             action=e.action, action_label=labels.get(e.action, e.action), object_type=e.object_type,
-            reason=e.reason, changes=_changes(host, e.changes),
+            reason=e.reason, changes=_changes(host, e.action, e.changes),
         )
         for e in entries
     ]

@@ -150,3 +150,23 @@ def test_the_extension_list_and_trail_agree(api_as, history):
     asked = next(i for i in trail if i["action"] == "extension.request")
     assert asked["changes"][0]["field"] == "until"
     assert datetime.fromisoformat(asked["changes"][0]["to"]) == datetime.fromisoformat(extension["until"])
+
+
+def test_evidence_added_and_removed_stays_in_the_trail(api_as, report_world, db):
+    save(api_as("a1_reporter"), report_world, values={"staff": 20})
+    evidence = url(report_world, "/evidence")
+    form = {"file": (io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), "Kế hoạch.pdf"),
+            "criterion": "rpt.safety.plan_issued"}
+    added = expect(api_as("a1_reporter").post(evidence, data=form, content_type="multipart/form-data"), 201)
+    assert api_as("a1_reporter").delete(f"{evidence}/{added['id']}").status_code == 204
+    trail = expect(api_as("ward_reviewer").get(url(report_world, "/audit")), 200)["items"]
+    assert [i["action_label"] for i in trail] == ["Lưu số liệu", "Tải lên minh chứng", "Xóa minh chứng"]
+    upload_changes = {c["field"]: c for c in trail[1]["changes"]}
+    assert upload_changes["filename"]["label"] == "Tên tệp"
+    assert upload_changes["filename"]["from"] is None and upload_changes["filename"]["to"]
+    removal = {c["field"]: c for c in trail[2]["changes"]}
+    assert removal["filename"]["from"] == upload_changes["filename"]["to"]
+    assert removal["filename"]["to"] is None
+    rows = list(csv.reader(io.StringIO(
+        api_as("a1_head").get(url(report_world, "/audit.csv")).get_data().decode("utf-8-sig"))))
+    assert any(r[3] == "Xóa minh chứng" and r[4] == "Tên tệp" and r[5] and not r[6] for r in rows)
