@@ -20,6 +20,8 @@ class SmtpSettings:
     password: str
     sender: str
     starttls: bool
+    # A private CA's certificate, for a mail server inside the government network.
+    cafile: str | None = None
     timeout: float = 30.0
 
     @classmethod
@@ -36,6 +38,7 @@ class SmtpSettings:
             password=str(setting(app, "THIDUA_SMTP_PASSWORD", "")),
             sender=str(setting(app, "THIDUA_SMTP_FROM", "thidua@localhost")),
             starttls=starttls in {"1", "true", "yes", "on"},
+            cafile=setting(app, "THIDUA_SMTP_CAFILE"),
         )
 
 
@@ -59,7 +62,7 @@ class Connection:
         s = self.settings
         self.smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         if s.starttls:
-            self.smtp.starttls(context=ssl.create_default_context())
+            self.smtp.starttls(context=ssl.create_default_context(cafile=s.cafile))
         if s.user:
             self.smtp.login(s.user, s.password)
         return self

@@ -125,6 +125,23 @@ class TestWithSmtp:
         assert "Không đủ căn cứ" in sent.get_content()
 
 
+@pytest.mark.smtp_tls
+class TestWithStarttls:
+    @pytest.fixture
+    def smtp_settings(self, smtp_server, tls_certificate) -> dict:
+        port, _inbox = smtp_server
+        return {"THIDUA_SMTP_HOST": "127.0.0.1", "THIDUA_SMTP_PORT": port, "THIDUA_SMTP_USER": "thidua",
+                "THIDUA_SMTP_PASSWORD": SMTP_PASSWORD, "THIDUA_SMTP_STARTTLS": "true",
+                "THIDUA_SMTP_CAFILE": str(tls_certificate[0])}
+
+    def test_mail_goes_over_starttls_checked_against_the_ca(self, app, db, world, smtp_server):
+        _port, inbox = smtp_server
+        message = _mail(db, world)
+        _send_job(app, db)
+        assert _reload(db, message).status == OUTBOX_SENT
+        assert inbox.encrypted == [True] and inbox.auth == [("thidua", SMTP_PASSWORD)]
+
+
 class TestSmtpDown:
     @pytest.fixture
     def smtp_settings(self) -> dict:
