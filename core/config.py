@@ -41,6 +41,7 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         raise ConfigError(f"THIDUA_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
     secure_default = env == "production"
     redis_url = os.environ.get("REDIS_URL") or None
+    max_upload = int(os.environ.get("THIDUA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 
     secret = os.environ.get("SECRET_KEY")
     if not secret and "SECRET_KEY" not in overrides:
@@ -78,7 +79,11 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("THIDUA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        "THIDUA_MAX_UPLOAD_BYTES": max_upload,
+        # The request carries the file plus its multipart envelope and form fields.
+        "MAX_CONTENT_LENGTH": max_upload + 64 * 1024,
+        "THIDUA_EVIDENCE_DIR": os.environ.get("THIDUA_EVIDENCE_DIR")
+        or str(Path(instance_path) / "evidence"),
         "TRUSTED_PROXIES": int(os.environ.get("THIDUA_TRUSTED_PROXIES", 0)),
     }
     config.update(overrides)
