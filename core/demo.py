@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from core.plugins import current_host
 from core.plugins import operations as plugin_ops
 from core.plugins.manager import PluginHost
 from core.plugins.operations import sets_for_tenant
+from core.reports import evidence as evidence_ops
 from core.reports import operations as report_ops
 from core.tenants import directory
 from core.tenants.models import Tenant
@@ -196,7 +198,7 @@ def _reporting_units(db: Session, sample: int) -> list[Tenant]:
 
 
 def _fill_reports(db: Session, access: SystemAccess, host: PluginHost, period, result: DemoResult,
-                  sample: int, seed: int) -> None:
+                  sample: int, seed: int, store) -> None:
     """A year of reports: values from each set's demo generator, some submitted, some approved,
     the rest left in draft, as a real period looks a few weeks before its deadline."""
     rng = random.Random(seed)
@@ -212,17 +214,52 @@ def _fill_reports(db: Session, access: SystemAccess, host: PluginHost, period, r
                 sections[item.row.key] = values
         if not sections:
             continue
-        report_ops.save_draft(db, access, host, tenant, period, 0, sections)
+        submission = report_ops.save_draft(db, access, host, tenant, period, 0, sections)
         result.reports_filled += 1
         if rng.random() < 0.6:
+            _attach_demo_evidence(db, access, host, store, submission, tenant, period)
             try:
                 report_ops.submit(db, access, host, tenant, period)
             except Invalid:
-                continue  # claims that need evidence (minh chứng) stay in draft
+                continue
             result.reports_submitted += 1
             if rng.random() < 0.5 and tenant.parent_id is not None:
                 report_ops.approve(db, access, host, tenant, period, "Dữ liệu mẫu")
                 result.reports_approved += 1
+
+
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF saying it is sample evidence (a real, well-formed file)."""
+    text = title.encode("ascii", "replace").decode("ascii").replace("(", "[").replace(")", "]")
+    stream = f"BT /F1 14 Tf 72 760 Td (Minh chung mau - {text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _attach_demo_evidence(db: Session, access: SystemAccess, host: PluginHost, store, submission,
+                          tenant: Tenant, period) -> None:
+    """Sample proof (minh chứng) for every claim whose criterion requires one."""
+    for item in report_ops.missing(db, host, submission, tenant, period):
+        if item.reason == "evidence":
+            criterion = f"{item.section}.{item.field}"
+            evidence_ops.add(db, access, host, store, tenant, period, demo_pdf(criterion),
+                             f"minh-chung-{item.field}.pdf", criterion)
 
 
 def build_demo(db: Session, access: SystemAccess, year: int | None = None, *, host: PluginHost | None = None,
@@ -237,7 +274,7 @@ def build_demo(db: Session, access: SystemAccess, year: int | None = None, *, ho
     if host is not None:
         period = period_ops.find_by_key(db, result.period_key)
         result.sets_enabled = _enable_sets(db, access, host, period)
-        _fill_reports(db, access, host, period, result, sample, seed)
+        _fill_reports(db, access, host, period, result, sample, seed, evidence_ops.store_for(current_app))
     db.commit()
     return result
 
