@@ -7,6 +7,7 @@ import uuid
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.auth.context import current_access
 from core.db.engine import session
@@ -19,7 +20,11 @@ PAGE_SIZE = 50
 
 
 def _nav_label() -> str:
-    count = operations.unread_count(session(), current_access())
+    try:
+        count = operations.unread_count(session(), current_access())
+    except SQLAlchemyError:
+        # An error page after a failed transaction still renders its navigation.
+        count = 0
     return _("Thông báo (%(count)s)", count=count) if count else _("Thông báo")
 
 
