@@ -19,6 +19,7 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --use-fuzzy -d core/translations
 
 run: export THIDUA_ENV ?= development
+run: export THIDUA_EMBEDDED_WORKER ?= 1
 run: translations
 	$(BIN)/thidua db upgrade
 	$(BIN)/thidua tenants load --quiet tenants/hanoi.yaml
