@@ -18,6 +18,12 @@ class ErrorDetailSchema(Schema):
         data_key="fields", keys=fields.String(), values=fields.List(fields.String()),
         metadata={"description": "Messages per input field or query parameter (422)"},
     )
+    version = fields.Integer(metadata={"description": "The report's current version (409 on a stale save)"})
+    missing = fields.List(
+        fields.Dict(keys=fields.String()),
+        metadata={"description": "What keeps a report from being submitted: section, field, reason "
+                                 "(required | evidence | invalid | unavailable), message (422 incomplete)"},
+    )
 
 
 class ErrorSchema(Schema):

@@ -118,7 +118,9 @@ def queue(
     system = access.tenant_context().system
     if not system and not any(g.role in permissions.REVIEW_ROLES for g in access.grants):
         return []
-    query = select(Tenant).where(Tenant.active.is_(True))
+    # Only units the period covers: those below the tenant that set it up.
+    owner = db.get(Tenant, period.owner_tenant_id)
+    query = select(Tenant).where(Tenant.active.is_(True), Tenant.path.startswith(owner.path))
     if not system:
         query = query.where(Tenant.id.in_(access.readable_ids))
     if kind:

@@ -43,7 +43,7 @@ def test_bodies_parameters_and_errors_come_from_the_schemas(document):
     schemas = document["components"]["schemas"]
     assert {"Error", "Tenant", "TenantCreate", "Period", "PeriodCreate", "Me"} <= set(schemas)
     assert set(schemas["Error"]["properties"]) == {"error"}
-    assert set(schemas["ErrorDetail"]["properties"]) == {"code", "message", "fields"}
+    assert set(schemas["ErrorDetail"]["properties"]) == {"code", "message", "fields", "version", "missing"}
 
     create = document["paths"]["/api/v1/tenants"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"] == {
