@@ -12,6 +12,19 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from core.plugins.builders import (
+    at_least_share,
+    choice_field,
+    clamp_score,
+    count_field,
+    met,
+    met_if_none,
+    number_field,
+    share,
+    text_field,
+    weighted_score,
+    yes_no_field,
+)
 from core.plugins.criteria import AGGREGATES, CriteriaSet, CriteriaSetError
 from core.plugins.evaluation import EvaluationContext, default_score, evaluate
 from core.plugins.fields import FieldInfo, describe
@@ -40,13 +53,24 @@ __all__ = [
     "PluginHost",
     "PluginInfo",
     "PluginLoadError",
+    "at_least_share",
+    "choice_field",
+    "clamp_score",
+    "count_field",
     "current_host",
     "default_score",
     "describe",
     "evaluate",
     "hookimpl",
     "init_app",
+    "met",
+    "met_if_none",
+    "number_field",
     "plugin_host",
+    "share",
+    "text_field",
+    "weighted_score",
+    "yes_no_field",
 ]
 
 
