@@ -3,11 +3,11 @@ information systems, incidents and data leaks (plan, II.4 and the duties in VI.7
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
-from core.plugins import CriteriaSet
+from core.plugins import CriteriaSet, count_field, yes_no_field
 
 from . import rules
 
@@ -16,18 +16,7 @@ REPORTING_KINDS = frozenset({"ward", "commune", "department", "front_org", "agen
 PEOPLE_MAX = 200_000
 COUNT_MAX = 1_000
 
-
-def count(label: str, label_en: str, unit: str, *, maximum: int = COUNT_MAX, minimum: int = 0,
-          required: bool = True, **meta: Any) -> fields.Integer:
-    return fields.Integer(
-        required=required, validate=validate.Range(min=minimum, max=maximum),
-        metadata={"label": label, "label_en": label_en, "unit": unit, **meta},
-    )
-
-
-def yes_no(label: str, label_en: str, *, required: bool = True, **meta: Any) -> fields.Boolean:
-    return fields.Boolean(required=required, metadata={"label": label, "label_en": label_en, **meta})
-
+count = partial(count_field, maximum=COUNT_MAX)
 
 class TrainingSchema(Schema):
     """Training and awareness of the unit's staff."""
@@ -74,7 +63,7 @@ class TrainingSchema(Schema):
         "People reached by online-fraud prevention", "lượt người", maximum=10_000_000,
         help="Gồm cán bộ, người lao động và người dân, học sinh được tuyên truyền.",
     )
-    fraud_alerts = yes_no(
+    fraud_alerts = yes_no_field(
         "Kịp thời phổ biến cảnh báo về thủ đoạn lừa đảo trực tuyến mới qua kênh thông tin của đơn vị",
         "Alerts on new online-fraud tricks shared promptly through the unit's channels", points=10,
     )
@@ -110,7 +99,7 @@ class SystemsSchema(Schema):
         help="Chỉ cần xảy ra một vụ lộ, lọt dữ liệu là không đạt tiêu chí “không để lộ, lọt dữ liệu” "
              "của Kế hoạch.",
     )
-    response_plan = yes_no(
+    response_plan = yes_no_field(
         "Có phương án ứng phó sự cố bảo đảm an toàn thông tin mạng", "An incident response plan",
         points=10, evidence_required=True,
     )

@@ -5,28 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.plugins import default_score, describe
-
-
-def share(part: float | None, whole: float | None) -> float:
-    """part / whole within 0–1; a whole of 0 gives 0."""
-    if not whole or part is None or whole <= 0:
-        return 0.0
-    return max(0.0, min(float(part) / float(whole), 1.0))
+from core.plugins import share, weighted_score
 
 
 def share_or_full(part: float | None, whole: float | None) -> float:
     """part / whole within 0–1; nothing to cover (a whole of 0) counts as fully covered."""
     return 1.0 if not whole else share(part, whole)
-
-
-def weighted(criteria_set: Any, data: Mapping[str, Any], met: Mapping[str, float]) -> float:
-    """The fields named in ``met`` earn points × the fraction met (0–1); the others earn their
-    points by the default rule. The total is clamped to 0–100."""
-    points = {info.name: info.points for info in describe(criteria_set)}
-    total = default_score(criteria_set, {name: value for name, value in data.items() if name not in met})
-    total += sum(float(points[name] or 0) * max(0.0, min(fraction, 1.0)) for name, fraction in met.items())
-    return round(max(0.0, min(total, 100.0)), 2)
 
 
 # -- cyber.training ----------------------------------------------------------------------------
@@ -60,7 +44,7 @@ def score_training(data: Mapping[str, Any], ctx: Any) -> float:
     from .criteria import TRAINING_V1
 
     drilled = data["phishing_drills"] > 0 and data["drill_recipients"] > 0
-    return weighted(TRAINING_V1, data, {
+    return weighted_score(TRAINING_V1, data, {
         "staff_trained": share(data["staff_trained"], data["staff_total"]),
         "drill_clicked": 1.0 - share(data["drill_clicked"], data["drill_recipients"]) if drilled else 0.0,
     })
@@ -88,7 +72,7 @@ def score_systems(data: Mapping[str, Any], ctx: Any) -> float:
     10. Total 0–100."""
     from .criteria import SYSTEMS_V1
 
-    return weighted(SYSTEMS_V1, data, {
+    return weighted_score(SYSTEMS_V1, data, {
         "systems_level_approved": share_or_full(data["systems_level_approved"], data["systems_total"]),
         "systems_assessed": share_or_full(data["systems_assessed"], data["systems_total"]),
         "incidents_handled": share_or_full(data["incidents_handled"], data["incidents"]),
