@@ -3,11 +3,11 @@ models built with the local police (plan, III.2 c)."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
-from core.plugins import CriteriaSet
+from core.plugins import CriteriaSet, choice_field, count_field, yes_no_field
 
 from . import rules
 
@@ -15,24 +15,7 @@ AGENCY_ENTERPRISE = frozenset({"agency", "enterprise"})
 PEOPLE_MAX = 200_000
 COUNT_MAX = 1_000
 
-
-def count(label: str, label_en: str, unit: str, *, maximum: int = COUNT_MAX, minimum: int = 0,
-          required: bool = True, **meta: Any) -> fields.Integer:
-    return fields.Integer(
-        required=required, validate=validate.Range(min=minimum, max=maximum),
-        metadata={"label": label, "label_en": label_en, "unit": unit, **meta},
-    )
-
-
-def yes_no(label: str, label_en: str, *, required: bool = True, **meta: Any) -> fields.Boolean:
-    return fields.Boolean(required=required, metadata={"label": label, "label_en": label_en, **meta})
-
-
-def force_rating(label: str, label_en: str, **meta: Any) -> fields.String:
-    return fields.String(
-        required=True, validate=validate.OneOf(rules.FORCE_RATINGS),
-        metadata={"label": label, "label_en": label_en, **meta},
-    )
+count = partial(count_field, maximum=COUNT_MAX)
 
 
 LISTED_INCIDENTS_HELP = (
@@ -50,27 +33,27 @@ class AtanttSchema(Schema):
     """TT 124/2021/TT-BCA Điều 6, criterion by criterion (khoản 1 to 5)."""
 
     # Khoản 1: Quý I documents, rules, briefing, models.
-    has_party_organisation = yes_no(
+    has_party_organisation = yes_no_field(
         "Cơ quan, doanh nghiệp có tổ chức Đảng", "The unit has a Party organisation",
         help="Nơi chưa có tổ chức Đảng thì không xét tiêu chí nghị quyết của tổ chức Đảng.",
     )
-    party_resolution = yes_no(
+    party_resolution = yes_no_field(
         "Quý I, tổ chức Đảng có nghị quyết chuyên đề hoặc lồng ghép công tác bảo đảm an ninh, trật tự "
         "trong nghị quyết lãnh đạo hằng năm",
         "Q1 Party resolution on security and order (its own or within the annual resolution)",
         points=5, evidence_required=True,
         points_rule="5 if yes, or when the unit has no Party organisation",
     )
-    security_plan = yes_no(
+    security_plan = yes_no_field(
         "Có kế hoạch bảo đảm an ninh, trật tự của cơ quan, doanh nghiệp", "A security and order plan",
         points=5, evidence_required=True,
     )
-    registered = yes_no(
+    registered = yes_no_field(
         "Đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
         "Registered to strive for the “safe for security and order” standard",
         points=5, evidence_required=True,
     )
-    internal_rules = yes_no(
+    internal_rules = yes_no_field(
         "Có nội quy, quy định bảo vệ cơ quan, doanh nghiệp, bảo vệ bí mật Nhà nước, bảo vệ chính trị nội "
         "bộ, an toàn lao động, phòng, chống cháy nổ, bảo vệ môi trường",
         "Internal rules on protecting the unit, state secrets, internal political security, work "
@@ -95,7 +78,7 @@ class AtanttSchema(Schema):
         points_rule="10 if at least 1",
     )
     # Khoản 2: implementation.
-    policies_implemented = yes_no(
+    policies_implemented = yes_no_field(
         "Triển khai đầy đủ chủ trương, chính sách, pháp luật, quy chế, chương trình, kế hoạch phối hợp "
         "với Công an và quy định của địa phương về bảo đảm an ninh, trật tự",
         "Policies, law, coordination with the police and local rules fully carried out", points=10,
@@ -113,9 +96,9 @@ class AtanttSchema(Schema):
         "người", maximum=PEOPLE_MAX, points=10, points_rule="10 if 0",
     )
     # Khoản 4: the protection force.
-    protection_force_rating = force_rating(
+    protection_force_rating = choice_field(
         "Kết quả bình xét, đánh giá lực lượng bảo vệ cơ quan, doanh nghiệp",
-        "Rating of the protection force", points=10,
+        "Rating of the protection force", rules.FORCE_RATINGS, points=10,
         points_rule="10 if Tập thể lao động tiên tiến or Hoàn thành tốt nhiệm vụ or better, or not "
                     "eligible for rating; a unit without a protection force does not meet it",
     )
@@ -156,15 +139,15 @@ class ProtectionForceSchema(Schema):
         "Số thành viên được cấp Giấy chứng nhận nghiệp vụ bảo vệ", "Members holding the certificate",
         "người", maximum=10_000, points=20, points_rule="20 × certified / members",
     )
-    regimes_guaranteed = yes_no(
+    regimes_guaranteed = yes_no_field(
         "Bảo đảm đầy đủ chế độ, chính sách đối với lực lượng bảo vệ (tiền lương, phụ cấp, bảo hiểm, "
         "trang phục, công cụ hỗ trợ)",
         "Pay, allowances, insurance, uniforms and equipment of the force guaranteed",
         points=20, evidence_required=True,
     )
-    rating = force_rating(
+    rating = choice_field(
         "Kết quả bình xét, đánh giá lực lượng bảo vệ trong năm", "Rating of the force this year",
-        points=rules.FORCE_RATING_POINTS,
+        rules.FORCE_RATINGS, points=rules.FORCE_RATING_POINTS,
     )
     disciplined = count(
         "Số thành viên bị kỷ luật từ hình thức cảnh cáo trở lên", "Members disciplined (warning or above)",
@@ -175,7 +158,7 @@ class ProtectionForceSchema(Schema):
 class PoliceModelsSchema(Schema):
     """Models of the movement built and replicated with the local police (plan, III.2 c)."""
 
-    coordination_regulation = yes_no(
+    coordination_regulation = yes_no_field(
         "Có quy chế phối hợp với Công an xã, phường về bảo đảm an ninh, trật tự",
         "A coordination regulation with the commune or ward police", points=20, evidence_required=True,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.plugins import default_score, describe
+from core.plugins import at_least_share, met, met_if_none, share, weighted_score
 
 RATING_ADVANCED = "Tập thể lao động tiên tiến"
 RATING_EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
@@ -45,36 +45,6 @@ def outside_tt124(ctx: Any) -> bool:
     return kind == "agency" and bool(attributes.get("armed_forces"))
 
 
-def share(part: float | None, whole: float | None) -> float:
-    """part / whole within 0–1; a whole of 0 gives 0."""
-    if not whole or part is None or whole <= 0:
-        return 0.0
-    return max(0.0, min(float(part) / float(whole), 1.0))
-
-
-def at_least_share(part: int, whole: int, ratio: tuple[int, int]) -> bool:
-    """part ≥ ratio of whole, in integers so that exactly 70% counts."""
-    numerator, denominator = ratio
-    return part * denominator >= whole * numerator
-
-
-def none(value: Any) -> float:
-    return 1.0 if not value else 0.0
-
-
-def yes(value: Any) -> float:
-    return 1.0 if value else 0.0
-
-
-def weighted(criteria_set: Any, data: Mapping[str, Any], met: Mapping[str, float]) -> float:
-    """The fields named in ``met`` earn points × the fraction met (0–1); the others earn their
-    points by the default rule. The total is clamped to 0–100."""
-    points = {info.name: info.points for info in describe(criteria_set)}
-    total = default_score(criteria_set, {name: value for name, value in data.items() if name not in met})
-    total += sum(float(points[name] or 0) * max(0.0, min(fraction, 1.0)) for name, fraction in met.items())
-    return round(max(0.0, min(total, 100.0)), 2)
-
-
 # -- enterprise.atantt -----------------------------------------------------------------------
 
 
@@ -108,19 +78,19 @@ def atantt_criteria(data: Mapping[str, Any]) -> dict[str, float]:
     """How far each criterion of TT 124 Điều 6 is met, field by field, from 0 to 1."""
     sub_total, rated_well = data["sub_units_total"], data["sub_units_rated_well"]
     return {
-        "party_resolution": yes(data["party_resolution"] or not data["has_party_organisation"]),
-        "security_plan": yes(data["security_plan"]),
-        "registered": yes(data["registered"]),
-        "internal_rules": yes(data["internal_rules"]),
+        "party_resolution": met(data["party_resolution"] or not data["has_party_organisation"]),
+        "security_plan": met(data["security_plan"]),
+        "registered": met(data["registered"]),
+        "internal_rules": met(data["internal_rules"]),
         "staff_briefed": share(data["staff_briefed"], data["staff_total"]),
-        "effective_models": yes(data["effective_models"] >= 1),
-        "policies_implemented": yes(data["policies_implemented"]),
-        "listed_incidents": none(data["listed_incidents"]),
-        "staff_sanctioned": none(data["staff_sanctioned"]),
-        "protection_force_rating": yes(data["protection_force_rating"] in FORCE_RATINGS_MET),
-        "protection_force_disciplined": none(data["protection_force_disciplined"]),
-        "sub_units_rated_well": yes(sub_total == 0 or at_least_share(rated_well, sub_total, SUB_UNITS_SHARE)),
-        "sub_units_disciplined": none(data["sub_units_disciplined"]),
+        "effective_models": met(data["effective_models"] >= 1),
+        "policies_implemented": met(data["policies_implemented"]),
+        "listed_incidents": met_if_none(data["listed_incidents"]),
+        "staff_sanctioned": met_if_none(data["staff_sanctioned"]),
+        "protection_force_rating": met(data["protection_force_rating"] in FORCE_RATINGS_MET),
+        "protection_force_disciplined": met_if_none(data["protection_force_disciplined"]),
+        "sub_units_rated_well": met(sub_total == 0 or at_least_share(rated_well, sub_total, SUB_UNITS_SHARE)),
+        "sub_units_disciplined": met_if_none(data["sub_units_disciplined"]),
     }
 
 
@@ -136,7 +106,7 @@ def score_atantt(data: Mapping[str, Any], ctx: Any) -> float:
     """
     from .criteria import ATANTT_V1
 
-    return weighted(ATANTT_V1, data, atantt_criteria(data))
+    return weighted_score(ATANTT_V1, data, atantt_criteria(data))
 
 
 def atantt_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]:
@@ -188,10 +158,10 @@ def score_protection_force(data: Mapping[str, Any], ctx: Any) -> float:
     from .criteria import PROTECTION_FORCE_V1
 
     members = data["members"]
-    return weighted(PROTECTION_FORCE_V1, data, {
+    return weighted_score(PROTECTION_FORCE_V1, data, {
         "trained": share(data["trained"], members),
         "certified": share(data["certified"], members),
-        "disciplined": yes(members > 0 and data["disciplined"] == 0),
+        "disciplined": met(members > 0 and data["disciplined"] == 0),
     })
 
 
