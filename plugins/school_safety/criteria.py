@@ -3,11 +3,11 @@ không ma túy, không bạo lực", and legal education with online-fraud lesso
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
-from core.plugins import CriteriaSet
+from core.plugins import CriteriaSet, choice_field, count_field, yes_no_field
 
 from . import rules
 
@@ -15,17 +15,7 @@ SCHOOL = frozenset({"school"})
 PEOPLE_MAX = 100_000
 COUNT_MAX = 1_000
 
-
-def count(label: str, label_en: str, unit: str, *, maximum: int = COUNT_MAX, minimum: int = 0,
-          required: bool = True, **meta: Any) -> fields.Integer:
-    return fields.Integer(
-        required=required, validate=validate.Range(min=minimum, max=maximum),
-        metadata={"label": label, "label_en": label_en, "unit": unit, **meta},
-    )
-
-
-def yes_no(label: str, label_en: str, *, required: bool = True, **meta: Any) -> fields.Boolean:
-    return fields.Boolean(required=required, metadata={"label": label, "label_en": label_en, **meta})
+count = partial(count_field, maximum=COUNT_MAX)
 
 
 LISTED_INCIDENTS_HELP = (
@@ -42,27 +32,27 @@ class SchoolAtanttSchema(Schema):
     """TT 124/2021/TT-BCA Điều 7, criterion by criterion (khoản 1 to 6)."""
 
     # Khoản 1: Quý I documents, rules, briefing, models.
-    has_party_organisation = yes_no(
+    has_party_organisation = yes_no_field(
         "Nhà trường có tổ chức Đảng", "The school has a Party organisation",
         help="Nơi chưa có tổ chức Đảng thì không xét tiêu chí nghị quyết của tổ chức Đảng.",
     )
-    party_resolution = yes_no(
+    party_resolution = yes_no_field(
         "Quý I, tổ chức Đảng có nghị quyết chuyên đề hoặc lồng ghép công tác bảo đảm an ninh, trật tự "
         "trong nghị quyết lãnh đạo hằng năm",
         "Q1 Party resolution on security and order (its own or within the annual resolution)",
         points=5, evidence_required=True,
         points_rule="5 if yes, or when the school has no Party organisation",
     )
-    security_plan = yes_no(
+    security_plan = yes_no_field(
         "Có kế hoạch bảo đảm an ninh, trật tự của nhà trường", "A security and order plan",
         points=5, evidence_required=True,
     )
-    registered = yes_no(
+    registered = yes_no_field(
         "Đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
         "Registered to strive for the “safe for security and order” standard",
         points=5, evidence_required=True,
     )
-    internal_rules = yes_no(
+    internal_rules = yes_no_field(
         "Có nội quy, quy định bảo vệ cơ sở giáo dục, bảo vệ chính trị nội bộ, quản lý giáo dục người "
         "học, phòng, chống cháy nổ",
         "Internal rules on protecting the school, internal political security, managing learners and "
@@ -85,13 +75,13 @@ class SchoolAtanttSchema(Schema):
         points_rule="5 if at least 1",
     )
     # Khoản 2: implementation and the parents' board.
-    policies_implemented = yes_no(
+    policies_implemented = yes_no_field(
         "Triển khai đầy đủ chủ trương, chính sách, pháp luật, quy chế, kế hoạch phối hợp với Công an và "
         "quy định của địa phương về bảo đảm an ninh, trật tự",
         "Policies, law, coordination with the police and local rules fully carried out",
         points=5,
     )
-    parents_coordination = yes_no(
+    parents_coordination = yes_no_field(
         "Có hình thức, biện pháp phối hợp với Ban đại diện cha mẹ học sinh trong quản lý học sinh",
         "Coordination with the parents' board in managing pupils", points=5, evidence_required=True,
         points_rule="5 if yes, or when the school is not general education (attribute level)",
@@ -115,14 +105,11 @@ class SchoolAtanttSchema(Schema):
         "social evil", "người", maximum=PEOPLE_MAX, points=10, points_rule="10 if 0",
     )
     # Khoản 5: the school's protection force, if any.
-    protection_force_rating = fields.String(
-        required=True, validate=validate.OneOf(rules.SCHOOL_FORCE_RATINGS),
-        metadata={
-            "label": "Kết quả bình xét, đánh giá lực lượng bảo vệ nhà trường",
-            "label_en": "Rating of the school's protection force", "points": 10,
-            "points_rule": "10 if Tập thể lao động tiên tiến or Hoàn thành tốt nhiệm vụ or better, "
-                           "not eligible for rating, or no protection force",
-        },
+    protection_force_rating = choice_field(
+        "Kết quả bình xét, đánh giá lực lượng bảo vệ nhà trường", "Rating of the school's protection force",
+        rules.SCHOOL_FORCE_RATINGS, points=10,
+        points_rule="10 if Tập thể lao động tiên tiến or Hoàn thành tốt nhiệm vụ or better, "
+                    "not eligible for rating, or no protection force",
     )
     protection_force_disciplined = count(
         "Số thành viên lực lượng bảo vệ bị kỷ luật từ hình thức cảnh cáo trở lên",
@@ -151,11 +138,11 @@ class SchoolAtanttSchema(Schema):
 class SafeGateSchema(Schema):
     """"Cổng trường an toàn giao thông" (Chương trình phối hợp số 11 BCA–BGDĐT)."""
 
-    signage_complete = yes_no(
+    signage_complete = yes_no_field(
         "Hệ thống biển báo, vạch kẻ đường khu vực cổng trường đầy đủ, rõ ràng",
         "Complete signage and road markings at the gate", points=15, evidence_required=True,
     )
-    pickup_parking = yes_no(
+    pickup_parking = yes_no_field(
         "Có điểm dừng, đỗ xe đưa đón học sinh được bố trí trật tự",
         "Orderly pick-up and drop-off parking", points=15,
     )
@@ -173,12 +160,12 @@ class SafeGateSchema(Schema):
         "Pupils caught without a helmet at the gate", "trường hợp", maximum=100_000, points=15,
         points_rule="15 if 0",
     )
-    commitments_signed = yes_no(
+    commitments_signed = yes_no_field(
         "Đã ký cam kết phối hợp giữa Công an xã, phường, nhà trường và cha mẹ học sinh",
         "Commitments signed by the commune police, the school and the parents", points=15,
         evidence_required=True,
     )
-    self_management_team = yes_no(
+    self_management_team = yes_no_field(
         "Có tổ tự quản “Cổng trường an toàn” duy trì hoạt động vào giờ đón, trả học sinh",
         "A gate self-management team active at pick-up and drop-off times", points=10,
     )
@@ -236,7 +223,7 @@ class LegalEducationSchema(Schema):
         "Pupils reached by legal and online-fraud education", "người", maximum=PEOPLE_MAX, points=30,
         points_rule="30 × students_reached / students_total",
     )
-    family_coordination = yes_no(
+    family_coordination = yes_no_field(
         "Có cơ chế phối hợp giữa nhà trường và gia đình trong quản lý, giáo dục học sinh",
         "A school–family arrangement for managing and educating pupils", points=10,
         evidence_required=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.plugins import default_score, describe
+from core.plugins import at_least_share, met, met_if_none, share, weighted_score
 
 RATING_ADVANCED = "Tập thể lao động tiên tiến"
 RATING_EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
@@ -35,36 +35,6 @@ def level_of(ctx: Any) -> str | None:
     attributes = getattr(tenant, "attributes", None) or {}
     level = attributes.get("level")
     return str(level) if level else None
-
-
-def share(part: float | None, whole: float | None) -> float:
-    """part / whole within 0–1; a whole of 0 gives 0."""
-    if not whole or part is None or whole <= 0:
-        return 0.0
-    return max(0.0, min(float(part) / float(whole), 1.0))
-
-
-def at_least_share(part: int, whole: int, ratio: tuple[int, int]) -> bool:
-    """part ≥ ratio of whole, in integers so that exactly 70% counts."""
-    numerator, denominator = ratio
-    return part * denominator >= whole * numerator
-
-
-def none(value: Any) -> float:
-    return 1.0 if not value else 0.0
-
-
-def yes(value: Any) -> float:
-    return 1.0 if value else 0.0
-
-
-def weighted(criteria_set: Any, data: Mapping[str, Any], met: Mapping[str, float]) -> float:
-    """The fields named in ``met`` earn points × the fraction met (0–1); the others earn their
-    points by the default rule. The total is clamped to 0–100."""
-    points = {info.name: info.points for info in describe(criteria_set)}
-    total = default_score(criteria_set, {name: value for name, value in data.items() if name not in met})
-    total += sum(float(points[name] or 0) * max(0.0, min(fraction, 1.0)) for name, fraction in met.items())
-    return round(max(0.0, min(total, 100.0)), 2)
 
 
 # -- school.atantt ---------------------------------------------------------------------------
@@ -100,21 +70,21 @@ def atantt_criteria(data: Mapping[str, Any], ctx: Any) -> dict[str, float]:
     general = level_of(ctx) not in NOT_GENERAL_EDUCATION
     sub_total, rated_well = data["sub_units_total"], data["sub_units_rated_well"]
     return {
-        "party_resolution": yes(data["party_resolution"] or not data["has_party_organisation"]),
-        "security_plan": yes(data["security_plan"]),
-        "registered": yes(data["registered"]),
-        "internal_rules": yes(data["internal_rules"]),
+        "party_resolution": met(data["party_resolution"] or not data["has_party_organisation"]),
+        "security_plan": met(data["security_plan"]),
+        "registered": met(data["registered"]),
+        "internal_rules": met(data["internal_rules"]),
         "people_briefed": share(data["people_briefed"], data["people_total"]),
-        "effective_models": yes(data["effective_models"] >= 1),
-        "policies_implemented": yes(data["policies_implemented"]),
-        "parents_coordination": yes(data["parents_coordination"] or not general),
-        "listed_incidents": none(data["listed_incidents"]),
-        "school_violence_cases": none(data["school_violence_cases"]),
-        "crime_or_evil_disciplined": none(data["crime_or_evil_disciplined"]),
-        "protection_force_rating": yes(data["protection_force_rating"] in FORCE_RATINGS_MET),
-        "protection_force_disciplined": none(data["protection_force_disciplined"]),
-        "sub_units_rated_well": yes(sub_total == 0 or at_least_share(rated_well, sub_total, SUB_UNITS_SHARE)),
-        "sub_units_disciplined": none(data["sub_units_disciplined"]),
+        "effective_models": met(data["effective_models"] >= 1),
+        "policies_implemented": met(data["policies_implemented"]),
+        "parents_coordination": met(data["parents_coordination"] or not general),
+        "listed_incidents": met_if_none(data["listed_incidents"]),
+        "school_violence_cases": met_if_none(data["school_violence_cases"]),
+        "crime_or_evil_disciplined": met_if_none(data["crime_or_evil_disciplined"]),
+        "protection_force_rating": met(data["protection_force_rating"] in FORCE_RATINGS_MET),
+        "protection_force_disciplined": met_if_none(data["protection_force_disciplined"]),
+        "sub_units_rated_well": met(sub_total == 0 or at_least_share(rated_well, sub_total, SUB_UNITS_SHARE)),
+        "sub_units_disciplined": met_if_none(data["sub_units_disciplined"]),
     }
 
 
@@ -131,7 +101,7 @@ def score_atantt(data: Mapping[str, Any], ctx: Any) -> float:
     """
     from .criteria import SCHOOL_ATANTT_V1
 
-    return weighted(SCHOOL_ATANTT_V1, data, atantt_criteria(data, ctx))
+    return weighted_score(SCHOOL_ATANTT_V1, data, atantt_criteria(data, ctx))
 
 
 def atantt_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]:
@@ -149,13 +119,13 @@ def atantt_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]
 
 def safe_gate_criteria(data: Mapping[str, Any]) -> dict[str, float]:
     return {
-        "signage_complete": yes(data["signage_complete"]),
-        "pickup_parking": yes(data["pickup_parking"]),
-        "traffic_accidents": none(data["traffic_accidents"]),
-        "congestion_incidents": none(data["congestion_incidents"]),
-        "helmet_violations": none(data["helmet_violations"]),
-        "commitments_signed": yes(data["commitments_signed"]),
-        "self_management_team": yes(data["self_management_team"]),
+        "signage_complete": met(data["signage_complete"]),
+        "pickup_parking": met(data["pickup_parking"]),
+        "traffic_accidents": met_if_none(data["traffic_accidents"]),
+        "congestion_incidents": met_if_none(data["congestion_incidents"]),
+        "helmet_violations": met_if_none(data["helmet_violations"]),
+        "commitments_signed": met(data["commitments_signed"]),
+        "self_management_team": met(data["self_management_team"]),
     }
 
 
@@ -165,7 +135,7 @@ def score_safe_gate(data: Mapping[str, Any], ctx: Any) -> float:
     gate self-management team 10. Total 0–100."""
     from .criteria import SAFE_GATE_V1
 
-    return weighted(SAFE_GATE_V1, data, safe_gate_criteria(data))
+    return weighted_score(SAFE_GATE_V1, data, safe_gate_criteria(data))
 
 
 def safe_gate_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]:
@@ -189,10 +159,10 @@ def score_drug_violence_free(data: Mapping[str, Any], ctx: Any) -> float:
     school violence 30. Total 0–100."""
     from .criteria import DRUG_VIOLENCE_FREE_V1
 
-    return weighted(DRUG_VIOLENCE_FREE_V1, data, {
+    return weighted_score(DRUG_VIOLENCE_FREE_V1, data, {
         "students_committed": share(data["students_committed"], data["students_total"]),
-        "drug_cases": none(data["drug_cases"]),
-        "violence_cases": none(data["violence_cases"]),
+        "drug_cases": met_if_none(data["drug_cases"]),
+        "violence_cases": met_if_none(data["violence_cases"]),
     })
 
 
@@ -223,6 +193,6 @@ def score_legal_education(data: Mapping[str, Any], ctx: Any) -> float:
     the school–family arrangement 10. Total 0–100."""
     from .criteria import LEGAL_EDUCATION_V1
 
-    return weighted(LEGAL_EDUCATION_V1, data, {
+    return weighted_score(LEGAL_EDUCATION_V1, data, {
         "students_reached": share(data["students_reached"], data["students_total"]),
     })
