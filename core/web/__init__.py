@@ -28,5 +28,8 @@ from core.web import (  # noqa: E402,F401
     home,
     layout,
     notifications,
+    report_audit,
+    reports,
+    review,
     switcher,
 )

@@ -1,0 +1,230 @@
+"""Review on the web: return with a reason, approve, reopen, reviewer scores per criterion,
+deadline extensions decided, and the reviewer's queue with bulk approval."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+from marshmallow import ValidationError
+
+from core.auth.context import current_access
+from core.db.engine import session
+from core.errors import Conflict, Invalid, NotFound
+from core.periods import operations as period_ops
+from core.plugins import current_host
+from core.reports import extensions, operations, permissions, review
+from core.reports.models import STATUSES, SUBMITTED
+from core.reports.schemas import QueueQuerySchema
+from core.reports.view import report_view
+from core.tenants.models import Tenant
+from core.web import blueprint, labels
+from core.web.criteria_forms import _number
+from core.web.reports import REPORT, load_scope, render_report, report_url, status_labels
+
+TRUE = {"on", "true", "1", "yes"}
+
+
+@blueprint.route(REPORT + "/return", methods=["POST"])
+@login_required
+def report_return(tenant_id: uuid.UUID, period_id: uuid.UUID):
+    scope = load_scope(tenant_id, period_id)
+    form = {"reason": request.form.get("reason", ""),
+            "require_explanation": request.form.get("require_explanation") in TRUE}
+    try:
+        operations.return_report(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                                 form["reason"], form["require_explanation"])
+    except Invalid as error:
+        scope.db.rollback()
+        return render_report(scope, status=422, errors={f"return.{k}": v for k, v in error.errors.items()},
+                             forms={"return": form})
+    except Conflict as error:
+        scope.db.rollback()
+        return render_report(scope, status=409, problems=[error.message])
+    scope.db.commit()
+    flash(_("Đã trả lại báo cáo cho đơn vị kèm lý do."), "success")
+    return redirect(report_url(scope))
+
+
+@blueprint.route(REPORT + "/approve", methods=["POST"])
+@login_required
+def report_approve(tenant_id: uuid.UUID, period_id: uuid.UUID):
+    scope = load_scope(tenant_id, period_id)
+    note = request.form.get("reason", "")
+    if len(note) > 5000:
+        return render_report(scope, status=422, errors={"approve.reason": [_("Tối đa 5000 ký tự.")]},
+                             forms={"approve": {"reason": note}})
+    try:
+        operations.approve(scope.db, scope.access, scope.host, scope.tenant, scope.period, note)
+    except Conflict as error:
+        scope.db.rollback()
+        return render_report(scope, status=409, problems=[error.message])
+    scope.db.commit()
+    flash(_("Đã duyệt báo cáo."), "success")
+    return redirect(report_url(scope))
+
+
+@blueprint.route(REPORT + "/reopen", methods=["POST"])
+@login_required
+def report_reopen(tenant_id: uuid.UUID, period_id: uuid.UUID):
+    scope = load_scope(tenant_id, period_id)
+    form = {"reason": request.form.get("reason", "")}
+    try:
+        operations.reopen(scope.db, scope.access, scope.host, scope.tenant, scope.period, form["reason"])
+    except Invalid as error:
+        scope.db.rollback()
+        return render_report(scope, status=422, errors={f"reopen.{k}": v for k, v in error.errors.items()},
+                             forms={"reopen": form})
+    except Conflict as error:
+        scope.db.rollback()
+        return render_report(scope, status=409, problems=[error.message])
+    scope.db.commit()
+    flash(_("Đã mở lại báo cáo để đơn vị chỉnh sửa."), "success")
+    return redirect(report_url(scope))
+
+
+Scores = dict[str, dict[str, Any]]
+
+
+def scores_from_form(fields: list[dict[str, Any]], form) -> tuple[Scores, dict[str, list[str]]]:
+    """``score-<field>`` and ``note-<field>`` → the operation's ``{field: {score, note}}``; a score
+    that is not a number is refused here, its range by the operation."""
+    scores: Scores = {}
+    errors: dict[str, list[str]] = {}
+    for field in fields:
+        name = field["name"]
+        raw = (form.get(f"score-{name}") or "").strip()
+        note = (form.get(f"note-{name}") or "").strip()
+        if not raw and not note:
+            continue
+        score: float | None = None
+        if raw:
+            try:
+                score = float(_number(raw))
+            except ValueError:
+                errors[f"{name}.score"] = [_("Điểm phải là số từ 0 đến 100.")]
+                continue
+            score = int(score) if score.is_integer() else score
+        scores[name] = {"score": score, "note": note}
+    return scores, errors
+
+
+@blueprint.route(REPORT + "/scores/<set_key>", methods=["POST"])
+@login_required
+def report_scores(tenant_id: uuid.UUID, period_id: uuid.UUID, set_key: str):
+    scope = load_scope(tenant_id, period_id)
+    operations.require_review(scope.db, scope.access, scope.tenant, scope.period)
+    view = report_view(scope.db, scope.access, scope.host, scope.tenant, scope.period)
+    section = next((s for s in view["sections"] if s["key"] == set_key), None)
+    if section is None:
+        abort(404)
+    scores, errors = scores_from_form(section["fields"], request.form)
+    typed = {"scores": {set_key: dict(request.form)}}
+    if not errors:
+        try:
+            review.score_criteria(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                                  set_key, scores)
+        except Invalid as error:
+            scope.db.rollback()
+            errors = error.errors
+        except Conflict as error:
+            scope.db.rollback()
+            return render_report(scope, status=409, problems=[error.message])
+    if errors:
+        return render_report(scope, status=422, forms=typed,
+                             errors={f"scores.{set_key}.{k}": v for k, v in errors.items()})
+    scope.db.commit()
+    flash(_("Đã lưu điểm thẩm định."), "success")
+    return redirect(report_url(scope, f"review-{set_key}".replace(".", "-")))
+
+
+@blueprint.route(REPORT + "/extensions/<uuid:extension_id>/decision", methods=["POST"])
+@login_required
+def report_extension_decide(tenant_id: uuid.UUID, period_id: uuid.UUID, extension_id: uuid.UUID):
+    scope = load_scope(tenant_id, period_id)
+    grant = request.form.get("decision") == "grant"
+    note = request.form.get("note", "")
+    try:
+        extensions.decide(scope.db, scope.access, scope.tenant, extension_id, grant, note)
+    except Invalid as error:
+        scope.db.rollback()
+        return render_report(scope, status=422, forms={"decision": {"id": str(extension_id), "note": note}},
+                             errors={f"decision.{k}": v for k, v in error.errors.items()})
+    except Conflict as error:
+        scope.db.rollback()
+        return render_report(scope, status=409, problems=[error.message])
+    scope.db.commit()
+    flash(_("Đã chấp thuận đề nghị gia hạn.") if grant else _("Đã từ chối đề nghị gia hạn."), "success")
+    return redirect(report_url(scope, "extensions"))
+
+
+# The reviewer's queue
+
+
+def _filters(args) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    raw = {k: v for k, v in args.items() if k in ("kind", "under", "status", "late") and v}
+    try:
+        return QueueQuerySchema().load(raw), {}
+    except ValidationError as error:
+        return {}, {str(k): [_("Giá trị chưa hợp lệ.")] for k in error.normalized_messages()}
+
+
+def _under_choices(db, rows) -> list[Tenant]:
+    """The units the queue's units sit under (a commune, a ward, a department)."""
+    ids = list(dict.fromkeys(r.tenant.parent_id for r in rows if r.tenant.parent_id is not None))
+    found = [db.get(Tenant, i) for i in ids]
+    return [t for t in found if t is not None]
+
+
+@blueprint.route("/periods/<uuid:period_id>/queue", methods=["GET", "POST"])
+@login_required
+def report_queue(period_id: uuid.UUID):
+    db, access, host = session(), current_access(), current_host()
+    try:
+        period = period_ops.get_visible(db, access, period_id)
+    except NotFound:
+        abort(404)
+    if not any(g.role in permissions.REVIEW_ROLES for g in access.grants):
+        abort(403)
+    filters, errors = _filters(request.args)
+    results: dict[str, str] = {}
+    status = 422 if errors else 200
+    reason = ""
+    if request.method == "POST":
+        reason = request.form.get("reason", "")
+        chosen = []
+        for value in request.form.getlist("tenants"):
+            try:
+                chosen.append(uuid.UUID(value))
+            except ValueError:
+                continue
+        if not chosen:
+            errors["tenants"] = [_("Hãy chọn ít nhất một báo cáo để duyệt.")]
+        else:
+            try:
+                results = review.bulk_approve(db, access, host, period, chosen, reason)
+            except Invalid as error:
+                db.rollback()
+                errors.update(error.errors)
+            else:
+                db.commit()
+                approved = sum(1 for r in results.values() if r == "approved")
+                flash(_("Đã duyệt %(count)s báo cáo.", count=approved), "success")
+        status = 422 if errors else 200
+    try:
+        rows = review.queue(db, access, period, **filters)
+    except (Invalid, NotFound) as error:
+        rows, status = [], error.status
+        errors.update(getattr(error, "errors", None) or {"under": [error.message]})
+    all_rows = review.queue(db, access, period) if filters else rows
+    names = {str(r.tenant.id): r.tenant.name for r in all_rows}
+    return render_template(
+        "reports/queue.html", period=period, rows=rows, filters=filters, errors=errors, results=results,
+        names=names, reason=reason, statuses=status_labels(), status_codes=(*STATUSES, "missing"),
+        kinds=sorted({r.tenant.kind for r in all_rows}),
+        kind_label=lambda k: labels.label(labels.TENANT_KINDS, k),
+        under_choices=_under_choices(db, all_rows), submitted=SUBMITTED,
+    ), status
