@@ -3,48 +3,37 @@ how its teams and members were rated (Luật số 30/2023/QH15; Hướng dẫn s
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from core.plugins import CriteriaSet
+from core.plugins import CriteriaSet, count_field
 
 from . import rules
 
 KINDS = frozenset({"ward", "commune"})
 
 
-def count(label: str, label_en: str, unit: str, maximum: int, **metadata) -> fields.Integer:
-    """A required whole number from 0 to ``maximum``."""
-    return fields.Integer(
-        required=True,
-        validate=validate.Range(min=0, max=maximum),
-        metadata={"label": label, "label_en": label_en, "unit": unit, **metadata},
-    )
-
-
 class OrganisationSchema(Schema):
-    areas_total = fields.Integer(
-        required=True,
-        validate=validate.Range(min=1, max=2_000),
-        metadata={"label": "Tổng số thôn, tổ dân phố", "label_en": "Villages and neighbourhoods",
-                  "unit": "thôn, tổ dân phố"},
+    areas_total = count_field(
+        "Tổng số thôn, tổ dân phố", "Villages and neighbourhoods", "thôn, tổ dân phố",
+        minimum=1, maximum=2_000,
     )
-    areas_with_team = count(
+    areas_with_team = count_field(
         "Số thôn, tổ dân phố đã thành lập Tổ bảo vệ an ninh, trật tự",
-        "Villages and neighbourhoods with a security and order team", "thôn, tổ dân phố", 2_000,
+        "Villages and neighbourhoods with a security and order team", "thôn, tổ dân phố", maximum=2_000,
         help="Tối đa 30 điểm, theo tỷ lệ thôn, tổ dân phố có Tổ bảo vệ an ninh, trật tự.",
     )
-    teams = count("Số Tổ bảo vệ an ninh, trật tự", "Security and order teams", "tổ", 4_000)
-    members = count(
+    teams = count_field("Số Tổ bảo vệ an ninh, trật tự", "Security and order teams", "tổ", maximum=4_000)
+    members = count_field(
         "Tổng số thành viên lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
-        "Members of the grassroots security force", "người", 40_000,
+        "Members of the grassroots security force", "người", maximum=40_000,
     )
-    members_trained = count(
+    members_trained = count_field(
         "Số thành viên được huấn luyện, bồi dưỡng trong năm", "Members trained during the year", "người",
-        40_000, help="Tối đa 35 điểm, theo tỷ lệ thành viên được huấn luyện, bồi dưỡng.",
+        maximum=40_000, help="Tối đa 35 điểm, theo tỷ lệ thành viên được huấn luyện, bồi dưỡng.",
     )
-    members_regimes_paid = count(
+    members_regimes_paid = count_field(
         "Số thành viên được chi trả đầy đủ chế độ, chính sách", "Members paid their allowances in full",
-        "người", 40_000, evidence_required=True,
+        "người", maximum=40_000, evidence_required=True,
         help="Tối đa 35 điểm, theo tỷ lệ thành viên được chi trả đầy đủ chế độ.",
     )
 
@@ -55,23 +44,23 @@ def level_count(subject: str, subject_en: str, unit: str, level: str, maximum: i
         "excellent": "rated excellent", "good": "rated good", "completed": "rated satisfactory",
         "failed": "rated unsatisfactory",
     }
-    return count(
+    return count_field(
         f"Số {subject} xếp loại “{rules.LEVEL_NAMES[level]}”", f"{subject_en} {names_en[level]}", unit,
-        maximum, **metadata,
+        maximum=maximum, **metadata,
     )
 
 
 class RatingSchema(Schema):
-    teams_assessed = count(
-        "Số Tổ bảo vệ an ninh, trật tự được đánh giá, xếp loại", "Teams assessed", "tổ", 4_000,
+    teams_assessed = count_field(
+        "Số Tổ bảo vệ an ninh, trật tự được đánh giá, xếp loại", "Teams assessed", "tổ", maximum=4_000,
         help="Không đánh giá tổ mới thành lập, hoạt động chưa đủ 9 tháng.",
     )
     teams_excellent = level_count("tổ", "Teams", "tổ", "excellent", 4_000, evidence_required=True)
     teams_good = level_count("tổ", "Teams", "tổ", "good", 4_000)
     teams_completed = level_count("tổ", "Teams", "tổ", "completed", 4_000)
     teams_failed = level_count("tổ", "Teams", "tổ", "failed", 4_000)
-    members_assessed = count(
-        "Số tổ viên được đánh giá, xếp loại", "Members assessed", "người", 40_000,
+    members_assessed = count_field(
+        "Số tổ viên được đánh giá, xếp loại", "Members assessed", "người", maximum=40_000,
         help="Không đánh giá tổ viên tham gia chưa đủ 9 tháng trong năm.",
     )
     members_excellent = level_count(
@@ -80,8 +69,9 @@ class RatingSchema(Schema):
     members_good = level_count("tổ viên", "Members", "người", "good", 40_000)
     members_completed = level_count("tổ viên", "Members", "người", "completed", 40_000)
     members_failed = level_count("tổ viên", "Members", "người", "failed", 40_000)
-    members_disciplined = count(
-        "Số thành viên bị xử lý kỷ luật trong năm", "Members disciplined during the year", "người", 40_000,
+    members_disciplined = count_field(
+        "Số thành viên bị xử lý kỷ luật trong năm", "Members disciplined during the year", "người",
+        maximum=40_000,
         help="Đạt 20 điểm khi không có thành viên nào bị xử lý kỷ luật.",
     )
 

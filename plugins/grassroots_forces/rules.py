@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.plugins import clamp_score, share
+
 LEVELS = ("excellent", "good", "completed", "failed")
 LEVEL_NAMES = {
     "excellent": "hoàn thành xuất sắc nhiệm vụ",
@@ -19,17 +21,6 @@ LEVEL_NAMES = {
 SUBJECTS = (("teams", "tổ"), ("members", "tổ viên"))
 # HD 01/HD-BCA-V05: those rated "hoàn thành xuất sắc" at most 20% of those rated "hoàn thành tốt".
 EXCELLENT_QUOTA = (1, 5)
-
-
-def share(part: float, whole: float) -> float:
-    """``part / whole`` clamped to 0–1; 0 when there is no whole."""
-    if whole <= 0:
-        return 0.0
-    return max(0.0, min(1.0, part / whole))
-
-
-def clamp(points: float) -> float:
-    return round(max(0.0, min(100.0, points)), 2)
 
 
 # -- Tổ chức lực lượng ------------------------------------------------------------------------
@@ -74,7 +65,7 @@ def score_organisation(data: Mapping[str, Any], ctx: Any) -> float:
     points = 30 * share(data["areas_with_team"], data["areas_total"])
     points += 35 * share(data["members_trained"], data["members"])
     points += 35 * share(data["members_regimes_paid"], data["members"])
-    return clamp(points)
+    return clamp_score(points)
 
 
 # -- Đánh giá, xếp loại ----------------------------------------------------------------------
@@ -131,7 +122,7 @@ def score_rating(data: Mapping[str, Any], ctx: Any) -> float:
     points += 30 * share(assessed - failed, assessed)
     if data["members_disciplined"] == 0:
         points += 20
-    return clamp(points)
+    return clamp_score(points)
 
 
 def rating_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]:
