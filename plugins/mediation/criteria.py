@@ -3,57 +3,48 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
-from core.plugins import CriteriaSet
+from core.plugins import CriteriaSet, count_field
 
 from . import rules
 
 KINDS = frozenset({"ward", "commune"})
 
 
-def count(label: str, label_en: str, unit: str, maximum: int, **metadata) -> fields.Integer:
-    """A required whole number from 0 to ``maximum``."""
-    return fields.Integer(
-        required=True,
-        validate=validate.Range(min=0, max=maximum),
-        metadata={"label": label, "label_en": label_en, "unit": unit, **metadata},
-    )
-
-
 class TeamsSchema(Schema):
-    teams = count("Số tổ hòa giải ở cơ sở", "Grassroots mediation teams", "tổ", 2_000)
-    teams_compliant = count(
+    teams = count_field("Số tổ hòa giải ở cơ sở", "Grassroots mediation teams", "tổ", maximum=2_000)
+    teams_compliant = count_field(
         "Số tổ hòa giải có từ 3 hòa giải viên trở lên, trong đó có hòa giải viên nữ",
-        "Teams with at least 3 mediators including a woman", "tổ", 2_000,
+        "Teams with at least 3 mediators including a woman", "tổ", maximum=2_000,
         evidence_required=True,
         help="Theo Điều 12 Luật Hòa giải ở cơ sở năm 2013; tối đa 60 điểm, theo tỷ lệ tổ đạt quy định.",
     )
-    mediators = count("Tổng số hòa giải viên", "Mediators", "người", 30_000)
-    women_mediators = count("Số hòa giải viên nữ", "Women mediators", "người", 30_000)
-    mediators_trained = count(
+    mediators = count_field("Tổng số hòa giải viên", "Mediators", "người", maximum=30_000)
+    women_mediators = count_field("Số hòa giải viên nữ", "Women mediators", "người", maximum=30_000)
+    mediators_trained = count_field(
         "Số hòa giải viên được tập huấn, bồi dưỡng kỹ năng trong năm",
-        "Mediators trained during the year", "người", 30_000,
+        "Mediators trained during the year", "người", maximum=30_000,
         help="Tối đa 40 điểm, theo tỷ lệ hòa giải viên được tập huấn.",
     )
 
 
 class CasesSchema(Schema):
-    cases_received = count(
-        "Số vụ việc tiếp nhận hòa giải", "Cases received for mediation", "vụ", 100_000,
+    cases_received = count_field(
+        "Số vụ việc tiếp nhận hòa giải", "Cases received for mediation", "vụ", maximum=100_000,
         help="Gồm cả vụ việc đã rút yêu cầu hoặc chuyển cơ quan có thẩm quyền giải quyết.",
     )
-    cases_successful = count(
-        "Số vụ việc hòa giải thành", "Cases settled", "vụ", 100_000,
+    cases_successful = count_field(
+        "Số vụ việc hòa giải thành", "Cases settled", "vụ", maximum=100_000,
         evidence_required=True,
         help="Các bên đạt được thỏa thuận. Tối đa 80 điểm, theo tỷ lệ hòa giải thành trên số vụ đã kết thúc "
              "hòa giải (thành và không thành).",
     )
-    cases_unsuccessful = count(
-        "Số vụ việc hòa giải không thành", "Cases not settled", "vụ", 100_000,
+    cases_unsuccessful = count_field(
+        "Số vụ việc hòa giải không thành", "Cases not settled", "vụ", maximum=100_000,
     )
-    cases_pending = count(
-        "Số vụ việc đang hòa giải", "Cases still being mediated", "vụ", 100_000,
+    cases_pending = count_field(
+        "Số vụ việc đang hòa giải", "Cases still being mediated", "vụ", maximum=100_000,
         help="Vụ việc chưa kết thúc hòa giải tại thời điểm báo cáo.",
     )
 

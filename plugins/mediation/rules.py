@@ -8,20 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.plugins import clamp_score, share
+
 # Luật Hòa giải ở cơ sở 2013 Điều 12 khoản 1: "Mỗi tổ hòa giải có từ 03 hòa giải viên trở lên,
 # trong đó có hòa giải viên nữ."
 MIN_MEDIATORS_PER_TEAM = 3
-
-
-def share(part: float, whole: float) -> float:
-    """``part / whole`` clamped to 0–1; 0 when there is no whole."""
-    if whole <= 0:
-        return 0.0
-    return max(0.0, min(1.0, part / whole))
-
-
-def clamp(points: float) -> float:
-    return round(max(0.0, min(100.0, points)), 2)
 
 
 # -- Tổ hòa giải ------------------------------------------------------------------------------
@@ -68,7 +59,7 @@ def score_teams(data: Mapping[str, Any], ctx: Any) -> float:
     mediators trained in the year. Total 0–100; a unit without a team scores 0."""
     points = 60 * share(data["teams_compliant"], data["teams"])
     points += 40 * share(data["mediators_trained"], data["mediators"])
-    return clamp(points)
+    return clamp_score(points)
 
 
 def teams_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]:
@@ -114,4 +105,4 @@ def score_cases(data: Mapping[str, Any], ctx: Any) -> float:
         return 100.0
     points = 80 * (success_rate(data) or 0.0)
     points += 20 * share(concluded(data), data["cases_received"])
-    return clamp(points)
+    return clamp_score(points)
