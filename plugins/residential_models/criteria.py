@@ -3,77 +3,65 @@ liên gia về an ninh, trật tự, and khu dân cư "An toàn về an ninh, tr
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
-from core.plugins import CriteriaSet
+from core.plugins import CriteriaSet, count_field, yes_no_field
 
 from . import rules
 
 KINDS = frozenset({"ward", "commune"})
 
 
-def count(label: str, label_en: str, unit: str, maximum: int, **metadata) -> fields.Integer:
-    """A required whole number from 0 to ``maximum``."""
-    return fields.Integer(
-        required=True,
-        validate=validate.Range(min=0, max=maximum),
-        metadata={"label": label, "label_en": label_en, "unit": unit, **metadata},
-    )
-
-
 class CameraSchema(Schema):
-    has_regulation = fields.Boolean(
-        required=True,
-        metadata={
-            "label": "Có quy chế quản lý, khai thác, sử dụng mô hình “Camera an ninh”",
-            "label_en": "A regulation on managing and using the security cameras is in force",
-            "points": 10,
-            "evidence_required": True,
-        },
+    has_regulation = yes_no_field(
+        "Có quy chế quản lý, khai thác, sử dụng mô hình “Camera an ninh”",
+        "A regulation on managing and using the security cameras is in force",
+        points=10, evidence_required=True,
     )
-    cameras_installed = count(
-        "Số camera an ninh đã lắp đặt", "Security cameras installed", "camera", 100_000,
+    cameras_installed = count_field(
+        "Số camera an ninh đã lắp đặt", "Security cameras installed", "camera", maximum=100_000,
         points=20, help="Camera do hộ gia đình, cơ sở kinh doanh và chính quyền lắp đặt, tính đến cuối kỳ.",
     )
-    cameras_connected = count(
+    cameras_connected = count_field(
         "Số camera kết nối, chia sẻ hình ảnh với Công an xã, phường",
-        "Cameras connected to the commune or ward police", "camera", 100_000,
+        "Cameras connected to the commune or ward police", "camera", maximum=100_000,
         help="Tối đa 40 điểm, theo tỷ lệ camera đã kết nối trên số camera đã lắp đặt.",
     )
-    locations = count(
-        "Số điểm lắp đặt camera", "Camera locations", "điểm", 50_000,
+    locations = count_field(
+        "Số điểm lắp đặt camera", "Camera locations", "điểm", maximum=50_000,
         help="Mỗi điểm có thể có nhiều camera.",
     )
-    cases_supported = count(
+    cases_supported = count_field(
         "Số vụ việc được phát hiện, giải quyết nhờ dữ liệu camera",
-        "Cases detected or solved with camera footage", "vụ", 10_000,
+        "Cases detected or solved with camera footage", "vụ", maximum=10_000,
         points=30, points_per_unit=5, evidence_required=True,
         help="Mỗi vụ việc 5 điểm, tối đa 30 điểm.",
     )
 
 
 class TeamsSchema(Schema):
-    households_total = count(
-        "Tổng số hộ gia đình đang cư trú trên địa bàn", "Households living in the area", "hộ", 500_000,
+    households_total = count_field(
+        "Tổng số hộ gia đình đang cư trú trên địa bàn", "Households living in the area", "hộ",
+        maximum=500_000,
     )
-    self_managed_teams = count(
+    self_managed_teams = count_field(
         "Số Tổ tự phòng, tự quản về an ninh, trật tự", "Self-defence and self-management teams", "tổ",
-        10_000, points=15,
+        maximum=10_000, points=15,
     )
-    self_managed_households = count(
-        "Số hộ tham gia Tổ tự phòng, tự quản", "Households in self-management teams", "hộ", 500_000,
+    self_managed_households = count_field(
+        "Số hộ tham gia Tổ tự phòng, tự quản", "Households in self-management teams", "hộ", maximum=500_000,
         help="Tối đa 25 điểm, theo tỷ lệ hộ tham gia trên tổng số hộ.",
     )
-    liaison_teams = count(
-        "Số Tổ liên gia về an ninh, trật tự", "Neighbourhood security teams (tổ liên gia)", "tổ", 50_000,
-        points=15,
+    liaison_teams = count_field(
+        "Số Tổ liên gia về an ninh, trật tự", "Neighbourhood security teams (tổ liên gia)", "tổ",
+        maximum=50_000, points=15,
     )
-    liaison_households = count(
+    liaison_households = count_field(
         "Số hộ tham gia Tổ liên gia về an ninh, trật tự", "Households in neighbourhood security teams", "hộ",
-        500_000, help="Tối đa 25 điểm, theo tỷ lệ hộ tham gia trên tổng số hộ.",
+        maximum=500_000, help="Tối đa 25 điểm, theo tỷ lệ hộ tham gia trên tổng số hộ.",
     )
-    effective_teams = count(
-        "Số tổ được đánh giá hoạt động hiệu quả", "Teams rated effective", "tổ", 60_000,
+    effective_teams = count_field(
+        "Số tổ được đánh giá hoạt động hiệu quả", "Teams rated effective", "tổ", maximum=60_000,
         evidence_required=True,
         help="Tính chung Tổ tự phòng, tự quản và Tổ liên gia; tối đa 20 điểm, theo tỷ lệ tổ hoạt động "
              "hiệu quả.",
@@ -81,28 +69,24 @@ class TeamsSchema(Schema):
 
 
 class AreasSchema(Schema):
-    areas_total = fields.Integer(
-        required=True,
-        validate=validate.Range(min=1, max=2_000),
-        metadata={
-            "label": "Tổng số khu dân cư (thôn, tổ dân phố)",
-            "label_en": "Residential areas (villages, neighbourhoods)",
-            "unit": "khu dân cư",
-        },
+    areas_total = count_field(
+        "Tổng số khu dân cư (thôn, tổ dân phố)", "Residential areas (villages, neighbourhoods)", "khu dân cư",
+        minimum=1, maximum=2_000,
     )
-    areas_registered = count(
+    areas_registered = count_field(
         "Số khu dân cư đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” trong Quý I",
-        "Areas registered in the first quarter to become “safe in security and order”", "khu dân cư", 2_000,
+        "Areas registered in the first quarter to become “safe in security and order”", "khu dân cư",
+        maximum=2_000,
         help="Tối đa 20 điểm, theo tỷ lệ khu dân cư đăng ký trên tổng số khu dân cư.",
     )
-    areas_all_households = count(
+    areas_all_households = count_field(
         "Số khu dân cư có 100% hộ gia đình đăng ký tham gia",
-        "Areas where every household registered to take part", "khu dân cư", 2_000,
+        "Areas where every household registered to take part", "khu dân cư", maximum=2_000,
         help="Tối đa 20 điểm, theo tỷ lệ trên tổng số khu dân cư.",
     )
-    areas_recognised = count(
+    areas_recognised = count_field(
         "Số khu dân cư được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
-        "Areas recognised “safe in security and order”", "khu dân cư", 2_000,
+        "Areas recognised “safe in security and order”", "khu dân cư", maximum=2_000,
         evidence_required=True,
         help="Theo quyết định công nhận của Chủ tịch Ủy ban nhân dân cấp xã (Điều 4 Thông tư "
              "124/2021/TT-BCA); tối đa 60 điểm, theo tỷ lệ trên tổng số khu dân cư.",

@@ -9,19 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.plugins import at_least_share, clamp_score, share
+
 # TT 124/2021/TT-BCA Điều 5 khoản 4: at least 70% of the units under a commune recognised.
 RECOGNISED_SHARE = (7, 10)
-
-
-def share(part: float, whole: float) -> float:
-    """``part / whole`` clamped to 0–1; 0 when there is no whole."""
-    if whole <= 0:
-        return 0.0
-    return max(0.0, min(1.0, part / whole))
-
-
-def clamp(points: float) -> float:
-    return round(max(0.0, min(100.0, points)), 2)
 
 
 # -- Camera an ninh --------------------------------------------------------------------------
@@ -56,7 +47,7 @@ def score_cameras(data: Mapping[str, Any], ctx: Any) -> float:
         points += 20
     points += 40 * share(data["cameras_connected"], data["cameras_installed"])
     points += min(30.0, 5.0 * (data.get("cases_supported") or 0))
-    return clamp(points)
+    return clamp_score(points)
 
 
 # -- Tổ tự phòng, tự quản và Tổ liên gia ----------------------------------------------------------
@@ -108,7 +99,7 @@ def score_teams(data: Mapping[str, Any], ctx: Any) -> float:
         points += 25 * share(data[households_field], total)
     all_teams = data["self_managed_teams"] + data["liaison_teams"]
     points += 20 * share(data.get("effective_teams") or 0, all_teams)
-    return clamp(points)
+    return clamp_score(points)
 
 
 # -- Khu dân cư "An toàn về an ninh, trật tự" ----------------------------------------------------
@@ -144,7 +135,7 @@ def score_areas(data: Mapping[str, Any], ctx: Any) -> float:
         + 20 * share(data["areas_all_households"], total)
         + 60 * share(data["areas_recognised"], total)
     )
-    return clamp(points)
+    return clamp_score(points)
 
 
 def areas_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]:
@@ -153,9 +144,8 @@ def areas_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]:
     toàn về an ninh, trật tự" (exactly 70% passes). The commune's full standard also counts its
     agencies, enterprises and schools; that is judged with the commune's own criteria."""
     total = data["areas_total"]
-    numerator, denominator = RECOGNISED_SHARE
     passed = (
         data["areas_registered"] >= total
-        and data["areas_recognised"] * denominator >= total * numerator
+        and at_least_share(data["areas_recognised"], total, RECOGNISED_SHARE)
     )
     return {"areas_atantt_70": passed}
