@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.plugins import default_score, describe
+from core.plugins import share, weighted_score
 
 # Fields whose points are earned in proportion to a share: field → the field it is a share of.
 SHARES: dict[str, str] = {
     "programmes_done": "programmes_signed",
     "members_reached": "members_total",
 }
-
-
-def share(part: float | None, whole: float | None) -> float:
-    """part / whole within 0–1; nothing to share (whole of 0) earns nothing."""
-    if not whole or part is None or whole <= 0:
-        return 0.0
-    return max(0.0, min(float(part) / float(whole), 1.0))
 
 
 def validate_movement(data: Mapping[str, Any], ctx: Any) -> dict[str, str]:
@@ -59,9 +52,6 @@ def movement_score(data: Mapping[str, Any], ctx: Any) -> float:
     """
     from .criteria import MOVEMENT_V1  # the set names this function as its scorer
 
-    plain = {name: value for name, value in data.items() if name not in SHARES}
-    total = default_score(MOVEMENT_V1, plain)
-    points = {info.name: info.points for info in describe(MOVEMENT_V1)}
-    for name, whole in SHARES.items():
-        total += float(points[name]) * share(data.get(name), data.get(whole))
-    return round(max(0.0, min(total, 100.0)), 2)
+    return weighted_score(MOVEMENT_V1, data, {
+        name: share(data.get(name), data.get(whole)) for name, whole in SHARES.items()
+    })
