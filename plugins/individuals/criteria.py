@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from functools import partial
 
-from core.plugins import CriteriaSet
+from marshmallow import Schema
+
+from core.plugins import CriteriaSet, choice_field, count_field, text_field, yes_no_field
 
 from . import rules
 
@@ -23,77 +25,66 @@ CATEGORIES = (
 NOMINATING_KINDS = frozenset({"ward", "commune", "department", "front_org", "agency", "enterprise", "school"})
 
 
-def _count(label: str, label_en: str, unit: str, **meta: object) -> fields.Integer:
-    return fields.Integer(
-        required=True, validate=validate.Range(min=0, max=COUNT_MAX),
-        metadata={"label": label, "label_en": label_en, "unit": unit, **meta},
-    )
+count = partial(count_field, maximum=COUNT_MAX)
 
 
 class AchievementSchema(Schema):
     """One nominee's achievements in the period. Points sum to 100 (default rule)."""
 
-    full_name = fields.String(
-        required=True, validate=validate.Length(min=2, max=120),
-        metadata={"label": "Họ và tên người được đề nghị", "label_en": "Nominee's full name"},
+    full_name = text_field(
+        "Họ và tên người được đề nghị", "Nominee's full name", min_length=2, max_length=120,
     )
-    position = fields.String(
-        validate=validate.Length(max=255),
-        metadata={"label": "Chức vụ, đơn vị công tác hoặc nơi cư trú",
-                  "label_en": "Position and unit, or place of residence"},
+    position = text_field(
+        "Chức vụ, đơn vị công tác hoặc nơi cư trú", "Position and unit, or place of residence",
+        max_length=255, required=False,
     )
-    category = fields.String(
-        required=True, validate=validate.OneOf(CATEGORIES),
-        metadata={"label": "Đối tượng", "label_en": "Category"},
+    category = choice_field("Đối tượng", "Category", CATEGORIES)
+    exemplary = yes_no_field(
+        "Gương mẫu, đi đầu hưởng ứng, tham gia phong trào thi đua", "Led by example in the movement",
+        points=10,
     )
-    exemplary = fields.Boolean(
-        required=True,
-        metadata={"label": "Gương mẫu, đi đầu hưởng ứng, tham gia phong trào thi đua",
-                  "label_en": "Led by example in the movement", "points": 10},
-    )
-    people_mobilised = _count(
+    people_mobilised = count(
         "Số người thân, người dân được vận động tham gia phong trào", "People mobilised to take part",
         "người",
         points=10, points_per_unit=0.5, help="Mỗi người 0,5 điểm, tối đa 10 điểm.",
     )
-    propaganda_items = _count(
+    propaganda_items = count(
         "Số tin, bài, hình ảnh tuyên truyền, lan tỏa cách làm hay của phong trào", "Items spreading the "
         "movement's good practice", "tin, bài", points=5, points_per_unit=1,
         help="Mỗi tin, bài 1 điểm, tối đa 5 điểm.",
     )
-    initiatives = _count(
+    initiatives = count(
         "Số sáng kiến, giải pháp hiệu quả đẩy mạnh phong trào được cấp có thẩm quyền công nhận",
         "Recognised initiatives", "sáng kiến", points=15, points_per_unit=7.5, evidence_required=True,
         help="Mỗi sáng kiến 7,5 điểm, tối đa 15 điểm.",
     )
-    models_joined = _count(
+    models_joined = count(
         "Số mô hình phong trào “Toàn dân bảo vệ an ninh Tổ quốc” tham gia xây dựng", "Movement models helped "
         "to build", "mô hình", points=5, points_per_unit=5,
     )
-    crimes_reported = _count(
+    crimes_reported = count(
         "Số vụ tố giác, cung cấp thông tin về tội phạm, vi phạm pháp luật", "Crimes and offences reported",
         "vụ", points=10, points_per_unit=5, evidence_required=True,
         help="Mỗi vụ 5 điểm, tối đa 10 điểm.",
     )
-    crimes_solved = _count(
+    crimes_solved = count(
         "Trong đó: số vụ thông tin cung cấp giúp cơ quan chức năng làm rõ, xử lý", "Of which helped to solve",
         "vụ",
         points=10, points_per_unit=10, evidence_required=True, help="Mỗi vụ 10 điểm, tối đa 10 điểm.",
     )
-    police_support = _count(
+    police_support = count(
         "Số lượt hỗ trợ Công an, lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở (tuần tra, truy bắt, "
         "giữ gìn trật tự…)", "Times the police or the grassroots forces were supported", "lượt",
         points=15, points_per_unit=1.5, help="Mỗi lượt 1,5 điểm, tối đa 15 điểm.",
     )
-    brave_acts = _count(
+    brave_acts = count(
         "Số lần có hành động dũng cảm (bắt giữ người phạm tội, cứu người, cứu tài sản của Nhà nước, "
         "Nhân dân)",
         "Acts of bravery", "lần", points=20, points_per_unit=20, evidence_required=True,
     )
-    summary = fields.String(
-        required=True, validate=validate.Length(min=20, max=4000),
-        metadata={"label": "Tóm tắt thành tích", "label_en": "Summary of achievements", "multiline": True,
-                  "evidence_required": True},
+    summary = text_field(
+        "Tóm tắt thành tích", "Summary of achievements", min_length=20, max_length=4000, multiline=True,
+        evidence_required=True,
     )
 
 
