@@ -3,9 +3,11 @@ an ninh, trật tự" standard (TT 124/2021/TT-BCA, Điều 5)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from functools import partial
 
-from core.plugins import CriteriaSet
+from marshmallow import Schema
+
+from core.plugins import CriteriaSet, count_field, number_field, yes_no_field
 
 from . import rules
 
@@ -13,186 +15,176 @@ COUNT_MAX = 100_000
 STAFF_MAX = 1_000_000
 
 
-def _count(label: str, label_en: str, unit: str, *, maximum: int = COUNT_MAX, minimum: int = 0,
-           required: bool = True, **meta: object) -> fields.Integer:
-    return fields.Integer(
-        required=required, validate=validate.Range(min=minimum, max=maximum),
-        metadata={"label": label, "label_en": label_en, "unit": unit, **meta},
-    )
-
-
-def _yes(label: str, label_en: str, **meta: object) -> fields.Boolean:
-    return fields.Boolean(required=True, metadata={"label": label, "label_en": label_en, **meta})
+count = partial(count_field, maximum=COUNT_MAX)
 
 
 class MovementSchema(Schema):
     """Criteria group b): plans, the steering committee, models, awareness, IT, propaganda and
     the grassroots forces' regimes. Points sum to 100 (see rules.movement_score)."""
 
-    plan_issued = _yes(
+    plan_issued = yes_no_field(
         "Ban hành (hoặc tham mưu ban hành) kế hoạch thực hiện phong trào trong năm",
         "The year's plan for the movement was issued", points=10, evidence_required=True,
     )
-    policies_issued = _count(
+    policies_issued = count(
         "Số cơ chế, chính sách, văn bản chỉ đạo về phong trào, phòng, chống tội phạm, tệ nạn xã hội",
         "Policies and directives on the movement and crime prevention", "văn bản",
         points=5, points_per_unit=2.5, help="Mỗi văn bản 2,5 điểm, tối đa 5 điểm.",
     )
-    steering_committee = _yes(
+    steering_committee = yes_no_field(
         "Ban Chỉ đạo phong trào được kiện toàn, có quy chế hoạt động",
         "The steering committee is in place with its working rules", points=5, evidence_required=True,
     )
-    steering_meetings = _count(
+    steering_meetings = count(
         "Số cuộc họp, giao ban của Ban Chỉ đạo", "Steering committee meetings", "cuộc",
         points=5, points_per_unit=1.25, help="Mỗi cuộc 1,25 điểm, tối đa 5 điểm (họp hằng quý là đủ điểm).",
     )
-    models_active = _count(
+    models_active = count(
         "Số mô hình bảo đảm an ninh, trật tự đang duy trì (Camera an ninh, Tổ tự phòng, tự quản, "
         "Tổ liên gia về ANTT, Khu dân cư an toàn về ANTT…)",
         "Security models in operation", "mô hình", points=5,
         help="Có ít nhất 1 mô hình đang duy trì: 5 điểm.",
     )
-    models_new = _count(
+    models_new = count(
         "Số mô hình mới xây dựng trong năm", "Models built this year", "mô hình",
         points=5, points_per_unit=2.5,
         help="Mỗi mô hình mới 2,5 điểm, tối đa 5 điểm; đã tính trong số mô hình đang duy trì.",
     )
-    models_replicated = _count(
+    models_replicated = count(
         "Số điểm (địa bàn, cơ quan, đơn vị) nhân rộng mô hình", "Places the models were replicated to",
         "điểm", points=5, points_per_unit=1, help="Mỗi nơi nhân rộng được tính 1 điểm, tối đa 5 điểm.",
     )
-    staff_total = _count(
+    staff_total = count(
         "Tổng số cán bộ, công chức, viên chức, người lao động", "Staff", "người", maximum=STAFF_MAX,
         minimum=1,
     )
-    staff_briefed = _count(
+    staff_briefed = count(
         "Số cán bộ, công chức, viên chức, người lao động được quán triệt về phong trào",
         "Staff briefed on the movement", "người", maximum=STAFF_MAX, points=15,
         points_rule="15 × staff_briefed / staff_total",
         help="Điểm theo tỷ lệ người được quán triệt trên tổng số cán bộ, công chức, viên chức, "
         "người lao động.",
     )
-    it_applications = _count(
+    it_applications = count(
         "Số ứng dụng, hệ thống công nghệ thông tin được đưa vào phục vụ bảo đảm an ninh, trật tự",
         "IT applications used for security work", "ứng dụng", points=5, points_per_unit=2.5,
         help="Mỗi ứng dụng 2,5 điểm, tối đa 5 điểm.",
     )
-    data_leaks = _count(
+    data_leaks = count(
         "Số vụ lộ, lọt thông tin, dữ liệu của cơ quan, đơn vị", "Information or data leaks", "vụ",
         points=10, points_rule="10 if 0, else 0",
         help="Không để xảy ra vụ nào: 10 điểm; có từ 1 vụ trở lên: 0 điểm.",
     )
-    propaganda_items = _count(
+    propaganda_items = count(
         "Số tin, bài, phóng sự tuyên truyền về phong trào trên phương tiện thông tin đại chúng, mạng xã hội",
         "News items and posts on the movement", "tin, bài", points=10, points_per_unit=0.5,
         help="Mỗi tin, bài 0,5 điểm, tối đa 10 điểm.",
     )
-    bravery_examples = _count(
+    bravery_examples = count(
         "Số tấm gương hy sinh, bị thương, dũng cảm cứu người, cứu tài sản được tuyên truyền, biểu dương",
         "Examples of sacrifice and bravery made known", "tấm gương", points=5, points_per_unit=2.5,
         help="Mỗi tấm gương 2,5 điểm, tối đa 5 điểm.",
     )
-    grassroots_regimes = _yes(
+    grassroots_regimes = yes_no_field(
         "Thực hiện đầy đủ chế độ, chính sách cho lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
         "Regimes of the grassroots security forces paid in full", points=10, evidence_required=True,
     )
-    grassroots_conditions = _yes(
+    grassroots_conditions = yes_no_field(
         "Bảo đảm điều kiện hoạt động (nơi làm việc, trang phục, công cụ hỗ trợ) cho lực lượng ở cơ sở",
         "Working conditions of the grassroots forces ensured", points=5,
     )
-    grassroots_budget = fields.Float(
-        validate=validate.Range(min=0, max=1_000_000),
-        metadata={"label": "Kinh phí bố trí cho lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
-                  "label_en": "Budget for the grassroots security forces", "unit": "triệu đồng"},
+    grassroots_budget = number_field(
+        "Kinh phí bố trí cho lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
+        "Budget for the grassroots security forces", "triệu đồng", maximum=1_000_000, required=False,
     )
 
 
 class AtAnttSchema(Schema):
     """The commune's own conditions of TT 124 Điều 5; the ≥70% rule comes from its units."""
 
-    q1_resolution = _yes(
+    q1_resolution = yes_no_field(
         "Quý I, Đảng ủy có nghị quyết về bảo đảm an ninh, trật tự",
         "Party committee resolution on security adopted in the first quarter", points=10,
         evidence_required=True,
     )
-    q1_plan_registered = _yes(
+    q1_plan_registered = yes_no_field(
         "Quý I, Ủy ban nhân dân có kế hoạch bảo đảm an ninh, trật tự và đăng ký phấn đấu đạt tiêu chuẩn",
         "People's Committee plan and registration for the standard in the first quarter", points=10,
         evidence_required=True,
     )
-    effective_models = _count(
+    effective_models = count(
         "Số mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc hoạt động hiệu quả",
         "Effective movement models", "mô hình",
         points_rule="10 if ≥ 1", points=10, help="Cần ít nhất 1 mô hình (Điều 5 khoản 1).",
     )
-    policies_implemented = _yes(
+    policies_implemented = yes_no_field(
         "Triển khai đầy đủ chủ trương của Đảng, chính sách, pháp luật và quy định của địa phương về an ninh, "
         "trật tự", "Party and state policy on security fully implemented", points=10,
     )
-    prohibited_events = _count(
+    prohibited_events = count(
         "Số vụ việc thuộc các trường hợp tại khoản 3 Điều 4 Thông tư 124/2021/TT-BCA đã xảy ra",
         "Events listed in TT 124 Art. 4(3) that occurred", "vụ", points_rule="10 if 0", points=10,
         help="Hoạt động chống Đảng, chính quyền; phá hoại; tôn giáo trái pháp luật; ly khai; tranh chấp phức "
         "tạp, kéo dài; kích động tập trung đông người… Phải bằng 0.",
     )
-    offences = _count(
+    offences = count(
         "Số vụ tội phạm, tệ nạn xã hội, vi phạm pháp luật khác trong năm", "Crimes, social evils and "
         "offences this year", "vụ", points_rule="10 if ≤ offences_previous_year", points=10,
         help="Đạt khi không vượt số vụ của năm trước (kiềm chế, kéo giảm).",
     )
-    offences_previous_year = _count(
+    offences_previous_year = count(
         "Số vụ tội phạm, tệ nạn xã hội, vi phạm pháp luật khác năm trước", "The same, previous year", "vụ",
     )
-    serious_crimes = _count(
+    serious_crimes = count(
         "Số vụ tội phạm nghiêm trọng trở lên (trừ trường hợp bất khả kháng)", "Serious crimes", "vụ",
     )
-    serious_crimes_handled = _count(
+    serious_crimes_handled = count(
         "Trong đó: số vụ được kịp thời phát hiện, giảm thiểu hậu quả và báo cáo ngay cấp có thẩm quyền",
         "Serious crimes detected, contained and reported at once", "vụ",
         points_rule="10 if = serious_crimes", points=10,
         help="Đạt khi không có vụ nào, hoặc mọi vụ đều được xử lý kịp thời.",
     )
-    new_hotspots = _count(
+    new_hotspots = count(
         "Số tụ điểm phức tạp về trật tự xã hội phát sinh", "New social-order hotspots", "tụ điểm",
         points_rule="5 if 0", points=5,
         help="Đạt khi không phát sinh tụ điểm nào.",
     )
-    new_social_evil_persons = _count(
+    new_social_evil_persons = count(
         "Số người mắc tệ nạn xã hội phát sinh mới", "New people with a social evil", "người",
         points_rule="5 if 0", points=5,
         help="Đạt khi không phát sinh người nào.",
     )
-    serious_incidents = _count(
+    serious_incidents = count(
         "Số vụ cháy, nổ nghiêm trọng, tai nạn lao động chết người, sự cố nghiêm trọng (trừ bất khả kháng)",
         "Serious fires, explosions, fatal work accidents and serious incidents", "vụ",
         points_rule="5 if 0", points=5,
         help="Đạt khi không xảy ra vụ nào.",
     )
-    police_effective = _yes(
+    police_effective = yes_no_field(
         "Công an xã, phường chủ động nắm chắc tình hình, kịp thời tham mưu, tổ chức thực hiện hiệu quả",
         "The commune police keep a firm grasp of the situation and advise in time", points=5,
     )
-    police_disciplined = _count(
+    police_disciplined = count(
         "Số cán bộ Công an xã, phường bị xử lý kỷ luật", "Commune police officers disciplined", "người",
         points_rule="5 if 0", points=5, help="Đạt khi không có ai bị kỷ luật.",
     )
-    units_total = _count(
+    units_total = count(
         "Số khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục thuộc thẩm quyền quản lý",
         "Residential areas, agencies, enterprises and schools under the commune", "đơn vị", minimum=1,
     )
-    units_registered = _count(
+    units_registered = count(
         "Số khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục đã đăng ký phấn đấu đạt tiêu chuẩn",
         "Of which registered for the standard", "đơn vị",
         points_rule="5 if = units_total (100% registered)", points=5,
         help="Đạt khi 100% đơn vị đã đăng ký (Điều 5 khoản 4).",
     )
-    areas_total = _count(
+    areas_total = count(
         "Trong đó: số khu dân cư (thôn, tổ dân phố)", "Of which residential areas (villages, street groups)",
         "khu dân cư",
         help="Khu dân cư thường không phải là đơn vị báo cáo trên hệ thống nên xã, phường tự kê khai; "
         "cơ quan, doanh nghiệp, cơ sở giáo dục được tính theo kết quả của chính các đơn vị đó.",
     )
-    areas_recognised = _count(
+    areas_recognised = count(
         "Số khu dân cư được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
         "Residential areas recognised “Safe in security and order”", "khu dân cư",
         help="Cùng với kết quả của các cơ quan, doanh nghiệp, cơ sở giáo dục trực thuộc, phải đạt từ 70% "

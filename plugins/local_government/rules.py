@@ -26,31 +26,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from core.plugins import default_score, describe
+from core.plugins import at_least_share, clamp_score, describe, met, share, weighted_score
 
 WARD_KINDS = frozenset({"ward", "commune"})
 # The units TT 124 Điều 5 khoản 4 counts: residential areas (a kind a directory may add),
 # agencies, enterprises and schools under the commune.
 CHILD_KINDS = ("residential_area", "agency", "enterprise", "school")
-# At least 70% of the units must pass; compared in integers so that exactly 70% passes.
-SHARE_NUMERATOR, SHARE_DENOMINATOR = 7, 10
+# At least 70% of the units must pass (exactly 70% passes).
+UNITS_SHARE = (7, 10)
 
 Data = Mapping[str, Any]
 
 
-def share(part: float | None, whole: float | None) -> float:
-    """part / whole within 0–1; a whole of 0 earns nothing."""
-    if not whole or part is None or whole <= 0:
-        return 0.0
-    return max(0.0, min(float(part) / float(whole), 1.0))
-
-
 def _points_of(criteria_set: Any) -> dict[str, float]:
     return {info.name: float(info.points or 0) for info in describe(criteria_set)}
-
-
-def _clamped(total: float) -> float:
-    return round(max(0.0, min(total, 100.0)), 2)
 
 
 # ---------------------------------------------------------------- local.movement (criteria group b)
@@ -84,13 +73,10 @@ def movement_score(data: Data, ctx: Any) -> float:
     """
     from .criteria import MOVEMENT_V1  # the set names this function as its scorer
 
-    special = {"staff_briefed", "data_leaks"}
-    points = _points_of(MOVEMENT_V1)
-    total = default_score(MOVEMENT_V1, {k: v for k, v in data.items() if k not in special})
-    total += points["staff_briefed"] * share(data.get("staff_briefed"), data.get("staff_total"))
-    if data.get("data_leaks") == 0:
-        total += points["data_leaks"]
-    return _clamped(total)
+    return weighted_score(MOVEMENT_V1, data, {
+        "staff_briefed": share(data.get("staff_briefed"), data.get("staff_total")),
+        "data_leaks": met(data.get("data_leaks") == 0),
+    })
 
 
 def movement_outcomes(data: Data, ctx: Any) -> dict[str, bool | None]:
@@ -125,7 +111,7 @@ CONDITIONS: tuple[tuple[str, Callable[[Data], bool]], ...] = (
 
 def unmet_conditions(data: Data) -> list[str]:
     """The fields of the commune's own Điều 5 conditions that are not met, in order."""
-    return [name for name, met in CONDITIONS if not met(data)]
+    return [name for name, holds in CONDITIONS if not holds(data)]
 
 
 def validate_atantt(data: Data, ctx: Any) -> dict[str, str]:
@@ -165,7 +151,7 @@ def atantt_score(data: Data, ctx: Any) -> float:
     from .criteria import ATANTT_V1  # the set names this function as its scorer
 
     points = _points_of(ATANTT_V1)
-    return _clamped(sum(points[name] for name, met in CONDITIONS if met(data)))
+    return clamp_score(sum(points[name] for name, holds in CONDITIONS if holds(data)))
 
 
 def units_share(data: Data, children: Any) -> tuple[int, int]:
@@ -206,4 +192,4 @@ def atantt_outcomes(data: Data, ctx: Any) -> dict[str, bool | None]:
     passed, decided = units_share(data, children)
     if decided == 0:
         return {"atantt": None}
-    return {"atantt": passed * SHARE_DENOMINATOR >= decided * SHARE_NUMERATOR}
+    return {"atantt": at_least_share(passed, decided, UNITS_SHARE)}
