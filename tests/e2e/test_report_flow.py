@@ -44,6 +44,12 @@ def expect_text(browser, selector: str, text: str) -> None:
     wait(browser).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, selector), text))
 
 
+def fits_the_screen(browser) -> None:
+    """Nothing wider than the phone: no sideways scrolling of the whole page."""
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= browser.execute_script("return window.innerWidth"), width
+
+
 def test_a_report_goes_from_draft_to_approved_through_a_return(browser, live_server, report_world, tmp_path):
     tenant, period = report_world.tenant("school-a1"), report_world.period
     report = f"{live_server.url}/tenants/{tenant.id}/periods/{period.id}/report"
@@ -53,6 +59,7 @@ def test_a_report_goes_from_draft_to_approved_through_a_return(browser, live_ser
     click(browser, ".mainnav a[href='/reports']")
     click(browser, f".report-cards a[href$='/periods/{period.id}/report']")
     wait(browser).until(ec.url_to_be(report))
+    fits_the_screen(browser)
     click(browser, "#input-rpt-safety-plan_issued")
     fill(browser, "#input-rpt-safety-staff", "20")
     fill(browser, "#input-rpt-safety-trained", "15")
@@ -80,6 +87,7 @@ def test_a_report_goes_from_draft_to_approved_through_a_return(browser, live_ser
     # The reviewer returns it with a reason.
     sign_in(browser, live_server, "ward_reviewer", report_world.password)
     browser.get(report)
+    fits_the_screen(browser)
     fill(browser, "#input-return-reason", REASON)
     click(browser, "#return-report")
     expect_text(browser, "#report-status", "Bị trả lại")

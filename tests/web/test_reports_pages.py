@@ -112,7 +112,8 @@ def test_a_stale_version_answers_409_keeps_what_was_typed_and_explains(report_wo
     html = response.get_data(as_text=True)
     assert 'value="44"' in html and 'value="7"' in html
     # Nothing of the stale form was stored; saving again from the page now succeeds.
-    assert sections_of(db, stored(db, report_world))["rpt.safety"].values == {"plan_issued": False, "staff": 30}
+    kept = sections_of(db, stored(db, report_world))["rpt.safety"].values
+    assert kept == {"plan_issued": False, "staff": 30}
     assert 'name="version" value="1"' in html
     assert save(reporter, report_world, {"staff": 44, "trained": 7}, version=1).status_code == 302
 
@@ -198,3 +199,46 @@ def test_the_head_asks_for_an_extension(report_world, client_as, db):
     assert db.query(Extension).count() == 1
     reporter_html = client_as("a1_reporter").get(page(report_world)).get_data(as_text=True)
     assert 'id="extension-form"' not in reporter_html
+
+
+def test_targets_of_the_plan_period_show_beside_each_field(report_world, client_as, db):
+    from core.periods.models import ReportingPeriod
+    from core.reports.models import Section, Submission
+
+    period = db.get(ReportingPeriod, report_world.period.id)
+    plan = ReportingPeriod(
+        owner_tenant_id=period.owner_tenant_id, key="2026-ke-hoach", kind="plan", title="Kế hoạch 2026",
+        opens_at=period.opens_at, due_at=period.due_at, city_due_at=period.city_due_at,
+        closes_at=period.closes_at, state="closed",
+    )
+    db.add(plan)
+    db.flush()
+    tenant = report_world.tenant("school-a1")
+    submission = Submission(tenant_id=tenant.id, period_id=plan.id, status="approved", version=1)
+    db.add(submission)
+    db.flush()
+    db.add(Section(tenant_id=tenant.id, submission_id=submission.id, set_key="rpt.safety", set_version=1,
+                   values={"trained": 25}))
+    period.plan_period_id = plan.id
+    db.commit()
+    text = text_of(client_as("a1_reporter").get(page(report_world)))
+    assert "Chỉ tiêu: 25 người" in text
+
+
+@pytest.mark.parametrize("username", ["a1_head", "ward_admin"])
+def test_every_report_page_is_free_of_inline_code_and_forms_carry_a_csrf_token(
+    report_world, client_as, db, username,
+):
+    submitted(client_as, db, report_world)
+    client = client_as(username)
+    urls = ["/reports", page(report_world), page(report_world, "/audit")]
+    if username == "ward_admin":
+        urls.append(f"/periods/{report_world.period.id}/queue")
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert "<script" not in html and "style=" not in html and "<style" not in html, url
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        posts = html.count('method="post"')
+        assert posts >= 1 and html.count('name="csrf_token"') >= posts, url

@@ -85,5 +85,6 @@ def test_the_queue_refuses_units_staff_and_unknown_periods(report_world, client_
     assert client_as("a1_reporter").get(queue(report_world)).status_code == 403
     assert client_as("city_viewer").get(queue(report_world)).status_code == 403
     assert client_as("ward_reviewer").get(f"/periods/{uuid.uuid4()}/queue").status_code == 404
-    hidden = client_as("ward_reviewer").get(queue(report_world, f"under={report_world.tenant('commune-b').id}"))
+    commune = report_world.tenant("commune-b").id
+    hidden = client_as("ward_reviewer").get(queue(report_world, f"under={commune}"))
     assert hidden.status_code == 404
