@@ -4,52 +4,25 @@ validation, scores on fixed inputs, the "no data leak" standard and the demo val
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from marshmallow import fields as ma_fields
 from marshmallow import validate as ma_validate
 
-from core.plugins import EvaluationContext, evaluate, plugin_host
+from core.plugins import EvaluationContext
+
+from .tenants import Tenant as Unit
 
 PLUGIN = "cyber_safety"
 KEYS = ("cyber.training", "cyber.systems")
 KINDS = {"ward", "commune", "department", "front_org", "agency", "enterprise", "school"}
 
 
-@dataclass
-class Unit:
-    """The parts of a tenant the rules read."""
-
-    kind: str = "ward"
-    attributes: dict[str, Any] = field(default_factory=dict)
-    name: str = "Phường Ba Đình"
-    depth: int = 1
-
-
 @pytest.fixture
-def thidua_config():
-    return {"THIDUA_PLUGINS": PLUGIN}
-
-
-@pytest.fixture
-def host(app):
-    return plugin_host(app)
-
-
-@pytest.fixture
-def check(host):
-    """``check(key, data)`` → (errors, score, outcomes)."""
-
-    def run(key: str, data: dict[str, Any], unit: Any = None):
-        criteria_set = host.criteria_set(key)
-        ctx = EvaluationContext(tenant=unit)
-        errors, score = evaluate(criteria_set, data, ctx, host=host)
-        outcomes = criteria_set.outcomes(data, ctx) if criteria_set.outcomes and not errors else None
-        return errors, score, outcomes
-
-    return run
+def check(judge):
+    """``check(key, data, unit=None)`` → (errors, score, outcomes)."""
+    return judge
 
 
 def training(**changes: Any) -> dict[str, Any]:
@@ -170,7 +143,7 @@ def test_negative_counts_are_refused_by_the_schema(check):
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_demo_values_pass_validation_for_50_seeds(host, key):
+def test_demo_values_pass_validation_for_50_seeds(host, evaluate_set, key):
     criteria_set = host.criteria_set(key)
     units = [Unit(kind=kind) for kind in sorted(KINDS)]
     units += [Unit(kind="enterprise", attributes={"size": size}) for size in ("micro", "large")]
@@ -178,6 +151,6 @@ def test_demo_values_pass_validation_for_50_seeds(host, key):
         unit = units[seed % len(units)]
         values = host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=unit,
                                                  rng=random.Random(seed))
-        errors, score = evaluate(criteria_set, values, EvaluationContext(tenant=unit), host=host)
+        errors, score = evaluate_set(criteria_set, values, EvaluationContext(tenant=unit))
         assert errors == {}, (seed, unit.kind, values, errors)
         assert 0 <= score <= 100

@@ -4,50 +4,31 @@ protection force and the models built with the local police: validation, scores,
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pytest
 from marshmallow import fields as ma_fields
 from marshmallow import validate as ma_validate
 
-from core.plugins import EvaluationContext, evaluate, plugin_host
+from core.plugins import EvaluationContext
+
+from .tenants import Tenant
 
 PLUGIN = "enterprise_security"
 KEYS = ("enterprise.atantt", "enterprise.protection_force", "enterprise.police_models")
 
 
-@dataclass
-class Unit:
-    """The parts of a tenant the rules read."""
-
-    kind: str = "enterprise"
-    attributes: dict[str, Any] = field(default_factory=dict)
-    name: str = "Công ty TNHH Cơ khí Thăng Long"
-    depth: int = 3
+Unit = partial(Tenant, kind="enterprise", name="Công ty TNHH Cơ khí Thăng Long", depth=3)
 
 
 @pytest.fixture
-def thidua_config():
-    return {"THIDUA_PLUGINS": PLUGIN}
-
-
-@pytest.fixture
-def host(app):
-    return plugin_host(app)
-
-
-@pytest.fixture
-def check(host):
+def check(judge):
     """``check(key, data, unit)`` → (errors, score, outcomes); a medium enterprise by default,
     ``None`` for no tenant."""
 
     def run(key: str, data: dict[str, Any], unit: Any = "medium"):
-        criteria_set = host.criteria_set(key)
-        ctx = EvaluationContext(tenant=Unit(attributes={"size": "medium"}) if unit == "medium" else unit)
-        errors, score = evaluate(criteria_set, data, ctx, host=host)
-        outcomes = criteria_set.outcomes(data, ctx) if criteria_set.outcomes and not errors else None
-        return errors, score, outcomes
+        return judge(key, data, Unit(attributes={"size": "medium"}) if unit == "medium" else unit)
 
     return run
 
@@ -237,7 +218,7 @@ def test_new_models_are_among_the_models_maintained(check):
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_demo_values_pass_validation_for_50_seeds(host, key):
+def test_demo_values_pass_validation_for_50_seeds(host, evaluate_set, key):
     criteria_set = host.criteria_set(key)
     units = [Unit(attributes={"size": size}) for size in ("micro", "small", "medium", "large")]
     units += [Unit(kind="agency"), Unit()]
@@ -245,6 +226,6 @@ def test_demo_values_pass_validation_for_50_seeds(host, key):
         unit = units[seed % len(units)]
         values = host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=unit,
                                                  rng=random.Random(seed))
-        errors, score = evaluate(criteria_set, values, EvaluationContext(tenant=unit), host=host)
+        errors, score = evaluate_set(criteria_set, values, EvaluationContext(tenant=unit))
         assert errors == {}, (seed, values, errors)
         assert 0 <= score <= 100

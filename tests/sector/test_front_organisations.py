@@ -8,20 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.plugins import EvaluationContext, describe, evaluate, plugin_host
+from core.plugins import EvaluationContext, describe
 from plugins import front_organisations
 
+PLUGIN = "front_organisations"
 KEY = "front.movement"
-
-
-@pytest.fixture
-def thidua_config():
-    return {"THIDUA_PLUGINS": "front_organisations"}
-
-
-@pytest.fixture
-def host(app):
-    return plugin_host(app)
 
 
 @pytest.fixture
@@ -30,12 +21,9 @@ def movement(host):
 
 
 @pytest.fixture
-def run(app, host):
-    def run(criteria_set, data, ctx=None):
-        with app.app_context():
-            return evaluate(criteria_set, data, ctx or EvaluationContext(), host=host)
-
-    return run
+def run(evaluate_set):
+    """``run(criteria_set, data, ctx=None)`` → (errors, score)."""
+    return evaluate_set
 
 
 def values(**changes):

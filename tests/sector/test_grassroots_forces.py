@@ -7,9 +7,10 @@ import random
 
 import pytest
 
-from core.plugins import EvaluationContext, evaluate, plugin_host
+from core.plugins import EvaluationContext, plugin_host
 from plugins.grassroots_forces import demo
 
+PLUGIN = "grassroots_forces"
 KEYS = ("grassroots.organisation", "grassroots.rating")
 
 ORGANISATION = {"areas_total": 40, "areas_with_team": 36, "teams": 38, "members": 160,
@@ -23,21 +24,9 @@ RATING = {
 
 
 @pytest.fixture
-def thidua_config():
-    return {"THIDUA_PLUGINS": "grassroots_forces"}
-
-
-@pytest.fixture
-def check(app):
-    """``check(key, data, **changes)`` → (errors, score) of the latest version of the set."""
-    host = plugin_host(app)
-
-    def run(key, data, ctx=None, **changes):
-        with app.app_context():
-            criteria_set = host.criteria_set(key)
-            return evaluate(criteria_set, {**data, **changes}, ctx or EvaluationContext(), host=host)
-
-    return run
+def check(evaluate_set):
+    """``check(key, data, ctx=None, **changes)`` → (errors, score) of the latest version of the set."""
+    return evaluate_set
 
 
 def outcomes(app, data, **changes):

@@ -7,22 +7,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.plugins import EvaluationContext, describe, evaluate, plugin_host
+from core.plugins import describe, plugin_host
 from core.tenants.kinds import CITY, CORE_KINDS
 from plugins import individuals
 from plugins.individuals.criteria import CATEGORIES
 
+PLUGIN = "individuals"
 KEY = "individual.achievements"
-
-
-@pytest.fixture
-def thidua_config():
-    return {"THIDUA_PLUGINS": "individuals"}
-
-
-@pytest.fixture
-def host(app):
-    return plugin_host(app)
 
 
 @pytest.fixture
@@ -31,12 +22,9 @@ def achievements(host):
 
 
 @pytest.fixture
-def run(app, host):
-    def run(data):
-        with app.app_context():
-            return evaluate(host.criteria_set(KEY), data, EvaluationContext(), host=host)
-
-    return run
+def run(evaluate_set):
+    """``run(data)`` → (errors, score) of the achievements set."""
+    return lambda data: evaluate_set(KEY, data)
 
 
 def values(**changes):

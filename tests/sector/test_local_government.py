@@ -9,23 +9,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.plugins import ChildrenView, ChildResult, EvaluationContext, describe, evaluate, plugin_host
+from core.plugins import ChildrenView, ChildResult, EvaluationContext, describe, plugin_host
 from plugins import local_government
 from plugins.local_government import rules
 
+PLUGIN = "local_government"
 COMMUNE = SimpleNamespace(kind="commune", name="Xã Bát Tràng", attributes={})
 WARD = SimpleNamespace(kind="ward", name="Phường Ba Đình", attributes={})
 DEPARTMENT = SimpleNamespace(kind="department", name="Sở Giáo dục và Đào tạo", attributes={})
-
-
-@pytest.fixture
-def thidua_config():
-    return {"THIDUA_PLUGINS": "local_government"}
-
-
-@pytest.fixture
-def host(app):
-    return plugin_host(app)
 
 
 @pytest.fixture
@@ -39,12 +30,9 @@ def atantt(host):
 
 
 @pytest.fixture
-def run(app, host):
-    def run(criteria_set, data, ctx=None):
-        with app.app_context():
-            return evaluate(criteria_set, data, ctx or EvaluationContext(), host=host)
-
-    return run
+def run(evaluate_set):
+    """``run(criteria_set, data, ctx=None)`` → (errors, score)."""
+    return evaluate_set
 
 
 def movement_values(**changes):

@@ -7,9 +7,10 @@ import random
 
 import pytest
 
-from core.plugins import EvaluationContext, evaluate, plugin_host
+from core.plugins import EvaluationContext, plugin_host
 from plugins.mediation import demo, rules
 
+PLUGIN = "mediation"
 KEYS = ("mediation.teams", "mediation.cases")
 
 TEAMS = {"teams": 20, "teams_compliant": 18, "mediators": 90, "women_mediators": 30, "mediators_trained": 60}
@@ -17,21 +18,9 @@ CASES = {"cases_received": 50, "cases_successful": 36, "cases_unsuccessful": 4, 
 
 
 @pytest.fixture
-def thidua_config():
-    return {"THIDUA_PLUGINS": "mediation"}
-
-
-@pytest.fixture
-def check(app):
-    """``check(key, data, **changes)`` → (errors, score) of the latest version of the set."""
-    host = plugin_host(app)
-
-    def run(key, data, ctx=None, **changes):
-        with app.app_context():
-            criteria_set = host.criteria_set(key)
-            return evaluate(criteria_set, {**data, **changes}, ctx or EvaluationContext(), host=host)
-
-    return run
+def check(evaluate_set):
+    """``check(key, data, ctx=None, **changes)`` → (errors, score) of the latest version of the set."""
+    return evaluate_set
 
 
 def test_the_sets_are_registered_for_wards_and_communes(app):

@@ -7,9 +7,10 @@ import random
 
 import pytest
 
-from core.plugins import EvaluationContext, evaluate, plugin_host
+from core.plugins import EvaluationContext, plugin_host
 from plugins.residential_models import demo
 
+PLUGIN = "residential_models"
 KEYS = ("residential.security_camera", "residential.self_management", "residential.atantt_areas")
 
 CAMERAS = {"has_regulation": True, "cameras_installed": 200, "cameras_connected": 150, "locations": 80,
@@ -20,21 +21,9 @@ AREAS = {"areas_total": 40, "areas_registered": 40, "areas_all_households": 38, 
 
 
 @pytest.fixture
-def thidua_config():
-    return {"THIDUA_PLUGINS": "residential_models"}
-
-
-@pytest.fixture
-def check(app):
-    """``check(key, data, **changes)`` → (errors, score) of the latest version of the set."""
-    host = plugin_host(app)
-
-    def run(key, data, ctx=None, **changes):
-        with app.app_context():
-            criteria_set = host.criteria_set(key)
-            return evaluate(criteria_set, {**data, **changes}, ctx or EvaluationContext(), host=host)
-
-    return run
+def check(evaluate_set):
+    """``check(key, data, ctx=None, **changes)`` → (errors, score) of the latest version of the set."""
+    return evaluate_set
 
 
 def outcomes(app, key, data, **changes):

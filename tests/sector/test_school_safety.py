@@ -4,50 +4,31 @@ túy, không bạo lực" and legal education: validation, scores on fixed input
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pytest
 from marshmallow import fields as ma_fields
 from marshmallow import validate as ma_validate
 
-from core.plugins import EvaluationContext, evaluate, plugin_host
+from core.plugins import EvaluationContext
+
+from .tenants import Tenant
 
 PLUGIN = "school_safety"
 KEYS = ("school.atantt", "school.safe_gate", "school.drug_violence_free", "school.legal_education")
 
 
-@dataclass
-class Unit:
-    """The parts of a tenant the rules read."""
-
-    kind: str = "school"
-    attributes: dict[str, Any] = field(default_factory=dict)
-    name: str = "Trường THCS Thành Công"
-    depth: int = 3
+Unit = partial(Tenant, kind="school", name="Trường THCS Thành Công", depth=3)
 
 
 @pytest.fixture
-def thidua_config():
-    return {"THIDUA_PLUGINS": PLUGIN}
-
-
-@pytest.fixture
-def host(app):
-    return plugin_host(app)
-
-
-@pytest.fixture
-def check(host):
+def check(judge):
     """``check(key, data, level="thcs")`` → (errors, score, outcomes)."""
 
     def run(key: str, data: dict[str, Any], level: str | None = "thcs", tenant: Any = "default"):
-        criteria_set = host.criteria_set(key)
         unit = Unit(attributes={"level": level} if level else {}) if tenant == "default" else tenant
-        ctx = EvaluationContext(tenant=unit)
-        errors, score = evaluate(criteria_set, data, ctx, host=host)
-        outcomes = criteria_set.outcomes(data, ctx) if criteria_set.outcomes and not errors else None
-        return errors, score, outcomes
+        return judge(key, data, unit)
 
     return run
 
@@ -244,14 +225,14 @@ def test_pupils_are_reached_only_through_lessons(check):
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_demo_values_pass_validation_for_50_seeds(host, key):
+def test_demo_values_pass_validation_for_50_seeds(host, evaluate_set, key):
     criteria_set = host.criteria_set(key)
     levels = ["thcs", "tieu_hoc", "mam_non", "thpt", "dai_hoc", None]
     for seed in range(50):
         unit = Unit(attributes={"level": levels[seed % len(levels)]})
         values = host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=unit,
                                                  rng=random.Random(seed))
-        errors, score = evaluate(criteria_set, values, EvaluationContext(tenant=unit), host=host)
+        errors, score = evaluate_set(criteria_set, values, EvaluationContext(tenant=unit))
         assert errors == {}, (seed, values, errors)
         assert 0 <= score <= 100
 
