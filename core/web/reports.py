@@ -32,6 +32,7 @@ from core.reports import deadlines, extensions, history, operations, permissions
 from core.reports.models import Submission
 from core.reports.operations import Incomplete
 from core.reports.schemas import CommentInputSchema, ExplanationSchema, ExtensionRequestSchema
+from core.reports.sections import enabled_for
 from core.reports.view import report_view
 from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
@@ -163,8 +164,9 @@ class ReportRow:
     late: bool
 
 
-def my_reports(db: Session, access: Access) -> list[ReportRow]:
-    """Each unit the user belongs to, with its report in every open period that covers it."""
+def my_reports(db: Session, access: Access, host: PluginHost) -> list[ReportRow]:
+    """Each unit the user belongs to, with its report in every open period that asks it for one
+    (covers it and enables a criteria set for its kind)."""
     tenants = [t for t in (db.get(Tenant, i) for i in access.home_tenants()) if t is not None]
     periods = [p for p in period_ops.visible(db, access) if p.state == period_models.OPEN]
     rows = []
@@ -173,6 +175,8 @@ def my_reports(db: Session, access: Access) -> list[ReportRow]:
         owner = db.get(Tenant, period.owner_tenant_id)
         for tenant in tenants:
             if owner is None or not tenant.path.startswith(owner.path):
+                continue
+            if not enabled_for(db, host, period, tenant):
                 continue
             extended = deadlines.granted_extension(db, tenant, period)
             state = deadlines.state_at(period, now, extended)
@@ -186,7 +190,7 @@ def my_reports(db: Session, access: Access) -> list[ReportRow]:
 @login_required
 def reports():
     db, access = session(), current_access()
-    rows = my_reports(db, access)
+    rows = my_reports(db, access, current_host())
     reviewer_periods = []
     if any(g.role in ("reviewer", "admin") for g in access.grants):
         reviewer_periods = [p for p in period_ops.visible(db, access)

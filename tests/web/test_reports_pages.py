@@ -242,3 +242,13 @@ def test_every_report_page_is_free_of_inline_code_and_forms_carry_a_csrf_token(
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
         posts = html.count('method="post"')
         assert posts >= 1 and html.count('name="csrf_token"') >= posts, url
+
+
+def test_the_list_shows_only_units_asked_for_a_report(report_world, client_as):
+    # The city sets the period up but fills no criteria set itself; the ward fills rpt.safety.
+    city_text = text_of(client_as("city_admin").get("/reports"))
+    assert "Đơn vị của bạn chưa có báo cáo nào trong các kỳ đang mở." in city_text
+    assert report_world.period.title in city_text  # the queue link of the period
+    ward = client_as("ward_reviewer").get("/reports").get_data(as_text=True)
+    assert page(report_world, slug="ward-a") in ward
+    assert f"/periods/{report_world.period.id}/queue" in ward
