@@ -136,6 +136,8 @@ from marshmallow import Schema, fields, validate
 from core.plugins import CriteriaSet
 
 
+# core.plugins also builds such fields for you: count_field, yes_no_field, choice_field, text_field
+# (see "Helpers for criteria sets" in the plugin guide).
 class ExampleSchema(Schema):
     has_plan = fields.Boolean(
         required=True,
