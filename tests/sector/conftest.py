@@ -2,11 +2,12 @@
 
 A test module names the plugin it tests in ``PLUGIN``; the app then loads that plugin alone.
 ``evaluate_set`` and ``judge`` run values through the same validation, scoring and standards as
-the reporting workflow.
+the reporting workflow; ``demo_values`` draws the plugin's demo values.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -58,3 +59,16 @@ def judge(host, evaluate_set) -> Callable[..., Judged]:
 
     return run
 
+
+@pytest.fixture
+def demo_values(host) -> Callable[..., dict[str, Any] | None]:
+    """``demo_values(set_or_key, tenant, seed)`` → the plugin's demo values for that set and unit,
+    drawn with ``random.Random(seed)``."""
+
+    def make(criteria_set: CriteriaSet | str, tenant: Any, seed: int) -> dict[str, Any] | None:
+        if isinstance(criteria_set, str):
+            criteria_set = host.criteria_set(criteria_set)
+        rng = random.Random(seed)
+        return host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=tenant, rng=rng)
+
+    return make

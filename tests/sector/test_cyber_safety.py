@@ -3,7 +3,6 @@ validation, scores on fixed inputs, the "no data leak" standard and the demo val
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import pytest
@@ -143,14 +142,13 @@ def test_negative_counts_are_refused_by_the_schema(check):
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_demo_values_pass_validation_for_50_seeds(host, evaluate_set, key):
+def test_demo_values_pass_validation_for_50_seeds(host, evaluate_set, demo_values, key):
     criteria_set = host.criteria_set(key)
     units = [Unit(kind=kind) for kind in sorted(KINDS)]
     units += [Unit(kind="enterprise", attributes={"size": size}) for size in ("micro", "large")]
     for seed in range(50):
         unit = units[seed % len(units)]
-        values = host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=unit,
-                                                 rng=random.Random(seed))
+        values = demo_values(criteria_set, unit, seed)
         errors, score = evaluate_set(criteria_set, values, EvaluationContext(tenant=unit))
         assert errors == {}, (seed, unit.kind, values, errors)
         assert 0 <= score <= 100

@@ -3,7 +3,6 @@ protection force and the models built with the local police: validation, scores,
 
 from __future__ import annotations
 
-import random
 from functools import partial
 from typing import Any
 
@@ -218,14 +217,13 @@ def test_new_models_are_among_the_models_maintained(check):
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_demo_values_pass_validation_for_50_seeds(host, evaluate_set, key):
+def test_demo_values_pass_validation_for_50_seeds(host, evaluate_set, demo_values, key):
     criteria_set = host.criteria_set(key)
     units = [Unit(attributes={"size": size}) for size in ("micro", "small", "medium", "large")]
     units += [Unit(kind="agency"), Unit()]
     for seed in range(50):
         unit = units[seed % len(units)]
-        values = host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=unit,
-                                                 rng=random.Random(seed))
+        values = demo_values(criteria_set, unit, seed)
         errors, score = evaluate_set(criteria_set, values, EvaluationContext(tenant=unit))
         assert errors == {}, (seed, values, errors)
         assert 0 <= score <= 100

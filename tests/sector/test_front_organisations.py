@@ -128,14 +128,13 @@ def test_the_festival_may_be_held_without_a_head_count(run, movement):
     assert run(movement, data) == ({}, 76.0)
 
 
-def test_demo_values_pass_validation_for_50_seeds(run, host, movement):
+def test_demo_values_pass_validation_for_50_seeds(run, demo_values, movement):
     units = [SimpleNamespace(kind="front_org", depth=1, attributes={}, name="Hội Liên hiệp Phụ nữ Thành phố"),
              SimpleNamespace(kind="front_org", depth=3, attributes={}, name="Chi hội Phụ nữ tổ dân phố 5")]
     scores = set()
     for seed in range(50):
         for unit in units:
-            rng = random.Random(seed)
-            data = host.pm.hook.thidua_demo_values(criteria_set=movement, tenant=unit, rng=rng)
+            data = demo_values(movement, unit, seed)
             errors, score = run(movement, data, EvaluationContext(tenant=unit))
             assert errors == {}, (seed, data)
             assert 0 <= score <= 100

@@ -100,12 +100,11 @@ def test_a_record_names_its_nominee_and_summarises_the_deeds(run):
     assert "summary" in errors
 
 
-def test_demo_values_pass_validation_for_50_seeds_and_every_kind(run, host, achievements):
+def test_demo_values_pass_validation_for_50_seeds_and_every_kind(run, demo_values, achievements):
     kinds = sorted(achievements.applies_to)
     for seed in range(50):
         unit = SimpleNamespace(kind=kinds[seed % len(kinds)], name="Trường THCS Trưng Vương", attributes={})
-        rng = random.Random(seed)
-        data = host.pm.hook.thidua_demo_values(criteria_set=achievements, tenant=unit, rng=rng)
+        data = demo_values(achievements, unit, seed)
         errors, score = run(data)
         assert errors == {}, (seed, data)
         assert 0 <= score <= 100

@@ -303,14 +303,13 @@ def test_a_commune_has_at_least_one_unit_under_it(run, atantt):
 # ------------------------------------------------------------------------- demo and rollups
 
 @pytest.mark.parametrize("key", ["local.movement", "local.atantt"])
-def test_demo_values_pass_validation_for_50_seeds(run, host, key):
+def test_demo_values_pass_validation_for_50_seeds(run, host, demo_values, key):
     criteria_set = host.criteria_set(key)
     kinds = sorted(criteria_set.applies_to)
     outcomes = set()
     for seed in range(50):
         tenant = SimpleNamespace(kind=kinds[seed % len(kinds)], name="Đơn vị", attributes={})
-        rng = random.Random(seed)
-        data = host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=tenant, rng=rng)
+        data = demo_values(criteria_set, tenant, seed)
         errors, score = run(criteria_set, data, ctx(tenant=tenant))
         assert errors == {}, (seed, data)
         assert 0 <= score <= 100

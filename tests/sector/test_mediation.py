@@ -129,15 +129,12 @@ def test_schema_errors_are_vietnamese(check):
     assert errors == {"cases_pending": ["Giá trị phải từ 0 đến 100000."]}
 
 
-def test_demo_values_pass_validation_for_50_seeds(app, check, world):
-    host = plugin_host(app)
+def test_demo_values_pass_validation_for_50_seeds(check, demo_values, world):
     tenants = [world.tenant("ward-a"), world.tenant("commune-b")]
     for seed in range(50):
         for tenant in tenants:
             for key in KEYS:
-                values = host.pm.hook.thidua_demo_values(
-                    criteria_set=host.criteria_set(key), tenant=tenant, rng=random.Random(seed),
-                )
+                values = demo_values(key, tenant, seed)
                 errors, score = check(key, values, EvaluationContext(tenant=tenant, period=world.period))
                 assert errors == {}, (seed, key, values)
                 assert 0 <= score <= 100

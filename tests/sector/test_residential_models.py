@@ -144,27 +144,21 @@ def test_outcome_of_a_large_ward_at_the_boundary(app):
     assert outcomes(app, "residential.atantt_areas", data, areas_recognised=52) == {"areas_atantt_70": True}
 
 
-def test_demo_values_pass_validation_for_50_seeds(app, check, world, db):
-    host = plugin_host(app)
+def test_demo_values_pass_validation_for_50_seeds(check, demo_values, world, db):
     tenants = [world.tenant("ward-a"), world.tenant("commune-b")]
     for seed in range(50):
         for tenant in tenants:
             for key in KEYS:
-                criteria_set = host.criteria_set(key)
-                values = host.pm.hook.thidua_demo_values(
-                    criteria_set=criteria_set, tenant=tenant, rng=random.Random(seed),
-                )
+                values = demo_values(key, tenant, seed)
                 errors, score = check(key, values, EvaluationContext(tenant=tenant, period=world.period))
                 assert errors == {}, (seed, tenant.kind, key, values)
                 assert 0 <= score <= 100
 
 
-def test_demo_values_are_reproducible_and_only_for_own_sets(app, world):
-    host = plugin_host(app)
-    criteria_set = host.criteria_set("residential.security_camera")
+def test_demo_values_are_reproducible_and_only_for_own_sets(demo_values, world):
     ward = world.tenant("ward-a")
-    first = host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=ward, rng=random.Random(7))
-    again = host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=ward, rng=random.Random(7))
+    first = demo_values("residential.security_camera", ward, 7)
+    again = demo_values("residential.security_camera", ward, 7)
     assert first == again
     assert demo.demo_values("school.safe_gate", ward, random.Random(1)) is None
 

@@ -3,7 +3,6 @@ túy, không bạo lực" and legal education: validation, scores on fixed input
 
 from __future__ import annotations
 
-import random
 from functools import partial
 from typing import Any
 
@@ -225,20 +224,17 @@ def test_pupils_are_reached_only_through_lessons(check):
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_demo_values_pass_validation_for_50_seeds(host, evaluate_set, key):
+def test_demo_values_pass_validation_for_50_seeds(host, evaluate_set, demo_values, key):
     criteria_set = host.criteria_set(key)
     levels = ["thcs", "tieu_hoc", "mam_non", "thpt", "dai_hoc", None]
     for seed in range(50):
         unit = Unit(attributes={"level": levels[seed % len(levels)]})
-        values = host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=unit,
-                                                 rng=random.Random(seed))
+        values = demo_values(criteria_set, unit, seed)
         errors, score = evaluate_set(criteria_set, values, EvaluationContext(tenant=unit))
         assert errors == {}, (seed, values, errors)
         assert 0 <= score <= 100
 
 
-def test_the_same_seed_gives_the_same_demo_values(host):
-    criteria_set = host.criteria_set("school.atantt")
-    made = [host.pm.hook.thidua_demo_values(criteria_set=criteria_set, tenant=Unit(), rng=random.Random(7))
-            for _ in range(2)]
+def test_the_same_seed_gives_the_same_demo_values(demo_values):
+    made = [demo_values("school.atantt", Unit(), 7) for _ in range(2)]
     assert made[0] == made[1]
