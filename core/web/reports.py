@@ -29,7 +29,7 @@ from core.periods.models import ReportingPeriod
 from core.plugins import current_host
 from core.plugins.manager import PluginHost
 from core.reports import deadlines, extensions, history, operations, permissions, review
-from core.reports.models import Submission
+from core.reports.models import APPROVED, SUBMITTED, Submission
 from core.reports.operations import Incomplete
 from core.reports.schemas import CommentInputSchema, ExplanationSchema, ExtensionRequestSchema
 from core.reports.sections import enabled_for
@@ -240,11 +240,15 @@ def report_save(tenant_id: uuid.UUID, period_id: uuid.UUID):
                              problems=[m for k, ms in error.errors.items() if k.count(".") < 2 for m in ms])
     except Conflict as error:
         scope.db.rollback()
-        current = operations.find(scope.db, scope.tenant, scope.period)
-        stale = version != (current.version if current is not None else 0)
-        message = (_("Báo cáo vừa được người khác cập nhật trong lúc bạn nhập. Số liệu bạn vừa nhập "
-                     "vẫn còn trong biểu mẫu bên dưới; hãy đối chiếu rồi bấm lưu lại nếu muốn "
-                     "thay bằng số liệu của bạn.") if stale else error.message)
+        now = report_view(scope.db, scope.access, scope.host, scope.tenant, scope.period)
+        if not (now["can"]["fill"] and version != now["version"]):
+            # Locked or closed: the typed values cannot be saved, so the page shows the stored ones.
+            locked = now["status"] in (SUBMITTED, APPROVED)
+            message = _("Báo cáo đã gửi hoặc đã duyệt nên không thể sửa.") if locked else error.message
+            return render_report(scope, status=409, problems=[message])
+        message = _("Báo cáo vừa được người khác cập nhật trong lúc bạn nhập. Số liệu bạn vừa nhập "
+                    "vẫn còn trong biểu mẫu bên dưới; hãy đối chiếu rồi bấm lưu lại nếu muốn "
+                    "thay bằng số liệu của bạn.")
         return render_report(scope, status=409, typed=typed, problems=[message])
     scope.db.commit()
     flash(_("Đã lưu bản nháp."), "success")

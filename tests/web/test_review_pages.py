@@ -80,6 +80,9 @@ def test_approve_locks_the_report(report_world, client_as, db):
     assert "Số liệu đầy đủ" in text
     again = post(client_as("a1_head"), report_world, "", {"version": "99", "rpt.safety--staff": "1"})
     assert again.status_code == 409
+    assert "Báo cáo đã gửi hoặc đã duyệt nên không thể sửa." in text_of(again)
+    assert "vừa được người khác cập nhật" not in text_of(again)
+    assert "20 người" in text_of(again)
     assert len(audit_actions(db, "report.approve")) == 1
 
 
