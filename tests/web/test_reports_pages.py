@@ -252,3 +252,11 @@ def test_the_list_shows_only_units_asked_for_a_report(report_world, client_as):
     ward = client_as("ward_reviewer").get("/reports").get_data(as_text=True)
     assert page(report_world, slug="ward-a") in ward
     assert f"/periods/{report_world.period.id}/queue" in ward
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(report_world, client_as, db):
+    client = client_as("a1_reporter")
+    response = client.post(page(report_world), data={"version": "0", **form_fields({"staff": 3})})
+    assert response.status_code == 400
+    assert "mã bảo vệ" in text_of(response)
+    assert stored(db, report_world) is None
