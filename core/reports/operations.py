@@ -126,11 +126,11 @@ def save_draft(
         raise Conflict(_("Kỳ báo cáo không mở để nhập số liệu."))
     submission = find(db, tenant, period)
     current = submission.version if submission is not None else 0
+    if submission is not None and not submission.editable:
+        raise Conflict(_("Báo cáo đã gửi hoặc đã duyệt nên không thể sửa."))
     if version != current:
         raise Conflict(_("Báo cáo đã được người khác cập nhật (phiên bản %(current)s). "
                          "Hãy tải lại để xem thay đổi; dữ liệu bạn nhập chưa bị mất.", current=current))
-    if submission is not None and not submission.editable:
-        raise Conflict(_("Báo cáo đã gửi hoặc đã duyệt nên không thể sửa."))
     enabled = {item.row.key: item for item in enabled_for(db, host, period, tenant)}
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, dict[str, Any]] = {}

@@ -314,3 +314,10 @@ def test_queue_and_bulk_approve(acting, host, report_world, db):
     assert results[str(outsider)] != "approved"
     approvals = db.scalars(select(AuditEntry).where(AuditEntry.action == "report.approve")).all()
     assert [a.reason for a in approvals] == ["Đạt yêu cầu", "Đạt yêu cầu"]
+
+
+def test_a_locked_report_says_so_before_any_version_check(acting, host, report_world):
+    submission = submitted(acting, host, report_world)
+    with pytest.raises(Conflict) as error:
+        fill(acting, host, report_world, version=submission.version + 5)
+    assert "đã gửi hoặc đã duyệt" in error.value.message
