@@ -37,9 +37,8 @@ def test_naive_times_are_hanoi_time(app):
     ],
 )
 def test_dates_out_of_order_name_the_field(app, field, value, after):
-    with app.test_request_context():
-        with pytest.raises(ValidationError) as error:
-            PeriodInputSchema().load({**BASE, field: value})
+    with app.test_request_context(), pytest.raises(ValidationError) as error:
+        PeriodInputSchema().load({**BASE, field: value})
     assert list(error.value.messages) == [field]
     assert "sớm hơn" in error.value.messages[field][0]
 

@@ -87,9 +87,10 @@ def test_password_rules_and_username_rules(app, db, world):
 def test_only_admins_above_add_members(app, db, world):
     with app.test_request_context():
         ward_admin = Access.for_user(db, world.user("ward_admin"))
-        operations.add_membership(db, ward_admin, world.user("a2_head"), world.tenant("school-a1"), "viewer")
+        a2_head = world.user("a2_head")
+        operations.add_membership(db, ward_admin, a2_head, world.tenant("school-a1"), "viewer")
         with pytest.raises(Forbidden):
-            operations.add_membership(db, ward_admin, world.user("a2_head"), world.tenant("commune-b"), "viewer")
+            operations.add_membership(db, ward_admin, a2_head, world.tenant("commune-b"), "viewer")
         head = Access.for_user(db, world.user("a1_head"))
         with pytest.raises(Forbidden):
             operations.add_membership(db, head, world.user("a2_head"), world.tenant("school-a1"), "head")
