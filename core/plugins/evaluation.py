@@ -33,7 +33,8 @@ def _add(errors: Errors, found: Mapping[str, Any] | None) -> None:
         errors.setdefault(str(name), []).extend(str(m) for m in messages)
 
 
-def _achieved(value: Any) -> bool:
+def achieved(value: Any) -> bool:
+    """Whether a value claims the criterion: true, a number above zero, a non-empty text."""
     if value is None or value is False:
         return False
     if value is True:
@@ -57,7 +58,7 @@ def field_points(meta: Mapping[str, Any], value: Any) -> float:
         return earned
     if points is None:
         return 0.0
-    return float(points) if _achieved(value) else 0.0
+    return float(points) if achieved(value) else 0.0
 
 
 def default_score(criteria_set: CriteriaSet, data: Mapping[str, Any]) -> float:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.periods.models import ReportingPeriod
 from core.plugins.criteria import CriteriaSet
-from core.plugins.evaluation import EvaluationContext, _achieved, evaluate
+from core.plugins.evaluation import EvaluationContext, achieved, evaluate
 from core.plugins.manager import PluginHost
 from core.plugins.messages import localised_schema
 from core.plugins.operations import EnabledSet, sets_for_tenant
@@ -108,7 +108,7 @@ def evidence_needed(criteria_set: CriteriaSet, values: Mapping[str, Any]) -> lis
     """Fields that claim something whose proof (minh chứng) the set requires."""
     return [
         name for name, f in criteria_set.schema._declared_fields.items()
-        if f.metadata.get("evidence_required") and _achieved(values.get(name))
+        if f.metadata.get("evidence_required") and achieved(values.get(name))
     ]
 
 
