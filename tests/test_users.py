@@ -109,3 +109,33 @@ def test_tokens_are_stored_hashed_and_revocable(app, db, world):
         assert operations.user_for_token(db, token + "x") is None
         operations.set_active(db, SystemAccess(db=db, user=None), user, False)
         assert operations.user_for_token(db, token) is None
+
+
+def test_only_admins_create_accounts_and_lock_only_what_they_manage(app, db, world):
+    with app.test_request_context():
+        head = Access.for_user(db, world.user("a1_head"))
+        with pytest.raises(Forbidden):
+            operations.create_user(db, head, "moi.nguoi", "long-enough-password")
+        ward_admin = Access.for_user(db, world.user("ward_admin"))
+        operations.create_user(db, ward_admin, "moi.nguoi", "long-enough-password")
+        operations.set_active(db, ward_admin, world.user("a1_head"), False)
+        assert world.user("a1_head").active is False
+        city_admin = Access.for_user(db, world.user("city_admin"))
+        operations.add_membership(db, city_admin, world.user("a2_head"), world.tenant("commune-b"), "viewer")
+        with pytest.raises(Forbidden):
+            operations.set_active(db, ward_admin, world.user("a2_head"), False)
+        with pytest.raises(Invalid):
+            operations.set_active(db, ward_admin, world.user("ward_admin"), False)
+
+
+def test_logout_ends_a_copied_session_cookie(client_as, app):
+    from core.testing import csrf_token_from
+
+    client = client_as("a1_head")
+    stolen = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    thief = app.test_client()
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], stolen)
+    answer = thief.get("/")
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]

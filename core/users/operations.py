@@ -16,7 +16,7 @@ from core.db.types import utcnow
 from core.errors import Forbidden, Invalid, NotFound
 from core.tenants.models import Tenant
 from core.users import passwords, roles
-from core.users.access import Access
+from core.users.access import Access, memberships_of
 from core.users.models import ApiToken, Membership, User
 
 TOKEN_PREFIX = "td_"
@@ -38,6 +38,8 @@ def create_user(
     db: Session, access: Access, username: str, password: str, full_name: str = "",
     email: str | None = None,
 ) -> User:
+    if not access.tenant_context().system and not any(g.role == roles.ADMIN for g in access.grants):
+        raise Forbidden(_("Chỉ quản trị viên mới được tạo tài khoản."))
     username = username.strip().lower()
     if not USERNAME_PATTERN.fullmatch(username):
         raise Invalid({"username": [
@@ -111,7 +113,20 @@ def set_password(db: Session, access: Access, user: User, password: str) -> None
     )
 
 
+def manages(db: Session, access: Access, user: User) -> bool:
+    """Whether ``access`` administers every unit ``user`` belongs to: only then may it lock or
+    unlock the account, which is shared by all of them."""
+    if access.tenant_context().system:
+        return True
+    held = memberships_of(db, user)
+    return bool(held) and all(access.is_admin_of(tenant) for _membership, tenant in held)
+
+
 def set_active(db: Session, access: Access, user: User, active: bool) -> None:
+    if not manages(db, access, user):
+        raise Forbidden(_("Tài khoản này còn thuộc đơn vị ngoài phạm vi bạn quản lý."))
+    if user.id == access.actor_id and not active:
+        raise Invalid({"active": [_("Bạn không thể tự khóa tài khoản của mình.")]})
     if user.active == active:
         return
     user.active = active
