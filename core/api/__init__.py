@@ -19,6 +19,7 @@ MODULES: tuple[str, ...] = (
     "review",
     "extensions",
     "audit",
+    "plugins",
     "evidence",
     "excel",
     "openapi",
