@@ -88,3 +88,10 @@ def test_switching_without_csrf_is_refused(client_as, two_homes):
 
 def test_users_with_one_membership_get_no_switcher(client_as):
     assert 'action="/switch"' not in client_as("a1_reporter").get("/").get_data(as_text=True)
+
+
+def test_each_open_period_links_to_the_units_report(client_as, world):
+    html = client_as("a1_reporter").get("/").get_data(as_text=True)
+    link = f"/tenants/{world.tenant('school-a1').id}/periods/{world.period.id}/report"
+    assert f'href="{link}"' in html
+    assert "Mở báo cáo của đơn vị" in html
