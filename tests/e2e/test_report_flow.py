@@ -5,6 +5,7 @@ resubmits, the reviewer approves."""
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -16,7 +17,11 @@ WAIT = 20
 
 
 def wait(browser):
-    return WebDriverWait(browser, WAIT)
+    # A form post replaces the page while a condition may be reading it: Chromium then reports
+    # a node of the old document (a WebDriverException, not always a stale element), which only
+    # means "not yet".
+    return WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,
+                                                            WebDriverException))
 
 
 def sign_in(browser, live_server, username: str, password: str) -> None:
