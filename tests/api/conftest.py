@@ -6,29 +6,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask.testing import FlaskClient
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-class FreshContextClient(FlaskClient):
-    """A test client whose every request runs in its own application context, as in production.
-
-    The ``db`` fixture keeps an application context pushed for the whole test, and Flask reuses
-    an active one for requests: ``g`` (the signed-in user, the caller's access, the request's
-    database session) would otherwise leak from one request into the next.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def fresh_context_per_request(app):
-    app.test_client_class = FreshContextClient
-    yield
-    app.test_client_class = None
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import io
 from .helpers import text_of
 from .test_reports_kit import (  # noqa: F401 (fixtures)
     REASON,
-    fresh_context_fixture,
     page,
     post,
     report_world_fixture,

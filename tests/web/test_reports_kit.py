@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from core.plugins.testing import config_for_marker
@@ -18,21 +17,6 @@ from core.testing.fixtures import csrf_token_from
 PLUGIN = Path(__file__).parents[1] / "reports" / "fixtures" / "report_plugin.py"
 COMPLETE = {"plan_issued": True, "staff": 20, "trained": 15, "incidents": 0}
 REASON = "Số cán bộ được tập huấn chưa khớp với danh sách"
-
-
-class FreshContextClient(FlaskClient):
-    """Each request in its own application context, as in production: the ``db`` fixture keeps
-    one pushed for the whole test, and ``g`` would otherwise carry one user into the next."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture(name="fresh_context_per_request", autouse=True)
-def fresh_context_fixture(app):
-    app.test_client_class = FreshContextClient
-    yield
 
 
 @pytest.fixture(name="thidua_config")

@@ -13,7 +13,6 @@ from .test_reports_kit import (  # noqa: F401 (fixtures)
     COMPLETE,
     attach_evidence,
     form_fields,
-    fresh_context_fixture,
     page,
     post,
     report_world_fixture,

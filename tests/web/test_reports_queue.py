@@ -8,7 +8,6 @@ from core.testing.fixtures import csrf_token_from
 
 from .helpers import audit_actions, text_of
 from .test_reports_kit import (  # noqa: F401 (fixtures)
-    fresh_context_fixture,
     report_world_fixture,
     stored,
     submitted,

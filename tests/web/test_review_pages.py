@@ -12,7 +12,6 @@ from core.reports.sections import sections_of
 from .helpers import audit_actions, text_of
 from .test_reports_kit import (  # noqa: F401 (fixtures)
     REASON,
-    fresh_context_fixture,
     page,
     post,
     report_world_fixture,
