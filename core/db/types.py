@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from core import clock
+
 
 class UTCDateTime(TypeDecorator):
     """A timezone-aware datetime stored in UTC.
@@ -34,4 +36,5 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The current moment from :mod:`core.clock` (which tests may freeze), aware and in UTC."""
+    return clock.now()

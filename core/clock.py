@@ -1,0 +1,61 @@
+"""The one clock every part of Thi Đua reads "now" from.
+
+Deadlines, lateness, job schedules, retries, reminders and the demo's calendar all ask
+:func:`now`. Tests move time with :func:`frozen` (or :func:`set_clock`) instead of sleeping or
+reading the wall clock, so a test behaves the same on 1 January, 29 February and 31 December.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+_source: Callable[[], datetime] = _system_now
+
+
+def now() -> datetime:
+    """The current moment, timezone-aware, in UTC."""
+    return _source().astimezone(UTC)
+
+
+def now_in_hanoi() -> datetime:
+    """The current moment in Asia/Ho_Chi_Minh, the time zone every deadline is read in."""
+    return now().astimezone(HANOI)
+
+
+def set_clock(source: Callable[[], datetime] | None) -> None:
+    """Replace the clock (``None`` restores the system clock). ``source`` returns aware datetimes."""
+    global _source
+    _source = source or _system_now
+
+
+@contextmanager
+def frozen(at: datetime) -> Iterator[Callable[[datetime], None]]:
+    """Within the block ``now()`` is ``at``; the yielded function moves the clock to a new moment.
+
+    ``at`` must be timezone-aware: a naive moment has no place on Hanoi's calendar.
+    """
+    if at.tzinfo is None:
+        raise ValueError("frozen() needs a timezone-aware datetime")
+    moment = [at]
+
+    def move_to(when: datetime) -> None:
+        if when.tzinfo is None:
+            raise ValueError("the clock moves only to timezone-aware datetimes")
+        moment[0] = when
+
+    previous = _source
+    set_clock(lambda: moment[0])
+    try:
+        yield move_to
+    finally:
+        set_clock(previous)
