@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations clean
+.PHONY: run test lint translations catalog clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,13 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --use-fuzzy -d core/translations
+
+# Re-extract the messages and update the English catalogue (one line per msgid, sorted).
+catalog: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--no-wrap -o $(VENV)/messages.pot .
+	$(BIN)/pybabel -q update -i $(VENV)/messages.pot -d core/translations -l en --no-wrap \
+		--ignore-obsolete --no-fuzzy-matching
 
 run: export THIDUA_ENV ?= development
 run: export THIDUA_EMBEDDED_WORKER ?= 1
