@@ -54,8 +54,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 
-    from core import plugins
+    from core import documents, plugins
 
+    documents.init_app(app)
     plugins.init_app(app)
 
     from core.api import blueprint as api_blueprint
