@@ -25,8 +25,8 @@ from typing import Any
 from marshmallow import fields, validate
 
 from core.plugins.criteria import CriteriaSet
-from core.plugins.evaluation import default_score
 from core.plugins.fields import describe
+from core.plugins.points import default_score
 
 # -- Fields --------------------------------------------------------------------------------------
 

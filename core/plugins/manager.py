@@ -25,6 +25,8 @@ from core.plugins.criteria import CriteriaSet
 ENTRY_POINT_GROUP = "thidua.plugins"
 API_VERSION = "1.0"
 EXTENSION_KEY = "thidua_plugins"
+# Flask's own commands, which the ``thidua`` group adds besides the core's.
+FLASK_COMMANDS = frozenset({"run", "shell", "routes"})
 
 LOADED = "loaded"
 FAILED = "failed"
@@ -165,7 +167,7 @@ class PluginHost:
         self.blueprints: list[tuple[str, Any]] = []
         self.commands: list[tuple[str, Any]] = []
         self._sets: dict[str, list[CriteriaSet]] = {}
-        self._taken_commands: set[str] | None = None
+        self._taken_commands: set[str] = set(FLASK_COMMANDS)
         if trace:
             self.pm.add_hookcall_monitoring(self._trace_before, self._trace_after)
 
@@ -179,9 +181,12 @@ class PluginHost:
 
     # -- loading ---------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def load(self, taken_commands: Iterable[str] = ()) -> None:
         """Import, register and check every wanted plugin; raise one :class:`PluginLoadError`
-        listing all failures unless ``skip_failed``."""
+        listing all failures unless ``skip_failed``. ``taken_commands``: the app's own command
+        names, which no plugin command may take (Flask's ``run``, ``shell`` and ``routes``
+        always are)."""
+        self._taken_commands = set(taken_commands) | FLASK_COMMANDS
         installed = installed_entry_points()
         wanted = self.wanted if self.wanted is not None else sorted(installed)
         for name in sorted(installed):
@@ -322,8 +327,6 @@ class PluginHost:
         return ""
 
     def _check_commands(self, commands: list[Any]) -> str:
-        if self._taken_commands is None:
-            self._taken_commands = core_command_names()
         for command in commands:
             command_name = getattr(command, "name", None)
             if not command_name:
@@ -358,10 +361,7 @@ class PluginHost:
                 app.register_blueprint(blueprint)
             except Exception as exc:
                 self._fail(name, f"blueprint {blueprint.name!r} could not be registered: {exc}")
-        for name, command in list(self.commands):
-            if command.name in app.cli.commands:
-                self._fail(name, f"command {command.name!r} clashes with an existing command")
-                continue
+        for _name, command in self.commands:
             app.cli.add_command(command)
         failures = [info for info in self.plugins.values() if info.state == FAILED]
         if failures and not self.skip_failed:
@@ -446,18 +446,20 @@ class PluginHost:
         return [self.plugins[name] for name in sorted(self.plugins)]
 
 
-def core_command_names() -> set[str]:
-    """Names of the core's ``thidua`` commands, which are added after the plugins' ones."""
-    from types import SimpleNamespace
-
-    import click
-
-    from core.cli import register_commands
-
-    probe = SimpleNamespace(cli=click.Group())
-    register_commands(probe)  # type: ignore[arg-type]
-    return set(probe.cli.commands) | {"plugins", "run", "shell", "routes"}
-
-
 def plugin_host(app: Flask) -> PluginHost:
+    """The plugin host of ``app`` (core code; plugins use :func:`core.plugins.current_host`)."""
     return app.extensions[EXTENSION_KEY]
+
+
+def load_plugins(app: Flask) -> PluginHost:
+    """Load the plugins named by ``THIDUA_PLUGINS`` onto ``app`` and mount their blueprints and
+    commands. The app factory calls it after registering the core's blueprints and commands, so
+    that a plugin's command cannot take a core command's name.
+
+    :raises PluginLoadError: listing every failed plugin, unless ``THIDUA_SKIP_FAILED_PLUGINS=1``.
+    """
+    host = PluginHost.from_config(app.config)
+    app.extensions[EXTENSION_KEY] = host
+    host.load(taken_commands=app.cli.commands)
+    host.install(app)
+    return host

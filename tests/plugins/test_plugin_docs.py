@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.plugins import PluginHost
+from core.plugins.manager import PluginHost
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
 HOOKS = PluginHost.hook_names()

@@ -10,8 +10,7 @@ import pytest
 
 from core.app import create_app
 from core.db.engine import database
-from core.plugins import PluginLoadError, plugin_host
-from core.plugins.manager import requirement_met
+from core.plugins.manager import PluginLoadError, plugin_host, requirement_met
 
 
 @pytest.fixture
