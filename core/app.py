@@ -11,8 +11,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import config as config_module
 from core.auth.context import load_session_user, load_token_user
-from core.db.engine import Database
+from core.db.engine import Database, database
 from core.extensions import babel, csrf, limiter, login_manager
+from core.plugins.manager import PluginLoadError
 
 
 def select_locale() -> str:
@@ -30,6 +31,18 @@ def select_locale() -> str:
     if web_session.get("lang") in languages:
         return web_session["lang"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# What stops start-up with a message that says what to do (no traceback needed).
+StartupError = (config_module.ConfigError, PluginLoadError)
+
+
+def check_startup() -> None:
+    """Build the app once and let it go: what a server's master runs before starting workers.
+
+    :raises ConfigError, PluginLoadError: see :func:`create_app`.
+    """
+    database(create_app()).dispose()
 
 
 def create_app(overrides: dict[str, Any] | None = None, *, require_secret: bool = True) -> Flask:

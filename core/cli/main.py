@@ -16,13 +16,11 @@ from core.cli.commands import register_commands
 
 
 def _create_app() -> Flask:
-    from core.app import create_app
-    from core.config import ConfigError
-    from core.plugins.manager import PluginLoadError
+    from core.app import StartupError, create_app
 
     try:
         return create_app(require_secret=False)
-    except (ConfigError, PluginLoadError) as error:
+    except StartupError as error:
         raise click.ClickException(str(error)) from None
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import pluggy
 from flask import Flask
 
-from core.plugins import defaults, hookspecs
+from core.plugins import defaults, diagnostics, hookspecs
 from core.plugins.criteria import CriteriaSet
 
 ENTRY_POINT_GROUP = "thidua.plugins"
@@ -143,9 +143,10 @@ def _dist_of(ep: metadata.EntryPoint) -> tuple[str | None, str | None]:
 
 
 def _short_error(exc: BaseException) -> str:
+    """The exception and the full path and line where it was raised."""
     where = traceback.extract_tb(exc.__traceback__)
     last = where[-1] if where else None
-    place = f" ({os.path.basename(last.filename)}:{last.lineno})" if last else ""
+    place = f" at {last.filename}:{last.lineno}" if last else ""
     return f"{type(exc).__name__}: {exc}{place}"
 
 
@@ -196,7 +197,8 @@ class PluginHost:
                                                 "not listed in THIDUA_PLUGINS")
         for name in wanted:
             self._load_one(name, installed)
-        self._check_unknown_hooks()
+        # Every hook was checked against the specs before registering; this is pluggy's own check.
+        self.pm.check_pending()
         for name in self.loaded_names():
             self._collect(name)
         failures = [info for info in self.plugins.values() if info.state == FAILED]
@@ -209,11 +211,13 @@ class PluginHost:
     def _load_one(self, name: str, installed: Mapping[str, list[metadata.EntryPoint]]) -> None:
         candidates = installed.get(name)
         if not candidates:
+            guess = diagnostics.nearest(name, sorted(installed))
+            hint = f"did you mean {guess}? " if guess else ""
             known = ", ".join(sorted(installed)) or "none"
             self.plugins[name] = PluginInfo(
                 name, state=FAILED,
                 cause=f"not installed: no entry point {name!r} in group {ENTRY_POINT_GROUP!r} "
-                      f"(installed: {known})",
+                      f"({hint}installed: {known})",
             )
             return
         dist, version = _dist_of(candidates[0])
@@ -225,9 +229,9 @@ class PluginHost:
         try:
             plugin = candidates[0].load()
         except Exception as exc:  # any error in a plugin's import is its load failure
-            self._fail(name, f"import error: {_short_error(exc)}")
+            self._fail(name, f"import error: {diagnostics.import_problem(exc, candidates[0].module)}")
             return
-        cause = self._requires_core_problem(plugin) or self._unmarked_hooks(plugin)
+        cause = self._requires_core_problem(plugin) or "; ".join(self._hook_problems(plugin))
         if cause:
             self._fail(name, cause)
             return
@@ -250,35 +254,10 @@ class PluginHost:
             return f"incompatible requires_core: {exc}"
         return f"incompatible requires_core {requirement!r}: this core provides plugin API {API_VERSION}"
 
-    def _unmarked_hooks(self, plugin: Any) -> str:
-        problems = []
-        for attr in dir(plugin):
-            if not attr.startswith(f"{hookspecs.PROJECT}_"):
-                continue
-            value = getattr(plugin, attr, None)
-            if callable(value) and self.pm.parse_hookimpl_opts(plugin, attr) is None:
-                problems.append(attr)
-        if problems:
-            return ("function(s) " + ", ".join(problems) + " look like hooks but are not marked with "
-                    "@hookimpl (from core.plugins import hookimpl)")
-        return ""
-
-    def _check_unknown_hooks(self) -> None:
-        # pluggy's check_pending() stops at the first unknown hook; report every one of them.
-        unknown: dict[str, list[str]] = {}
-        for hook_name in dir(self.pm.hook):
-            caller = getattr(self.pm.hook, hook_name)
-            if hook_name.startswith("_") or not isinstance(caller, pluggy.HookCaller):
-                continue
-            if caller.has_spec():
-                continue
-            for impl in caller.get_hookimpls():
-                if not impl.optionalhook:
-                    unknown.setdefault(impl.plugin_name, []).append(hook_name)
-        for name, hook_names in unknown.items():
-            self._fail(name, "hook(s) matching no spec: " + ", ".join(sorted(hook_names)) +
-                       " (known hooks: " + ", ".join(self.hook_names()) + ")")
-        self.pm.check_pending()
+    def _hook_problems(self, plugin: Any) -> list[str]:
+        specs = {name: getattr(self.pm.hook, name).spec.argnames for name in self.hook_names()}
+        return diagnostics.hook_problems(
+            plugin, hookspecs.PROJECT, lambda attr: self.pm.parse_hookimpl_opts(plugin, attr), specs)
 
     def _collect(self, name: str) -> None:
         """Call the registration hooks of one plugin and check what they return."""
