@@ -124,6 +124,9 @@ def _plugin_root(module: str) -> Path | None:
 def import_problem(exc: BaseException, module: str) -> str:
     """Why importing the plugin's entry point ``module`` failed, and where: the failing line of
     the plugin's own code (not of a library it imported), as a full path."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        # The faulty line is in the exception, not in the traceback (which ends in importlib).
+        return f"{type(exc).__name__}: {exc.msg} at {exc.filename}:{exc.lineno}, while importing {module}"
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith("<frozen")]
     root = _plugin_root(module)
     own = [f for f in frames if root is not None and Path(f.filename).resolve().is_relative_to(root)]

@@ -129,6 +129,13 @@ def test_a_missing_module_of_the_plugin_itself_is_not_called_a_dependency(failur
     assert "install_requires" not in cause
 
 
+def test_a_syntax_error_points_at_the_plugins_line(failures):
+    files = {"thidua_typing.py": "x = 1\nif x\n    y = 2\n"}
+    cause, root = failures({"typing": (files, "thidua_typing")})["typing"]
+    assert cause == ("import error: SyntaxError: expected ':' at "
+                     f"{root / 'thidua_typing.py'}:2, while importing thidua_typing")
+
+
 def test_a_plugin_name_not_installed_gets_the_nearest_installed_one(failures):
     cause, _root = failures({"school_safty": None})["school_safty"]
     assert cause.startswith("not installed: no entry point 'school_safty' in group 'thidua.plugins' "
