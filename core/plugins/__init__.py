@@ -11,6 +11,8 @@ The host itself (loading, checking, mounting plugins) is the app factory's busin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import current_app
 
 from core.plugins.builders import (
@@ -30,9 +32,12 @@ from core.plugins.children import ChildrenView, ChildResult
 from core.plugins.criteria import AGGREGATES, CriteriaSet, CriteriaSetError
 from core.plugins.evaluation import EvaluationContext, evaluate
 from core.plugins.fields import FieldInfo, describe
-from core.plugins.manager import API_VERSION, ENTRY_POINT_GROUP, PluginHost, plugin_host
+from core.plugins.manager import API_VERSION, ENTRY_POINT_GROUP
 from core.plugins.markers import hookimpl
 from core.plugins.points import default_score
+
+if TYPE_CHECKING:
+    from core.plugins.manager import PluginHost
 
 __all__ = [
     "AGGREGATES",
@@ -70,4 +75,7 @@ def current_host() -> PluginHost:
     ``versions(key)``, ``latest_sets()``, ``owner_of(key)`` and ``plugins[name].state``
     (``loaded``, ``failed`` or ``disabled``).
     """
+    # Imported here so that the facade does not export the host's internals.
+    from core.plugins.manager import plugin_host
+
     return plugin_host(current_app)
