@@ -154,3 +154,30 @@ def test_an_aggregate_of_all_reports_combines_from_the_parts_of_each_group():
 def test_an_unknown_aggregate_is_refused():
     with pytest.raises(ValueError, match="unknown aggregate 'median'"):
         aggregate("median", [1])
+
+
+def test_the_sets_callables_receive_the_set_being_judged_as_ctx_criteria_set():
+    from core.plugins import EvaluationContext, evaluate
+    from core.plugins.manager import PluginHost
+
+    seen = []
+
+    def remember(data, ctx):
+        seen.append(ctx.criteria_set)
+        return None
+
+    v1 = make(validate=remember, score=lambda data, ctx: float(ctx.criteria_set.version))
+    v2 = dataclasses.replace(v1, version=2)
+    context = EvaluationContext(tenant="school-a1")
+    assert evaluate(v1, {}, context, host=PluginHost()) == ({}, 1.0)
+    assert evaluate(v2, {}, context, host=PluginHost()) == ({}, 2.0)
+    assert seen == [v1, v2] and seen[1] is v2
+    assert context.criteria_set is None  # the caller's context is left as it was
+    assert context.for_set(v1).tenant == "school-a1"
+
+
+def test_evaluate_outside_an_app_context_says_what_it_needs():
+    from core.plugins import evaluate
+
+    with pytest.raises(RuntimeError, match=r"call it inside `with app.app_context\(\):`"):
+        evaluate(make(), {})
