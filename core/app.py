@@ -11,8 +11,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import config as config_module
 from core.auth.context import load_session_user, load_token_user
-from core.db.engine import Database
+from core.db.engine import Database, database
 from core.extensions import babel, csrf, limiter, login_manager
+from core.plugins.manager import PluginLoadError
 
 
 def select_locale() -> str:
@@ -32,11 +33,30 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+# What stops start-up with a message that says what to do (no traceback needed).
+StartupError = (config_module.ConfigError, PluginLoadError)
+
+
+def check_startup() -> None:
+    """Build the app once and let it go: what a server's master runs before starting workers.
+
+    :raises ConfigError, PluginLoadError: see :func:`create_app`.
+    """
+    database(create_app()).dispose()
+
+
+def create_app(overrides: dict[str, Any] | None = None, *, require_secret: bool = True) -> Flask:
+    """The app: configuration, extensions, the core's blueprints and commands, then the plugins.
+
+    ``require_secret=False`` is for the command line (see :func:`core.config.load`).
+
+    :raises ConfigError: a configuration the app cannot start with.
+    :raises PluginLoadError: plugins failed to load (unless ``THIDUA_SKIP_FAILED_PLUGINS``).
+    """
     overrides = dict(overrides or {})
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("THIDUA_INSTANCE_PATH")
     app = Flask("core", instance_path=instance_path or None)
-    app.config.update(config_module.load(app.instance_path, overrides))
+    app.config.update(config_module.load(app.instance_path, overrides, require_secret=require_secret))
     app.json.ensure_ascii = False  # Vietnamese names travel as UTF-8, not \u escapes
 
     if app.config["TRUSTED_PROXIES"]:
@@ -54,23 +74,23 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 
-    from core import documents, plugins
+    from core import documents
 
     documents.init_app(app)
-    plugins.init_app(app)
 
     from core.api import blueprint as api_blueprint
     from core.auth.views import blueprint as auth_blueprint
+    from core.cli.commands import register_commands
+    from core.plugins.manager import load_plugins
     from core.web import blueprint as web_blueprint
 
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(web_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
     csrf.exempt(api_blueprint)
-
-    from core.cli import register_commands
-
-    register_commands(app)
+    register_commands(app.cli)
+    # Plugins come after the core's blueprints and commands, so that none can take their names.
+    load_plugins(app)
     _add_security_headers(app)
     return app
 

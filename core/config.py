@@ -34,7 +34,23 @@ def _instance_secret(instance_path: str) -> str:
     return path.read_text().strip()
 
 
-def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+SECRET_KEY_HINT = (
+    "SECRET_KEY is not set: for development run with THIDUA_ENV=development (a key is generated "
+    "under instance/); in production set SECRET_KEY to a long random value"
+)
+
+
+def load(instance_path: str, overrides: dict[str, Any] | None = None, *,
+         require_secret: bool = True) -> dict[str, Any]:
+    """The app's configuration from the environment, ``overrides`` last.
+
+    ``require_secret=False`` is for the command line: no command signs a session, so in
+    production a missing ``SECRET_KEY`` leaves it ``None`` (Flask then refuses any session)
+    instead of stopping; the web server's start-up keeps requiring it.
+
+    :raises ConfigError: an unknown ``THIDUA_ENV``, or no ``SECRET_KEY`` in production when one
+        is required (the message says how to get one, on one line).
+    """
     overrides = dict(overrides or {})
     env = overrides.pop("ENV", None) or os.environ.get("THIDUA_ENV", "production")
     if env not in ENVIRONMENTS:
@@ -45,9 +61,10 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
 
     secret = os.environ.get("SECRET_KEY")
     if not secret and "SECRET_KEY" not in overrides:
-        if env == "production":
-            raise ConfigError("SECRET_KEY must be set in production (THIDUA_ENV=production)")
-        secret = _instance_secret(instance_path)
+        if env != "production":
+            secret = _instance_secret(instance_path)
+        elif require_secret:
+            raise ConfigError(SECRET_KEY_HINT)
 
     config: dict[str, Any] = {
         "THIDUA_ENV": env,

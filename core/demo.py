@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -288,6 +289,7 @@ def login_table() -> list[tuple[str, str, str, str]]:
 @click.option("--sample", default=12, show_default=True,
               help="Communes and wards beyond the demo's own that get reports.")
 @click.option("--seed", default=2025, show_default=True, help="Seed of the demo values.")
+@with_appcontext
 def demo_command(sample: int, seed: int) -> None:
     """Add demo schools, enterprises, users, an open annual period with every loaded criteria
     set enabled, and reports for part of Hanoi (loads the Hanoi directory first if needed).

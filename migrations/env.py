@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from core.db.metadata import target_metadata
 from core.db.types import UTCDateTime
+from migrations.models import target_metadata
 
 config = context.config
 

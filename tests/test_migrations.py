@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect
 
 from core.db import migrate
 from core.db.base import GlobalTable, ReferenceTable, TenantScoped
-from core.db.metadata import target_metadata
+from migrations.models import target_metadata
 
 
 def test_models_and_migrations_agree(thidua_database_url):

@@ -20,6 +20,7 @@ MODULES: tuple[str, ...] = (
     "extensions",
     "audit",
     "plugins",
+    "criteria_sets",
     "evidence",
     "excel",
     "openapi",

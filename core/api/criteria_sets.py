@@ -1,9 +1,5 @@
 """``/api/v1/periods/<pid>/criteria-sets``: which criteria sets a period asks of a tenant, and
-(for the period owner's admin) which ones it enables per tenant kind.
-
-Routes attach to :data:`core.api.blueprint` when :func:`core.plugins.init_app` imports this
-module, before the factory registers the blueprint.
-"""
+(for the period owner's admin) which ones it enables per tenant kind."""
 
 from __future__ import annotations
 

@@ -95,9 +95,15 @@ def get_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
 @route(REPORT, ["PUT"], Operation(
     summary="Save the draft of a unit's report", tag=TAG, body=ReportSaveSchema,
     response=ReportViewSchema, errors=_VIEW_ERRORS,
-    description="Send the `version` read by GET. A stale version answers 409 with the current "
-                "`version` in `error`, and nothing is saved. Invalid values answer 422 with "
-                "`fields` keyed `sections.<set key>.<field>`; nothing is saved half-way.",
+    description="Send the `version` read by GET and `sections`: criteria set key → {field: value} "
+                "(only the sets and fields you change; a draft may leave required fields empty). "
+                "A stale version answers 409 with the current `version` in `error`, and nothing "
+                "is saved. A value of the wrong type, out of range or not among the field's "
+                "choices answers 422 with `fields` keyed `sections.<set key>.<field>`, and nothing "
+                "is saved. Checks across fields (a set's `validate`, a plugin's `thidua_validate`) "
+                "do not block a draft: once a section is complete they run on every save, and a "
+                "section that fails them is saved, scores nothing and is listed under `missing` "
+                "with reason `invalid`; submitting refuses it (422).",
 ))
 def save_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     scope = report_scope(tenant_id, period_id)
@@ -117,7 +123,9 @@ def save_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     errors=(*_VIEW_ERRORS, 422),
     description="After `due_at` the report is accepted and flagged late; after `closes_at` it is "
                 "refused (409) unless the unit holds a granted extension. An incomplete report "
-                "answers 422 with `missing`: each required field, proof or failed check.",
+                "answers 422 with `missing`: each required field (`required`), proof (`evidence`) "
+                "or failed check across fields (`invalid`, the message of the set's `validate` or "
+                "a plugin's `thidua_validate`).",
 ))
 def submit_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     scope = report_scope(tenant_id, period_id)

@@ -1,12 +1,14 @@
-"""The session and access a CLI command acts with: the platform itself, every change audited
-as ``system``."""
+"""What a CLI command acts with: the platform's own session and access (every change audited as
+``system``), and the way an operations error becomes a message and a non-zero exit."""
 
 from __future__ import annotations
 
+import click
 from sqlalchemy.orm import Session
 
 from core.db import scoping
 from core.db.engine import session
+from core.errors import ThiDuaError
 from core.users.access import SystemAccess
 
 
@@ -14,3 +16,11 @@ def system_session() -> tuple[Session, SystemAccess]:
     db = session()
     scoping.set_context(db, scoping.TenantContext.system_context())
     return db, SystemAccess(db=db, user=None)
+
+
+def fail(error: ThiDuaError) -> None:
+    """Turn an operations error into a CLI message and a non-zero exit."""
+    message = error.message
+    if getattr(error, "errors", None):
+        message = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.errors.items())
+    raise click.ClickException(message)

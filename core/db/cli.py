@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 from core.db import migrate
 from core.db.engine import database
@@ -15,6 +16,7 @@ def db_group() -> None:
 
 @db_group.command("upgrade")
 @click.option("--revision", default="head", show_default=True)
+@with_appcontext
 def upgrade_command(revision: str) -> None:
     """Create or upgrade the schema."""
     migrate.upgrade(database().engine, revision)
@@ -23,6 +25,7 @@ def upgrade_command(revision: str) -> None:
 
 @db_group.command("downgrade")
 @click.argument("revision")
+@with_appcontext
 def downgrade_command(revision: str) -> None:
     """Step the schema back to REVISION."""
     migrate.downgrade(database().engine, revision)
@@ -31,6 +34,7 @@ def downgrade_command(revision: str) -> None:
 
 @db_group.command("revision")
 @click.option("-m", "--message", required=True)
+@with_appcontext
 def revision_command(message: str) -> None:
     """Autogenerate a migration from the models (for developers)."""
     migrate.revision(database().engine, message)

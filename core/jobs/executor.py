@@ -18,7 +18,7 @@ from core.db import scoping
 from core.db.engine import database
 from core.db.scoping import TenantContext
 from core.db.types import utcnow
-from core.jobs import registry
+from core.jobs import backends, registry
 from core.jobs.models import FAILED, FINISHED, QUEUED, SCHEDULED, STARTED, WAITING, Job
 from core.jobs.settings import JobSettings
 from core.tenants.models import Tenant
@@ -82,7 +82,7 @@ def execute(app: Flask, job_id: uuid.UUID, *, now: datetime | None = None,
             stack.enter_context(app.app_context())  # tasks translate messages, read config
             scoping.set_context(work, context_for(work, job.tenant_id))
             ctx = registry.JobContext(app=app, db=work, job_id=job.id, tenant_id=job.tenant_id,
-                                      attempt=job.attempts, now=now)
+                                      attempt=job.attempts, now=now, submit=backends.submit)
             result = task.fn(ctx, **job.kwargs)
             work.commit()
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job

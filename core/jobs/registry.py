@@ -44,6 +44,8 @@ class JobContext:
     tenant_id: uuid.UUID | None
     attempt: int
     now: datetime
+    # The backends' ``submit``, handed in by the runner: the registry sits below the backends.
+    submit: Callable[..., Any]
 
     @property
     def access(self) -> SystemAccess:
@@ -52,9 +54,7 @@ class JobContext:
 
     def enqueue(self, name: str, **kwargs: Any):
         """A follow-up job, committed with this job's work."""
-        from core.jobs.backends import submit
-
-        return submit(self.db, name, kwargs, redis_url=_redis_url(self.app), now=self.now)
+        return self.submit(self.db, name, kwargs, redis_url=_redis_url(self.app), now=self.now)
 
 
 def _redis_url(app: Flask) -> str | None:

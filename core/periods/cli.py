@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from marshmallow import ValidationError
 
-from core.cli import fail
-from core.cli.system import system_session
+from core.cli.system import fail, system_session
 from core.errors import Invalid, ThiDuaError
 from core.periods import models, operations
 from core.periods.schemas import PeriodInputSchema
@@ -27,6 +27,7 @@ def periods_group() -> None:
 @click.option("--city-due-at", required=True)
 @click.option("--closes-at", required=True)
 @click.option("--owner", default="ha-noi", show_default=True, help="Slug or code of the owner.")
+@with_appcontext
 def create_command(key, kind, title, opens_at, due_at, city_due_at, closes_at, owner) -> None:
     """Create period KEY in draft."""
     db, access = system_session()
@@ -63,6 +64,7 @@ def _move(key: str, state: str, reason: str) -> None:
 @periods_group.command("open")
 @click.argument("key")
 @click.option("--reason", default="")
+@with_appcontext
 def open_command(key: str, reason: str) -> None:
     """Open period KEY for reporting."""
     _move(key, models.OPEN, reason)
@@ -71,6 +73,7 @@ def open_command(key: str, reason: str) -> None:
 @periods_group.command("close")
 @click.argument("key")
 @click.option("--reason", default="")
+@with_appcontext
 def close_command(key: str, reason: str) -> None:
     """Close period KEY."""
     _move(key, models.CLOSED, reason)

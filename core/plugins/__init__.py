@@ -1,16 +1,19 @@
-"""The plugin host (pluggy project ``thidua``) and the public facade for plugin authors.
-
-Plugin authors import only from here::
+"""The plugin contract: the only module a plugin imports from the core.
 
     from core.plugins import CriteriaSet, hookimpl
 
-Everything else in ``core`` may change between releases; the names in ``__all__`` follow the
-plugin API version :data:`API_VERSION` (declare ``requires_core = ">=1.0,<2"`` in your plugin).
+Every name in ``__all__`` is documented in ``docs/plugins.md`` ("Public names") and follows the
+plugin API version :data:`API_VERSION` (a plugin declares ``requires_core = ">=1.0,<2"``).
+Everything else in ``core``, including this package's submodules, may change between releases.
+The host itself (loading, checking, mounting plugins) is the app factory's business
+(:func:`core.plugins.manager.load_plugins`), not a plugin's.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from typing import TYPE_CHECKING
+
+from flask import current_app
 
 from core.plugins.builders import (
     at_least_share,
@@ -25,34 +28,27 @@ from core.plugins.builders import (
     weighted_score,
     yes_no_field,
 )
+from core.plugins.children import ChildrenView, ChildResult
 from core.plugins.criteria import AGGREGATES, CriteriaSet, CriteriaSetError
-from core.plugins.evaluation import EvaluationContext, default_score, evaluate
+from core.plugins.evaluation import EvaluationContext, evaluate
 from core.plugins.fields import FieldInfo, describe
-from core.plugins.manager import (
-    API_VERSION,
-    ENTRY_POINT_GROUP,
-    EXTENSION_KEY,
-    PluginHost,
-    PluginInfo,
-    PluginLoadError,
-    plugin_host,
-)
+from core.plugins.manager import API_VERSION, ENTRY_POINT_GROUP
 from core.plugins.markers import hookimpl
-from core.reports.children import ChildrenView, ChildResult
+from core.plugins.points import default_score
+
+if TYPE_CHECKING:
+    from core.plugins.manager import PluginHost
 
 __all__ = [
     "AGGREGATES",
     "API_VERSION",
     "ChildResult",
     "ChildrenView",
-    "ENTRY_POINT_GROUP",
     "CriteriaSet",
     "CriteriaSetError",
+    "ENTRY_POINT_GROUP",
     "EvaluationContext",
     "FieldInfo",
-    "PluginHost",
-    "PluginInfo",
-    "PluginLoadError",
     "at_least_share",
     "choice_field",
     "clamp_score",
@@ -62,11 +58,9 @@ __all__ = [
     "describe",
     "evaluate",
     "hookimpl",
-    "init_app",
     "met",
     "met_if_none",
     "number_field",
-    "plugin_host",
     "share",
     "text_field",
     "weighted_score",
@@ -75,24 +69,13 @@ __all__ = [
 
 
 def current_host() -> PluginHost:
-    """The plugin host of the current app."""
-    return plugin_host(current_app)
+    """The running app's loaded plugins and criteria sets (needs an app context).
 
-
-def init_app(app: Flask) -> None:
-    """Load the plugins named by ``THIDUA_PLUGINS`` onto ``app``.
-
-    Raises :class:`PluginLoadError` listing every failed plugin unless
-    ``THIDUA_SKIP_FAILED_PLUGINS=1``.
+    Read-only for plugins: ``criteria_set(key, version=None)`` (``None`` when not loaded),
+    ``versions(key)``, ``latest_sets()``, ``owner_of(key)`` and ``plugins[name].state``
+    (``loaded``, ``failed`` or ``disabled``).
     """
-    # Importing these attaches their routes to the core blueprints, which the factory
-    # registers right after this call.
-    import core.api.criteria_sets  # noqa: F401
-    import core.web.criteria_forms  # noqa: F401
-    from core.plugins.cli import plugins_group
+    # Imported here so that the facade does not export the host's internals.
+    from core.plugins.manager import plugin_host
 
-    app.cli.add_command(plugins_group)
-    host = PluginHost.from_config(app.config)
-    app.extensions[EXTENSION_KEY] = host
-    host.load()
-    host.install(app)
+    return plugin_host(current_app)

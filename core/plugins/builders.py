@@ -11,10 +11,11 @@ field's metadata and passes any other keyword through as metadata, in the order 
                                points=10, points_per_unit=2.5)
         plan = yes_no_field("Có kế hoạch", "A plan", points=10, evidence_required=True)
 
-A scorer that gives some fields a fraction of their points and the rest by the default rule::
+A scorer that gives some fields a fraction of their points and the rest by the default rule (the
+set being scored is ``ctx.criteria_set``)::
 
     def score(data, ctx):
-        return weighted_score(TRAINING_V1, data, {"trained": share(data["trained"], data["staff"])})
+        return weighted_score(ctx.criteria_set, data, {"trained": share(data["trained"], data["staff"])})
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from typing import Any
 from marshmallow import fields, validate
 
 from core.plugins.criteria import CriteriaSet
-from core.plugins.evaluation import default_score
 from core.plugins.fields import describe
+from core.plugins.points import default_score
 
 # -- Fields --------------------------------------------------------------------------------------
 

@@ -61,13 +61,21 @@ def new_command(name: str, directory: Path) -> None:
               default=Path("docs/plugins"), show_default=True, help="Where the pages live.")
 @with_appcontext
 def docs_command(check: bool, directory: Path) -> None:
-    """Write a Markdown page per plugin with criteria sets, generated from its definitions."""
+    """Write a Markdown page per plugin with criteria sets, generated from its definitions: the
+    title and introduction from the plugin module's docstring, the rules from the docstrings of
+    the sets' validate, score and outcomes callables. Says where each text came from, and warns
+    on stderr about a missing docstring."""
     from core.plugins import docgen
 
     host = plugin_host(current_app)
+    for name in docgen.documented_plugins(host):
+        for warning in docgen.text_sources(host, name)[1]:
+            click.echo(f"Warning: {name}: {warning}", err=True)
     if not check:
         for path in docgen.write_pages(host, directory):
             click.echo(f"Wrote {path}")
+            for source in docgen.text_sources(host, path.stem)[0]:
+                click.echo(f"    {source}")
         return
     stale = docgen.stale_pages(host, directory)
     for path in stale:

@@ -10,8 +10,22 @@ from types import MappingProxyType
 from typing import Any
 
 from marshmallow import Schema
+from marshmallow import fields as ma_fields
 
+# How a field rolls up the tenant tree (a rollup of any unit: its own report and every counted
+# report below it, taken from the reports themselves, never by averaging lower rollups):
+# * "sum": the total of the numbers given; 0 when no report gives one;
+# * "mean": that total ÷ the number of reports that give a number (a missing value is not a 0);
+#   None when none does;
+# * "count_true": the number of reports answering yes;
+# * "rate": the reports answering yes ÷ the reports answering yes or no, from 0 to 1; None when
+#   none answers.
+# sum and mean take number fields, count_true and rate yes/no fields. Each is computed from three
+# partial counts that add up across units: the total, how many reports have a value, how many
+# say yes (see aggregate()).
 AGGREGATES: tuple[str, ...] = ("sum", "mean", "rate", "count_true")
+NUMBER_AGGREGATES = frozenset({"sum", "mean"})
+YES_NO_AGGREGATES = frozenset({"count_true", "rate"})
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 
@@ -95,6 +109,11 @@ class CriteriaSet:
                 raise CriteriaSetError(
                     f"{self.key}: aggregate of {name!r} must be one of {', '.join(AGGREGATES)}, not {how!r}"
                 )
+            declared = fields[name]
+            if how in NUMBER_AGGREGATES and not isinstance(declared, ma_fields.Number):
+                raise CriteriaSetError(f"{self.key}: {how} of {name!r} needs a number field")
+            if how in YES_NO_AGGREGATES and not isinstance(declared, ma_fields.Boolean):
+                raise CriteriaSetError(f"{self.key}: {how} of {name!r} needs a yes/no (Boolean) field")
         return MappingProxyType(aggregates)
 
     @property
@@ -115,3 +134,21 @@ class CriteriaSet:
 
     def __repr__(self) -> str:
         return f"<CriteriaSet {self.key} v{self.version}>"
+
+
+def aggregate(how: str, values: Iterable[Any]) -> float | int | None:
+    """The definition of each aggregate (see :data:`AGGREGATES`) over the values of one field in
+    the reports a rollup counts; ``None`` values (the field left empty) are skipped.
+
+    :raises ValueError: an unknown aggregate.
+    """
+    given = [v for v in values if v is not None]
+    if how == "sum":
+        return sum(given)
+    if how == "mean":
+        return sum(given) / len(given) if given else None
+    if how == "count_true":
+        return sum(1 for v in given if v is True)
+    if how == "rate":
+        return sum(1 for v in given if v is True) / len(given) if given else None
+    raise ValueError(f"unknown aggregate {how!r}; one of {', '.join(AGGREGATES)}")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.plugins.evaluation import default_score
 from core.plugins.markers import hookimpl
+from core.plugins.points import default_score
 
 
 @hookimpl(trylast=True)

@@ -196,6 +196,51 @@ def render_plugin_page(host: Any, plugin_name: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _source_name(obj: Any) -> str:
+    if inspect.ismodule(obj):
+        return f"module {obj.__name__}"
+    if inspect.isfunction(obj) or inspect.ismethod(obj):
+        return f"{obj.__module__}.{obj.__qualname__}"
+    return f"class {type(obj).__module__}.{type(obj).__qualname__}"
+
+
+# The first line of the scaffold's plugin docstring, until the author replaces it.
+SCAFFOLD_TITLE = "replace this line with the sector's name"
+
+
+def text_sources(host: Any, plugin_name: str) -> tuple[list[str], list[str]]:
+    """Where the words of a plugin's page come from, and what is missing or left as generated.
+
+    :return: ``(sources, warnings)``: lines such as ``"title and introduction: the docstring of
+        module plugins.cyber_safety"`` and ``"cyber.training v1, Scoring: the docstring of
+        plugins.cyber_safety.rules.score_training"``; warnings for a missing docstring (the page
+        says "(no description)" or takes the plugin's name as its title) or the scaffold's
+        placeholder title.
+    """
+    plugin = host.pm.get_plugin(plugin_name)
+    if plugin is None:
+        raise LookupError(f"plugin {plugin_name!r} is not loaded")
+    sources = [f"title and introduction: the docstring of {_source_name(plugin)}"]
+    warnings = []
+    doc = inspect.getdoc(plugin) or ""
+    if not doc.strip():
+        warnings.append(f"{_source_name(plugin)} has no docstring: the page is titled {plugin_name!r} "
+                        "and has no introduction")
+    elif SCAFFOLD_TITLE in doc.partition("\n")[0]:
+        warnings.append(f"the docstring of {_source_name(plugin)} still has the scaffold's title line")
+    for criteria_set in plugin_sets(host, plugin_name):
+        for attribute, heading in _RULES:
+            function = getattr(criteria_set, attribute)
+            if function is None:
+                continue
+            where = f"{criteria_set.key} v{criteria_set.version}, {heading}"
+            sources.append(f"{where}: the docstring of {_source_name(function)}")
+            if not inspect.getdoc(function):
+                warnings.append(f"{_source_name(function)} has no docstring: the page's {where} "
+                                "says (no description)")
+    return sources, warnings
+
+
 def documented_plugins(host: Any) -> list[str]:
     """Loaded plugins with at least one criteria set: the ones that get a page."""
     return [name for name in host.loaded_names() if plugin_sets(host, name)]

@@ -3,25 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from marshmallow import ValidationError
 
 from core.plugins.criteria import CriteriaSet
 from core.plugins.messages import default_locale_outside_requests, localised_schema
+from core.plugins.points import achieved, default_score, field_points
+
+__all__ = ["EvaluationContext", "Errors", "achieved", "default_score", "evaluate", "field_points"]
 
 Errors = dict[str, list[str]]
 
 
 @dataclass(frozen=True)
 class EvaluationContext:
-    """What validation and scoring may look at besides the values themselves."""
+    """What validation, scoring and the pass/fail standards may look at besides the values.
+
+    ``criteria_set`` is the set (the version) being judged: :func:`evaluate` and the reporting
+    workflow fill it in, so a set's own callables reach their declaration (its fields' points)
+    without importing the module that declares them. ``extra["children"]`` is a
+    :class:`core.plugins.ChildrenView` when the workflow judges a unit with units under it.
+    """
 
     tenant: Any = None
     period: Any = None
     previous: Mapping[str, Any] | None = None  # the same set's values in the previous period
     extra: Mapping[str, Any] = field(default_factory=dict)
+    criteria_set: CriteriaSet | None = None
+
+    def for_set(self, criteria_set: CriteriaSet) -> EvaluationContext:
+        """This context with ``criteria_set`` set to the one being judged."""
+        if self.criteria_set is criteria_set:
+            return self
+        return replace(self, criteria_set=criteria_set)
 
 
 def _add(errors: Errors, found: Mapping[str, Any] | None) -> None:
@@ -33,57 +49,18 @@ def _add(errors: Errors, found: Mapping[str, Any] | None) -> None:
         errors.setdefault(str(name), []).extend(str(m) for m in messages)
 
 
-def achieved(value: Any) -> bool:
-    """Whether a value claims the criterion: true, a number above zero, a non-empty text."""
-    if value is None or value is False:
-        return False
-    if value is True:
-        return True
-    if isinstance(value, int | float):
-        return value > 0
-    return bool(str(value).strip())
-
-
-def field_points(meta: Mapping[str, Any], value: Any) -> float:
-    """Points one field earns under the default rule (see ``default_score``)."""
-    points = meta.get("points")
-    per_unit = meta.get("points_per_unit")
-    if isinstance(points, Mapping):
-        return float(points.get(value, 0)) if value is not None else 0.0
-    if per_unit is not None and isinstance(value, int | float) and not isinstance(value, bool):
-        earned = float(value) * float(per_unit)
-        if points is not None:
-            cap = float(points)
-            earned = min(earned, cap) if cap >= 0 else max(earned, cap)
-        return earned
-    if points is None:
-        return 0.0
-    return float(points) if achieved(value) else 0.0
-
-
-def default_score(criteria_set: CriteriaSet, data: Mapping[str, Any]) -> float:
-    """Sum the ``points`` metadata of the fields, field by field:
-
-    * a boolean earns ``points`` when true;
-    * a number earns ``points`` when greater than zero; with ``points_per_unit`` it earns
-      value × points_per_unit instead, capped at ``points`` when both are given;
-    * a text or choice earns ``points`` when not empty; ``points`` may instead map each choice
-      to its own points;
-    * a missing value earns nothing; negative points are deductions.
-    """
-    total = 0.0
-    for name, declared in criteria_set.schema._declared_fields.items():
-        total += field_points(declared.metadata, data.get(name))
-    return round(total, 2)
-
-
 def _host(host: Any) -> Any:
     if host is not None:
         return host
-    from flask import current_app
+    from flask import current_app, has_app_context
 
     from core.plugins.manager import plugin_host
 
+    if not has_app_context():
+        raise RuntimeError(
+            "evaluate() reads the loaded plugins from the running app: call it inside "
+            "`with app.app_context():` (in tests, the `app` fixture's)"
+        )
     return plugin_host(current_app)
 
 
@@ -97,11 +74,16 @@ def evaluate(
     """Validate ``data`` (the schema, the set's ``validate``, then every ``thidua_validate``) and
     score it (the set's ``score``, else ``thidua_score``, else the default scorer).
 
+    Needs an app context (the plugins are the running app's), unless ``host`` is given. The
+    set's callables receive ``ctx`` with ``ctx.criteria_set`` set to ``criteria_set``.
+
     :return: ``(errors, score)``; errors map each field to Vietnamese messages (``_schema`` for
         errors about the whole set); the score is ``None`` when there are errors.
+    :raises RuntimeError: outside an app context without ``host``.
     """
+    found = _host(host)
     with default_locale_outside_requests():
-        return _evaluate(criteria_set, data, ctx or EvaluationContext(), _host(host))
+        return _evaluate(criteria_set, data, (ctx or EvaluationContext()).for_set(criteria_set), found)
 
 
 def _evaluate(

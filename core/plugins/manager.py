@@ -19,12 +19,14 @@ from typing import Any
 import pluggy
 from flask import Flask
 
-from core.plugins import defaults, hookspecs
+from core.plugins import defaults, diagnostics, hookspecs
 from core.plugins.criteria import CriteriaSet
 
 ENTRY_POINT_GROUP = "thidua.plugins"
 API_VERSION = "1.0"
 EXTENSION_KEY = "thidua_plugins"
+# Flask's own commands, which the ``thidua`` group adds besides the core's.
+FLASK_COMMANDS = frozenset({"run", "shell", "routes"})
 
 LOADED = "loaded"
 FAILED = "failed"
@@ -141,9 +143,10 @@ def _dist_of(ep: metadata.EntryPoint) -> tuple[str | None, str | None]:
 
 
 def _short_error(exc: BaseException) -> str:
+    """The exception and the full path and line where it was raised."""
     where = traceback.extract_tb(exc.__traceback__)
     last = where[-1] if where else None
-    place = f" ({os.path.basename(last.filename)}:{last.lineno})" if last else ""
+    place = f" at {last.filename}:{last.lineno}" if last else ""
     return f"{type(exc).__name__}: {exc}{place}"
 
 
@@ -165,7 +168,7 @@ class PluginHost:
         self.blueprints: list[tuple[str, Any]] = []
         self.commands: list[tuple[str, Any]] = []
         self._sets: dict[str, list[CriteriaSet]] = {}
-        self._taken_commands: set[str] | None = None
+        self._taken_commands: set[str] = set(FLASK_COMMANDS)
         if trace:
             self.pm.add_hookcall_monitoring(self._trace_before, self._trace_after)
 
@@ -179,9 +182,12 @@ class PluginHost:
 
     # -- loading ---------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def load(self, taken_commands: Iterable[str] = ()) -> None:
         """Import, register and check every wanted plugin; raise one :class:`PluginLoadError`
-        listing all failures unless ``skip_failed``."""
+        listing all failures unless ``skip_failed``. ``taken_commands``: the app's own command
+        names, which no plugin command may take (Flask's ``run``, ``shell`` and ``routes``
+        always are)."""
+        self._taken_commands = set(taken_commands) | FLASK_COMMANDS
         installed = installed_entry_points()
         wanted = self.wanted if self.wanted is not None else sorted(installed)
         for name in sorted(installed):
@@ -191,7 +197,8 @@ class PluginHost:
                                                 "not listed in THIDUA_PLUGINS")
         for name in wanted:
             self._load_one(name, installed)
-        self._check_unknown_hooks()
+        # Every hook was checked against the specs before registering; this is pluggy's own check.
+        self.pm.check_pending()
         for name in self.loaded_names():
             self._collect(name)
         failures = [info for info in self.plugins.values() if info.state == FAILED]
@@ -204,11 +211,13 @@ class PluginHost:
     def _load_one(self, name: str, installed: Mapping[str, list[metadata.EntryPoint]]) -> None:
         candidates = installed.get(name)
         if not candidates:
+            guess = diagnostics.nearest(name, sorted(installed))
+            hint = f"did you mean {guess}? " if guess else ""
             known = ", ".join(sorted(installed)) or "none"
             self.plugins[name] = PluginInfo(
                 name, state=FAILED,
                 cause=f"not installed: no entry point {name!r} in group {ENTRY_POINT_GROUP!r} "
-                      f"(installed: {known})",
+                      f"({hint}installed: {known})",
             )
             return
         dist, version = _dist_of(candidates[0])
@@ -220,9 +229,9 @@ class PluginHost:
         try:
             plugin = candidates[0].load()
         except Exception as exc:  # any error in a plugin's import is its load failure
-            self._fail(name, f"import error: {_short_error(exc)}")
+            self._fail(name, f"import error: {diagnostics.import_problem(exc, candidates[0].module)}")
             return
-        cause = self._requires_core_problem(plugin) or self._unmarked_hooks(plugin)
+        cause = self._requires_core_problem(plugin) or "; ".join(self._hook_problems(plugin))
         if cause:
             self._fail(name, cause)
             return
@@ -245,35 +254,10 @@ class PluginHost:
             return f"incompatible requires_core: {exc}"
         return f"incompatible requires_core {requirement!r}: this core provides plugin API {API_VERSION}"
 
-    def _unmarked_hooks(self, plugin: Any) -> str:
-        problems = []
-        for attr in dir(plugin):
-            if not attr.startswith(f"{hookspecs.PROJECT}_"):
-                continue
-            value = getattr(plugin, attr, None)
-            if callable(value) and self.pm.parse_hookimpl_opts(plugin, attr) is None:
-                problems.append(attr)
-        if problems:
-            return ("function(s) " + ", ".join(problems) + " look like hooks but are not marked with "
-                    "@hookimpl (from core.plugins import hookimpl)")
-        return ""
-
-    def _check_unknown_hooks(self) -> None:
-        # pluggy's check_pending() stops at the first unknown hook; report every one of them.
-        unknown: dict[str, list[str]] = {}
-        for hook_name in dir(self.pm.hook):
-            caller = getattr(self.pm.hook, hook_name)
-            if hook_name.startswith("_") or not isinstance(caller, pluggy.HookCaller):
-                continue
-            if caller.has_spec():
-                continue
-            for impl in caller.get_hookimpls():
-                if not impl.optionalhook:
-                    unknown.setdefault(impl.plugin_name, []).append(hook_name)
-        for name, hook_names in unknown.items():
-            self._fail(name, "hook(s) matching no spec: " + ", ".join(sorted(hook_names)) +
-                       " (known hooks: " + ", ".join(self.hook_names()) + ")")
-        self.pm.check_pending()
+    def _hook_problems(self, plugin: Any) -> list[str]:
+        specs = {name: getattr(self.pm.hook, name).spec.argnames for name in self.hook_names()}
+        return diagnostics.hook_problems(
+            plugin, hookspecs.PROJECT, lambda attr: self.pm.parse_hookimpl_opts(plugin, attr), specs)
 
     def _collect(self, name: str) -> None:
         """Call the registration hooks of one plugin and check what they return."""
@@ -322,8 +306,6 @@ class PluginHost:
         return ""
 
     def _check_commands(self, commands: list[Any]) -> str:
-        if self._taken_commands is None:
-            self._taken_commands = core_command_names()
         for command in commands:
             command_name = getattr(command, "name", None)
             if not command_name:
@@ -358,10 +340,7 @@ class PluginHost:
                 app.register_blueprint(blueprint)
             except Exception as exc:
                 self._fail(name, f"blueprint {blueprint.name!r} could not be registered: {exc}")
-        for name, command in list(self.commands):
-            if command.name in app.cli.commands:
-                self._fail(name, f"command {command.name!r} clashes with an existing command")
-                continue
+        for _name, command in self.commands:
             app.cli.add_command(command)
         failures = [info for info in self.plugins.values() if info.state == FAILED]
         if failures and not self.skip_failed:
@@ -446,18 +425,20 @@ class PluginHost:
         return [self.plugins[name] for name in sorted(self.plugins)]
 
 
-def core_command_names() -> set[str]:
-    """Names of the core's ``thidua`` commands, which are added after the plugins' ones."""
-    from types import SimpleNamespace
-
-    import click
-
-    from core.cli import register_commands
-
-    probe = SimpleNamespace(cli=click.Group())
-    register_commands(probe)  # type: ignore[arg-type]
-    return set(probe.cli.commands) | {"plugins", "run", "shell", "routes"}
-
-
 def plugin_host(app: Flask) -> PluginHost:
+    """The plugin host of ``app`` (core code; plugins use :func:`core.plugins.current_host`)."""
     return app.extensions[EXTENSION_KEY]
+
+
+def load_plugins(app: Flask) -> PluginHost:
+    """Load the plugins named by ``THIDUA_PLUGINS`` onto ``app`` and mount their blueprints and
+    commands. The app factory calls it after registering the core's blueprints and commands, so
+    that a plugin's command cannot take a core command's name.
+
+    :raises PluginLoadError: listing every failed plugin, unless ``THIDUA_SKIP_FAILED_PLUGINS=1``.
+    """
+    host = PluginHost.from_config(app.config)
+    app.extensions[EXTENSION_KEY] = host
+    host.load(taken_commands=app.cli.commands)
+    host.install(app)
+    return host

@@ -103,9 +103,10 @@ pytest                       # runs tests/test_{name}.py
 ```
 
 Edit `{pkg}/criteria.py` to describe your criteria: every field's `metadata` gives its label,
-help, unit, points and whether evidence is required; `validate.OneOf` gives choices. Bump the
-set's `version` whenever a field or the scoring changes and keep the old version in
-`thidua_criteria_sets()` so closed periods stay readable.
+help, unit, points and whether evidence is required. Bump the set's `version` whenever a field
+or the scoring changes and keep the old version in `thidua_criteria_sets()` so closed periods
+stay readable. The plugin imports only `core.plugins`; the guide is the core's
+`docs/plugins.md`.
 """
 
 INIT = '''\
@@ -113,7 +114,12 @@ INIT = '''\
 '''
 
 PLUGIN = '''\
-"""Hook implementations of the {name} plugin (entry point ``{group}``: ``{name}``)."""
+"""{name}: example criteria (replace this line with the sector's name)
+
+The first line of this docstring is the title of the plugin's page that `thidua plugins docs`
+generates, and the rest is the page's introduction: say which units the criteria apply to and
+where each rule comes from (the plan, the circular and its article).
+"""
 
 from core.plugins import hookimpl
 
@@ -131,34 +137,29 @@ def thidua_criteria_sets():
 CRITERIA = '''\
 """The criteria sets of the {name} plugin."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
-from core.plugins import CriteriaSet
+from core.plugins import CriteriaSet, choice_field, count_field, yes_no_field
 
 
-# core.plugins also builds such fields for you: count_field, yes_no_field, choice_field, text_field
-# (see "Helpers for criteria sets" in the plugin guide).
+# One field per criterion: the Vietnamese and English labels, then what the form and the default
+# scorer use (points, points_per_unit, evidence_required, help).
 class ExampleSchema(Schema):
-    has_plan = fields.Boolean(
-        required=True,
-        metadata={{"label": "Có kế hoạch thực hiện phong trào", "points": 10, "evidence_required": True}},
+    has_plan = yes_no_field(
+        "Có kế hoạch thực hiện phong trào", "A plan for the movement", points=10, evidence_required=True,
     )
-    meetings = fields.Integer(
-        required=True,
-        validate=validate.Range(min=0, max=366),
-        metadata={{"label": "Số buổi sinh hoạt, tuyên truyền", "unit": "buổi",
-                   "points": 20, "points_per_unit": 5,
-                   "help": "Mỗi buổi được 5 điểm, tối đa 20 điểm."}},
+    meetings = count_field(
+        "Số buổi sinh hoạt, tuyên truyền", "Meetings and awareness sessions", "buổi", maximum=366,
+        points=20, points_per_unit=5, help="Mỗi buổi được 5 điểm, tối đa 20 điểm.",
     )
-    rating = fields.String(
-        required=False,
-        validate=validate.OneOf(["Tốt", "Khá", "Trung bình"]),
-        metadata={{"label": "Tự đánh giá", "points": {{"Tốt": 10, "Khá": 5}}}},
+    rating = choice_field(
+        "Tự đánh giá", "Self-assessment", ["Tốt", "Khá", "Trung bình"], required=False,
+        points={{"Tốt": 10, "Khá": 5}},
     )
 
 
 def check(data, ctx):
-    """Cross-field rule: meetings without a plan are not credible."""
+    """A unit that held meetings must have a plan."""
     if data["meetings"] > 0 and not data["has_plan"]:
         return {{"has_plan": ["Đơn vị có tổ chức sinh hoạt thì phải có kế hoạch."]}}
     return None
@@ -177,13 +178,12 @@ EXAMPLE_V1 = CriteriaSet(
 '''
 
 TEST = '''\
-"""Tests of the {name} plugin, using the fixtures of the Thi Đua pytest plugin (core.testing)."""
+"""Tests of the {name} plugin, with the fixtures of the Thi Đua pytest plugin (the core's
+docs/plugins.md, "Testing plugins")."""
 
 import pytest
 
-from core.plugins import EvaluationContext, evaluate, plugin_host
-from core.plugins.operations import configure_period
-from core.users.access import SystemAccess
+from core.plugins import evaluate
 
 from {pkg}.criteria import EXAMPLE_V1
 
@@ -194,34 +194,34 @@ def thidua_config():
     return {{"THIDUA_PLUGINS": "{name}"}}
 
 
-def test_the_plugin_loads_with_its_criteria_set(app):
-    host = plugin_host(app)
-    assert host.plugins["{name}"].state == "loaded"
-    assert host.criteria_set("{name}.example") is EXAMPLE_V1
+def test_the_plugin_loads_with_its_criteria_set(plugin_host):
+    assert plugin_host.plugins["{name}"].state == "loaded"
+    assert plugin_host.criteria_set("{name}.example") is EXAMPLE_V1
 
 
 def test_values_validate_and_score(app):
-    with app.test_request_context():
-        errors, score = evaluate(EXAMPLE_V1, {{"has_plan": True, "meetings": 3, "rating": "Khá"}},
-                                 EvaluationContext())
+    with app.app_context():  # evaluate reads the app's loaded plugins
+        errors, score = evaluate(EXAMPLE_V1, {{"has_plan": True, "meetings": 3, "rating": "Khá"}})
         assert errors == {{}}
         assert score == 10 + 15 + 5
 
-        errors, score = evaluate(EXAMPLE_V1, {{"has_plan": False, "meetings": 2}}, EvaluationContext())
+        errors, score = evaluate(EXAMPLE_V1, {{"has_plan": False, "meetings": 2}})
         assert "has_plan" in errors and score is None
 
 
-def test_a_school_sees_the_set_once_the_period_enables_it(app, db, world, api_as):
-    configure_period(db, SystemAccess(db=db, user=None), plugin_host(app), world.period,
-                     [{{"key": "{name}.example", "tenant_kinds": ["school"]}}])
-    db.commit()
+def test_a_school_fills_the_set_through_the_report_api(world, enable_criteria_sets, api_as):
+    enable_criteria_sets("{name}.example", kinds=["school"])
     school = world.tenant("school-a1")
-    response = api_as("a1_reporter").get(
-        f"/api/v1/periods/{{world.period.id}}/criteria-sets?tenant={{school.id}}")
-    assert response.status_code == 200
-    (listed,) = response.get_json()["criteria_sets"]
-    assert listed["key"] == "{name}.example"
-    assert [f["name"] for f in listed["fields"]] == ["has_plan", "meetings", "rating"]
+    url = f"/api/v1/tenants/{{school.id}}/periods/{{world.period.id}}/report"
+    reporter = api_as("a1_reporter")  # the reporter of school-a1
+    report = reporter.get(url).get_json()
+    assert [section["key"] for section in report["sections"]] == ["{name}.example"]
+
+    saved = reporter.put(url, json={{"version": report["version"], "sections": {{
+        "{name}.example": {{"has_plan": True, "meetings": 3, "rating": "Khá"}}}}}})
+    assert saved.status_code == 200, saved.get_json()
+    (section,) = saved.get_json()["sections"]
+    assert section["self_score"] == 30
 '''
 
 TEMPLATES: dict[str, str] = {

@@ -9,10 +9,14 @@
 * ``install_plugin(name, files)`` installs a plugin for one test the way pip would: the files go
   into a temporary directory on ``sys.path`` beside a ``.dist-info`` with the
   ``thidua.plugins`` entry point, so :mod:`importlib.metadata` finds it.
+
+:func:`imports_beyond_the_facade` is for the core's own tests: that a plugin's sources keep the
+contract.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import itertools
 import sys
@@ -28,6 +32,7 @@ from core.plugins.manager import plugin_host as host_of
 
 __all__ = [
     "enable_criteria_sets_fixture",
+    "imports_beyond_the_facade",
     "install_plugin_fixture",
     "plugin_host_fixture",
     "pytest_configure",
@@ -147,3 +152,24 @@ def install_plugin_fixture(tmp_path: Path) -> Iterator[Callable[..., Path]]:
         if module.split(".")[0] in modules:
             del sys.modules[module]
     importlib.invalidate_caches()
+
+
+def imports_beyond_the_facade(sources: Mapping[str, str]) -> list[str]:
+    """What plugin sources (path → Python source) import from the core other than the public names
+    of :mod:`core.plugins`, one ``"path:line: from … import …"`` per statement; empty when they keep
+    the plugin contract. Deferred imports inside functions count too."""
+    from core import plugins as facade
+
+    public = set(facade.__all__)
+    found = []
+    for path, source in sources.items():
+        for node in ast.walk(ast.parse(source, filename=path)):
+            if isinstance(node, ast.Import):
+                found += [f"{path}:{node.lineno}: import {alias.name}" for alias in node.names
+                          if alias.name.split(".")[0] == "core"]
+            elif isinstance(node, ast.ImportFrom) and not node.level and (
+                    (node.module or "").split(".")[0] == "core"):
+                names = [alias.name for alias in node.names]
+                if node.module != "core.plugins" or not set(names) <= public:
+                    found.append(f"{path}:{node.lineno}: from {node.module} import {', '.join(names)}")
+    return found

@@ -132,7 +132,10 @@ class SectionViewSchema(Schema):
 class MissingSchema(Schema):
     section = fields.String()
     field = fields.String(allow_none=True)
-    reason = fields.String(metadata={"description": "required | evidence | invalid | unavailable"})
+    reason = fields.String(metadata={
+        "description": "required (empty required field) | evidence (proof missing) | invalid (a "
+                       "check across fields failed; the draft keeps the values) | unavailable "
+                       "(the set's plugin is not loaded)"})
     message = fields.String()
 
 

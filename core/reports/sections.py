@@ -100,6 +100,7 @@ def score_section(
     errors, score = evaluate(criteria_set, values, ctx, host=host)
     if errors:
         return errors, None, {}
+    ctx = ctx.for_set(criteria_set)
     outcomes = dict(criteria_set.outcomes(values, ctx) or {}) if criteria_set.outcomes else {}
     return {}, score, outcomes
 

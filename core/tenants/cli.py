@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from core.cli.system import system_session
@@ -40,6 +41,7 @@ def print_report(report: Report, verbose: bool = True) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and show the changes without writing them.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the totals.")
+@with_appcontext
 def load_command(file: Path, dry_run: bool, quiet: bool) -> None:
     """Create or update the units listed in FILE (YAML). Matches units by slug; never deletes."""
     db, _access = system_session()
@@ -61,6 +63,7 @@ def _order(unit: Tenant) -> tuple[int, str]:
 @tenants_group.command("tree")
 @click.option("--root", "root_slug", default=None, help="Slug of the unit to start from.")
 @click.option("--depth", type=click.IntRange(min=0), default=None, help="Levels below the root.")
+@with_appcontext
 def tree_command(root_slug: str | None, depth: int | None) -> None:
     """Print the tenant tree, indented."""
     db, _access = system_session()

@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, text
 from core.app import create_app
 from core.db import migrate, scoping
 from core.db.engine import database, normalise_url
-from core.db.metadata import target_metadata
 from core.extensions import limiter
 from core.testing.world import World, build_world
+from migrations.models import target_metadata
 
 
 def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
-from core.cli import fail
-from core.cli.system import system_session
+from core.cli.system import fail, system_session
 from core.errors import ThiDuaError
 from core.tenants.operations import find_by_slug_or_code
 from core.users import operations, roles
@@ -22,6 +22,7 @@ def users_group() -> None:
 @click.option("--role", type=click.Choice(roles.ROLES), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--full-name", default="")
+@with_appcontext
 def create_command(username: str, tenant_ref: str, role: str, password: str, full_name: str) -> None:
     """Create USERNAME (or reuse it) and give it ROLE in a unit."""
     db, access = system_session()
@@ -43,6 +44,7 @@ def create_command(username: str, tenant_ref: str, role: str, password: str, ful
 @users_group.command("token")
 @click.argument("username")
 @click.option("--label", default="cli")
+@with_appcontext
 def token_command(username: str, label: str) -> None:
     """Issue an API bearer token for USERNAME; the token is the last line printed."""
     db, access = system_session()

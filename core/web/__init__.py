@@ -22,6 +22,7 @@ from core.web import (  # noqa: E402,F401
     admin_periods,
     admin_tenants,
     admin_users,
+    criteria_forms,
     errors,
     evidence,
     excel,

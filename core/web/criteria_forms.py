@@ -1,9 +1,5 @@
 """Web pages generated from criteria sets: the admin page that enables sets for a period, and
-the form of one set for a tenant (validated and scored; storing it is the reporting workflow's).
-
-Routes attach to :data:`core.web.blueprint` when :func:`core.plugins.init_app` imports this
-module, before the factory registers the blueprint.
-"""
+the form of one set for a tenant (validated and scored; storing it is the reporting workflow's)."""
 
 from __future__ import annotations
 

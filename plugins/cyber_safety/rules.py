@@ -41,10 +41,8 @@ def score_training(data: Mapping[str, Any], ctx: Any) -> float:
     """Sessions 2.5 each up to 10, staff trained 40 × trained / staff, drills 7.5 each up to 15,
     drill resistance 15 × (1 − clicked / recipients) (nothing without a drill), online-fraud
     sessions 2.5 each up to 10, prompt fraud alerts 10. Total 0–100."""
-    from .criteria import TRAINING_V1
-
     drilled = data["phishing_drills"] > 0 and data["drill_recipients"] > 0
-    return weighted_score(TRAINING_V1, data, {
+    return weighted_score(ctx.criteria_set, data, {
         "staff_trained": share(data["staff_trained"], data["staff_total"]),
         "drill_clicked": 1.0 - share(data["drill_clicked"], data["drill_recipients"]) if drilled else 0.0,
     })
@@ -70,9 +68,7 @@ def score_systems(data: Mapping[str, Any], ctx: Any) -> float:
     (both in full for a unit that runs no system of its own), incidents handled 20 × handled /
     incidents (in full without an incident), no data leak 30 (any leak loses it), a response plan
     10. Total 0–100."""
-    from .criteria import SYSTEMS_V1
-
-    return weighted_score(SYSTEMS_V1, data, {
+    return weighted_score(ctx.criteria_set, data, {
         "systems_level_approved": share_or_full(data["systems_level_approved"], data["systems_total"]),
         "systems_assessed": share_or_full(data["systems_assessed"], data["systems_total"]),
         "incidents_handled": share_or_full(data["incidents_handled"], data["incidents"]),

@@ -104,9 +104,7 @@ def score_atantt(data: Mapping[str, Any], ctx: Any) -> float:
     members disciplined 5, at least 70% of the sub-units rated well 5 (exactly 70% is enough) and
     nobody in them disciplined 5. Total 0–100.
     """
-    from .criteria import ATANTT_V1
-
-    return weighted_score(ATANTT_V1, data, atantt_criteria(data))
+    return weighted_score(ctx.criteria_set, data, atantt_criteria(data))
 
 
 def atantt_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]:
@@ -155,10 +153,8 @@ def score_protection_force(data: Mapping[str, Any], ctx: Any) -> float:
     the year's rating by the Points column (20 for "Hoàn thành tốt nhiệm vụ" or better, 10 for
     "Hoàn thành nhiệm vụ" or not eligible, 0 otherwise), nobody disciplined 15. A unit without a
     protection force scores only what it guarantees. Total 0–100."""
-    from .criteria import PROTECTION_FORCE_V1
-
     members = data["members"]
-    return weighted_score(PROTECTION_FORCE_V1, data, {
+    return weighted_score(ctx.criteria_set, data, {
         "trained": share(data["trained"], members),
         "certified": share(data["certified"], members),
         "disciplined": met(members > 0 and data["disciplined"] == 0),

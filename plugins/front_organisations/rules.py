@@ -50,8 +50,6 @@ def movement_score(data: Mapping[str, Any], ctx: Any) -> float:
     in proportion: ``programmes_done / programmes_signed`` × 10 and
     ``members_reached / members_total`` × 20.
     """
-    from .criteria import MOVEMENT_V1  # the set names this function as its scorer
-
-    return weighted_score(MOVEMENT_V1, data, {
+    return weighted_score(ctx.criteria_set, data, {
         name: share(data.get(name), data.get(whole)) for name, whole in SHARES.items()
     })

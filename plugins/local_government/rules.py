@@ -71,9 +71,7 @@ def movement_score(data: Data, ctx: Any) -> float:
     * ``data_leaks`` earns its 10 points only when it is 0: any leak fails the plan's
       "no information leak" criterion.
     """
-    from .criteria import MOVEMENT_V1  # the set names this function as its scorer
-
-    return weighted_score(MOVEMENT_V1, data, {
+    return weighted_score(ctx.criteria_set, data, {
         "staff_briefed": share(data.get("staff_briefed"), data.get("staff_total")),
         "data_leaks": met(data.get("data_leaks") == 0),
     })
@@ -148,9 +146,7 @@ def atantt_score(data: Data, ctx: Any) -> float:
     """Score of ``local.atantt`` on 0–100: each of the commune's own conditions of Điều 5 (see
     ``CONDITIONS``) earns the ``points`` of its field when met, nothing otherwise. The 70% share
     of the units under the commune is not scored: it decides the ``atantt`` outcome."""
-    from .criteria import ATANTT_V1  # the set names this function as its scorer
-
-    points = _points_of(ATANTT_V1)
+    points = _points_of(ctx.criteria_set)
     return clamp_score(sum(points[name] for name, holds in CONDITIONS if holds(data)))
 
 

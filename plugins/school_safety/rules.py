@@ -99,9 +99,7 @@ def score_atantt(data: Mapping[str, Any], ctx: Any) -> float:
     and none of its members disciplined 5, at least 70% of the sub-units rated well 5 (exactly 70%
     is enough) and nobody in them disciplined 5. Total 0–100.
     """
-    from .criteria import SCHOOL_ATANTT_V1
-
-    return weighted_score(SCHOOL_ATANTT_V1, data, atantt_criteria(data, ctx))
+    return weighted_score(ctx.criteria_set, data, atantt_criteria(data, ctx))
 
 
 def atantt_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]:
@@ -133,9 +131,7 @@ def score_safe_gate(data: Mapping[str, Any], ctx: Any) -> float:
     """Signage and markings 15, orderly pick-up parking 15, no traffic accident 20, no prolonged
     congestion 10, no helmet violation 15, the three-party commitments signed 15 and an active
     gate self-management team 10. Total 0–100."""
-    from .criteria import SAFE_GATE_V1
-
-    return weighted_score(SAFE_GATE_V1, data, safe_gate_criteria(data))
+    return weighted_score(ctx.criteria_set, data, safe_gate_criteria(data))
 
 
 def safe_gate_outcomes(data: Mapping[str, Any], ctx: Any) -> dict[str, bool | None]:
@@ -157,9 +153,7 @@ def validate_drug_violence_free(data: Mapping[str, Any], ctx: Any) -> dict[str, 
 def score_drug_violence_free(data: Mapping[str, Any], ctx: Any) -> float:
     """Propaganda 5 per session up to 20, commitments 20 × signed / pupils, no drug case 30 and no
     school violence 30. Total 0–100."""
-    from .criteria import DRUG_VIOLENCE_FREE_V1
-
-    return weighted_score(DRUG_VIOLENCE_FREE_V1, data, {
+    return weighted_score(ctx.criteria_set, data, {
         "students_committed": share(data["students_committed"], data["students_total"]),
         "drug_cases": met_if_none(data["drug_cases"]),
         "violence_cases": met_if_none(data["violence_cases"]),
@@ -191,8 +185,6 @@ def score_legal_education(data: Mapping[str, Any], ctx: Any) -> float:
     """Lessons earn their points per lesson up to the cap (legal 2.5 up to 20, online fraud 5 up to
     20, road safety 2.5 up to 10, police talks 5 up to 10), pupils reached 30 × reached / pupils,
     the school–family arrangement 10. Total 0–100."""
-    from .criteria import LEGAL_EDUCATION_V1
-
-    return weighted_score(LEGAL_EDUCATION_V1, data, {
+    return weighted_score(ctx.criteria_set, data, {
         "students_reached": share(data["students_reached"], data["students_total"]),
     })

@@ -23,6 +23,7 @@ PLUGINS = {
     "scorer": ("scoring_plugin.py", "thidua_scorer", "thidua_scorer"),
     "clash": ("clashing_command.py", "thidua_clash", "thidua_clash"),
     "misnamed": ("misnamed_blueprint.py", "thidua_misnamed", "thidua_misnamed"),
+    "wrongarg": ("wrong_argument.py", "thidua_wrongarg", "thidua_wrongarg"),
 }
 
 

@@ -8,6 +8,7 @@ import pytest
 from marshmallow import Schema, fields, validate
 
 from core.plugins import CriteriaSet, CriteriaSetError, default_score, describe
+from core.plugins.criteria import aggregate
 
 
 class Simple(Schema):
@@ -51,6 +52,10 @@ def test_a_valid_declaration_is_frozen_and_normalised():
     ({"score": 5}, "score must be a callable"),
     ({"aggregates": {"missing": "sum"}}, "'missing', which is not a schema field"),
     ({"aggregates": {"count": "median"}}, "must be one of sum, mean, rate, count_true"),
+    ({"aggregates": {"done": "sum"}}, "sum of 'done' needs a number field"),
+    ({"aggregates": {"level": "mean"}}, "mean of 'level' needs a number field"),
+    ({"aggregates": {"count": "rate"}}, "rate of 'count' needs a yes/no"),
+    ({"aggregates": {"note": "count_true"}}, "count_true of 'note' needs a yes/no"),
 ])
 def test_an_invalid_declaration_is_refused_with_its_reason(changes, message):
     with pytest.raises(CriteriaSetError, match=message):
@@ -113,3 +118,66 @@ def test_outcomes_must_be_callable():
     with pytest.raises(CriteriaSetError, match="outcomes must be a callable"):
         CriteriaSet(key="x.y", version=1, title="T", title_en="T", applies_to={"school"},
                     schema=Values, outcomes="yes")
+
+
+def test_every_aggregate_kind_is_accepted_on_its_field_type():
+    criteria_set = make(aggregates={"count": "sum", "per": "mean", "done": "rate"})
+    assert dict(criteria_set.aggregates) == {"count": "sum", "per": "mean", "done": "rate"}
+    assert dict(make(aggregates={"done": "count_true"}).aggregates) == {"done": "count_true"}
+
+
+@pytest.mark.parametrize(("how", "values", "expected"), [
+    ("sum", [3, None, 4.5], 7.5),
+    ("sum", [None, None], 0),  # nothing given: nothing counted
+    ("mean", [3, None, 6], 4.5),  # a missing value is not a zero
+    ("mean", [None], None),
+    ("count_true", [True, False, None, True], 2),
+    ("rate", [True, False, None, True], 2 / 3),  # of those who answered
+    ("rate", [None, None], None),
+    ("rate", [False, False], 0.0),
+])
+def test_each_aggregate_computes_what_the_docs_say(how, values, expected):
+    assert aggregate(how, values) == expected
+
+
+def test_an_aggregate_of_all_reports_combines_from_the_parts_of_each_group():
+    """A rollup is computed from the reports, and its three partial counts add up across groups:
+    the mean of two wards is not the mean of their means."""
+    ward_a, ward_b = [10, 20, None, 30], [100]
+    assert aggregate("mean", ward_a + ward_b) == 40.0
+    assert (aggregate("mean", ward_a) + aggregate("mean", ward_b)) / 2 == 60.0
+    total = aggregate("sum", ward_a) + aggregate("sum", ward_b)
+    given = sum(v is not None for v in ward_a + ward_b)
+    assert total / given == aggregate("mean", ward_a + ward_b)
+
+
+def test_an_unknown_aggregate_is_refused():
+    with pytest.raises(ValueError, match="unknown aggregate 'median'"):
+        aggregate("median", [1])
+
+
+def test_the_sets_callables_receive_the_set_being_judged_as_ctx_criteria_set():
+    from core.plugins import EvaluationContext, evaluate
+    from core.plugins.manager import PluginHost
+
+    seen = []
+
+    def remember(data, ctx):
+        seen.append(ctx.criteria_set)
+        return None
+
+    v1 = make(validate=remember, score=lambda data, ctx: float(ctx.criteria_set.version))
+    v2 = dataclasses.replace(v1, version=2)
+    context = EvaluationContext(tenant="school-a1")
+    assert evaluate(v1, {}, context, host=PluginHost()) == ({}, 1.0)
+    assert evaluate(v2, {}, context, host=PluginHost()) == ({}, 2.0)
+    assert seen == [v1, v2] and seen[1] is v2
+    assert context.criteria_set is None  # the caller's context is left as it was
+    assert context.for_set(v1).tenant == "school-a1"
+
+
+def test_evaluate_outside_an_app_context_says_what_it_needs():
+    from core.plugins import evaluate
+
+    with pytest.raises(RuntimeError, match=r"call it inside `with app.app_context\(\):`"):
+        evaluate(make(), {})

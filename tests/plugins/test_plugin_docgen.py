@@ -174,3 +174,46 @@ def test_the_command_writes_then_check_fails_on_a_page_that_drifted(app, tmp_pat
 def test_an_unloaded_plugin_has_no_page(plugin_host):
     with pytest.raises(LookupError, match="not loaded"):
         docgen.render_plugin_page(plugin_host, "ghost")
+
+
+def test_the_command_says_where_each_text_comes_from(app, tmp_path):
+    wrote = app.test_cli_runner().invoke(args=["plugins", "docs", "--dir", str(tmp_path)])
+    assert wrote.exit_code == 0, wrote.output
+    assert wrote.stdout.splitlines() == [
+        f"Wrote {tmp_path / 'fire.md'}",
+        "    title and introduction: the docstring of module thidua_fire",
+        "    fire.school v2, Validation: the docstring of thidua_fire.drills_need_team",
+        "    fire.school v2, Scoring: the docstring of thidua_fire.score_fire",
+        "    fire.school v2, Standards (pass/fail): the docstring of thidua_fire.fire_safe",
+        "    fire.school v1, Validation: the docstring of thidua_fire.drills_need_team",
+    ]
+    assert wrote.stderr == ""
+
+
+SCORER_DOCSTRING = '    """100 when there is a team and no fire, 50 with a team, otherwise 0."""\n'
+UNDOCUMENTED = SOURCE.replace(SCORER_DOCSTRING, "")
+
+
+@pytest.mark.parametrize(("source", "warnings"), [
+    (UNDOCUMENTED.split("\n", 4)[4], [
+        "Warning: fire: module thidua_fire has no docstring: the page is titled 'fire' and has no "
+        "introduction",
+        "Warning: fire: thidua_fire.score_fire has no docstring: the page's fire.school v2, Scoring "
+        "says (no description)"]),
+    ('"""fire: example criteria (replace this line with the sector\'s name)\n\nText.\n"""\n'
+     + SOURCE.split("\n", 4)[4], [
+         "Warning: fire: the docstring of module thidua_fire still has the scaffold's title line"]),
+], ids=["missing docstrings", "scaffold title"])
+def test_missing_or_placeholder_texts_are_warned_about(install_plugin, thidua_database_url, tmp_path,
+                                                        source, warnings):
+    from core.app import create_app
+    from core.db.engine import database
+
+    install_plugin("fire", {"thidua_fire.py": source})
+    app = create_app({"ENV": "testing", "SECRET_KEY": "test", "DATABASE_URL": thidua_database_url,
+                      "INSTANCE_PATH": str(tmp_path / "instance"), "THIDUA_PLUGINS": "fire"})
+    try:
+        result = app.test_cli_runner().invoke(args=["plugins", "docs", "--check", "--dir", str(tmp_path)])
+    finally:
+        database(app).dispose()
+    assert result.stderr.splitlines()[:len(warnings)] == warnings

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from core.plugins.scaffold import create
-from core.plugins.testing import write_distribution
+from core.plugins.scaffold import create, files_for
+from core.plugins.testing import imports_beyond_the_facade, write_distribution
 
 
 def install_like_pip(package_root, site):
@@ -58,3 +58,26 @@ def test_the_scaffolds_own_test_passes_once_installed(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
+
+
+def test_the_scaffold_imports_nothing_of_the_core_but_the_facade():
+    files = {path: text for path, text in files_for("gate_watch").items() if path.endswith(".py")}
+    assert set(files) == {"thidua_gate_watch/__init__.py", "thidua_gate_watch/plugin.py",
+                          "thidua_gate_watch/criteria.py", "tests/test_gate_watch.py"}
+    assert imports_beyond_the_facade(files) == []
+
+
+def test_the_facade_check_finds_what_the_old_scaffold_imported():
+    old_test = (
+        "import core.plugins.manager\n"
+        "from core.plugins import EvaluationContext, evaluate, plugin_host\n"
+        "from core.plugins.operations import configure_period\n"
+        "def helper():\n"
+        "    from core.users.access import SystemAccess\n"
+    )
+    assert imports_beyond_the_facade({"tests/test_x.py": old_test}) == [
+        "tests/test_x.py:1: import core.plugins.manager",
+        "tests/test_x.py:2: from core.plugins import EvaluationContext, evaluate, plugin_host",
+        "tests/test_x.py:3: from core.plugins.operations import configure_period",
+        "tests/test_x.py:5: from core.users.access import SystemAccess",
+    ]

@@ -61,6 +61,6 @@ def acting(app, report_world):
 
 @pytest.fixture
 def host(app):
-    from core.plugins import plugin_host
+    from core.plugins.manager import plugin_host
 
     return plugin_host(app)

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from core.plugins import CriteriaSet, EvaluationContext, evaluate, plugin_host
+from core.plugins import CriteriaSet, EvaluationContext, evaluate
+from core.plugins.manager import plugin_host
 
 Evaluated = tuple[dict[str, list[str]], float | None]
 Judged = tuple[dict[str, list[str]], float | None, Mapping[str, bool | None] | None]

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.plugins import describe, plugin_host
+from core.plugins import describe
+from core.plugins.manager import plugin_host
 from core.tenants.kinds import CITY, CORE_KINDS
 from plugins import individuals
 from plugins.individuals.criteria import CATEGORIES

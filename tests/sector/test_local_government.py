@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.plugins import ChildrenView, ChildResult, EvaluationContext, describe, plugin_host
+from core.plugins import ChildrenView, ChildResult, EvaluationContext, describe
+from core.plugins.manager import plugin_host
 from plugins import local_government
 from plugins.local_government import rules
 

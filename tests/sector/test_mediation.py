@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from core.plugins import EvaluationContext, plugin_host
+from core.plugins import EvaluationContext
+from core.plugins.manager import plugin_host
 from plugins.mediation import demo, rules
 
 PLUGIN = "mediation"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.plugins import docgen, plugin_host
+from core.plugins import docgen
+from core.plugins.manager import plugin_host
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "plugins"

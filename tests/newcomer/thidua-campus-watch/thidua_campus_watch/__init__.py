@@ -1,0 +1,1 @@
+"""Thi Đua plugin campus_watch."""
