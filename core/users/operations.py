@@ -85,11 +85,11 @@ def add_membership(db: Session, access: Access, user: User, tenant: Tenant, role
 def remove_membership(db: Session, access: Access, membership_id: uuid.UUID) -> None:
     # Scoped: a membership in a tenant the caller cannot write is simply not found.
     membership = db.scalar(select(Membership).where(Membership.id == membership_id))
-    if membership is None:
+    tenant = db.get(Tenant, membership.tenant_id) if membership is not None else None
+    if membership is None or tenant is None:
         raise NotFound(_("Không tìm thấy thành viên."))
-    tenant = db.get(Tenant, membership.tenant_id)
-    if tenant is None or not access.is_admin_of(tenant):
-        raise NotFound(_("Không tìm thấy thành viên."))
+    if not access.is_admin_of(tenant):
+        raise Forbidden(_("Chỉ quản trị viên của đơn vị này hoặc cấp trên mới được gỡ vai trò."))
     db.delete(membership)
     record(
         db, "membership.remove", tenant_id=tenant.id, actor_id=access.actor_id,

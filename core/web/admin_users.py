@@ -137,7 +137,8 @@ def admin_memberships_add():
 @blueprint.route("/admin/users/memberships/<membership_id>/remove", methods=["POST"])
 @login_required
 def admin_memberships_remove(membership_id: str):
-    admin_root()
+    # The membership is looked up first: outside the caller's reach it is not found (404),
+    # whatever their role; inside it, only an admin of its unit may remove it (403).
     try:
         wanted = uuid.UUID(membership_id)
     except ValueError:
@@ -157,6 +158,22 @@ def _has_membership_below(root: Tenant, user: User) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+def visible_user(user_id: str) -> User:
+    """A user holding a role in a unit the caller reads; NotFound otherwise, so that an id from
+    outside the caller's reach answers like an unknown one, whatever the caller's role."""
+    try:
+        wanted = uuid.UUID(user_id)
+    except ValueError:
+        raise NotFound(_("Không tìm thấy tài khoản.")) from None
+    current_access()  # sets the tenant context the scoped query below relies on
+    # Membership is tenant-scoped: the request session only returns those the caller reads.
+    found = session().scalar(select(Membership.user_id).where(Membership.user_id == wanted).limit(1))
+    user = session().get(User, found) if found is not None else None
+    if user is None:
+        raise NotFound(_("Không tìm thấy tài khoản."))
+    return user
 
 
 def manageable_user(root: Tenant, user_id: str) -> User:
@@ -180,6 +197,7 @@ def manageable_user(root: Tenant, user_id: str) -> User:
 @blueprint.route("/admin/users/<user_id>/active", methods=["POST"])
 @login_required
 def admin_users_active(user_id: str):
+    visible_user(user_id)
     root = admin_root()
     user = manageable_user(root, user_id)
     access = current_access()
