@@ -22,6 +22,7 @@ MODULES: tuple[str, ...] = (
     "plugins",
     "evidence",
     "excel",
+    "tokens",
     "openapi",
 )
 

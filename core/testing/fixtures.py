@@ -64,7 +64,7 @@ def testing_config(database_url: str, instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "LOGIN_LIMIT_PER_IP": "1000/minute",
-        "LOGIN_LIMIT_PER_ACCOUNT": "1000/hour",
+        "LOGIN_FREE_FAILURES": 1000,
         "TESTING": True,
         "INSTANCE_PATH": instance_path,
     }

@@ -160,22 +160,6 @@ def _has_membership_below(root: Tenant, user: User) -> bool:
     return found is not None
 
 
-def visible_user(user_id: str) -> User:
-    """A user holding a role in a unit the caller reads; NotFound otherwise, so that an id from
-    outside the caller's reach answers like an unknown one, whatever the caller's role."""
-    try:
-        wanted = uuid.UUID(user_id)
-    except ValueError:
-        raise NotFound(_("Không tìm thấy tài khoản.")) from None
-    current_access()  # sets the tenant context the scoped query below relies on
-    # Membership is tenant-scoped: the request session only returns those the caller reads.
-    found = session().scalar(select(Membership.user_id).where(Membership.user_id == wanted).limit(1))
-    user = session().get(User, found) if found is not None else None
-    if user is None:
-        raise NotFound(_("Không tìm thấy tài khoản."))
-    return user
-
-
 def manageable_user(root: Tenant, user_id: str) -> User:
     """A user whose every membership lies within ``root``'s subtree.
 
@@ -197,7 +181,7 @@ def manageable_user(root: Tenant, user_id: str) -> User:
 @blueprint.route("/admin/users/<user_id>/active", methods=["POST"])
 @login_required
 def admin_users_active(user_id: str):
-    visible_user(user_id)
+    user_ops.visible_user(session(), current_access(), user_id)
     root = admin_root()
     user = manageable_user(root, user_id)
     access = current_access()
@@ -212,4 +196,30 @@ def admin_users_active(user_id: str):
         flash(_("Đã mở lại tài khoản %(username)s.", username=user.username), "success")
     else:
         flash(_("Đã khóa tài khoản %(username)s.", username=user.username), "success")
+    return redirect(url_for("web.admin_users"))
+
+
+@blueprint.route("/admin/users/<user_id>/password", methods=["POST"])
+@login_required
+def admin_users_password(user_id: str):
+    """Reset a user's password: the temporary one is shown on this answer only (never in a flash
+    message, which would travel in the session cookie), and never stored in clear."""
+    db, access = session(), current_access()
+    user = user_ops.visible_user(db, access, user_id)
+    admin_root()
+    temporary = user_ops.reset_password(db, access, user)
+    db.commit()
+    return render_template("admin/password_reset.html", user=user, temporary=temporary)
+
+
+@blueprint.route("/admin/users/<user_id>/tokens/revoke", methods=["POST"])
+@login_required
+def admin_users_tokens_revoke(user_id: str):
+    db, access = session(), current_access()
+    user_ops.visible_user(db, access, user_id)
+    user = manageable_user(admin_root(), user_id)
+    revoked = user_ops.revoke_all_tokens(db, access, user)
+    db.commit()
+    flash(_("Đã thu hồi %(count)d mã truy cập của %(username)s.", count=revoked, username=user.username),
+          "success")
     return redirect(url_for("web.admin_users"))

@@ -53,6 +53,7 @@ PARAMETERS: dict[str, Param] = {
     "set_key": Param(lambda v: "rpt.safety", PUBLIC),
     "key": Param(lambda v: "rpt.safety", PUBLIC),
     "filename": Param(lambda v: "thidua.css", PUBLIC),
+    "token_id": Param(lambda v: v.objects["token"].id, USER),
 }
 
 
@@ -84,6 +85,10 @@ COLLECTION_BODIES: dict[str, Callable[[Victim], dict | None]] = {
     "api.create_period": lambda v: {"owner": str(v.tenant.id), "key": "mt-smuggled", "kind": "thematic",
                                     "title": "Kỳ lạ", **_period_dates()},
     "api.read_all_notifications": lambda v: None,
+    "api.create_token": lambda v: {"label": "matrix", "expires_in_days": 30},
+    "auth.account_password": lambda v: {"password-current": "sai-mat-khau", "password-new": "mat-khau-moi",
+                                        "password-confirm": "mat-khau-moi"},
+    "auth.account_token_create": lambda v: {"token-label": "matrix", "token-days": "30"},
 }
 
 # Valid bodies for write routes with path parameters (optional; an empty body otherwise).

@@ -196,6 +196,7 @@ def build_victim(app: Flask) -> Victim:
         db.add(job)
         victim.objects["job"] = job
         db.flush()
+        victim.objects["token"] = user_ops.token_by_value(db, victim.tokens[OWNER])
         victim.objects["membership"] = db.scalar(
             select(Membership).where(Membership.user_id == owner.id, Membership.tenant_id == victim.tenant.id)
         )
