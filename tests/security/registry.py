@@ -123,3 +123,13 @@ BODIES: dict[str, Callable[[Victim], dict]] = {
     "web.admin_period_state": lambda v: {"state": "closed"},
     "web.admin_users_active": lambda v: {"active": "0"},
 }
+
+# Query strings aimed at the victim, for reads that search or filter (optional), with who may
+# read what they name: a query naming the victim unit makes the answer the unit's to give.
+QUERIES: dict[str, Param] = {
+    "api.list_tenants": Param(lambda v: {"parent": str(v.tenant.id), "q": "Nạn Nhân"}, PUBLIC),
+    "api.list_criteria_sets": Param(lambda v: {"tenant": str(v.tenant.id)}, UNIT),
+    "api.review_queue": Param(lambda v: {"status": "submitted"}, PUBLIC),
+    "web.admin_users": Param(lambda v: {"q": "self-"}, PUBLIC),
+    "web.admin_tenants": Param(lambda v: {"q": "Nạn Nhân"}, PUBLIC),
+}

@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
@@ -33,7 +34,7 @@ from core.db.metadata import target_metadata
 from core.testing.fixtures import csrf_token_from
 from core.users.roles import ROLES, VIEWER
 
-from .registry import BODIES, COLLECTION_BODIES, OPENNESS, PARAMETERS, PERIOD, PUBLIC, UNIT, USER
+from .registry import BODIES, COLLECTION_BODIES, OPENNESS, PARAMETERS, PERIOD, PUBLIC, QUERIES, UNIT, USER
 from .world import (
     ACTORS,
     OWNER,
@@ -62,7 +63,7 @@ SKIPPED_METHODS = frozenset({"OPTIONS"})
 # HEAD is GET without a body; it is sent as the actors who must get 404 (the isolation cases).
 HEAD_RELATIONS = frozenset({"sibling", "unrelated"})
 # Canaries and who may read each: the victim's notice and job are its owner's alone.
-CANARY_VISIBILITY = {"notice": USER, "job": USER, "period-title": PERIOD}
+CANARY_VISIBILITY = {"notice": USER, "job": USER, "period-title": PERIOD, "tenant-name": PERIOD}
 UPLOADS = {
     "api.upload_evidence", "web.report_evidence_upload", "api.upload_report_xlsx", "web.report_excel_upload",
 }
@@ -91,8 +92,10 @@ def path_parameters(rule: Rule) -> list[str]:
     return [m.group("name") for m in ARGUMENT.finditer(rule.rule)]
 
 
-def route_visibility(rule: Rule) -> str:
+def route_visibility(rule: Rule, method: str) -> str:
     known = [PARAMETERS[name].visibility for name in path_parameters(rule)]
+    if method in ("GET", "HEAD") and rule.endpoint in QUERIES:
+        known.append(QUERIES[rule.endpoint].visibility)
     return min(known, key=OPENNESS.index) if known else PUBLIC
 
 
@@ -160,8 +163,11 @@ def actors(victim: Victim) -> dict[str, Actor]:
 # One request
 
 
-def url_for_case(victim: Victim, rule: Rule, values: dict[str, str]) -> str:
-    return ARGUMENT.sub(lambda m: values[m.group("name")], rule.rule)
+def url_for_case(victim: Victim, rule: Rule, method: str, values: dict[str, str]) -> str:
+    url = ARGUMENT.sub(lambda m: values[m.group("name")], rule.rule)
+    if method in ("GET", "HEAD") and rule.endpoint in QUERIES:
+        url += "?" + urlencode(QUERIES[rule.endpoint].build(victim))
+    return url
 
 
 def body_for(victim: Victim, endpoint: str) -> Any:
@@ -240,7 +246,7 @@ class Matrix:
         return found
 
     def run(self, rule: Rule, method: str, who: str, values: dict[str, str]) -> int:
-        url = url_for_case(self.victim, rule, values)
+        url = url_for_case(self.victim, rule, method, values)
         is_write = method in WRITE_METHODS
         response = send(self.actors[who], rule, method, url, body_for(self.victim, rule.endpoint)
                          if is_write else None)
@@ -248,7 +254,7 @@ class Matrix:
         self.count += 1
         self.statuses[status] += 1
         text = response.get_data().decode("utf-8", errors="replace")
-        visibility = route_visibility(rule)
+        visibility = route_visibility(rule, method)
         has_params = bool(path_parameters(rule))
         if status >= 500:
             self.fail(who, method, url, f"server error {status}")

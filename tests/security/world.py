@@ -143,6 +143,8 @@ def build_victim(app: Flask) -> Victim:
         victim = Victim(app=app, db=db)
         access = victim.access
         for relation, name, kind, parent in TREE:
+            if relation == "self":  # its name is private to those who see the unit
+                name = f"{name} {victim.canary('tenant-name')}"
             victim.tenants[relation] = new_tenant(
                 db, name=name, kind=kind, parent=victim.tenants.get(parent) if parent else None,
                 slug=f"mt-{relation}",
