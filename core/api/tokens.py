@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from flask import Response, url_for
+from flask import Response, g, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
@@ -88,10 +88,15 @@ def list_tokens() -> Response:
 @route("/tokens", ["POST"], Operation(
     summary="Create an API token for the caller, with an expiry", tag="tokens", ok_status=201,
     body=TokenCreateSchema, response=TokenCreatedSchema,
-    description="The answer carries the token once; only its SHA-256 digest is stored. Audited as "
-                "token.issue.",
+    description="With the web session only: a bearer token cannot make another, or a stolen "
+                "short-lived token could outlive its expiry and its revocation (403). The answer "
+                "carries the token once; only its SHA-256 digest is stored. Audited as token.issue.",
+    errors=(403,),
 ))
 def create_token() -> Response:
+    if g.get("authenticated_by_token"):
+        raise Forbidden(_("Mã truy cập không thể tạo mã truy cập khác; hãy tạo trên trang Tài khoản "
+                          "của tôi."))
     data = load_body(TokenCreateSchema())
     db, user = session(), _me()
     value = operations.issue_token(db, current_access(), user, label=data["label"].strip(),

@@ -29,22 +29,22 @@ OPEN_WHILE_MUST_CHANGE = frozenset({"auth.account", "auth.account_password", "au
 TOKEN_LIFETIMES = (30, 90, 180, 365)  # days; a token made here always expires
 
 
+REQUIRED = _l("Vui lòng điền mục này.")
+
+
 class PasswordForm(FlaskForm):
-    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[
-        DataRequired(message=_l("Vui lòng điền mục này.")), Length(max=1024)],
-        render_kw={"autocomplete": "current-password"})
-    new = PasswordField(_l("Mật khẩu mới"), validators=[
-        DataRequired(message=_l("Vui lòng điền mục này.")), Length(max=1024)],
-        render_kw={"autocomplete": "new-password"})
+    current = PasswordField(_l("Mật khẩu hiện tại"), render_kw={"autocomplete": "current-password"},
+                            validators=[DataRequired(message=REQUIRED), Length(max=1024)])
+    new = PasswordField(_l("Mật khẩu mới"), render_kw={"autocomplete": "new-password"},
+                        validators=[DataRequired(message=REQUIRED), Length(max=1024)])
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), render_kw={"autocomplete": "new-password"},
-                            validators=[
-        DataRequired(message=_l("Vui lòng điền mục này.")),
-        EqualTo("new", message=_l("Hai lần nhập mật khẩu mới không khớp."))])
+                            validators=[DataRequired(message=REQUIRED), EqualTo(
+                                "new", message=_l("Hai lần nhập mật khẩu mới không khớp."))])
 
 
 class TokenForm(FlaskForm):
     label = StringField(_l("Tên gợi nhớ"), validators=[
-        DataRequired(message=_l("Vui lòng điền mục này.")),
+        DataRequired(message=REQUIRED),
         Length(max=120, message=_l("Tối đa %(max)d ký tự.", max=120))],
         description=_l("Ví dụ: phần mềm tổng hợp của phòng, máy chủ báo cáo."))
     days = SelectField(_l("Hết hạn sau"), default="90",

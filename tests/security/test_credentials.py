@@ -102,10 +102,14 @@ class TestPasswordReset:
 
 
 class TestTokens:
-    def test_a_token_lives_until_its_expiry(self, app, world, api_as):
+    def test_a_token_lives_until_its_expiry(self, app, world, api_as, client_as):
+        refused = api_as("a1_head").post("/api/v1/tokens", json={"label": "thêm một mã"})
+        assert refused.status_code == 403  # a token does not make tokens
         with clock.frozen(START) as move_to:
-            created = api_as("a1_head").post("/api/v1/tokens", json={"label": "báo cáo tự động",
-                                                                     "expires_in_days": 30})
+            session = client_as("a1_head")
+            csrf = session.get("/api/v1/csrf-token").get_json()["csrf_token"]
+            created = session.post("/api/v1/tokens", json={"label": "báo cáo tự động", "expires_in_days": 30},
+                                   headers={"X-CSRFToken": csrf})
             assert created.status_code == 201, created.get_data(as_text=True)
             body = created.get_json()
             assert body["token"].startswith("td_") and body["usable"] is True
@@ -157,3 +161,11 @@ class TestTokens:
         api = app.test_client()
         api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {value}"
         assert api.get("/api/v1/me").status_code == 401
+
+    def test_the_command_line_gives_a_token_an_expiry(self, app, world, db):
+        with app.app_context():  # as ``thidua`` runs it
+            result = app.test_cli_runner().invoke(args=["users", "token", "a1_head", "--days", "7"])
+        assert result.exit_code == 0, result.output
+        db.expire_all()
+        row = db.scalar(select(ApiToken).where(ApiToken.label == "cli"))
+        assert (row.expires_at - row.created_at) == timedelta(days=7)
