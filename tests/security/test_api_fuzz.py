@@ -7,12 +7,15 @@ token of the victim's sibling unit, which must answer 404.
 
 Path parameters are the victim's real objects (see :mod:`tests.security.world`), so requests
 reach them and the replay means something. The run is bounded: ``THIDUA_FUZZ_EXAMPLES`` examples
-per operation (by default 12 on SQLite, 25 on PostgreSQL) and no shrinking.
+per operation and mode (by default 12 on SQLite, 25 on PostgreSQL), at most
+``THIDUA_FUZZ_SECONDS`` (240) for the run, shared equally by operation and mode (an operation that
+uses its share up is reported as cut short), and no shrinking.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,14 +41,16 @@ from core.db.engine import database
 from core.users import operations as user_ops
 from core.users.roles import ADMIN, HEAD, REPORTER
 
-from .world import Victim, build_victim, security_app
+from .world import OWNER, Victim, build_victim, security_app
 
 SCHEMA_PATH = "/api/v1/openapi.json"
 # The account the fuzzer signs in as: head and reporter of the victim, admin of its parent, so
 # that most operations can succeed; the replay signs in as the sibling's admin.
 FUZZER = "fuzzer"
 SIBLING = "sibling_admin"
-VICTIM_KEY = "thidua_fuzz_victim"
+VICTIM_KEY = "thidua_fuzz_run"
+# The whole run's time bound (THIDUA_FUZZ_SECONDS), shared equally by operation and mode.
+DEFAULT_SECONDS = 240
 
 # Input-validation findings another change of the platform fixes (validation at the edge: NUL and
 # control characters, nesting depth, NaN/Infinity, numbers and dates out of range, over-long
@@ -95,6 +100,9 @@ def fuzz_world(thidua_database_url, tmp_path_factory):
                                  (victim.tenants["parent"], ADMIN)):
                 user_ops.add_membership(db, access, user, tenant, role)
             victim.tokens[FUZZER] = user_ops.issue_token(db, access, user, label="fuzz")
+            # A second token of the fuzzer's, for the operations on one token to revoke.
+            victim.objects["spare_token"] = user_ops.token_by_value(
+                db, user_ops.issue_token(db, access, user, label="spare"))
             db.commit()
         yield victim
 
@@ -111,6 +119,8 @@ def api_schema(fuzz_world: Victim):
             "path.extension_id": str(objects["extension"].id),
             "path.notice_id": str(objects["notice"].id),
             "path.job_id": str(objects["job"].id),
+            "path.user_id": str(victim.users[OWNER].id),
+            "path.token_id": str(objects["spare_token"].id),
         },
         "generation": {
             "max-examples": _examples(victim),
@@ -127,8 +137,9 @@ def sibling_gets_404(ctx, response, case):
     """A request that succeeded for the victim's side answers 404 to the sibling unit."""
     if response.status_code >= 300 or not case.path_parameters:
         return None
-    victim = case.operation.schema.app.extensions[VICTIM_KEY]
-    replay = case.call(headers={"Authorization": f"Bearer {victim.tokens[SIBLING]}"})
+    run = case.operation.schema.app.extensions[VICTIM_KEY]
+    run.replays += 1
+    replay = case.call(headers={"Authorization": f"Bearer {run.victim.tokens[SIBLING]}"})
     if replay.status_code != 404:
         raise AssertionError(
             f"{case.method} {case.formatted_path} answered {replay.status_code} to the sibling unit, "
@@ -149,38 +160,57 @@ CHECKS = [
 
 @dataclass
 class Run:
+    victim: Victim
+    seconds_per_operation: float
     requests: int = 0
+    replays: int = 0
+    cut_short: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
 
-def fuzz(operation, mode: GenerationMode, examples: int, victim: Victim, run: Run) -> None:
-    """``examples`` generated requests to one operation, each checked; the first failure of the
-    operation is recorded (not shrunk: the message names the request)."""
-    headers = {"Authorization": f"Bearer {victim.tokens[FUZZER]}"}
+class OutOfTime(Exception):
+    """An operation used its share of the run's time: its remaining examples are not generated."""
+
+
+def fuzz(operation, mode: GenerationMode, examples: int, run: Run) -> None:
+    """At most ``examples`` generated requests to one operation (fewer if it uses up its share
+    of the time), each checked; the first failure of the operation is recorded (not shrunk: the
+    message names the request)."""
+    headers = {"Authorization": f"Bearer {run.victim.tokens[FUZZER]}"}
+    name = f"{operation.method.upper()} {operation.path} [{mode}]"
+    deadline = time.monotonic() + run.seconds_per_operation
 
     @given(case=operation.as_strategy(generation_mode=mode).filter(lambda case: not excluded(case)))
     @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck),
               phases=[Phase.generate], database=None, derandomize=True)
     def one(case) -> None:
+        if time.monotonic() > deadline:
+            raise OutOfTime()
         run.requests += 1
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     try:
         one()
+    except OutOfTime:
+        run.cut_short.append(name)
     except (Exception, BaseExceptionGroup) as error:  # every failure is reported, the run goes on
-        run.failures.append(f"{operation.method.upper()} {operation.path} [{mode}]\n{error}")
+        run.failures.append(f"{name}\n{error}")
 
 
 def test_api_conforms_to_its_document(api_schema, fuzz_world: Victim):
-    fuzz_world.app.extensions[VICTIM_KEY] = fuzz_world
     examples = api_schema.config.generation.max_examples
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    run = Run()
+    budget = float(os.environ.get("THIDUA_FUZZ_SECONDS", DEFAULT_SECONDS))
+    run = Run(fuzz_world, seconds_per_operation=budget / (2 * len(operations)))
+    fuzz_world.app.extensions[VICTIM_KEY] = run
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            fuzz(operation, mode, examples, fuzz_world, run)
-    print(f"\nschemathesis: {len(operations)} operations, {examples} examples per operation and mode, "
-          f"{run.requests} requests, {len(run.failures)} operations with a finding")
+            fuzz(operation, mode, examples, run)
+    print(f"\nschemathesis: {len(operations)} operations, up to {examples} examples per operation and "
+          f"mode, {run.requests} requests, {run.replays} replayed as the sibling unit, "
+          f"{len(run.cut_short)} cut short by the {budget:.0f} s bound, "
+          f"{len(run.failures)} operations with a finding")
+    assert run.replays, "no request succeeded, so the sibling replay never ran"
     assert not run.failures, "\n\n".join(run.failures)
 
 
