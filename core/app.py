@@ -101,7 +101,7 @@ def _add_security_headers(app: Flask) -> None:
             "frame-ancestors 'none'; form-action 'self'",
         )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if request.endpoint != "static":
+        if request.endpoint != "static" and "no-store" not in response.headers.get("Cache-Control", ""):
             response.headers["Cache-Control"] = "no-store"
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)

@@ -105,6 +105,7 @@ def fuzz_world(thidua_database_url, tmp_path_factory):
                 db, user_ops.issue_token(db, access, user, label="spare"))
             db.commit()
         yield victim
+        victim.db.close()
 
 
 @pytest.fixture(scope="module")

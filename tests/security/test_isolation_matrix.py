@@ -132,7 +132,9 @@ def missing_cases(app: Flask) -> list[str]:
 @pytest.fixture(scope="module")
 def victim(thidua_database_url, tmp_path_factory):
     with security_app(thidua_database_url, tmp_path_factory.mktemp("matrix")) as app:
-        yield build_victim(app)
+        victim = build_victim(app)
+        yield victim
+        victim.db.close()
 
 
 @dataclass
