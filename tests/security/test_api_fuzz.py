@@ -15,6 +15,7 @@ uses its share up after its first request is reported as cut short), and no shri
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -128,17 +129,17 @@ def fuzz_world(thidua_database_url, tmp_path_factory):
 def api_schema(fuzz_world: Victim):
     victim = fuzz_world
     objects = victim.objects
+    victim.objects["path_values"] = {
+        "tenant_id": str(victim.tenant.id),
+        "period_id": str(victim.period.id),
+        "evidence_id": str(objects["evidence"].id),
+        "extension_id": str(objects["extension"].id),
+        "notice_id": str(objects["notice"].id),
+        "job_id": str(objects["job"].id),
+        "user_id": str(victim.users[OWNER].id),
+        "token_id": str(objects["spare_token"].id),
+    }
     config = schemathesis.Config.from_dict({
-        "parameters": {
-            "path.tenant_id": str(victim.tenant.id),
-            "path.period_id": str(victim.period.id),
-            "path.evidence_id": str(objects["evidence"].id),
-            "path.extension_id": str(objects["extension"].id),
-            "path.notice_id": str(objects["notice"].id),
-            "path.job_id": str(objects["job"].id),
-            "path.user_id": str(victim.users[OWNER].id),
-            "path.token_id": str(objects["spare_token"].id),
-        },
         "generation": {
             "max-examples": _examples(victim),
             "no-shrink": True,
@@ -179,6 +180,7 @@ CHECKS = [
 class Run:
     victim: Victim
     seconds_per_operation: float
+    path_values: dict[str, str]
     requests: int = 0
     replays: int = 0
     cut_short: list[str] = field(default_factory=list)
@@ -198,7 +200,12 @@ def fuzz(operation, mode: GenerationMode, examples: int, run: Run) -> None:
     deadline = time.monotonic() + run.seconds_per_operation
     sent = [0]
 
-    @given(case=operation.as_strategy(generation_mode=mode).filter(lambda case: not excluded(case)))
+    # The victim's real objects in the path (the strategy takes them as given, not from config).
+    fixed = {name: run.path_values[name] for name in re.findall(r"{(\w+)}", operation.path)
+             if name in run.path_values}
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=fixed or None)
+
+    @given(case=strategy.filter(lambda case: not excluded(case)))
     @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck),
               phases=[Phase.generate], database=None, derandomize=True)
     def one(case) -> None:
@@ -220,7 +227,8 @@ def test_api_conforms_to_its_document(api_schema, fuzz_world: Victim):
     examples = api_schema.config.generation.max_examples
     operations = [result.ok() for result in api_schema.get_all_operations()]
     budget = float(os.environ.get("THIDUA_FUZZ_SECONDS", DEFAULT_SECONDS))
-    run = Run(fuzz_world, seconds_per_operation=budget / (2 * len(operations)))
+    run = Run(fuzz_world, seconds_per_operation=budget / (2 * len(operations)),
+              path_values=fuzz_world.objects["path_values"])
     fuzz_world.app.extensions[VICTIM_KEY] = run
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
