@@ -15,6 +15,13 @@ from core.db.engine import Database, database
 from core.extensions import babel, csrf, limiter, login_manager
 from core.plugins.manager import PluginLoadError
 
+# Browser features the platform never uses are switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
 
 def select_locale() -> str:
     """?lang= switches and is remembered in the session; Vietnamese is the default."""
@@ -96,6 +103,14 @@ def create_app(overrides: dict[str, Any] | None = None, *, require_secret: bool 
 
 
 def _add_security_headers(app: Flask) -> None:
+    """Headers every answer carries (OWASP Secure Headers; ASVS 3.4, 14.3).
+
+    Dynamic answers are never stored by a browser or a proxy (``no-store``): pages of a signed-in
+    user and API answers carry a unit's data, and the login page a CSRF token. Static files keep
+    their own caching. HSTS is sent only on HTTPS, as the request sees it: behind a reverse proxy
+    ``X-Forwarded-Proto`` counts only from the ``THIDUA_TRUSTED_PROXIES`` hops ProxyFix trusts.
+    """
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -106,4 +121,9 @@ def _add_security_headers(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'",
         )
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if request.endpoint != "static" and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response

@@ -89,9 +89,14 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None, *,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_KEY_PREFIX": "thidua",
         "RATELIMIT_STRATEGY": "moving-window",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Off: the limiter would put its per-address window on every answer of the login form,
+        # over the throttle's own Retry-After, and tell a guesser how many attempts remain.
+        "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_IP": os.environ.get("THIDUA_LOGIN_LIMIT_PER_IP", "20/minute"),
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("THIDUA_LOGIN_LIMIT_PER_ACCOUNT", "10/hour"),
+        # Failed attempts on one account from one address before each next one must wait
+        # (doubling from 1 s up to LOGIN_MAX_DELAY seconds); see core.auth.throttle.
+        "LOGIN_FREE_FAILURES": int(os.environ.get("THIDUA_LOGIN_FREE_FAILURES", 3)),
+        "LOGIN_MAX_DELAY": float(os.environ.get("THIDUA_LOGIN_MAX_DELAY", 900)),
         # i18n: Vietnamese first
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",

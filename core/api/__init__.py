@@ -23,6 +23,7 @@ MODULES: tuple[str, ...] = (
     "criteria_sets",
     "evidence",
     "excel",
+    "tokens",
     "openapi",
 )
 

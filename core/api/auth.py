@@ -31,6 +31,12 @@ def authenticate() -> Response | None:
         return None
     if not current_user.is_authenticated:
         return unauthorized()
+    if current_user.password_must_change:
+        # After an admin's reset, the temporary password opens only the page where the user
+        # chooses a new one (its tokens were revoked with the reset).
+        return error_response(403, "password_change_required", _(
+            "Quản trị viên đã đặt lại mật khẩu của bạn: hãy đăng nhập trên trang web và chọn mật "
+            "khẩu mới trước khi dùng API."))
     # A cookie rides along on requests other sites trigger; a bearer header never does.
     if request.method not in SAFE_METHODS and not g.get("authenticated_by_token"):
         csrf.protect()

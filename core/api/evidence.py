@@ -56,7 +56,10 @@ def send_evidence(item: Evidence) -> Response:
     path = operations.store_for(current_app).path(item.tenant_id, item.sha256)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=item.content_type, conditional=False, etag=False, max_age=0)
+    response = send_file(path, conditional=False, etag=False, max_age=0)
+    # The stored type is whole ("text/plain; charset=utf-8": the charset the content was checked
+    # for); handing it to send_file as a mimetype would make Werkzeug append a second charset.
+    response.content_type = item.content_type
     response.headers["Content-Disposition"] = operations.content_disposition(item.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -15,6 +15,7 @@ from core.api.routing import OPERATIONS, Operation, route
 from core.api.schemas import ErrorSchema
 
 OPENAPI_VERSION = "3.0.3"
+SPEC_KEY = "thidua_openapi"
 API_VERSION = "1.0.0"
 
 _ARGUMENT = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_]\w*)>")
@@ -155,4 +156,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
     summary="This document", tag="meta", public=True,
 ))
 def get_openapi() -> Response:
-    return jsonify(build_spec(current_app))
+    # The document only changes with the code: built once per app, on its first request (every
+    # route and plugin is registered by then).
+    spec = current_app.extensions.get(SPEC_KEY)
+    if spec is None:
+        spec = current_app.extensions[SPEC_KEY] = build_spec(current_app)
+    return jsonify(spec)

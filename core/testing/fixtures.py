@@ -55,20 +55,25 @@ def empty_all_tables(app: Flask) -> None:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
-@pytest.fixture
-def app(thidua_database_url: str, thidua_config: dict, tmp_path) -> Iterator[Flask]:
-    """A fresh app on the test database; every table is emptied after the test."""
-    config = {
+def testing_config(database_url: str, instance_path: str) -> dict:
+    """The overrides every test app is built with (a module may build its own app with them)."""
+    return {
         "ENV": "testing",
         "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": thidua_database_url,
+        "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "LOGIN_LIMIT_PER_IP": "1000/minute",
-        "LOGIN_LIMIT_PER_ACCOUNT": "1000/hour",
+        "LOGIN_FREE_FAILURES": 1000,
         "TESTING": True,
+        "INSTANCE_PATH": instance_path,
     }
-    config["INSTANCE_PATH"] = str(tmp_path / "instance")
+
+
+@pytest.fixture
+def app(thidua_database_url: str, thidua_config: dict, tmp_path) -> Iterator[Flask]:
+    """A fresh app on the test database; every table is emptied after the test."""
+    config = testing_config(thidua_database_url, str(tmp_path / "instance"))
     config.update(thidua_config)
     application = create_app(config)
     limiter.reset()

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 import uuid
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -21,6 +22,11 @@ from core.users.models import ApiToken, Membership, User
 
 TOKEN_PREFIX = "td_"
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,119}")
+
+
+def login_name(username: str) -> str:
+    """A typed user name as accounts store it (trimmed, lower case, at most 120 characters)."""
+    return username.strip().lower()[:120]
 
 
 def find_user(db: Session, username: str) -> User | None:
@@ -85,11 +91,11 @@ def add_membership(db: Session, access: Access, user: User, tenant: Tenant, role
 def remove_membership(db: Session, access: Access, membership_id: uuid.UUID) -> None:
     # Scoped: a membership in a tenant the caller cannot write is simply not found.
     membership = db.scalar(select(Membership).where(Membership.id == membership_id))
-    if membership is None:
+    tenant = db.get(Tenant, membership.tenant_id) if membership is not None else None
+    if membership is None or tenant is None:
         raise NotFound(_("Không tìm thấy thành viên."))
-    tenant = db.get(Tenant, membership.tenant_id)
-    if tenant is None or not access.is_admin_of(tenant):
-        raise NotFound(_("Không tìm thấy thành viên."))
+    if not access.is_admin_of(tenant):
+        raise Forbidden(_("Chỉ quản trị viên của đơn vị này hoặc cấp trên mới được gỡ vai trò."))
     db.delete(membership)
     record(
         db, "membership.remove", tenant_id=tenant.id, actor_id=access.actor_id,
@@ -106,6 +112,7 @@ def revoke_sessions(user: User) -> None:
 def set_password(db: Session, access: Access, user: User, password: str) -> None:
     _check_password_rules(password)
     user.password_hash = passwords.hash_password(password)
+    user.password_must_change = False
     revoke_sessions(user)
     record(
         db, "user.password_change", actor_id=access.actor_id, actor_label=access.actor_label,
@@ -149,9 +156,11 @@ def authenticate(db: Session, username: str, password: str, ip: str = "") -> Use
     else:
         ok = passwords.verify_password(user.password_hash, password) and user.active
     if not ok:
+        # Labelled with the name as the account would carry it, so throttling counts "Admin" and
+        # "admin" as one account (core.auth.throttle).
         record(
             db, "auth.login_failed", actor_id=user.id if user else None,
-            actor_label=username[:120], ip=ip,
+            actor_label=login_name(username), ip=ip,
         )
         return None
     if passwords.needs_rehash(user.password_hash):
@@ -165,25 +174,149 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(db: Session, access: Access, user: User, label: str = "") -> str:
-    """A new bearer token; the plain value is returned once and never stored."""
+def issue_token(db: Session, access: Access, user: User, label: str = "",
+                lifetime: timedelta | None = None) -> str:
+    """A new bearer token, valid for ``lifetime`` (until revoked when None); the plain value is
+    returned once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.add(ApiToken(user_id=user.id, digest=_digest(token), label=label))
+    now = utcnow()
+    expires_at = now + lifetime if lifetime is not None else None
+    row = ApiToken(user_id=user.id, digest=_digest(token), label=label, created_at=now,
+                   expires_at=expires_at)
+    db.add(row)
+    db.flush()
     record(
         db, "token.issue", actor_id=access.actor_id, actor_label=access.actor_label,
-        object_type="user", object_id=user.id, changes={"label": [None, label]},
+        object_type="token", object_id=row.id,
+        changes={"user": [None, str(user.id)], "label": [None, label],
+                 "expires_at": [None, expires_at]},
+        ip=access.ip,
     )
     return token
 
 
+def token_by_value(db: Session, token: str) -> ApiToken | None:
+    return db.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
+
+
 def user_for_token(db: Session, token: str) -> User | None:
-    row = db.scalar(
-        select(ApiToken).where(ApiToken.digest == _digest(token), ApiToken.revoked_at.is_(None))
-    )
-    if row is None:
+    row = token_by_value(db, token)
+    now = utcnow()
+    if row is None or not row.usable_at(now):
         return None
     user = db.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    row.last_used_at = utcnow()
+    row.last_used_at = now
     return user
+
+
+def tokens_of(db: Session, user: User) -> list[ApiToken]:
+    """Every token of ``user``, newest first, revoked and expired ones included."""
+    return list(db.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    ))
+
+
+def _revoke(db: Session, access: Access, row: ApiToken, now: datetime) -> None:
+    row.revoked_at = now
+    record(
+        db, "token.revoke", actor_id=access.actor_id, actor_label=access.actor_label,
+        object_type="token", object_id=row.id, changes={"revoked_at": [None, now]}, ip=access.ip,
+    )
+
+
+def revoke_token(db: Session, access: Access, user: User, token_id: uuid.UUID | str) -> ApiToken:
+    """Revoke one of ``user``'s tokens (the caller is the user, or an admin who manages them);
+    NotFound for a token that is not theirs. Revoking twice changes nothing."""
+    try:
+        wanted = uuid.UUID(str(token_id))
+    except ValueError:
+        raise NotFound(_("Không tìm thấy mã truy cập.")) from None
+    row = db.scalar(select(ApiToken).where(ApiToken.id == wanted, ApiToken.user_id == user.id))
+    if row is None:
+        raise NotFound(_("Không tìm thấy mã truy cập."))
+    if row.revoked_at is None:
+        _revoke(db, access, row, utcnow())
+    return row
+
+
+def revoke_all_tokens(db: Session, access: Access, user: User) -> int:
+    """Revoke every live token of ``user``; how many were."""
+    now = utcnow()
+    live = [row for row in tokens_of(db, user) if row.revoked_at is None]
+    for row in live:
+        _revoke(db, access, row, now)
+    return len(live)
+
+
+def visible_user(db: Session, access: Access, user_id: uuid.UUID | str) -> User:
+    """A user holding a role in a unit the caller reads; NotFound otherwise, so that an id from
+    outside the caller's reach answers like an unknown one, whatever the caller's role.
+
+    Membership rows are tenant-scoped: the caller's session only returns those it may read.
+    """
+    try:
+        wanted = uuid.UUID(str(user_id))
+    except ValueError:
+        raise NotFound(_("Không tìm thấy tài khoản.")) from None
+    held = db.scalar(select(Membership.user_id).where(Membership.user_id == wanted).limit(1))
+    user = db.get(User, held) if held is not None else None
+    if user is None:
+        raise NotFound(_("Không tìm thấy tài khoản."))
+    return user
+
+
+def may_reset_password(db: Session, access: Access, user: User) -> bool:
+    """An admin may reset the password of a user whose every unit they administer; an admin's
+    password only from a unit above theirs, so that two admins of one unit cannot take over each
+    other's account."""
+    if access.tenant_context().system:
+        return True
+    held = memberships_of(db, user)
+    if not held or user.id == access.actor_id:
+        return False
+    for membership, tenant in held:
+        if membership.role == roles.ADMIN:
+            if roles.ADMIN not in access.roles_above(tenant):
+                return False
+        elif not access.is_admin_of(tenant):
+            return False
+    return True
+
+
+# Letters and digits that cannot be mistaken for one another when read out or copied by hand.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def reset_password(db: Session, access: Access, user: User) -> str:
+    """Give ``user`` a temporary password and return it (shown once to the admin, stored only as
+    a hash). Every session and API token of the user ends, and the temporary password only opens
+    the page where the user chooses their own (``password_must_change``). Audited as
+    ``user.password_reset``, which also clears the login throttle of the account."""
+    if not may_reset_password(db, access, user):
+        raise Forbidden(_("Chỉ quản trị viên quản lý mọi đơn vị của tài khoản này (và ở cấp trên, "
+                          "với tài khoản quản trị viên) mới được đặt lại mật khẩu."))
+    temporary = "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(3))
+    user.password_hash = passwords.hash_password(temporary)
+    user.password_must_change = True
+    revoke_sessions(user)
+    revoked = revoke_all_tokens(db, access, user)
+    record(
+        db, "user.password_reset", actor_id=access.actor_id, actor_label=access.actor_label,
+        object_type="user", object_id=user.id, changes={"tokens_revoked": [None, revoked]},
+        ip=access.ip,
+    )
+    return temporary
+
+
+def change_own_password(db: Session, access: Access, user: User, current: str, new: str) -> None:
+    """The signed-in user chooses a new password, proving the current (or temporary) one."""
+    if not passwords.verify_password(user.password_hash, current):
+        raise Invalid({"current": [_("Mật khẩu hiện tại không đúng.")]})
+    if passwords.verify_password(user.password_hash, new):
+        raise Invalid({"new": [_("Mật khẩu mới phải khác mật khẩu hiện tại.")]})
+    try:
+        set_password(db, access, user, new)
+    except Invalid as error:
+        raise Invalid({"new": error.errors["password"]}) from None

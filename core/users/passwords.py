@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
@@ -34,7 +36,20 @@ def needs_rehash(stored_hash: str) -> bool:
     return _hasher().check_needs_rehash(stored_hash)
 
 
-# Verified against when the account does not exist, so that an unknown user costs as much time
-# as a wrong password and the two cannot be told apart.
+# One hash per hasher, made once: verifying against it costs what verifying a real hash of the
+# same parameters costs. Hashing it anew on every call (as this once did) cost a hash *and* a
+# verify, so an unknown user took twice as long as a wrong password and accounts could be
+# enumerated by timing (OWASP Authentication Cheat Sheet, "Authentication Responses").
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    key = id(hasher)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[key]
+
+
 def dummy_verify(password: str) -> None:
-    verify_password(_hasher().hash("not-a-real-password"), password)
+    """Spend the time of one failed verification, for an account that does not exist."""
+    verify_password(_dummy_hash(_hasher()), password)

@@ -137,7 +137,8 @@ def admin_memberships_add():
 @blueprint.route("/admin/users/memberships/<membership_id>/remove", methods=["POST"])
 @login_required
 def admin_memberships_remove(membership_id: str):
-    admin_root()
+    # The membership is looked up first: outside the caller's reach it is not found (404),
+    # whatever their role; inside it, only an admin of its unit may remove it (403).
     try:
         wanted = uuid.UUID(membership_id)
     except ValueError:
@@ -180,6 +181,7 @@ def manageable_user(root: Tenant, user_id: str) -> User:
 @blueprint.route("/admin/users/<user_id>/active", methods=["POST"])
 @login_required
 def admin_users_active(user_id: str):
+    user_ops.visible_user(session(), current_access(), user_id)
     root = admin_root()
     user = manageable_user(root, user_id)
     access = current_access()
@@ -194,4 +196,30 @@ def admin_users_active(user_id: str):
         flash(_("Đã mở lại tài khoản %(username)s.", username=user.username), "success")
     else:
         flash(_("Đã khóa tài khoản %(username)s.", username=user.username), "success")
+    return redirect(url_for("web.admin_users"))
+
+
+@blueprint.route("/admin/users/<user_id>/password", methods=["POST"])
+@login_required
+def admin_users_password(user_id: str):
+    """Reset a user's password: the temporary one is shown on this answer only (never in a flash
+    message, which would travel in the session cookie), and never stored in clear."""
+    db, access = session(), current_access()
+    user = user_ops.visible_user(db, access, user_id)
+    admin_root()
+    temporary = user_ops.reset_password(db, access, user)
+    db.commit()
+    return render_template("admin/password_reset.html", user=user, temporary=temporary)
+
+
+@blueprint.route("/admin/users/<user_id>/tokens/revoke", methods=["POST"])
+@login_required
+def admin_users_tokens_revoke(user_id: str):
+    db, access = session(), current_access()
+    user_ops.visible_user(db, access, user_id)
+    user = manageable_user(admin_root(), user_id)
+    revoked = user_ops.revoke_all_tokens(db, access, user)
+    db.commit()
+    flash(_("Đã thu hồi %(count)d mã truy cập của %(username)s.", count=revoked, username=user.username),
+          "success")
     return redirect(url_for("web.admin_users"))

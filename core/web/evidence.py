@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from core.api.evidence import send_evidence
 from core.auth.context import current_access
 from core.db.engine import session
 from core.errors import Conflict, Forbidden, Invalid
@@ -95,15 +96,7 @@ def report_evidence_upload(tenant_id: uuid.UUID, period_id: uuid.UUID):
 @login_required
 def report_evidence_download(tenant_id: uuid.UUID, period_id: uuid.UUID, evidence_id: uuid.UUID) -> Response:
     tenant, period = _load(tenant_id, period_id)
-    item = operations.get(session(), current_access(), tenant, period, evidence_id)
-    path = operations.store_for(current_app).path(item.tenant_id, item.sha256)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, conditional=False, etag=False, max_age=0)
-    response.headers["Content-Disposition"] = operations.content_disposition(item.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_evidence(operations.get(session(), current_access(), tenant, period, evidence_id))
 
 
 @blueprint.route(BASE + "/<uuid:evidence_id>/delete", methods=["POST"])

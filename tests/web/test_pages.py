@@ -28,7 +28,7 @@ def test_header_names_the_product_the_unit_and_the_user(client_as):
     html = client_as("ward_admin").get("/").get_data(as_text=True)
     assert 'class="brand" href="/">Thi Đua</a>' in html
     assert '<span class="topbar-unit"' in html and "Phường A</span>" in html
-    assert '<span class="topbar-user" title="Tài khoản">ward_admin</span>' in html
+    assert '<a class="topbar-user" href="/account" title="Tài khoản">ward_admin</a>' in html
     assert 'href="/?lang=en"' in html and 'href="/?lang=vi"' in html
 
 

@@ -31,25 +31,27 @@ class TestPerAddress:
         assert login(client, "a1_reporter", world.password).status_code == 429
 
 
-class TestPerAccount:
+class TestPerAccountAndAddress:
+    """The doubling wait of core.auth.throttle (its own tests are in tests/security/test_login.py)."""
+
     @pytest.fixture
     def thidua_config(self):
-        return {"LOGIN_LIMIT_PER_ACCOUNT": "3/hour"}
+        return {"LOGIN_FREE_FAILURES": 3}
 
-    def test_failures_on_one_account_lock_that_account_only(self, app, world):
-        for _attempt in range(3):
+    def test_failures_on_one_account_make_that_account_wait(self, app, world):
+        for _attempt in range(4):
             assert login(app.test_client(), "ward_admin", "wrong-password").status_code == 401
         refused = login(app.test_client(), "ward_admin", world.password)
         assert refused.status_code == 429
-        assert TOO_MANY in text_of(refused)
+        assert "Đã có nhiều lần đăng nhập sai vào tài khoản này" in text_of(refused)
         # Another account from the same address still signs in.
         assert login(app.test_client(), "commune_admin", world.password).status_code == 302
 
     def test_english_page_for_an_english_reader(self, app, world):
         client = app.test_client()
         client.get("/login?lang=en")
-        for _attempt in range(3):
+        for _attempt in range(4):
             login(client, "ward_admin", "wrong-password")
         refused = login(client, "ward_admin", "wrong-password")
         assert refused.status_code == 429
-        assert "Too many sign-in attempts" in text_of(refused)
+        assert "Too many failed sign-ins to this account" in text_of(refused)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -24,11 +24,12 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from core.audit.operations import record
+from core.auth import throttle
 from core.auth.context import client_ip
 from core.db.engine import session
 from core.extensions import limiter
 from core.users.models import User
-from core.users.operations import authenticate, revoke_sessions
+from core.users.operations import authenticate, find_user, login_name, revoke_sessions
 
 blueprint = Blueprint("auth", __name__)
 
@@ -38,13 +39,29 @@ class LoginForm(FlaskForm):
     password = PasswordField("password", validators=[DataRequired(), Length(max=1024)])
 
 
-def _account_key() -> str:
-    username = (request.form.get("username") or "").strip().lower()
-    return "acct:" + hashlib.sha256(username.encode("utf-8")).hexdigest()
+def _throttled(db, username: str) -> int:
+    """Seconds the caller must wait before this attempt is checked (core.auth.throttle)."""
+    name = login_name(username)
+    return throttle.wait_seconds(
+        db, find_user(db, name), name, client_ip(),
+        free=current_app.config["LOGIN_FREE_FAILURES"], max_delay=current_app.config["LOGIN_MAX_DELAY"],
+    )
 
 
-def _failed(response) -> bool:
-    return response.status_code in (401, 403)
+def _wait_page(form: LoginForm, wait: int):
+    """429 with Retry-After: the password was not even checked."""
+    minutes, seconds = divmod(wait, 60)
+    if minutes:
+        message = _("Đã có nhiều lần đăng nhập sai vào tài khoản này. Vui lòng thử lại sau "
+                    "%(minutes)d phút %(seconds)d giây, hoặc nhờ quản trị viên đặt lại mật khẩu.",
+                    minutes=minutes, seconds=seconds)
+    else:
+        message = _("Đã có nhiều lần đăng nhập sai vào tài khoản này. Vui lòng thử lại sau "
+                    "%(seconds)d giây.", seconds=seconds)
+    flash(message, "error")
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -58,10 +75,6 @@ def _safe_next(target: str | None) -> str | None:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-    methods=["POST"], deduct_when=_failed,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
@@ -69,11 +82,16 @@ def login():
     status = 200
     if form.validate_on_submit():
         db = session()
+        wait = _throttled(db, form.username.data)
+        if wait:
+            return _wait_page(form, wait)
         user = authenticate(db, form.username.data, form.password.data, ip=client_ip())
         db.commit()
         if user is not None:
             web_session.clear()  # a fresh session on login (ASVS 7.2.4)
             login_user(user)
+            if user.password_must_change:
+                return redirect(url_for("auth.account"))
             return redirect(_safe_next(request.args.get("next")) or url_for("web.home"))
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
         status = 401
@@ -101,3 +119,7 @@ def logout():
     web_session.clear()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
+
+
+# The account page registers its routes on this blueprint when imported.
+from core.auth.views import account  # noqa: E402,F401
