@@ -31,11 +31,12 @@ def register_commands(app: Flask) -> None:
     from core.demo import demo_command
     from core.jobs.cli import jobs_group, worker_command
     from core.periods.cli import periods_group
+    from core.rollups.cli import rollups_group
     from core.tenants.cli import tenants_group
     from core.users.cli import users_group
 
     for command in (db_group, tenants_group, users_group, periods_group, demo_command, jobs_group,
-                    worker_command):
+                    worker_command, rollups_group):
         app.cli.add_command(command)
 
 

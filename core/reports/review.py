@@ -19,6 +19,7 @@ from core.plugins.manager import PluginHost
 from core.reports import operations, permissions
 from core.reports.models import STATUSES, SUBMITTED, Comment, Submission
 from core.reports.sections import sections_of
+from core.rollups import operations as rollups
 from core.tenants.models import Tenant
 from core.users.access import Access
 
@@ -94,6 +95,7 @@ def score_criteria(
     section.review = review
     operations.rescore(db, host, submission, tenant, period)
     submission.version += 1
+    rollups.refresh(db, host, submission)
     record(db, "report.review_scores", tenant_id=tenant.id, actor_id=access.actor_id,
            actor_label=access.actor_label, object_type="submission", object_id=submission.id,
            changes=changes, ip=access.ip)

@@ -23,10 +23,12 @@ from sqlalchemy.orm import Session
 
 from core.audit.operations import record
 from core.errors import ThiDuaError
+from core.rollups.operations import unit_kind_changed
 from core.tenants import kinds
-from core.tenants.models import Tenant, path_for
-from core.tenants.operations import new_tenant, search_text_for
+from core.tenants.models import Tenant
+from core.tenants.operations import new_tenant, rehang, search_text_for
 from core.text import nfc
+from core.text.collation import sort_key
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 KIND_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")
@@ -376,19 +378,12 @@ def _close_code(tenant: Tenant, entry: Entry) -> dict[str, Any]:
 
 
 def _move(db: Session, tenant: Tenant, parent: Tenant | None, line: int) -> None:
-    """Re-hang ``tenant`` under ``parent`` and rewrite the path and depth of its whole subtree."""
+    """Re-hang ``tenant`` under ``parent`` with its whole subtree (see ``rehang``)."""
     if parent is not None and parent.path.startswith(tenant.path):
         raise DirectoryError([Problem(line, _(
             "Không thể chuyển “%(slug)s” vào đơn vị trực thuộc chính nó.", slug=tenant.slug
         ))])
-    old_path, old_depth = tenant.path, tenant.depth
-    new_path = path_for(tenant.id, parent)
-    new_depth = parent.depth + 1 if parent is not None else 0
-    for unit in db.scalars(select(Tenant).where(Tenant.path.startswith(old_path))):
-        unit.path = new_path + unit.path[len(old_path):]
-        unit.depth = unit.depth - old_depth + new_depth
-    tenant.parent_id = parent.id if parent is not None else None
-    tenant.parent = parent
+    rehang(db, tenant, parent)
 
 
 def _update(db: Session, tenant: Tenant, entry: Entry, parent: Tenant | None, report: Report) -> None:
@@ -404,6 +399,8 @@ def _update(db: Session, tenant: Tenant, entry: Entry, parent: Tenant | None, re
             setattr(tenant, name, wanted)
     if "code" in changes:
         tenant.code_valid_to = None
+    if "kind" in changes:
+        unit_kind_changed(db, tenant, changes["kind"][0])
     if attributes != (tenant.attributes or {}):
         changes["attributes"] = [tenant.attributes, attributes]
         tenant.attributes = attributes
@@ -415,6 +412,7 @@ def _update(db: Session, tenant: Tenant, entry: Entry, parent: Tenant | None, re
         report.unchanged += 1
         return
     tenant.search_text = search_text_for(tenant.name, tenant.code)
+    tenant.name_key = sort_key(tenant.name)
     record(
         db, "tenant.update", tenant_id=tenant.id, actor_label=ACTOR, object_type="tenant",
         object_id=tenant.id, changes=changes,

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.db.base import Base, ReferenceTable, new_id
 from core.db.types import UTCDateTime, utcnow
 
+# Byte order on PostgreSQL ("C"), whatever the database's own collation; SQLite compares bytes.
+NAME_KEY_TYPE = String(2400).with_variant(String(2400, collation="C"), "postgresql")
+
 
 class Tenant(ReferenceTable, Base):
     """A reporting unit. ``path`` is ``/<root id>/…/<own id>/``: a subtree is a prefix match,
@@ -24,6 +27,8 @@ class Tenant(ReferenceTable, Base):
     name: Mapped[str] = mapped_column(String(255))
     # Accent-free, lower-case name and code: what a search box matches against.
     search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
+    # The name's Vietnamese collation key (core.text.collation): lists sort by it in SQL.
+    name_key: Mapped[str] = mapped_column(NAME_KEY_TYPE, default="", index=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("tenant.id", ondelete="RESTRICT"), index=True
