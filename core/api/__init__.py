@@ -22,6 +22,8 @@ MODULES: tuple[str, ...] = (
     "plugins",
     "evidence",
     "excel",
+    "dashboards",
+    "clusters",
     "openapi",
 )
 

@@ -62,7 +62,8 @@ def bar_chart(rows: Sequence[Row], *, title: str, description: str, scale: float
         parts.append(f'<text class="chart-label" x="0" y="{top + 14}">{label}</text>')
         parts.append(f'<text class="chart-value" x="{WIDTH}" y="{top + 14}" text-anchor="end">'
                      f'{escape(row.text)}</text>')
-        parts.append(f'<rect class="chart-track" x="0" y="{top + 19}" width="{WIDTH}" height="{BAR}" rx="3"/>')
+        parts.append(f'<rect class="chart-track" x="0" y="{top + 19}" width="{WIDTH}" '
+                     f'height="{BAR}" rx="3"/>')
         left = 0.0
         for segment in row.segments:
             if segment.value <= 0:

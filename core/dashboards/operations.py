@@ -140,7 +140,8 @@ class Dashboard:
         scored = [c for c in self.children if c.rank is not None]
         return sorted(scored, key=lambda c: (c.rank, c.tenant.name_key))
 
-    def aggregate(self, info: AggregateInfo, level: str = FINAL, figures: Figures | None = None) -> float | None:
+    def aggregate(self, info: AggregateInfo, level: str = FINAL,
+                  figures: Figures | None = None) -> float | None:
         return (figures or self.total).aggregate(info.set_key, info.field, info.how, level)
 
 
@@ -217,7 +218,8 @@ def late_and_missing(db: Session, period: ReportingPeriod, scope: Tenant, kinds:
         select(Tenant, Submission.status, Submission.late)
         .outerjoin(Submission, and_(Submission.tenant_id == Tenant.id, Submission.period_id == period.id))
         .where(Tenant.path.startswith(scope.path), Tenant.active.is_(True), Tenant.kind.in_(kinds),
-               or_(Submission.id.is_(None), Submission.status.in_(sorted(EDITABLE)), Submission.late.is_(True)))
+               or_(Submission.id.is_(None), Submission.status.in_(sorted(EDITABLE)),
+                   Submission.late.is_(True)))
         .order_by(Tenant.name_key, Tenant.id).limit(per_page).offset((max(page, 1) - 1) * per_page)
     ).all()
     return [LateRow(tenant, status, bool(late)) for tenant, status, late in rows]
@@ -299,7 +301,8 @@ def remind(db: Session, access: Access, period: ReportingPeriod, scope: Tenant) 
     return job
 
 
-def scope_for(db: Session, access: Access, scope_id: uuid.UUID | str | None, default: Tenant | None) -> Tenant:
+def scope_for(db: Session, access: Access, scope_id: uuid.UUID | str | None,
+              default: Tenant | None) -> Tenant:
     """The tenant named by ``scope_id`` (or ``default``); NotFound when there is none."""
     if scope_id is None:
         if default is None:
@@ -313,3 +316,10 @@ def scope_for(db: Session, access: Access, scope_id: uuid.UUID | str | None, def
     if tenant is None or not tenant.active or not can_view(access, tenant):
         raise NotFound(_("Không tìm thấy đơn vị."))
     return tenant
+
+
+def default_scope(db: Session, access: Access) -> Tenant | None:
+    """The highest unit where the caller holds a subtree role: the dashboard it most likely wants."""
+    grants = sorted((g for g in access.grants if g.role in roles.SUBTREE_ROLES),
+                    key=lambda g: g.tenant_path.count("/"))
+    return db.get(Tenant, grants[0].tenant_id) if grants else None

@@ -64,7 +64,8 @@ def tables(board: Dashboard, kind_label: Callable[[str], str], english: bool = F
     found["timeliness"] = Table(
         "timeliness", _("Đúng hạn, muộn và chưa gửi theo loại đơn vị"),
         [_("Loại đơn vị"), _("Đúng hạn"), _("Muộn"), _("Chưa gửi"), _("Đúng hạn (%)")],
-        [[kind_label(kind), f.on_time, f.late, f.missing, percent(f.timeliness)] for kind, f in board.by_kind],
+        [[kind_label(kind), f.on_time, f.late, f.missing, percent(f.timeliness)]
+         for kind, f in board.by_kind],
     )
     previous = board.previous_total
     names = sorted(set(board.total.classes(FINAL)) | set(board.total.classes(PROVISIONAL))

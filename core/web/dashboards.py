@@ -73,7 +73,9 @@ def default_period(db, access) -> ReportingPeriod | None:
     return open_ones[0] if open_ones else (periods[0] if periods else None)
 
 
-def _context(period_id: Any, scope_id: Any) -> tuple[Any, Any, ReportingPeriod, Tenant]:
+def scope_context(period_id: Any, scope_id: Any) -> tuple[Any, Any, ReportingPeriod, Tenant]:
+    """The session, access, period (default: see ``default_period``) and scope (default: the
+    active unit) of a dashboard page; 404 for a period or scope the caller does not reach."""
     db, access = session(), current_access()
     try:
         if period_id:
@@ -96,7 +98,7 @@ def _int_arg(name: str, default: int = 1) -> int:
 
 
 def render_dashboard(period_id: Any = None, scope_id: Any = None, status: int = 200):
-    db, access, period, scope = _context(period_id, scope_id)
+    db, access, period, scope = scope_context(period_id, scope_id)
     try:
         board = dashboards.dashboard(db, access, current_host(), period, scope,
                                      aggregate=request.args.get("aggregate"), late_page=_int_arg("late_page"))
@@ -206,7 +208,7 @@ def dashboard_csv():
     name = request.args.get("chart", "")
     if name not in CHARTS:
         abort(404)
-    db, access, period, scope = _context(request.args.get("period"), request.args.get("scope"))
+    db, access, period, scope = scope_context(request.args.get("period"), request.args.get("scope"))
     try:
         board = dashboards.dashboard(db, access, current_host(), period, scope,
                                      aggregate=request.args.get("aggregate"))
@@ -221,7 +223,7 @@ def dashboard_csv():
 @blueprint.route("/dashboard/remind", methods=["POST"])
 @login_required
 def dashboard_remind():
-    db, access, period, scope = _context(request.form.get("period"), request.form.get("scope"))
+    db, access, period, scope = scope_context(request.form.get("period"), request.form.get("scope"))
     try:
         dashboards.remind(db, access, period, scope)
     except NotFound:
