@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 from core.audit.operations import record
 from core.cli.system import system_session
@@ -17,6 +18,7 @@ def rollups_group() -> None:
 
 
 @rollups_group.command("rebuild")
+@with_appcontext
 @click.option("--period", "period_key", default=None, help="Only this period (its key).")
 def rebuild_command(period_key: str | None) -> None:
     """Recompute the rollups of every period (or of one) and the census of every subtree from

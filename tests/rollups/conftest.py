@@ -10,6 +10,7 @@ import pytest
 from core.plugins.testing import config_for_marker
 
 PLUGIN = Path(__file__).parents[1] / "reports" / "fixtures" / "report_plugin.py"
+PANEL = Path(__file__).parent / "fixtures" / "panel_plugin.py"
 
 COMPLETE = {"plan_issued": False, "staff": 20, "trained": 15, "incidents": 0}
 
@@ -17,6 +18,7 @@ COMPLETE = {"plan_issued": False, "staff": 20, "trained": 15, "incidents": 0}
 @pytest.fixture
 def thidua_config(request, install_plugin):
     install_plugin("rpt", {"thidua_rpt.py": PLUGIN.read_text(encoding="utf-8")})
+    install_plugin("pnl", {"thidua_pnl.py": PANEL.read_text(encoding="utf-8")})
     return config_for_marker(request.node.get_closest_marker("thidua_plugins")) or {"THIDUA_PLUGINS": "rpt"}
 
 
