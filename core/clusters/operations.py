@@ -334,7 +334,7 @@ def compute(db: Session, host: PluginHost, cluster: Cluster, period: ReportingPe
             pairs.append((best, weights[section.set_key]))
         score = weighted_total(pairs) if details else report
         rows.append(RankRow(unit, submission.status, report, score, standings=details,
-                            provisional=submission.status != APPROVED or not approved_only))
+                            provisional=submission.status != APPROVED))
     order = ranks([(row.unit.id, row.score) for row in rows])
     for row in rows:
         row.rank = order[row.unit.id]
