@@ -157,7 +157,7 @@ clusters:
 """
     with app.app_context(), pytest.raises(DirectoryError) as error:
         load_text(db, text)
-    assert error.value.problems[0].line == 8 and "p-hai" in error.value.problems[0].reason
+    assert error.value.problems[0].line == 9 and "p-hai" in error.value.problems[0].reason
     assert db.scalars(select(Cluster)).all() == []
 
 
