@@ -128,6 +128,7 @@ class Dashboard:
     late_page: int
     clusters: list[Cluster]
     panels: list[dict[str, Any]] = field(default_factory=list)
+    census: dict[str, int] = field(default_factory=dict)  # active units of each kind in the subtree
     overdue: bool = False
     generated_at: datetime | None = None
 
@@ -275,7 +276,8 @@ def dashboard(
         late_rows=late_and_missing(db, period, scope, kinds, late_page) if late_total else [],
         late_total=late_total, late_page=max(late_page, 1),
         clusters=clusters.visible(db, access, scope),
-        panels=host.dashboard_panels(period, scope), overdue=now > period.due_at, generated_at=now,
+        panels=host.dashboard_panels(period, scope), census=dict(rows.census.get(scope.id, {})),
+        overdue=now > period.due_at, generated_at=now,
     )
 
 

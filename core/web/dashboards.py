@@ -54,7 +54,7 @@ def num(value: Any, places: int | None = None) -> str:
     if places is not None:
         value = round(float(value), places)
     if english():
-        return format_decimal(value, locale="en")
+        return format_decimal(value)
     return format_number(value, places)
 
 
@@ -97,7 +97,7 @@ def _int_arg(name: str, default: int = 1) -> int:
         return default
 
 
-def render_dashboard(period_id: Any = None, scope_id: Any = None, status: int = 200):
+def render_dashboard(period_id: Any = None, scope_id: Any = None, status: int = 200, is_home: bool = False):
     db, access, period, scope = scope_context(period_id, scope_id)
     try:
         board = dashboards.dashboard(db, access, current_host(), period, scope,
@@ -111,7 +111,8 @@ def render_dashboard(period_id: Any = None, scope_id: Any = None, status: int = 
         legend=charts.legend(segment_legend()), kind_label=kind_label, english=english(),
         periods=period_ops.visible(db, access), can_remind=dashboards.can_remind(access, scope),
         chart_label=chart_label, how_label=how_label, outcome_label=outcome_label,
-        FINAL=FINAL, PROVISIONAL=PROVISIONAL, statuses=history.status_labels(),
+        FINAL=FINAL, PROVISIONAL=PROVISIONAL, statuses=history.status_labels(), is_home=is_home,
+        units_below=sum(board.census.values()) - 1 if is_home else None,
         csv_url=lambda name: url_for("web.dashboard_csv", chart=name, period=period.id, scope=scope.id,
                                      aggregate=board.chart.key if board.chart else None),
     ), status
@@ -250,4 +251,4 @@ def home_dashboard() -> Any | None:
         return None
     if default_period(session(), access) is None:
         return None
-    return render_dashboard(request.args.get("period"), tenant.id)
+    return render_dashboard(request.args.get("period"), tenant.id, is_home=True)
