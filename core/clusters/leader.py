@@ -2,8 +2,8 @@
 
 A criterion opts in through its field metadata in the criteria set::
 
-    sessions = count_field("Số buổi tuyên truyền", "Awareness sessions", "buổi", points=10,
-                           leader_rule=True, target="sessions_target")
+    sessions = count_field("Số buổi tuyên truyền", "Awareness sessions", "buổi", maximum=1000,
+                           points=10, leader_rule=True, target="sessions_target")
 
 * ``leader_rule``: the field is scored against the best of the unit's cluster instead of by the
   default rule: the unit whose actual ÷ target is the highest in the cluster earns the field's
