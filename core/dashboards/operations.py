@@ -246,7 +246,11 @@ def dashboard(
     children = list(db.scalars(
         select(Tenant).where(Tenant.parent_id == scope.id, Tenant.active.is_(True)).order_by(Tenant.name_key)
     ))
-    rows = rollup_figures.read(db, period.id, [scope.id, *(c.id for c in children)])
+    infos = aggregates_of(host, set_rows)
+    chart = next((i for i in infos if i.key == aggregate), infos[0] if infos else None)
+    extract = rollup_figures.aggregate_keys(chart.set_key, chart.field) if chart else []
+    rows = rollup_figures.read(db, period.id, [scope.id, *(c.id for c in children)], full=[scope.id],
+                               extract=extract)
     own = rollup_figures.own(db, period.id, [c.id for c in children])
     scope_kinds = rows.kinds_of(scope.id, kinds)
     child_rows = []
@@ -257,12 +261,10 @@ def dashboard(
     order = ranks([(row.tenant.id, row.score) for row in child_rows])
     for row in child_rows:
         row.rank = order[row.tenant.id]
-    infos = aggregates_of(host, set_rows)
-    chart = next((i for i in infos if i.key == aggregate), infos[0] if infos else None)
     previous = previous_period(db, period)
     previous_total = None
     if previous is not None:
-        previous_rows = rollup_figures.read(db, previous.id, [scope.id])
+        previous_rows = rollup_figures.read(db, previous.id, [scope.id], full=[scope.id])
         previous_kinds = expected_kinds(list(db.scalars(
             select(PeriodCriteriaSet).where(PeriodCriteriaSet.period_id == previous.id))))
         previous_total = previous_rows.figures(scope.id, previous_kinds)

@@ -30,6 +30,7 @@ Counters = dict[str, float]
 
 PROVISIONAL = "p"
 FINAL = "f"
+AGGREGATE = "|agg|"  # marks the keys of the criteria sets' aggregates
 STATUS_COUNTERS = {DRAFT: "drafts", SUBMITTED: "submitted", RETURNED: "returned", APPROVED: "approved"}
 # Sums are kept to this many decimals so that adding and taking away the same value returns
 # exactly to the same figure.

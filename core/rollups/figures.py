@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import JSON, case, null, select, type_coerce
 from sqlalchemy.orm import Session
 
-from core.rollups.contribution import FINAL, PROVISIONAL, Counters, add_into
+from core.rollups.contribution import FINAL, PROVISIONAL, Counters
 from core.rollups.models import COUNTERS, Rollup, RollupSource, SubtreeCount
 
 
@@ -32,8 +32,11 @@ class Figures:
     counters: Counters = field(default_factory=dict)
 
     def add(self, expected: int, counters: Mapping[str, float]) -> Figures:
+        """Add units and counters (plain sums: the stored rows are already rounded)."""
         self.expected += expected
-        add_into(self.counters, counters)
+        mine = self.counters
+        for key, value in counters.items():
+            mine[key] = mine.get(key, 0) + value
         return self
 
     def count(self, key: str) -> float:
@@ -153,20 +156,37 @@ class RollupRows:
         return [k for k in kinds if k in present]
 
 
-def read(db: Session, period_id: uuid.UUID, tenant_ids: Iterable[uuid.UUID]) -> RollupRows:
-    """The rollup rows of ``tenant_ids`` in a period and their census: two queries, one row
-    per tenant and kind, whatever the number of units below."""
+def read(db: Session, period_id: uuid.UUID, tenant_ids: Iterable[uuid.UUID], *,
+         full: Iterable[uuid.UUID] = (), extract: Iterable[str] = ()) -> RollupRows:
+    """The rollup rows of ``tenant_ids`` in a period and their census: two queries, one row per
+    tenant and kind, whatever the number of units below.
+
+    Status columns, scores, classifications and standards come for every tenant; the aggregates
+    (many keys) only for the tenants in ``full``, and for the others just the ``extract`` keys
+    (e.g. the one aggregate a chart shows per unit), picked out by the database.
+    """
     ids = list(set(tenant_ids))
     counters: dict[uuid.UUID, dict[str, Counters]] = defaultdict(dict)
     census: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
     if not ids:
         return RollupRows(counters, census)
+    whole = list(set(full))
+    keys = list(dict.fromkeys(extract))
+    aggregates = type_coerce(case((Rollup.tenant_id.in_(whole), Rollup.aggregates), else_=null()), JSON) \
+        if whole else null()
+    picked = [Rollup.aggregates[key].as_float() for key in keys]
     for row in db.execute(
-        select(Rollup.tenant_id, Rollup.unit_kind, *(getattr(Rollup, c) for c in COUNTERS), Rollup.figures)
+        select(Rollup.tenant_id, Rollup.unit_kind, *(getattr(Rollup, c) for c in COUNTERS), Rollup.figures,
+               aggregates.label("aggregates"), *picked)
         .where(Rollup.period_id == period_id, Rollup.tenant_id.in_(ids))
     ):
         values: Counters = {c: getattr(row, c) for c in COUNTERS if getattr(row, c)}
         values.update(row.figures or {})
+        if row.aggregates:
+            values.update(row.aggregates)
+        else:
+            values.update({key: value for key, value in zip(keys, row[len(row) - len(keys):], strict=True)
+                           if value})
         counters[row.tenant_id][row.unit_kind] = values
     for tenant_id, kind, units in db.execute(
         select(SubtreeCount.tenant_id, SubtreeCount.unit_kind, SubtreeCount.units)
@@ -174,6 +194,12 @@ def read(db: Session, period_id: uuid.UUID, tenant_ids: Iterable[uuid.UUID]) -> 
     ):
         census[tenant_id][kind] = units
     return RollupRows(counters, census)
+
+
+def aggregate_keys(set_key: str, name: str) -> list[str]:
+    """The stored keys one aggregate reads, at both levels (what ``read`` may ``extract``)."""
+    return [f"{level}|agg|{set_key}|{name}|{part}" for level in (PROVISIONAL, FINAL)
+            for part in ("n", "sum", "true")]
 
 
 def own(db: Session, period_id: uuid.UUID, tenant_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Counters]:

@@ -35,9 +35,12 @@ class Rollup(TenantScoped, Base):
 
     Columns count reports by status: ``started`` (any report), ``drafts``, ``submitted``
     (awaiting review), ``returned``, ``approved``, and ``late`` (submitted or approved after the
-    unit's deadline). ``figures`` holds the rest as flat ``"<level>|<what>|…"`` keys (see
+    unit's deadline). ``figures`` holds scores, classifications and standards, ``aggregates``
+    the criteria sets' aggregates, both as flat ``"<level>|<what>|…"`` keys (see
     :mod:`core.rollups.contribution`): level ``p`` counts every submitted or approved report
-    (provisional), level ``f`` only approved ones (final).
+    (provisional), level ``f`` only approved ones (final). The aggregates are kept apart because
+    they are many: a dashboard reads them for its scope and picks single keys for the units
+    below.
     """
 
     __tablename__ = "rollup"
@@ -53,6 +56,7 @@ class Rollup(TenantScoped, Base):
     approved: Mapped[int] = mapped_column(default=0)
     late: Mapped[int] = mapped_column(default=0)
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    aggregates: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -61,8 +65,8 @@ class Rollup(TenantScoped, Base):
 
 
 class RollupSource(TenantScoped, Base):
-    """What one unit's report in one period adds to the rollups above it (``counters`` holds
-    the status counters and the figures in the same flat form)."""
+    """What one unit's report in one period adds to the rollups above it: ``counters`` holds the
+    status counters and figures, ``aggregates`` the aggregates, in the same flat form."""
 
     __tablename__ = "rollup_source"
 
@@ -71,6 +75,7 @@ class RollupSource(TenantScoped, Base):
     )
     unit_kind: Mapped[str] = mapped_column(String(40))
     counters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    aggregates: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("tenant_id", "period_id", name="uq_rollup_source_tenant_period"),)

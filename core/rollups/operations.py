@@ -31,7 +31,7 @@ from core.db.types import utcnow
 from core.periods.models import ReportingPeriod
 from core.plugins.manager import PluginHost
 from core.reports.models import Section, Submission
-from core.rollups.contribution import Counters, add_into, contribution, difference
+from core.rollups.contribution import AGGREGATE, Counters, add_into, contribution, difference
 from core.rollups.models import COUNTERS, Rollup, RollupSource, SubtreeCount
 from core.tenants.models import Tenant
 
@@ -80,10 +80,28 @@ def contribution_of(submission: Submission, sections: Iterable[Section], host: P
     )
 
 
-def _split(delta: Mapping[str, float]) -> tuple[dict[str, int], dict[str, float]]:
+def _split(delta: Mapping[str, float]) -> tuple[dict[str, int], dict[str, float], dict[str, float]]:
+    """(status columns, figures, aggregates) of a flat set of counters."""
     columns = {name: int(delta[name]) for name in COUNTERS if name in delta}
-    figures = {key: value for key, value in delta.items() if key not in COUNTERS}
-    return columns, figures
+    figures = {key: value for key, value in delta.items() if key not in COUNTERS and AGGREGATE not in key}
+    aggregates = {key: value for key, value in delta.items() if AGGREGATE in key}
+    return columns, figures, aggregates
+
+
+def _source_columns(counters: Mapping[str, float]) -> dict[str, dict[str, float]]:
+    """A contribution as RollupSource stores it: figures apart from the (many) aggregates."""
+    return {"counters": {k: v for k, v in counters.items() if AGGREGATE not in k},
+            "aggregates": {k: v for k, v in counters.items() if AGGREGATE in k}}
+
+
+def _source_counters(row: Any) -> dict[str, float]:
+    return {**(row.counters or {}), **(row.aggregates or {})}
+
+
+def _joined(row: Any) -> dict[str, float]:
+    """A rollup row's counters as one flat mapping (the inverse of ``_split``)."""
+    return {**{c: getattr(row, c) for c in COUNTERS if getattr(row, c)}, **(row.figures or {}),
+            **(row.aggregates or {})}
 
 
 def _apply(db: Session, period_id: uuid.UUID, tenant_ids: list[uuid.UUID], kind: str,
@@ -91,12 +109,13 @@ def _apply(db: Session, period_id: uuid.UUID, tenant_ids: list[uuid.UUID], kind:
     """Add ``sign × delta`` to the (period, tenant, kind) rollup of each of ``tenant_ids``."""
     if not delta or not tenant_ids:
         return
-    columns, figures = _split(delta)
+    columns, figures, aggregates = _split(delta)
     wanted = sorted(set(tenant_ids))
 
     def locked() -> list[Any]:
         return db.execute(
-            select(Rollup.tenant_id, Rollup.id, *(getattr(Rollup, c) for c in COUNTERS), Rollup.figures)
+            select(Rollup.tenant_id, Rollup.id, *(getattr(Rollup, c) for c in COUNTERS), Rollup.figures,
+                   Rollup.aggregates)
             .where(Rollup.period_id == period_id, Rollup.unit_kind == kind, Rollup.tenant_id.in_(wanted))
             .order_by(Rollup.tenant_id).with_for_update(),
             execution_options=UNSCOPED,
@@ -107,7 +126,7 @@ def _apply(db: Session, period_id: uuid.UUID, tenant_ids: list[uuid.UUID], kind:
     if missing:
         _insert(db, Rollup, [
             {"tenant_id": t, "id": new_id(), "period_id": period_id, "unit_kind": kind, "figures": {},
-             **dict.fromkeys(COUNTERS, 0), "updated_at": utcnow()}
+             "aggregates": {}, **dict.fromkeys(COUNTERS, 0), "updated_at": utcnow()}
             for t in sorted(missing)
         ], ["tenant_id", "period_id", "unit_kind"])
         rows = locked()
@@ -115,7 +134,8 @@ def _apply(db: Session, period_id: uuid.UUID, tenant_ids: list[uuid.UUID], kind:
     changes = []
     for row in rows:
         change = {"tenant_id": row.tenant_id, "id": row.id, "updated_at": now,
-                  "figures": add_into(dict(row.figures or {}), figures, sign)}
+                  "figures": add_into(dict(row.figures or {}), figures, sign),
+                  "aggregates": add_into(dict(row.aggregates or {}), aggregates, sign)}
         for name in COUNTERS:
             change[name] = getattr(row, name) + sign * columns.get(name, 0)
         changes.append(change)
@@ -160,12 +180,12 @@ def refresh(db: Session, host: PluginHost, submission: Submission) -> None:
     ).all()
     new = contribution_of(submission, sections, host)
     source = db.execute(
-        select(RollupSource.id, RollupSource.unit_kind, RollupSource.counters)
+        select(RollupSource.id, RollupSource.unit_kind, RollupSource.counters, RollupSource.aggregates)
         .where(RollupSource.tenant_id == tenant.id, RollupSource.period_id == submission.period_id)
         .with_for_update(),
         execution_options=UNSCOPED,
     ).first()
-    old = dict(source.counters or {}) if source is not None else {}
+    old = _source_counters(source) if source is not None else {}
     old_kind = source.unit_kind if source is not None else tenant.kind
     ancestors = tenant.ancestor_ids()
     if old_kind == tenant.kind:
@@ -176,11 +196,11 @@ def refresh(db: Session, host: PluginHost, submission: Submission) -> None:
     if source is None:
         _insert(db, RollupSource, [{
             "tenant_id": tenant.id, "id": new_id(), "period_id": submission.period_id,
-            "unit_kind": tenant.kind, "counters": new, "updated_at": utcnow(),
+            "unit_kind": tenant.kind, **_source_columns(new), "updated_at": utcnow(),
         }], ["tenant_id", "period_id"])
     elif new != old or old_kind != tenant.kind:
         db.execute(update(RollupSource), [{
-            "tenant_id": tenant.id, "id": source.id, "unit_kind": tenant.kind, "counters": new,
+            "tenant_id": tenant.id, "id": source.id, "unit_kind": tenant.kind, **_source_columns(new),
             "updated_at": utcnow(),
         }], execution_options=UNSCOPED)
 
@@ -217,12 +237,13 @@ def unit_moved(db: Session, tenant: Tenant, old_path: str) -> None:
         _bump_counts(db, removed, kind, -units)
         _bump_counts(db, added, kind, units)
     rows = db.execute(
-        select(Rollup.period_id, Rollup.unit_kind, *(getattr(Rollup, c) for c in COUNTERS), Rollup.figures)
+        select(Rollup.period_id, Rollup.unit_kind, *(getattr(Rollup, c) for c in COUNTERS), Rollup.figures,
+               Rollup.aggregates)
         .where(Rollup.tenant_id == tenant.id).order_by(Rollup.period_id, Rollup.unit_kind),
         execution_options=UNSCOPED,
     ).all()
     for row in rows:
-        delta = {**{c: getattr(row, c) for c in COUNTERS if getattr(row, c)}, **(row.figures or {})}
+        delta = _joined(row)
         _apply(db, row.period_id, removed, row.unit_kind, delta, -1)
         _apply(db, row.period_id, added, row.unit_kind, delta)
 
@@ -238,13 +259,14 @@ def unit_kind_changed(db: Session, tenant: Tenant, old_kind: str) -> None:
         _bump_counts(db, ancestors, old_kind, -1)
         _bump_counts(db, ancestors, tenant.kind, 1)
     sources = db.execute(
-        select(RollupSource.id, RollupSource.period_id, RollupSource.unit_kind, RollupSource.counters)
+        select(RollupSource.id, RollupSource.period_id, RollupSource.unit_kind, RollupSource.counters,
+               RollupSource.aggregates)
         .where(RollupSource.tenant_id == tenant.id).with_for_update(),
         execution_options=UNSCOPED,
     ).all()
     for source in sources:
-        _apply(db, source.period_id, ancestors, source.unit_kind, source.counters or {}, -1)
-        _apply(db, source.period_id, ancestors, tenant.kind, source.counters or {})
+        _apply(db, source.period_id, ancestors, source.unit_kind, _source_counters(source), -1)
+        _apply(db, source.period_id, ancestors, tenant.kind, _source_counters(source))
     if sources:
         db.execute(update(RollupSource), [
             {"tenant_id": tenant.id, "id": s.id, "unit_kind": tenant.kind} for s in sources
@@ -308,14 +330,15 @@ def _rebuild_period(db: Session, host: PluginHost, period: ReportingPeriod,
             continue
         counters = contribution_of(submission, sections.get(submission.id, []), host)
         sources.append({"tenant_id": tenant.id, "id": new_id(), "period_id": period.id,
-                        "unit_kind": tenant.kind, "counters": counters, "updated_at": now})
+                        "unit_kind": tenant.kind, **_source_columns(counters), "updated_at": now})
         for ancestor in _ids(tenant.path):
             add_into(totals[(ancestor, tenant.kind)], counters)
     rows = []
     for (tenant_id, kind), counters in totals.items():
-        columns, figures = _split(counters)
+        columns, figures, aggregates = _split(counters)
         rows.append({"tenant_id": tenant_id, "id": new_id(), "period_id": period.id, "unit_kind": kind,
-                     **{c: columns.get(c, 0) for c in COUNTERS}, "figures": figures, "updated_at": now})
+                     **{c: columns.get(c, 0) for c in COUNTERS}, "figures": figures, "aggregates": aggregates,
+                     "updated_at": now})
     if sources:
         db.execute(insert(RollupSource), sources, execution_options=UNSCOPED)
     if rows:

@@ -23,9 +23,10 @@ def snapshot(db) -> dict[str, dict]:
     for row in db.scalars(select(Rollup)):
         values = {c: getattr(row, c) for c in COUNTERS if getattr(row, c)}
         values.update(row.figures or {})
+        values.update(row.aggregates or {})
         if values:
             rollups[(row.tenant_id, row.period_id, row.unit_kind)] = values
-    sources = {(r.tenant_id, r.period_id): (r.unit_kind, dict(r.counters))
+    sources = {(r.tenant_id, r.period_id): (r.unit_kind, {**r.counters, **r.aggregates})
                for r in db.scalars(select(RollupSource))}
     census = {(r.tenant_id, r.unit_kind): r.units for r in db.scalars(select(SubtreeCount)) if r.units}
     return {"rollups": rollups, "sources": sources, "census": census}

@@ -23,7 +23,7 @@ KINDS = ["school", "enterprise", "ward", "commune"]
 
 def seen(db, world, slug: str, kinds=KINDS) -> figures.Figures:
     tenant_id = world.tenant(slug).id
-    return figures.read(db, world.period.id, [tenant_id]).figures(tenant_id, kinds)
+    return figures.read(db, world.period.id, [tenant_id], full=[tenant_id]).figures(tenant_id, kinds)
 
 
 def _period(db, world) -> ReportingPeriod:
