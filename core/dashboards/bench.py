@@ -229,6 +229,7 @@ def populate(app: Flask, units: int, *, seed: int = 2025, key: str | None = None
             for cs in host.latest_sets() if cs.applies_to & kinds and cs.sector != "individual"
         ])
         submissions, sections = [], []
+        by_kind: dict[str, list[Any]] = {}
         for row in tenants[1:]:
             if rng.random() > 0.8:
                 continue
@@ -237,7 +238,9 @@ def populate(app: Flask, units: int, *, seed: int = 2025, key: str | None = None
             submission_id = uuid.uuid4()
             pairs = []
             context = EvaluationContext(tenant=tenant, period=period)
-            for item in sets_for_tenant(db, host, period, tenant):
+            if tenant.kind not in by_kind:
+                by_kind[tenant.kind] = sets_for_tenant(db, host, period, tenant)
+            for item in by_kind[tenant.kind]:
                 values = host.pm.hook.thidua_demo_values(criteria_set=item.criteria_set, tenant=tenant,
                                                          rng=rng)
                 if values is None:
