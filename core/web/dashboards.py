@@ -123,11 +123,19 @@ def segment_legend() -> list[tuple[str, str]]:
             ("seg-progress", _("Đang làm")), ("seg-missing", _("Chưa bắt đầu"))]
 
 
+def _share(count: int, figures) -> float:
+    """``count`` as a percentage of the units expected: every bar's full width is 100 %."""
+    return count * 100 / figures.expected if figures.expected else 0.0
+
+
 def _completeness_row(label: str, figures, href: str | None = None) -> charts.Row:
     segments = [
-        charts.Segment(figures.approved, "seg-approved", _("Đã duyệt: %(n)s", n=figures.approved)),
-        charts.Segment(figures.awaiting, "seg-awaiting", _("Chờ duyệt: %(n)s", n=figures.awaiting)),
-        charts.Segment(figures.in_progress, "seg-progress", _("Đang làm: %(n)s", n=figures.in_progress)),
+        charts.Segment(_share(figures.approved, figures), "seg-approved",
+                       _("Đã duyệt: %(n)s", n=figures.approved)),
+        charts.Segment(_share(figures.awaiting, figures), "seg-awaiting",
+                       _("Chờ duyệt: %(n)s", n=figures.awaiting)),
+        charts.Segment(_share(figures.in_progress, figures), "seg-progress",
+                       _("Đang làm: %(n)s", n=figures.in_progress)),
     ]
     text = f"{pct(figures.completeness)} · {figures.reported}/{figures.expected}"
     return charts.Row(label, segments, text, href)
@@ -140,21 +148,23 @@ def _charts(board: dashboards.Dashboard, data) -> dict[str, Any]:
         [_completeness_row(kind_label(kind), f) for kind, f in board.by_kind],
         title=data["completeness_kinds"].title,
         description=_("Mỗi thanh là số đơn vị phải báo cáo; phần màu là đã duyệt, chờ duyệt, đang làm."),
-        scale=None,
+        scale=100,
     ) if board.by_kind else None
     units = sorted(board.children, key=lambda r: (r.figures.completeness or 0, r.tenant.name_key))
     out["completeness_units"] = charts.bar_chart(
         [_completeness_row(r.tenant.name, r.figures, _drill(board, r)) for r in units[:30]],
         title=data["completeness_units"].title,
         description=_("Các đơn vị có tỷ lệ gửi báo cáo thấp nhất trước (tối đa 30 đơn vị)."),
+        scale=100,
     ) if units else None
     out["timeliness"] = charts.bar_chart(
         [charts.Row(kind_label(kind), [
-            charts.Segment(f.on_time, "seg-approved", _("Đúng hạn: %(n)s", n=f.on_time)),
-            charts.Segment(f.late, "seg-late", _("Muộn: %(n)s", n=f.late)),
+            charts.Segment(_share(f.on_time, f), "seg-approved", _("Đúng hạn: %(n)s", n=f.on_time)),
+            charts.Segment(_share(f.late, f), "seg-late", _("Muộn: %(n)s", n=f.late)),
         ], f"{f.on_time} / {f.late} / {f.missing}") for kind, f in board.by_kind],
         title=data["timeliness"].title,
         description=_("Đúng hạn, muộn và chưa gửi (phần còn trống của thanh)."),
+        scale=100,
     ) if board.by_kind else None
     classes = data["classifications"].rows
     out["classifications"] = charts.bar_chart(

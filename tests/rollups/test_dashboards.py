@@ -145,6 +145,8 @@ def test_the_dashboard_page_draws_charts_and_links_each_unit(reported, client_as
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert html.count('<svg class="chart"') >= 4
+    # Bars are shares of the units expected: one of the two schools approved is half the width.
+    assert 'class="chart-bar seg-approved" x="0.0" y="' in html and 'width="180.0"' in html
     assert "style=" not in html.split("<main", 1)[1]  # the CSP forbids inline styles
     ward = reported.tenant("ward-a")
     assert f"/dashboard?period={reported.period.id}&amp;scope={ward.id}" in html
