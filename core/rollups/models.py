@@ -21,10 +21,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, TenantScoped
 from core.db.types import UTCDateTime, utcnow
+
+# Binary JSON on PostgreSQL: a dashboard picks single keys out of large rows, which plain JSON
+# would parse whole for each key.
+COUNTERS_JSON = JSON().with_variant(JSONB(), "postgresql")
 
 # Status counters kept as columns (the other figures live in ``figures``).
 COUNTERS: tuple[str, ...] = ("started", "drafts", "submitted", "returned", "approved", "late")
@@ -55,8 +60,8 @@ class Rollup(TenantScoped, Base):
     returned: Mapped[int] = mapped_column(default=0)
     approved: Mapped[int] = mapped_column(default=0)
     late: Mapped[int] = mapped_column(default=0)
-    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    aggregates: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    figures: Mapped[dict[str, Any]] = mapped_column(COUNTERS_JSON, default=dict)
+    aggregates: Mapped[dict[str, Any]] = mapped_column(COUNTERS_JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -74,8 +79,8 @@ class RollupSource(TenantScoped, Base):
         ForeignKey("reporting_period.id", ondelete="CASCADE"), index=True
     )
     unit_kind: Mapped[str] = mapped_column(String(40))
-    counters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    aggregates: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    counters: Mapped[dict[str, Any]] = mapped_column(COUNTERS_JSON, default=dict)
+    aggregates: Mapped[dict[str, Any]] = mapped_column(COUNTERS_JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("tenant_id", "period_id", name="uq_rollup_source_tenant_period"),)

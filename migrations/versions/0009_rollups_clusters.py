@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from core.text.collation import sort_key
 
@@ -101,8 +102,8 @@ def upgrade() -> None:
     sa.Column('returned', sa.Integer(), nullable=False),
     sa.Column('approved', sa.Integer(), nullable=False),
     sa.Column('late', sa.Integer(), nullable=False),
-    sa.Column('figures', sa.JSON(), nullable=False),
-    sa.Column('aggregates', sa.JSON(), nullable=False),
+    sa.Column('figures', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
+    sa.Column('aggregates', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -118,8 +119,8 @@ def upgrade() -> None:
     op.create_table('rollup_source',
     sa.Column('period_id', sa.Uuid(), nullable=False),
     sa.Column('unit_kind', sa.String(length=40), nullable=False),
-    sa.Column('counters', sa.JSON(), nullable=False),
-    sa.Column('aggregates', sa.JSON(), nullable=False),
+    sa.Column('counters', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
+    sa.Column('aggregates', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
