@@ -273,10 +273,11 @@ def _plan_targets(db: Session, period: ReportingPeriod, unit_ids: list[uuid.UUID
     return {(tenant_id, key): values or {} for tenant_id, key, values in rows}
 
 
-def compute(db: Session, host: PluginHost, cluster: Cluster, period: ReportingPeriod,
+def compute(db: Session, host: PluginHost | None, cluster: Cluster, period: ReportingPeriod,
             *, approved_only: bool = False) -> list[RankRow]:
     """The cluster's ranking in ``period`` from the stored reports (a constant number of queries
-    whatever the cluster's size)."""
+    whatever the cluster's size). Without a plugin host (no app loaded) no criterion can be
+    read, so units rank by their reports' scores alone."""
     units = members(db, cluster)
     ids = [t.id for t in units]
     counted = (APPROVED,) if approved_only else (SUBMITTED, APPROVED)
@@ -296,7 +297,7 @@ def compute(db: Session, host: PluginHost, cluster: Cluster, period: ReportingPe
     rules: dict[tuple[str, str], LeaderField] = {}
     for unit_sections in sections.values():
         for section in unit_sections:
-            criteria_set = host.criteria_set(section.set_key, section.set_version)
+            criteria_set = host.criteria_set(section.set_key, section.set_version) if host else None
             if criteria_set is not None:
                 for rule in leader_fields(criteria_set):
                     rules.setdefault((rule.set_key, rule.field), rule)
@@ -328,7 +329,7 @@ def compute(db: Session, host: PluginHost, cluster: Cluster, period: ReportingPe
             if section.set_key not in weights:
                 continue
             best = section.review_score if section.review_score is not None else section.self_score
-            criteria_set = host.criteria_set(section.set_key, section.set_version)
+            criteria_set = host.criteria_set(section.set_key, section.set_version) if host else None
             if best is not None and criteria_set is not None:
                 best = _with_leader(criteria_set, section, best, results, unit.id, details)
             pairs.append((best, weights[section.set_key]))
@@ -378,7 +379,7 @@ def ranking(db: Session, access: Access, host: PluginHost, cluster: Cluster,
     return Ranking(cluster, period, False, None, compute(db, host, cluster, period))
 
 
-def freeze(db: Session, host: PluginHost, period: ReportingPeriod) -> int:
+def freeze(db: Session, host: PluginHost | None, period: ReportingPeriod) -> int:
     """At closing: the ranking of every cluster below the period's owner from approved reports,
     stored so that it no longer moves. Returns the number of clusters frozen."""
     owner = db.get(Tenant, period.owner_tenant_id)

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -115,7 +115,7 @@ def _rankings_follow(db: Session, period: ReportingPeriod, previous: str, state:
     """Closing freezes every cluster's ranking (the leader rule is final once all reports are
     in); reopening thaws them back to provisional."""
     if state == models.CLOSED:
-        clusters.freeze(db, plugin_host(current_app), period)
+        clusters.freeze(db, plugin_host(current_app) if has_app_context() else None, period)
     elif previous == models.CLOSED and state == models.OPEN:
         clusters.thaw(db, period)
 

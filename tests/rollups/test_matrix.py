@@ -97,14 +97,18 @@ def test_the_xlsx_export_has_the_headers_and_a_row_per_unit(report_world, db, ho
     response = client_as("ward_admin").get(f"/matrix.xlsx?period={report_world.period.id}")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    sheet = load_workbook(io.BytesIO(response.get_data())).active
-    rows = list(sheet.iter_rows(values_only=True))
+    workbook = load_workbook(io.BytesIO(response.get_data()))
+    # One sheet per kind of unit, each with the criteria its kind fills.
+    assert workbook.sheetnames == ["Phường", "Trường học"]
+    wards = list(workbook["Phường"].iter_rows(values_only=True))
+    assert "Số mô hình (mô hình)" in wards[1] and [row[0] for row in wards[3:]] == ["Phường A"]
+    rows = list(workbook["Trường học"].iter_rows(values_only=True))
     assert rows[0][4] == "An toàn về an ninh, trật tự"
-    assert rows[1][4] == "Có kế hoạch thực hiện phong trào"
+    assert rows[1][4] == "Có kế hoạch thực hiện phong trào" and "Số mô hình (mô hình)" not in rows[1]
     assert rows[2][:7] == ("Đơn vị", "Loại", "Trạng thái", "Điểm", "Giá trị", "Điểm tự chấm",
                            "Điểm thẩm định")
     units = {row[0]: row for row in rows[3:]}
-    assert set(units) == {"Phường A", "Trường THCS A1", "Trường THCS A2"}
+    assert set(units) == {"Trường THCS A1", "Trường THCS A2"}
     trained = rows[1].index("Số cán bộ được tập huấn (người)")
     assert units["Trường THCS A1"][trained:trained + 2] == (9, 60)
     assert units["Trường THCS A1"][2] == "Đã duyệt"
