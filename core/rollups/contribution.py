@@ -20,7 +20,7 @@ Drafts and returned reports add only their status: their figures are not declare
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from core.plugins.evaluation import achieved
@@ -114,10 +114,3 @@ def combine(base: Mapping[str, float], change: Mapping[str, float], sign: int = 
 def difference(new: Mapping[str, float], old: Mapping[str, float]) -> Counters:
     """``new − old``: what to apply to the rollups when a contribution changes."""
     return combine(new, old, -1)
-
-
-def total(contributions: Iterable[Mapping[str, float]]) -> Counters:
-    result: Counters = {}
-    for item in contributions:
-        add_into(result, item)
-    return result
