@@ -24,6 +24,8 @@ MODULES: tuple[str, ...] = (
     "evidence",
     "excel",
     "tokens",
+    "dashboards",
+    "clusters",
     "openapi",
 )
 

@@ -14,7 +14,7 @@ from core.db.engine import session
 from core.errors import Invalid
 from core.periods import operations as period_operations
 from core.plugins import current_host
-from core.reports import review
+from core.reports import queue, review
 from core.reports.schemas import (
     BulkApproveResultSchema,
     BulkApproveSchema,
@@ -75,31 +75,22 @@ def score_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     return view_response(scope)
 
 
-def _queue_row(row: review.QueueRow) -> dict:
-    submission = row.submission
-    return {
-        "tenant": row.tenant,
-        "status": submission.status if submission else "missing",
-        "version": submission.version if submission else None,
-        "late": submission.late if submission else False,
-        "self_score": submission.self_score if submission else None,
-        "review_score": submission.review_score if submission else None,
-        "classification": submission.classification if submission else None,
-        "submitted_at": submission.submitted_at if submission else None,
-    }
-
-
 @route("/periods/<uuid:period_id>/queue", ["GET"], Operation(
     summary="The reviewer's queue: units below the caller and their reports", tag=TAG,
-    query=QueueQuerySchema, response=QueueSchema, errors=(404,),
-    description="Units where the caller is reviewer or admin above, covered by the period.",
+    query=QueueQuerySchema, response=QueueSchema, errors=(404, 422),
+    description="Units where the caller is reviewer or admin above, of a kind the period asks a "
+                "report of; paged, sorted (name in Vietnamese alphabetical order) and searched "
+                "without accents, with the number of units per status.",
 ))
 def review_queue(period_id: uuid.UUID) -> Response:
     filters = load_query(QueueQuerySchema())
     db, access = session(), current_access()
     period = period_operations.get_visible(db, access, period_id)
-    rows = [_queue_row(row) for row in review.queue(db, access, period, **filters)]
-    return respond(QueueSchema(), {"items": rows, "total": len(rows)})
+    page = queue.queue(db, access, period, **filters)
+    return respond(QueueSchema(), {
+        "items": [queue.as_dict(row) for row in page.rows], "total": page.total, "page": page.page,
+        "per_page": page.per_page, "pages": page.pages, "totals": page.totals,
+    })
 
 
 @route("/periods/<uuid:period_id>/queue/approve", ["POST"], Operation(

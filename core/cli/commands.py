@@ -18,9 +18,10 @@ def register_commands(group: click.Group) -> None:
     from core.jobs.cli import jobs_group, worker_command
     from core.periods.cli import periods_group
     from core.plugins.cli import plugins_group
+    from core.rollups.cli import rollups_group
     from core.tenants.cli import tenants_group
     from core.users.cli import users_group
 
     for command in (db_group, tenants_group, users_group, periods_group, demo_command, jobs_group,
-                    worker_command, plugins_group):
+                    worker_command, plugins_group, rollups_group):
         group.add_command(command)

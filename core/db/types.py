@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.types import TypeDecorator
 
 from core import clock
@@ -38,3 +38,8 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """The current moment from :mod:`core.clock` (which tests may freeze), aware and in UTC."""
     return clock.now()
+
+
+#: A sort key from :func:`core.text.collation.sort_key`, compared byte by byte: the "C" collation
+#: on PostgreSQL, whatever the database's own; SQLite compares bytes already.
+NAME_KEY_TYPE = String(2400).with_variant(String(2400, collation="C"), "postgresql")

@@ -18,6 +18,7 @@ from core.users.access import SystemAccess
 TASK_MODULES: tuple[str, ...] = (
     "core.notifications.reminders",
     "core.notifications.outbox",
+    "core.dashboards.reminders",
 )
 
 

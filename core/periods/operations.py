@@ -6,16 +6,19 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import diff, record
+from core.clusters import operations as clusters
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods import models
 from core.periods.models import ReportingPeriod
 from core.periods.schemas import check_date_order
+from core.plugins.manager import plugin_host
 from core.tenants.models import Tenant
 from core.users.access import Access
 
@@ -108,6 +111,15 @@ def update(db: Session, access: Access, period: ReportingPeriod, data: dict[str,
     return period
 
 
+def _rankings_follow(db: Session, period: ReportingPeriod, previous: str, state: str) -> None:
+    """Closing freezes every cluster's ranking (the leader rule is final once all reports are
+    in); reopening thaws them back to provisional."""
+    if state == models.CLOSED:
+        clusters.freeze(db, plugin_host(current_app) if has_app_context() else None, period)
+    elif previous == models.CLOSED and state == models.OPEN:
+        clusters.thaw(db, period)
+
+
 def transition(
     db: Session, access: Access, period: ReportingPeriod, state: str, reason: str = ""
 ) -> ReportingPeriod:
@@ -123,6 +135,7 @@ def transition(
         )
     previous = period.state
     period.state = state
+    _rankings_follow(db, period, previous, state)
     record(
         db, f"period.{state}", tenant_id=period.owner_tenant_id, actor_id=access.actor_id,
         actor_label=access.actor_label, object_type="period", object_id=period.id,

@@ -28,6 +28,7 @@ from core.reports.sections import (
     score_section,
     sync_sections,
 )
+from core.rollups import operations as rollups
 from core.tenants.models import Tenant
 from core.users.access import Access
 
@@ -164,6 +165,7 @@ def save_draft(
     submission.version = current + 1
     rescore(db, host, submission, tenant, period)
     _audit(db, access, submission, "report.save", changes)
+    rollups.refresh(db, host, submission)
     return submission
 
 
@@ -180,6 +182,7 @@ def _move(db: Session, access: Access, host: PluginHost, submission: Submission,
     submission.status = status
     submission.version += 1
     _audit(db, access, submission, action, {"status": [previous, status]}, reason)
+    rollups.refresh(db, host, submission)
     events.submission_moved(db, host, submission, event, reason)
 
 

@@ -1,11 +1,10 @@
-"""Review: comments per criterion, reviewer scores beside the unit's own, the reviewer's queue
-and bulk approval with one logged reason."""
+"""Review: comments per criterion, reviewer scores beside the unit's own and bulk approval with
+one logged reason (the reviewer's queue is :mod:`core.reports.queue`)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,8 +16,9 @@ from core.errors import Conflict, Invalid, NotFound, ThiDuaError
 from core.periods.models import ReportingPeriod
 from core.plugins.manager import PluginHost
 from core.reports import operations, permissions
-from core.reports.models import STATUSES, SUBMITTED, Comment, Submission
+from core.reports.models import SUBMITTED, Comment, Submission
 from core.reports.sections import sections_of
+from core.rollups import operations as rollups
 from core.tenants.models import Tenant
 from core.users.access import Access
 
@@ -94,57 +94,11 @@ def score_criteria(
     section.review = review
     operations.rescore(db, host, submission, tenant, period)
     submission.version += 1
+    rollups.refresh(db, host, submission)
     record(db, "report.review_scores", tenant_id=tenant.id, actor_id=access.actor_id,
            actor_label=access.actor_label, object_type="submission", object_id=submission.id,
            changes=changes, ip=access.ip)
     return submission
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    tenant: Tenant
-    submission: Submission | None
-
-
-def queue(
-    db: Session, access: Access, period: ReportingPeriod, *, kind: str | None = None,
-    under: uuid.UUID | None = None, status: str | None = None, late: bool | None = None,
-) -> list[QueueRow]:
-    """Units the caller reviews (below a tenant where they are reviewer or admin), with their
-    report in ``period``. ``under`` keeps one commune's (or department's) units; ``status``
-    ``"missing"`` keeps units that have not started."""
-    if status is not None and status not in (*STATUSES, "missing"):
-        raise Invalid({"status": [_("Trạng thái không hợp lệ.")]})
-    system = access.tenant_context().system
-    if not system and not any(g.role in permissions.REVIEW_ROLES for g in access.grants):
-        return []
-    # Only units the period covers: those below the tenant that set it up.
-    owner = db.get(Tenant, period.owner_tenant_id)
-    query = select(Tenant).where(Tenant.active.is_(True), Tenant.path.startswith(owner.path))
-    if not system:
-        query = query.where(Tenant.id.in_(access.readable_ids))
-    if kind:
-        query = query.where(Tenant.kind == kind)
-    if under is not None:
-        anchor = db.get(Tenant, under)
-        if anchor is None or not access.can_see(anchor):
-            raise NotFound(_("Không tìm thấy đơn vị."))
-        query = query.where(Tenant.path.startswith(anchor.path), Tenant.id != anchor.id)
-    tenants = [t for t in db.scalars(query.order_by(Tenant.path)) if permissions.can_review(access, t)]
-    submissions = {
-        s.tenant_id: s for s in db.scalars(
-            select(Submission).where(Submission.period_id == period.id,
-                                     Submission.tenant_id.in_([t.id for t in tenants]))
-        )
-    }
-    rows = [QueueRow(t, submissions.get(t.id)) for t in tenants]
-    if status == "missing":
-        rows = [r for r in rows if r.submission is None]
-    elif status is not None:
-        rows = [r for r in rows if r.submission is not None and r.submission.status == status]
-    if late is not None:
-        rows = [r for r in rows if r.submission is not None and r.submission.late == late]
-    return rows
 
 
 def bulk_approve(

@@ -77,6 +77,14 @@ class QueueQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf((*STATUSES, "missing")),
                            metadata={"description": "\"missing\": units that have not started"})
     late = fields.Boolean()
+    q = fields.String(validate=validate.Length(max=200),
+                      metadata={"description": "Words of the unit's name or code, accents optional"})
+    sort = fields.String(load_default="name",
+                         validate=validate.OneOf(("name", "status", "score", "submitted_at")),
+                         metadata={"description": "name sorts in Vietnamese alphabetical order"})
+    order = fields.String(load_default="asc", validate=validate.OneOf(("asc", "desc")))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class BulkApproveSchema(Schema):
@@ -200,7 +208,12 @@ class QueueRowSchema(Schema):
 
 class QueueSchema(Schema):
     items = fields.List(fields.Nested(QueueRowSchema))
-    total = fields.Integer()
+    total = fields.Integer(metadata={"description": "Units matching the filters, on every page"})
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "Units per status for the filters but the status"})
 
 
 class BulkResultSchema(Schema):

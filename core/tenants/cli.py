@@ -35,6 +35,8 @@ def print_report(report: Report, verbose: bool = True) -> None:
                     click.echo(f"          {name}: {_show(before)} → {_show(after)}")
     prefix = "Dry run (nothing written): " if report.dry_run else ""
     click.echo(f"{prefix}{report.created} created, {report.updated} updated, {report.unchanged} unchanged.")
+    if report.clusters_created or report.clusters_updated:
+        click.echo(f"Clusters: {report.clusters_created} created, {report.clusters_updated} updated.")
 
 
 @tenants_group.command("load")

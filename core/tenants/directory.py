@@ -22,11 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
+from core.clusters.operations import DirectoryCluster, members_outside, sync_from_directory
+from core.clusters.schemas import DirectoryClusterSchema
 from core.errors import ThiDuaError
+from core.rollups.operations import unit_kind_changed
 from core.tenants import kinds
-from core.tenants.models import Tenant, path_for
-from core.tenants.operations import new_tenant, search_text_for
+from core.tenants.models import Tenant
+from core.tenants.operations import new_tenant, rehang, search_text_for
 from core.text import nfc
+from core.text.collation import sort_key
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 KIND_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")
@@ -177,6 +181,7 @@ class Entry:
 class _Validation:
     known_kinds: set[str]
     entries: list[Entry] = field(default_factory=list)
+    clusters: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     kind_of: dict[str, str] = field(default_factory=dict)
     slug_lines: dict[str, int] = field(default_factory=dict)
@@ -299,7 +304,7 @@ def validate_document(db: Session, document: Located) -> list[Entry]:
     check = _Validation(known_kinds=set(kinds.CORE_KINDS))
     _declared_kinds(document, check)
     for key in document:
-        if key not in {"version", "kinds", "tenants"}:
+        if key not in {"version", "kinds", "tenants", "clusters"}:
             check.problem(document.line_of(key), _("Khóa “%(key)s” không được hỗ trợ.", key=key))
     roots = document.get("tenants")
     if not isinstance(roots, list) or not roots:
@@ -307,11 +312,83 @@ def validate_document(db: Session, document: Located) -> list[Entry]:
     else:
         for raw in roots:
             _walk(raw, None, check, document.line_of("tenants"))
+    _check_clusters(document, check)
     if not check.problems:
         _check_against_database(db, check)
     if check.problems:
         raise DirectoryError(check.problems)
     return check.entries
+
+
+@dataclass(frozen=True)
+class ClusterEntry:
+    """A cluster of the file (``clusters:``), its owner and members still named by slug."""
+
+    line: int
+    data: dict[str, Any]
+
+
+def _check_clusters(document: Located, check: _Validation) -> None:
+    """The shape of the ``clusters:`` section; owners and members are resolved when applying."""
+    raw = document.get("clusters")
+    check.clusters = []
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        check.problem(document.line_of("clusters"), _("Mục “clusters” phải là danh sách cụm thi đua."))
+        return
+    seen: dict[str, int] = {}
+    for item in raw:
+        if not isinstance(item, Located):
+            check.problem(document.line_of("clusters"),
+                          _("Mỗi cụm phải là một bảng có slug, name, owner, members."))
+            continue
+        try:
+            data = DirectoryClusterSchema().load(dict(item))
+        except ValidationError as error:
+            for key, messages in sorted(error.normalized_messages().items()):
+                text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+                check.problem(item.line_of(key), f"{key}: {text}")
+            continue
+        if data["slug"] in seen:
+            check.problem(item.line_of("slug"), _(
+                "Slug “%(slug)s” đã dùng ở dòng %(line)d.", slug=data["slug"], line=seen[data["slug"]]))
+            continue
+        seen[data["slug"]] = item.line_of("slug")
+        check.clusters.append(ClusterEntry(item.line, data))
+
+
+def _resolve_clusters(db: Session, entries: list[ClusterEntry]) -> list[DirectoryCluster]:
+    """Owners and members by slug, each member strictly below its owner, after the units of the
+    file are in place."""
+    slugs = {e.data["owner"] for e in entries} | {m for e in entries for m in e.data["members"]}
+    by_slug = {t.slug: t for t in db.scalars(select(Tenant).where(Tenant.slug.in_(slugs)))}
+    problems: list[Problem] = []
+    resolved = []
+    for entry in entries:
+        data = entry.data
+        owner = by_slug.get(data["owner"])
+        if owner is None:
+            problems.append(Problem(entry.line, _("Không có đơn vị “%(slug)s”.", slug=data["owner"])))
+            continue
+        unknown = [m for m in data["members"] if m not in by_slug]
+        if unknown:
+            problems.append(Problem(entry.line, _("Không có đơn vị: %(slugs)s.", slugs=", ".join(unknown))))
+            continue
+        units = [by_slug[m] for m in dict.fromkeys(data["members"])]
+        outside = members_outside(owner, units)
+        if outside:
+            problems.append(Problem(entry.line, _(
+                "Cụm “%(cluster)s” chỉ được gồm các đơn vị trực thuộc “%(owner)s”: %(slugs)s.",
+                cluster=data["slug"], owner=owner.slug, slugs=", ".join(t.slug for t in outside))))
+            continue
+        resolved.append(DirectoryCluster(
+            line=entry.line, slug=data["slug"], name=nfc(data["name"]), kind=data["kind"],
+            description=nfc(data["description"]), owner=owner, members=tuple(units),
+        ))
+    if problems:
+        raise DirectoryError(problems)
+    return resolved
 
 
 # --- applying ------------------------------------------------------------------------------
@@ -332,6 +409,8 @@ class Report:
     unchanged: int = 0
     changes: list[Change] = field(default_factory=list)
     dry_run: bool = False
+    clusters_created: int = 0
+    clusters_updated: int = 0
 
 
 def _desired_attributes(tenant: Tenant | None, entry: Entry) -> dict[str, Any]:
@@ -376,19 +455,12 @@ def _close_code(tenant: Tenant, entry: Entry) -> dict[str, Any]:
 
 
 def _move(db: Session, tenant: Tenant, parent: Tenant | None, line: int) -> None:
-    """Re-hang ``tenant`` under ``parent`` and rewrite the path and depth of its whole subtree."""
+    """Re-hang ``tenant`` under ``parent`` with its whole subtree (see ``rehang``)."""
     if parent is not None and parent.path.startswith(tenant.path):
         raise DirectoryError([Problem(line, _(
             "Không thể chuyển “%(slug)s” vào đơn vị trực thuộc chính nó.", slug=tenant.slug
         ))])
-    old_path, old_depth = tenant.path, tenant.depth
-    new_path = path_for(tenant.id, parent)
-    new_depth = parent.depth + 1 if parent is not None else 0
-    for unit in db.scalars(select(Tenant).where(Tenant.path.startswith(old_path))):
-        unit.path = new_path + unit.path[len(old_path):]
-        unit.depth = unit.depth - old_depth + new_depth
-    tenant.parent_id = parent.id if parent is not None else None
-    tenant.parent = parent
+    rehang(db, tenant, parent)
 
 
 def _update(db: Session, tenant: Tenant, entry: Entry, parent: Tenant | None, report: Report) -> None:
@@ -404,6 +476,8 @@ def _update(db: Session, tenant: Tenant, entry: Entry, parent: Tenant | None, re
             setattr(tenant, name, wanted)
     if "code" in changes:
         tenant.code_valid_to = None
+    if "kind" in changes:
+        unit_kind_changed(db, tenant, changes["kind"][0])
     if attributes != (tenant.attributes or {}):
         changes["attributes"] = [tenant.attributes, attributes]
         tenant.attributes = attributes
@@ -415,6 +489,7 @@ def _update(db: Session, tenant: Tenant, entry: Entry, parent: Tenant | None, re
         report.unchanged += 1
         return
     tenant.search_text = search_text_for(tenant.name, tenant.code)
+    tenant.name_key = sort_key(tenant.name)
     record(
         db, "tenant.update", tenant_id=tenant.id, actor_label=ACTOR, object_type="tenant",
         object_id=tenant.id, changes=changes,
@@ -446,9 +521,15 @@ def apply(db: Session, entries: list[Entry]) -> Report:
 def load_text(db: Session, text: str, *, dry_run: bool = False) -> Report:
     """Validate the whole document, then apply it in one transaction: committed, or rolled back
     for a dry run or any error."""
-    entries = validate_document(db, parse(text))
+    document = parse(text)
+    entries = validate_document(db, document)
+    check = _Validation(known_kinds=set())
+    _check_clusters(document, check)
     try:
         report = apply(db, entries)
+        if check.clusters:
+            clusters = _resolve_clusters(db, check.clusters)
+            report.clusters_created, report.clusters_updated = sync_from_directory(db, clusters, ACTOR)
     except BaseException:
         db.rollback()
         raise

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, ReferenceTable, new_id
-from core.db.types import UTCDateTime, utcnow
+from core.db.types import NAME_KEY_TYPE, UTCDateTime, utcnow
 
 
 class Tenant(ReferenceTable, Base):
@@ -24,6 +24,8 @@ class Tenant(ReferenceTable, Base):
     name: Mapped[str] = mapped_column(String(255))
     # Accent-free, lower-case name and code: what a search box matches against.
     search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
+    # The name's Vietnamese collation key (core.text.collation): lists sort by it in SQL.
+    name_key: Mapped[str] = mapped_column(NAME_KEY_TYPE, default="", index=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("tenant.id", ondelete="RESTRICT"), index=True

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from core.audit.operations import record
 from core.errors import Forbidden, Invalid, NotFound
+from core.rollups import operations as rollups
 from core.tenants import kinds
 from core.tenants.models import Tenant, path_for
 from core.text import fold, nfc, slugify
+from core.text.collation import sort_key
 from core.users.access import Access
 
 
@@ -126,8 +128,10 @@ def new_tenant(
         code_valid_from=code_valid_from,
         attributes=attributes or {},
         search_text=search_text_for(name, code),
+        name_key=sort_key(name),
     )
     db.add(tenant)
+    rollups.unit_added(db, tenant)
     return tenant
 
 
@@ -156,5 +160,50 @@ def create_child(
         db, "tenant.create", tenant_id=tenant.id, actor_id=access.actor_id,
         actor_label=access.actor_label, object_type="tenant", object_id=tenant.id,
         changes={"name": [None, tenant.name], "kind": [None, kind], "parent": [None, str(parent.id)]},
+    )
+    return tenant
+
+
+def rehang(db: Session, tenant: Tenant, parent: Tenant | None) -> str:
+    """Hang ``tenant`` (with its whole subtree) under ``parent``: rewrite the path and depth of
+    every unit of the subtree, and move the subtree's census and rollups from the old ancestors
+    to the new ones. No permission check (callers check). Returns the old path.
+
+    :raises Invalid: ``parent`` is the tenant itself or one of its units.
+    """
+    if parent is not None and parent.path.startswith(tenant.path):
+        raise Invalid({"parent": [_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị trực thuộc nó.")]})
+    old_path, old_depth = tenant.path, tenant.depth
+    new_path = path_for(tenant.id, parent)
+    new_depth = parent.depth + 1 if parent is not None else 0
+    if new_path == old_path:
+        return old_path
+    for unit in db.scalars(select(Tenant).where(Tenant.path.startswith(old_path))):
+        unit.path = new_path + unit.path[len(old_path):]
+        unit.depth = unit.depth - old_depth + new_depth
+    tenant.parent_id = parent.id if parent is not None else None
+    tenant.parent = parent
+    db.flush()
+    rollups.unit_moved(db, tenant, old_path)
+    return old_path
+
+
+def move(db: Session, access: Access, tenant: Tenant, parent: Tenant) -> Tenant:
+    """Move a unit (with its subtree) under another parent: an admin of both the unit's current
+    parent and the new one does it (the city, for a school moving between communes). Audited.
+
+    :raises Forbidden: the caller is not admin of both places.
+    :raises Invalid: the new parent cannot hold a unit of this kind, or is inside the unit.
+    """
+    current = db.get(Tenant, tenant.parent_id) if tenant.parent_id else None
+    if current is None or not access.is_admin_of(current) or not access.is_admin_of(parent):
+        raise Forbidden(_("Chỉ quản trị viên của cả đơn vị cũ và đơn vị mới mới được chuyển đơn vị."))
+    if not kinds.may_hold(parent.kind, tenant.kind):
+        raise Invalid({"parent": [_("Không thể đăng ký loại đơn vị này tại đây.")]})
+    rehang(db, tenant, parent)
+    record(
+        db, "tenant.move", tenant_id=tenant.id, actor_id=access.actor_id,
+        actor_label=access.actor_label, object_type="tenant", object_id=tenant.id,
+        changes={"parent": [str(current.id), str(parent.id)]},
     )
     return tenant

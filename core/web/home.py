@@ -14,6 +14,7 @@ from core.tenants.models import Tenant
 from core.users import roles
 from core.web import blueprint
 from core.web.active import active_tenant
+from core.web.dashboards import home_dashboard
 
 
 def units_below(tenant: Tenant) -> int:
@@ -27,6 +28,9 @@ def units_below(tenant: Tenant) -> int:
 @blueprint.route("/")
 @login_required
 def home():
+    page = home_dashboard()
+    if page is not None:
+        return page
     access = current_access()
     tenant = active_tenant()
     open_periods = [

@@ -6,17 +6,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from marshmallow import ValidationError
+from sqlalchemy import select
 
 from core.auth.context import current_access
 from core.db.engine import session
 from core.errors import Conflict, Invalid, NotFound
 from core.periods import operations as period_ops
 from core.plugins import current_host
-from core.reports import extensions, operations, permissions, review
+from core.reports import extensions, operations, permissions, queue, review
 from core.reports.models import STATUSES, SUBMITTED
 from core.reports.schemas import QueueQuerySchema
 from core.reports.view import report_view
@@ -163,20 +164,27 @@ def report_extension_decide(tenant_id: uuid.UUID, period_id: uuid.UUID, extensio
 
 # The reviewer's queue
 
+QUEUE_ARGS = ("kind", "under", "status", "late", "q", "sort", "order", "page")
+
 
 def _filters(args) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    raw = {k: v for k, v in args.items() if k in ("kind", "under", "status", "late") and v}
+    raw = {k: v for k, v in args.items() if k in QUEUE_ARGS and v}
     try:
         return QueueQuerySchema().load(raw), {}
     except ValidationError as error:
-        return {}, {str(k): [_("Giá trị chưa hợp lệ.")] for k in error.normalized_messages()}
+        return QueueQuerySchema().load({}), {
+            str(k): [_("Giá trị chưa hợp lệ.")] for k in error.normalized_messages()}
 
 
-def _under_choices(db, rows) -> list[Tenant]:
-    """The units the queue's units sit under (a commune, a ward, a department)."""
-    ids = list(dict.fromkeys(r.tenant.parent_id for r in rows if r.tenant.parent_id is not None))
-    found = [db.get(Tenant, i) for i in ids]
-    return [t for t in found if t is not None]
+def queue_url(period_id: uuid.UUID, filters: dict[str, Any], **changes: Any) -> str:
+    """The queue with ``filters`` and ``changes`` (a sort, a page) as query parameters."""
+    wanted = {**filters, **changes}
+    args = {k: ("true" if v is True else "false" if v is False else str(v))
+            for k, v in wanted.items() if k in QUEUE_ARGS and v is not None and v != ""}
+    for key, default in (("sort", "name"), ("order", "asc"), ("page", "1")):
+        if args.get(key) == default:
+            args.pop(key)
+    return url_for("web.report_queue", period_id=period_id, **args)
 
 
 @blueprint.route("/periods/<uuid:period_id>/queue", methods=["GET", "POST"])
@@ -215,16 +223,26 @@ def report_queue(period_id: uuid.UUID):
                 flash(_("Đã duyệt %(count)s báo cáo.", count=approved), "success")
         status = 422 if errors else 200
     try:
-        rows = review.queue(db, access, period, **filters)
+        page = queue.queue(db, access, period, **filters)
     except (Invalid, NotFound) as error:
-        rows, status = [], error.status
+        page, status = queue.QueuePage([], 0, 1, queue.PER_PAGE, {}), error.status
         errors.update(getattr(error, "errors", None) or {"under": [error.message]})
-    all_rows = review.queue(db, access, period) if filters else rows
-    names = {str(r.tenant.id): r.tenant.name for r in all_rows}
+    names = {str(t.id): t.name for t in _tenants(db, results) if access.can_see(t)}
     return render_template(
-        "reports/queue.html", period=period, rows=rows, filters=filters, errors=errors, results=results,
-        names=names, reason=reason, statuses=status_labels(), status_codes=(*STATUSES, "missing"),
-        kinds=sorted({r.tenant.kind for r in all_rows}),
+        "reports/queue.html", period=period, page=page, rows=page.rows, filters=filters, errors=errors,
+        results=results, names=names, reason=reason, statuses=status_labels(),
+        status_codes=(queue.MISSING, *STATUSES), kinds=sorted(queue.expected_kinds(db, period)),
         kind_label=lambda k: labels.label(labels.TENANT_KINDS, k),
-        under_choices=_under_choices(db, all_rows), submitted=SUBMITTED,
+        under_choices=queue.under_choices(db, access), submitted=SUBMITTED,
+        url=lambda **changes: queue_url(period.id, filters, **changes),
     ), status
+
+
+def _tenants(db, results: dict[str, str]) -> list[Tenant]:
+    ids = []
+    for value in results:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return list(db.scalars(select(Tenant).where(Tenant.id.in_(ids)))) if ids else []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.audit.models import AuditEntry
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.notifications.models import Notification
-from core.reports import extensions, operations, review
+from core.reports import extensions, operations, queue, review
 from core.reports.models import Evidence, Section, Submission
 from core.reports.operations import Incomplete
 
@@ -302,9 +302,9 @@ def test_queue_and_bulk_approve(acting, host, report_world, db):
     submitted(acting, host, report_world, "school-a2", "a2_head")
     session, access = acting("ward_reviewer")
     period, _ = period_and_tenant(session, report_world, "school-a1")
-    rows = review.queue(session, access, period, status="submitted")
+    rows = queue.queue(session, access, period, status="submitted").rows
     assert {r.tenant.slug for r in rows} == {"school-a1", "school-a2"}
-    assert {r.tenant.slug for r in review.queue(session, access, period)} == {"school-a1", "school-a2"}
+    assert {r.tenant.slug for r in queue.queue(session, access, period).rows} == {"school-a1", "school-a2"}
     outsider = report_world.tenant("enterprise-b1").id
     results = review.bulk_approve(session, access, host, period,
                                   [report_world.tenant("school-a1").id, report_world.tenant("school-a2").id,

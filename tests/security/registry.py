@@ -29,8 +29,9 @@ from .world import OWNER, Victim
 PUBLIC = "public"  # everyone signed in (static files, the API document)
 PERIOD = "period"  # the unit's own people, its parents' subtree roles, and the units below it
 UNIT = "unit"  # the unit's own people and its parents' reviewers, admins and viewers
+SUBTREE = "subtree"  # the reviewers, admins and viewers of the unit and of its parents (its clusters)
 USER = "user"  # one account only (its notices, its jobs, its tokens)
-OPENNESS = (USER, UNIT, PERIOD, PUBLIC)  # from the most private to the most open
+OPENNESS = (USER, SUBTREE, UNIT, PERIOD, PUBLIC)  # from the most private to the most open
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ PARAMETERS: dict[str, Param] = {
     "key": Param(lambda v: "rpt.safety", PUBLIC),
     "filename": Param(lambda v: "thidua.css", PUBLIC),
     "token_id": Param(lambda v: v.objects["token"].id, USER),
+    "cluster_id": Param(lambda v: v.objects["cluster"].id, SUBTREE),
 }
 
 
@@ -89,6 +91,11 @@ COLLECTION_BODIES: dict[str, Callable[[Victim], dict | None]] = {
     "auth.account_password": lambda v: {"password-current": "sai-mat-khau", "password-new": "mat-khau-moi",
                                         "password-confirm": "mat-khau-moi"},
     "auth.account_token_create": lambda v: {"token-label": "matrix", "token-days": "30"},
+    "api.create_cluster": lambda v: {"name": "Cụm lén", "owner": str(v.tenant.id),
+                                     "members": [str(v.tenants["child"].id)]},
+    "web.clusters_create": lambda v: {"name": "Cụm lén", "kind": "cum",
+                                      "members": str(v.tenants["child"].id)},
+    "web.dashboard_remind": lambda v: {"period": str(v.period.id), "scope": str(v.tenant.id)},
 }
 
 # Valid bodies for write routes with path parameters (optional; an empty body otherwise).
@@ -122,6 +129,16 @@ BODIES: dict[str, Callable[[Victim], dict]] = {
     "web.admin_period_update": lambda v: {"title": "Đổi tên", "kind": "thematic"},
     "web.admin_period_state": lambda v: {"state": "closed"},
     "web.admin_users_active": lambda v: {"active": "0"},
+    "api.remind_units": lambda v: {"scope": str(v.tenant.id)},
+    "api.update_cluster": lambda v: {"name": "Cụm đổi tên", "members": [str(v.tenants["child"].id)]},
+    "web.cluster_update": lambda v: {"name": "Cụm đổi tên", "kind": "cum",
+                                     "members": str(v.tenants["child"].id)},
+}
+
+# Write routes whose body names an object more private than their path does (a dashboard scope in
+# the body of a period's route): who may act on what the body names.
+BODY_VISIBILITY: dict[str, str] = {
+    "api.remind_units": SUBTREE,
 }
 
 # Query strings aimed at the victim, for reads that search or filter (optional), with who may
@@ -132,4 +149,8 @@ QUERIES: dict[str, Param] = {
     "api.review_queue": Param(lambda v: {"status": "submitted"}, PUBLIC),
     "web.admin_users": Param(lambda v: {"q": "self-"}, PUBLIC),
     "web.admin_tenants": Param(lambda v: {"q": "Nạn Nhân"}, PUBLIC),
+    "api.get_dashboard": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
+    "api.get_matrix": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
+    "api.export_matrix": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
+    "api.cluster_ranking": Param(lambda v: {"period": str(v.period.id)}, SUBTREE),
 }

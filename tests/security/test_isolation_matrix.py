@@ -34,7 +34,19 @@ from core.testing.fixtures import csrf_token_from
 from core.users.roles import ROLES, VIEWER
 from migrations.models import target_metadata
 
-from .registry import BODIES, COLLECTION_BODIES, OPENNESS, PARAMETERS, PERIOD, PUBLIC, QUERIES, UNIT, USER
+from .registry import (
+    BODIES,
+    BODY_VISIBILITY,
+    COLLECTION_BODIES,
+    OPENNESS,
+    PARAMETERS,
+    PERIOD,
+    PUBLIC,
+    QUERIES,
+    SUBTREE,
+    UNIT,
+    USER,
+)
 from .world import (
     ACTORS,
     OWNER,
@@ -63,7 +75,8 @@ SKIPPED_METHODS = frozenset({"OPTIONS"})
 # HEAD is GET without a body; it is sent as the actors who must get 404 (the isolation cases).
 HEAD_RELATIONS = frozenset({"sibling", "unrelated"})
 # Canaries and who may read each: the victim's notice and job are its owner's alone.
-CANARY_VISIBILITY = {"notice": USER, "job": USER, "period-title": PERIOD, "tenant-name": PERIOD}
+CANARY_VISIBILITY = {"notice": USER, "job": USER, "period-title": PERIOD, "tenant-name": PERIOD,
+                     "cluster": SUBTREE}
 UPLOADS = {
     "api.upload_evidence", "web.report_evidence_upload", "api.upload_report_xlsx", "web.report_excel_upload",
 }
@@ -75,6 +88,9 @@ def readers(visibility: str) -> frozenset[str]:
         return frozenset(ACTORS)
     if visibility == USER:
         return frozenset({OWNER})
+    if visibility == SUBTREE:
+        return frozenset(actor(relation, role) for relation in ("self", "parent")
+                         for role in ("reviewer", "admin", VIEWER))
     unit = {actor("self", role) for role in ROLES}
     unit |= {actor("parent", role) for role in ("reviewer", "admin", VIEWER)}
     if visibility == PERIOD:
@@ -96,6 +112,8 @@ def route_visibility(rule: Rule, method: str) -> str:
     known = [PARAMETERS[name].visibility for name in path_parameters(rule)]
     if method in ("GET", "HEAD") and rule.endpoint in QUERIES:
         known.append(QUERIES[rule.endpoint].visibility)
+    if method in WRITE_METHODS and rule.endpoint in BODY_VISIBILITY:
+        known.append(BODY_VISIBILITY[rule.endpoint])
     return min(known, key=OPENNESS.index) if known else PUBLIC
 
 
@@ -114,7 +132,7 @@ def missing_cases(app: Flask) -> list[str]:
             if name not in PARAMETERS:
                 problems.append(
                     f"{method} {rule.rule} ({rule.endpoint}): path parameter <{name}> has no entry; add "
-                    f'"{name}": Param(lambda v: <the victim\'s {name}>, UNIT|PERIOD|USER|PUBLIC) to '
+                    f'"{name}": Param(lambda v: <the victim\'s {name}>, UNIT|SUBTREE|PERIOD|USER|PUBLIC) to '
                     f"PARAMETERS in {REGISTRY_FILE}"
                 )
         if method in WRITE_METHODS and not path_parameters(rule) and rule.endpoint not in COLLECTION_BODIES:

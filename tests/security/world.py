@@ -28,6 +28,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from core.app import create_app
+from core.clusters import operations as cluster_ops
 from core.db import scoping
 from core.db.engine import database
 from core.db.types import utcnow
@@ -197,6 +198,8 @@ def build_victim(app: Flask) -> Victim:
                   created_by_id=owner.id)
         db.add(job)
         victim.objects["job"] = job
+        victim.objects["cluster"] = cluster_ops.create(db, access, victim.tenant, {
+            "name": "Cụm trường " + victim.canary("cluster"), "members": [victim.tenants["child"].id]})
         db.flush()
         victim.objects["token"] = user_ops.token_by_value(db, victim.tokens[OWNER])
         victim.objects["membership"] = db.scalar(
