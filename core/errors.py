@@ -4,13 +4,19 @@ exit code on the CLI)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ThiDuaError(Exception):
+    """``details`` are facts the caller needs beside the message (a conflict names the version
+    stored now); the API adds them to its error object."""
+
     status = 400
 
-    def __init__(self, message: str = "") -> None:
+    def __init__(self, message: str = "", **details: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details
 
 
 class NotFound(ThiDuaError):

@@ -26,11 +26,12 @@ class MalformedJson(Exception):
 
 def error_response(
     status: int, code: str, message: Any, fields: dict[str, list[str]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None, details: dict[str, Any] | None = None,
 ) -> Response:
     body: dict[str, Any] = {"code": code, "message": str(message)}
     if fields:
         body["fields"] = fields
+    body.update(details or {})
     response = jsonify({"error": body})
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -134,7 +135,8 @@ def operation_error(exc: ThiDuaError) -> Response:
     if isinstance(exc, Invalid):
         return invalid_response(flatten_messages(exc.errors))
     code = next((name for cls, name in _CODES.items() if isinstance(exc, cls)), "bad_request")
-    return error_response(exc.status, code, exc.message or _("Yêu cầu không thể thực hiện."))
+    return error_response(exc.status, code, exc.message or _("Yêu cầu không thể thực hiện."),
+                          details=exc.details)
 
 
 @blueprint.errorhandler(ValidationError)

@@ -46,6 +46,15 @@ class EvidenceListSchema(Schema):
     total = fields.Integer()
 
 
+def _version(raw: str | None) -> int | None:
+    """The report's version the caller read (a form field or query parameter), if sent."""
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise Invalid({"version": [_("Phiên bản phải là một số nguyên không âm.")]})
+    return int(raw)
+
+
 def _load(tenant_id: uuid.UUID, period_id: uuid.UUID) -> tuple[Tenant, ReportingPeriod]:
     db, access = session(), current_access()
     return tenant_ops.get_visible(db, access, tenant_id), period_ops.get_visible(db, access, period_id)
@@ -85,7 +94,8 @@ def list_evidence(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
                 "while the report is a draft or returned. The type is judged from the content: PDF, "
                 "JPEG, PNG, Word (.doc, .docx), Excel (.xls, .xlsx) or UTF-8 text; anything else "
                 "answers 422 on `file`. A file over THIDUA_MAX_UPLOAD_BYTES (10 MB by default) "
-                "answers 413. Audited as evidence.add.",
+                "answers 413. An optional form field `version` (the report's version read) makes a "
+                "report changed since answer 409 with the current `version`. Audited as evidence.add.",
 ))
 def upload_evidence(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     tenant, period = _load(tenant_id, period_id)
@@ -100,6 +110,7 @@ def upload_evidence(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     item = operations.add(
         db, current_access(), plugin_host(current_app), operations.store_for(current_app), tenant,
         period, data, upload.filename, request.form.get("criterion"),
+        version=_version(request.form.get("version")),
     )
     commit(item)
     location = url_for(".download_evidence", tenant_id=tenant.id, period_id=period.id, evidence_id=item.id)
@@ -118,13 +129,15 @@ def download_evidence(tenant_id: uuid.UUID, period_id: uuid.UUID, evidence_id: u
 
 @route(BASE + "/<uuid:evidence_id>", ["DELETE"], Operation(
     summary="Remove an evidence file", tag="reports", ok_status=204, errors=(403, 409),
-    description="Reporter or head of the unit, while the report is a draft or returned. Audited as "
-                "evidence.remove.",
+    description="Reporter or head of the unit, while the report is a draft or returned. An optional "
+                "query parameter `version` (the report's version read) makes a report changed since "
+                "answer 409 with the current `version`. Audited as evidence.remove.",
 ))
 def delete_evidence(tenant_id: uuid.UUID, period_id: uuid.UUID, evidence_id: uuid.UUID) -> Response:
     tenant, period = _load(tenant_id, period_id)
     db = session()
-    item = operations.remove(db, current_access(), tenant, period, evidence_id)
+    item = operations.remove(db, current_access(), tenant, period, evidence_id,
+                             version=_version(request.args.get("version")))
     commit()
     operations.purge(db, operations.store_for(current_app), item.tenant_id, item.sha256)
     return Response(status=204)

@@ -48,13 +48,16 @@ def request_extension(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
 
 @route(f"{EXTENSIONS}/<uuid:extension_id>/decision", ["POST"], Operation(
     summary="Grant or refuse an extension (an admin above the unit)", tag=TAG,
-    body=ExtensionDecisionSchema, response=ExtensionSchema, errors=(403, 404, 409),
-    description="A refusal needs a `note` saying why. The unit is notified either way.",
+    body=ExtensionDecisionSchema, response=ExtensionSchema, errors=(403, 404, 409, 422),
+    description="A refusal needs a `note` saying why. A grant may give another date (`until`); a "
+                "date already past answers 422 on `until` and the unit is told nothing. Of two "
+                "decisions at once exactly one applies; the other answers 409 with the `status` now "
+                "stored. The unit is notified once.",
 ))
 def decide_extension(tenant_id: uuid.UUID, period_id: uuid.UUID, extension_id: uuid.UUID) -> Response:
     scope = report_scope(tenant_id, period_id)
     data = load_body(ExtensionDecisionSchema())
     extension = extensions.decide(scope.db, scope.access, scope.tenant, extension_id, data["grant"],
-                                  data["note"])
+                                  data["note"], until=data["until"])
     commit(extension)
     return respond(ExtensionSchema(), extension)

@@ -15,7 +15,7 @@ from core.api.errors import flatten_messages
 from core.api.routing import Operation, commit, load_body, respond, route
 from core.auth.context import current_access
 from core.db.engine import session
-from core.errors import Conflict, NotFound
+from core.errors import NotFound
 from core.periods import operations as period_operations
 from core.periods.models import ReportingPeriod
 from core.plugins import current_host
@@ -29,6 +29,7 @@ from core.reports.schemas import (
     ReportViewSchema,
     RequiredReasonSchema,
     ReturnSchema,
+    VersionSchema,
 )
 from core.reports.view import report_view
 from core.tenants import operations as tenant_operations
@@ -75,11 +76,6 @@ def error_with(status: int, code: str, message: str, **extra: Any) -> Response:
     return response
 
 
-def _current_version(scope: Scope) -> int:
-    submission = operations.find(scope.db, scope.tenant, scope.period)
-    return submission.version if submission is not None else 0
-
-
 _VIEW_ERRORS = (403, 404, 409)
 
 
@@ -98,29 +94,27 @@ def get_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     description="Send the `version` read by GET and `sections`: criteria set key → {field: value} "
                 "(only the sets and fields you change; a draft may leave required fields empty). "
                 "A stale version answers 409 with the current `version` in `error`, and nothing "
-                "is saved. A value of the wrong type, out of range or not among the field's "
+                "is saved: of several saves sent at once with the same version exactly one is "
+                "applied. A value of the wrong type, out of range or not among the field's "
                 "choices answers 422 with `fields` keyed `sections.<set key>.<field>`, and nothing "
                 "is saved. Checks across fields (a set's `validate`, a plugin's `thidua_validate`) "
                 "do not block a draft: once a section is complete they run on every save, and a "
                 "section that fails them is saved, scores nothing and is listed under `missing` "
-                "with reason `invalid`; submitting refuses it (422).",
+                "with reason `invalid`; submitting refuses it (422). Every 409 of a report (here "
+                "and on its moves) carries the current `version`.",
 ))
 def save_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     scope = report_scope(tenant_id, period_id)
     data = load_body(ReportSaveSchema())
-    try:
-        operations.save_draft(scope.db, scope.access, scope.host, scope.tenant, scope.period,
-                              data["version"], data["sections"])
-    except Conflict as error:
-        scope.db.rollback()
-        return error_with(409, "conflict", error.message, version=_current_version(scope))
+    operations.save_draft(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                          data["version"], data["sections"])
     commit()
     return view_response(scope)
 
 
 @route(f"{REPORT}/submit", ["POST"], Operation(
     summary="Submit the report (the unit's head)", tag=TAG, response=ReportViewSchema,
-    errors=(*_VIEW_ERRORS, 422),
+    body=VersionSchema, body_required=False, errors=(*_VIEW_ERRORS, 422),
     description="After `due_at` the report is accepted and flagged late; after `closes_at` it is "
                 "refused (409) unless the unit holds a granted extension. An incomplete report "
                 "answers 422 with `missing`: each required field (`required`), proof (`evidence`) "
@@ -129,8 +123,10 @@ def save_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
 ))
 def submit_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     scope = report_scope(tenant_id, period_id)
+    data = load_body(VersionSchema())
     try:
-        operations.submit(scope.db, scope.access, scope.host, scope.tenant, scope.period)
+        operations.submit(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                          version=data["version"])
     except Incomplete as error:
         missing = [item.as_dict() for item in error.missing]
         return error_with(422, "incomplete", error.message, fields=flatten_messages(error.errors),
@@ -143,13 +139,17 @@ def submit_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     summary="Return a submitted report to the unit, with a reason", tag=TAG, body=ReturnSchema,
     response=ReportViewSchema, errors=_VIEW_ERRORS,
     description="A reviewer or admin above the unit. The unit's reporters and head are notified "
-                "with the reason; `require_explanation` asks for an explanation before resubmitting.",
+                "with the reason; `require_explanation` asks for an explanation before resubmitting. "
+                "When the period has closed for the unit (`deadline.open` false), "
+                "`extension_until` grants a new deadline in the same step, so that the unit can send "
+                "the report again; a date already past answers 422 on `extension_until`.",
 ))
 def return_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     scope = report_scope(tenant_id, period_id)
     data = load_body(ReturnSchema())
     operations.return_report(scope.db, scope.access, scope.host, scope.tenant, scope.period,
-                             data["reason"], data["require_explanation"])
+                             data["reason"], data["require_explanation"], data["extension_until"],
+                             version=data["version"])
     commit()
     return view_response(scope)
 
@@ -157,11 +157,32 @@ def return_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
 @route(f"{REPORT}/approve", ["POST"], Operation(
     summary="Approve a submitted report (locks it)", tag=TAG, body=OptionalReasonSchema,
     body_required=False, response=ReportViewSchema, errors=_VIEW_ERRORS,
+    description="The report is computed again first. If the units below changed since its "
+                "computation (`children_changed`) and its result changes with them, the answer is "
+                "409 with `changes` (`[from, to]` by name) and nothing is approved: recompute, read "
+                "the new result, then approve.",
 ))
 def approve_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     scope = report_scope(tenant_id, period_id)
     data = load_body(OptionalReasonSchema())
-    operations.approve(scope.db, scope.access, scope.host, scope.tenant, scope.period, data["reason"])
+    operations.approve(scope.db, scope.access, scope.host, scope.tenant, scope.period, data["reason"],
+                       version=data["version"])
+    commit()
+    return view_response(scope)
+
+
+@route(f"{REPORT}/recompute", ["POST"], Operation(
+    summary="Compute the report again from its values and the units' results now", tag=TAG,
+    body=VersionSchema, body_required=False, response=ReportViewSchema, errors=_VIEW_ERRORS,
+    description="The reviewer of a submitted report, or the unit's staff while it is editable; "
+                "clears `children_changed`. Audited with the result's changes. An approved report "
+                "answers 409 (reopen it first).",
+))
+def recompute_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
+    scope = report_scope(tenant_id, period_id)
+    data = load_body(VersionSchema())
+    operations.recompute(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                         version=data["version"])
     commit()
     return view_response(scope)
 
@@ -173,7 +194,8 @@ def approve_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
 def reopen_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     scope = report_scope(tenant_id, period_id)
     data = load_body(RequiredReasonSchema())
-    operations.reopen(scope.db, scope.access, scope.host, scope.tenant, scope.period, data["reason"])
+    operations.reopen(scope.db, scope.access, scope.host, scope.tenant, scope.period, data["reason"],
+                      version=data["version"])
     commit()
     return view_response(scope)
 
@@ -185,6 +207,7 @@ def reopen_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
 def explain_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     scope = report_scope(tenant_id, period_id)
     data = load_body(ExplanationSchema())
-    operations.explain(scope.db, scope.access, scope.tenant, scope.period, data["body"])
+    operations.explain(scope.db, scope.access, scope.tenant, scope.period, data["body"],
+                       version=data["version"])
     commit()
     return view_response(scope)

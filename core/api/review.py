@@ -14,7 +14,7 @@ from core.db.engine import session
 from core.errors import Invalid
 from core.periods import operations as period_operations
 from core.plugins import current_host
-from core.reports import queue, review
+from core.reports import hierarchy, queue, review
 from core.reports.schemas import (
     BulkApproveResultSchema,
     BulkApproveSchema,
@@ -66,7 +66,7 @@ def score_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     data = load_body(ReviewScoresSchema())
     try:
         review.score_criteria(scope.db, scope.access, scope.host, scope.tenant, scope.period,
-                              data["set_key"], data["scores"])
+                              data["set_key"], data["scores"], version=data["version"])
     except Invalid as error:
         # The operation names fields inside the set; the body nests them under "scores".
         raise Invalid({name if name == "set" else f"scores.{name}": messages
@@ -87,8 +87,12 @@ def review_queue(period_id: uuid.UUID) -> Response:
     db, access = session(), current_access()
     period = period_operations.get_visible(db, access, period_id)
     page = queue.queue(db, access, period, **filters)
+    flags = hierarchy.flag_counts(db, [row.submission for row in page.rows if row.submission is not None])
+    items = [{**queue.as_dict(row),
+              "children_changed": flags.get(row.submission.id, 0) if row.submission else 0}
+             for row in page.rows]
     return respond(QueueSchema(), {
-        "items": [queue.as_dict(row) for row in page.rows], "total": page.total, "page": page.page,
+        "items": items, "total": page.total, "page": page.page,
         "per_page": page.per_page, "pages": page.pages, "totals": page.totals,
     })
 

@@ -4,20 +4,31 @@
 * after ``due_at`` it is accepted and flagged late;
 * after ``closes_at`` it is refused unless the unit holds a granted extension whose date has not
   passed.
+
+Extensions are decided here once, whichever step grants them (an admin's decision on a request,
+a reviewer's return after closing): the decision is a compare-and-set on the request's status, so
+of two decisions arriving at once exactly one applies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.audit.operations import record
+from core.errors import Conflict, Invalid
 from core.periods import models as period_models
-from core.periods.models import ReportingPeriod
-from core.reports.models import EXTENSION_GRANTED, Extension
+from core.periods.models import TIME_ZONE, ReportingPeriod
+from core.reports.models import EXTENSION_GRANTED, EXTENSION_REQUESTED, Extension
 from core.tenants.models import Tenant
+from core.users.access import Access
+
+VN = ZoneInfo(TIME_ZONE)
 
 
 @dataclass(frozen=True)
@@ -53,3 +64,76 @@ def state_at(
         late=now > period.due_at,
         extended_until=extended_until,
     )
+
+
+def hanoi_text(moment: datetime) -> str:
+    """``dd/MM/yyyy HH:mm`` in Hanoi time, for messages and notices."""
+    return moment.astimezone(VN).strftime("%d/%m/%Y %H:%M")
+
+
+def check_grant_date(until: datetime, now: datetime, field: str) -> None:
+    """A granted deadline must lie ahead: a date already past would tell the unit it may report
+    while every submission is still refused. Invalid naming ``field`` otherwise."""
+    if until <= now:
+        raise Invalid({field: [_("Ngày gia hạn %(when)s đã qua. Hãy chọn một thời điểm sau thời "
+                                 "điểm hiện tại (%(now)s).", when=hanoi_text(until),
+                                 now=hanoi_text(now))]})
+
+
+def audit(db: Session, access: Access, extension: Extension, changes: dict, reason: str) -> None:
+    """One audit entry for a decision (``extension.grant`` or ``extension.refuse``) or a request.
+
+    Written after every other write of the change: the audit chain's lock is taken last, so no
+    transaction waits for a row while holding it."""
+    action = {EXTENSION_GRANTED: "extension.grant", EXTENSION_REQUESTED: "extension.request"}.get(
+        extension.status, "extension.refuse")
+    db.flush()
+    record(db, action, tenant_id=extension.tenant_id, actor_id=access.actor_id,
+           actor_label=access.actor_label, object_type="extension", object_id=extension.id,
+           changes=changes, reason=reason, ip=access.ip)
+
+
+def settle(db: Session, access: Access, extension: Extension, status: str, note: str,
+           now: datetime, until: datetime | None = None) -> dict:
+    """Decide a waiting request: ``UPDATE … WHERE status = 'requested'``, so that of several
+    decisions only one applies; the others get Conflict naming the status now stored. Returns
+    the changes to audit (:func:`audit`)."""
+    values = {"status": status, "decided_by_id": access.actor_id, "decided_at": now,
+              "decision_note": note}
+    if until is not None:
+        values["until"] = until
+    moved = db.execute(
+        update(Extension)
+        .where(Extension.tenant_id == extension.tenant_id, Extension.id == extension.id,
+               Extension.status == EXTENSION_REQUESTED)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        stored = db.scalar(select(Extension.status).where(Extension.tenant_id == extension.tenant_id,
+                                                         Extension.id == extension.id))
+        raise Conflict(_("Đề nghị gia hạn này đã được quyết định."), status=stored)
+    changes: dict = {"status": [EXTENSION_REQUESTED, status]}
+    if until is not None and until != extension.until:
+        changes["until"] = [extension.until, until]
+    db.refresh(extension)
+    return changes
+
+
+def grant(db: Session, access: Access, tenant: Tenant, period: ReportingPeriod, until: datetime,
+          note: str, now: datetime) -> tuple[Extension, dict]:
+    """Give the unit a new deadline in the step that needs it (a return after closing): the
+    request waiting, if any, is granted with this date; otherwise a granted extension is
+    recorded. The caller has checked the date (:func:`check_grant_date`) and audits the
+    returned changes (:func:`audit`)."""
+    waiting = db.scalar(select(Extension).where(
+        Extension.tenant_id == tenant.id, Extension.period_id == period.id,
+        Extension.status == EXTENSION_REQUESTED))
+    if waiting is not None:
+        return waiting, settle(db, access, waiting, EXTENSION_GRANTED, note, now, until)
+    extension = Extension(tenant_id=tenant.id, period_id=period.id, reason=note, until=until,
+                          status=EXTENSION_GRANTED, requested_by_id=access.actor_id,
+                          decided_by_id=access.actor_id, decided_at=now, decision_note=note)
+    db.add(extension)
+    db.flush()
+    return extension, {"status": [None, EXTENSION_GRANTED], "until": [None, until]}

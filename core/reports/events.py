@@ -1,4 +1,5 @@
-"""What happens around a report's move: plugins hear of it, and the unit's people are told."""
+"""What happens around a report's move: the unit's people are told (in the move's transaction,
+so a move that does not happen tells no one), and plugins hear of it once it is committed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session
 from core.notifications.operations import notify
 from core.periods.models import ReportingPeriod
 from core.plugins.manager import PluginHost
+from core.reports.atomic import after_commit
 from core.reports.models import Submission
 from core.tenants.models import Tenant
 from core.users import roles
@@ -29,13 +31,15 @@ def report_link(submission: Submission) -> str:
 
 
 def submission_moved(db: Session, host: PluginHost, submission: Submission, event: str,
-                     reason: str = "") -> None:
-    host.broadcast("thidua_submission_event", submission=submission, event=event)
+                     reason: str = "", notice: str = "") -> None:
+    """Tell the unit (one notice per member, with the reason and ``notice`` as its body) and,
+    after the commit, every plugin (``thidua_submission_event``)."""
+    after_commit(db, lambda: host.submission_event(submission, event))
     tenant = db.get(Tenant, submission.tenant_id)
     period = db.get(ReportingPeriod, submission.period_id)
     title = _titles(event, period.title if period else "")
     if tenant is None or title is None:
         return
-    body = _("Lý do: %(reason)s", reason=reason) if reason else ""
-    notify(db, tenant, UNIT_ROLES, kind=f"report.{event}", title=title, body=body,
-           link=report_link(submission))
+    lines = [_("Lý do: %(reason)s", reason=reason) if reason else "", notice]
+    notify(db, tenant, UNIT_ROLES, kind=f"report.{event}", title=title,
+           body="\n".join(line for line in lines if line), link=report_link(submission))

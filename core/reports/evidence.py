@@ -27,10 +27,11 @@ from sqlalchemy.orm import Session
 
 from core.audit.operations import record
 from core.db.types import utcnow
-from core.errors import Conflict, Invalid, NotFound, ThiDuaError
+from core.errors import Invalid, NotFound, ThiDuaError
 from core.periods.models import ReportingPeriod
 from core.plugins.manager import PluginHost
 from core.reports import deadlines, permissions
+from core.reports.atomic import claim, conflict, expect
 from core.reports.models import Evidence, Submission
 from core.reports.operations import find, get_or_start, require, require_read
 from core.reports.sections import enabled_for
@@ -236,15 +237,16 @@ def _check_criterion(db: Session, host: PluginHost, tenant: Tenant, period: Repo
 def _require_editable(db: Session, access: Access, tenant: Tenant, period: ReportingPeriod,
                       submission: Submission, now: datetime) -> None:
     if not submission.editable:
-        raise Conflict(_("Báo cáo đã gửi hoặc đã duyệt nên không thể thay đổi minh chứng."))
+        raise conflict(_("Báo cáo đã gửi hoặc đã duyệt nên không thể thay đổi minh chứng."), submission)
     state = deadlines.state_at(period, now, deadlines.granted_extension(db, tenant, period))
     if not state.open:
-        raise Conflict(_("Kỳ báo cáo không mở để nhập số liệu."))
+        raise conflict(_("Kỳ báo cáo không mở để nhập số liệu."), submission)
 
 
 def _audit(db: Session, access: Access, evidence: Evidence, action: str) -> None:
     # Recorded against the submission, so the report's trail still shows a file after its row
-    # is gone.
+    # is gone; after the change's other writes (the audit chain's lock is taken last).
+    db.flush()
     record(
         db, action, tenant_id=evidence.tenant_id, actor_id=access.actor_id,
         actor_label=access.actor_label, object_type="submission", object_id=evidence.submission_id,
@@ -257,19 +259,27 @@ def _audit(db: Session, access: Access, evidence: Evidence, action: str) -> None
 def add(
     db: Session, access: Access, host: PluginHost, store: Store, tenant: Tenant, period: ReportingPeriod,
     data: bytes, filename: str | None, criterion: str | None = None, now: datetime | None = None,
+    version: int | None = None,
 ) -> Evidence:
-    """Attach a file to the unit's report (to one criterion when ``criterion`` is given)."""
+    """Attach a file to the unit's report (to one criterion when ``criterion`` is given).
+    ``version``, when given, is the report's version the caller read: a report changed since
+    answers 409 and nothing is stored."""
     require(permissions.can_fill(access, tenant), access, tenant,
              _("Chỉ cán bộ báo cáo hoặc thủ trưởng đơn vị được đính kèm minh chứng."))
     now = now or utcnow()
     submission = find(db, tenant, period)
     if submission is not None:
         _require_editable(db, access, tenant, period, submission, now)
+    expect(submission, version)
     criterion = _check_criterion(db, host, tenant, period, criterion)
     kind = sniff(data)
+    read = submission.version if submission is not None else 0
     if submission is None:
         submission = get_or_start(db, tenant, period)
         _require_editable(db, access, tenant, period, submission, now)
+    # A file changes what the report proves: it moves the report's version like any change, so
+    # a submit that checked the proofs and an upload at the same instant cannot both apply.
+    claim(db, submission, read if version is None else version)
     sha256 = hashlib.sha256(data).hexdigest()
     store.put(tenant.id, sha256, data)
     evidence = Evidence(
@@ -315,7 +325,7 @@ def get(db: Session, access: Access, tenant: Tenant, period: ReportingPeriod,
 
 def remove(
     db: Session, access: Access, tenant: Tenant, period: ReportingPeriod, evidence_id: uuid.UUID | str,
-    now: datetime | None = None,
+    now: datetime | None = None, version: int | None = None,
 ) -> Evidence:
     """Detach a file while the report is editable. The bytes stay until :func:`purge` runs after
     the commit, so a failed transaction never loses a file another row still needs."""
@@ -325,9 +335,9 @@ def remove(
     submission = find(db, tenant, period)
     assert submission is not None  # get() found a row of it
     _require_editable(db, access, tenant, period, submission, now or utcnow())
-    _audit(db, access, evidence, "evidence.remove")
+    claim(db, submission, version)
     db.delete(evidence)
-    db.flush()
+    _audit(db, access, evidence, "evidence.remove")
     return evidence
 
 

@@ -1,4 +1,6 @@
-"""Deadline extensions: the head asks with a reason and a date; an admin above decides."""
+"""Deadline extensions: the head asks with a reason and a date; an admin above decides (the
+decision itself, a compare-and-set on the request's status, lives in :mod:`core.reports.deadlines`,
+which a return after closing uses too)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.audit.operations import record
 from core.db.types import utcnow
 from core.errors import Conflict, Invalid, NotFound
 from core.notifications.operations import notify
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
-from core.reports import permissions
+from core.reports import deadlines, permissions
+from core.reports.atomic import insert_or_ignore
 from core.reports.events import UNIT_ROLES
 from core.reports.models import (
     EXTENSION_GRANTED,
@@ -30,17 +32,13 @@ from core.users import roles
 from core.users.access import Access
 
 
-def _audit(db: Session, access: Access, extension: Extension, action: str, changes: dict,
-           reason: str) -> None:
-    record(db, action, tenant_id=extension.tenant_id, actor_id=access.actor_id,
-           actor_label=access.actor_label, object_type="extension", object_id=extension.id,
-           changes=changes, reason=reason, ip=access.ip)
-
-
 def request_extension(
     db: Session, access: Access, tenant: Tenant, period: ReportingPeriod, reason: str,
     until: datetime, now: datetime | None = None,
 ) -> Extension:
+    """The head asks for a new deadline, with a reason. One request waits at a time: of two
+    sent at once, one is recorded and the other answers 409 (a partial unique index, not a
+    check that both could pass)."""
     require(permissions.is_head(access, tenant), access, tenant,
             _("Chỉ thủ trưởng đơn vị được xin gia hạn."))
     reason = require_reason(reason)
@@ -49,23 +47,33 @@ def request_extension(
         raise Conflict(_("Kỳ báo cáo không nhận đề nghị gia hạn."))
     if until <= max(now, period.closes_at):
         raise Invalid({"until": [_("Ngày gia hạn phải sau thời điểm khóa sổ của kỳ báo cáo.")]})
-    pending = db.scalar(select(Extension.id).where(
-        Extension.tenant_id == tenant.id, Extension.period_id == period.id,
-        Extension.status == EXTENSION_REQUESTED))
-    if pending is not None:
-        raise Conflict(_("Đơn vị đã có một đề nghị gia hạn đang chờ quyết định."))
-    extension = Extension(tenant_id=tenant.id, period_id=period.id, reason=reason, until=until,
-                          requested_by_id=access.actor_id)
-    db.add(extension)
-    db.flush()
-    _audit(db, access, extension, "extension.request", {"until": [None, until]}, reason)
+    waiting = _("Đơn vị đã có một đề nghị gia hạn đang chờ quyết định.")
+    if db.scalar(select(Extension.id).where(
+            Extension.tenant_id == tenant.id, Extension.period_id == period.id,
+            Extension.status == EXTENSION_REQUESTED)) is not None:
+        raise Conflict(waiting)
+    extension_id = uuid.uuid4()
+    inserted = insert_or_ignore(db, Extension, {
+        "tenant_id": tenant.id, "id": extension_id, "period_id": period.id, "reason": reason,
+        "until": until, "status": EXTENSION_REQUESTED, "requested_by_id": access.actor_id,
+        "decision_note": "", "created_at": now,
+    }, keys=("tenant_id", "period_id"), where=Extension.status == EXTENSION_REQUESTED)
+    if not inserted:
+        raise Conflict(waiting)
+    extension = db.scalar(select(Extension).where(Extension.tenant_id == tenant.id,
+                                                  Extension.id == extension_id))
+    deadlines.audit(db, access, extension, {"until": [None, until]}, reason)
     return extension
 
 
 def decide(
     db: Session, access: Access, tenant: Tenant, extension_id: uuid.UUID, grant: bool,
-    note: str = "", now: datetime | None = None,
+    note: str = "", now: datetime | None = None, until: datetime | None = None,
 ) -> Extension:
+    """An admin above the unit grants (optionally with another date, ``until``) or refuses
+    (with a note saying why) a waiting request. A date already past is refused with 422 on
+    ``until`` and the unit is told nothing; of two decisions at once, exactly one applies and
+    the other answers 409 with the status now stored. The unit is told the decision once."""
     require(roles.ADMIN in access.roles_above(tenant), access, tenant,
             _("Chỉ quản trị viên cấp trên được quyết định gia hạn."))
     extension = db.scalar(select(Extension).where(Extension.tenant_id == tenant.id,
@@ -73,19 +81,23 @@ def decide(
     if extension is None:
         raise NotFound(_("Không tìm thấy đề nghị gia hạn."))
     if extension.status != EXTENSION_REQUESTED:
-        raise Conflict(_("Đề nghị gia hạn này đã được quyết định."))
-    if not grant:
+        raise Conflict(_("Đề nghị gia hạn này đã được quyết định."), status=extension.status)
+    now = now or utcnow()
+    note = note.strip()
+    if grant:
+        deadlines.check_grant_date(until or extension.until, now, "until")
+    else:
         note = require_reason(note, "note")
     status = EXTENSION_GRANTED if grant else EXTENSION_REFUSED
-    extension.status = status
-    extension.decided_by_id = access.actor_id
-    extension.decided_at = now or utcnow()
-    extension.decision_note = note.strip()
-    _audit(db, access, extension, f"extension.{'grant' if grant else 'refuse'}",
-           {"status": [EXTENSION_REQUESTED, status]}, note.strip())
-    title = (_("Đề nghị gia hạn đã được chấp thuận") if grant
-             else _("Đề nghị gia hạn không được chấp thuận"))
-    notify(db, tenant, UNIT_ROLES, kind=f"extension.{status}", title=title, body=note.strip())
+    changes = deadlines.settle(db, access, extension, status, note, now, until)
+    deadlines.audit(db, access, extension, changes, note)
+    if grant:
+        title = _("Đề nghị gia hạn đã được chấp thuận")
+        granted = _("Đơn vị được gửi báo cáo đến %(when)s.", when=deadlines.hanoi_text(extension.until))
+        body = f"{granted}\n{note}".strip()
+    else:
+        title, body = _("Đề nghị gia hạn không được chấp thuận"), note
+    notify(db, tenant, UNIT_ROLES, kind=f"extension.{status}", title=title, body=body)
     return extension
 
 

@@ -62,6 +62,7 @@ def action_labels() -> dict[str, str]:
         "report.explain": _("Gửi giải trình"),
         "report.comment": _("Góp ý"),
         "report.review_scores": _("Chấm điểm thẩm định"),
+        "report.recompute": _("Tính lại kết quả"),
         "extension.request": _("Xin gia hạn"),
         "extension.grant": _("Chấp thuận gia hạn"),
         "extension.refuse": _("Từ chối gia hạn"),
@@ -80,7 +81,34 @@ def field_labels() -> dict[str, str]:
         "filename": _("Tên tệp"),
         "size": _("Dung lượng (byte)"),
         "sha256": _("Mã băm SHA-256"),
+        "self_score": _("Điểm tự chấm"),
+        "review_score": _("Điểm thẩm định"),
+        "classification": _("Xếp loại"),
     }
+
+
+def outcome_labels() -> dict[str, str]:
+    """Names of the pass/fail standards the built-in criteria sets decide."""
+    return {
+        "atantt": _("An toàn về ANTT"),
+        "force_atantt": _("Lực lượng cơ sở đạt tiêu chuẩn"),
+        "safe_gate": _("Cổng trường an toàn giao thông"),
+        "drug_violence_free": _("Không có ma túy, bạo lực học đường"),
+        "students_committed": _("Học sinh ký cam kết"),
+        "teams_compliant": _("Tổ hòa giải hoạt động đúng quy định"),
+        "no_data_leak": _("Không để lộ, lọt thông tin"),
+    }
+
+
+def child_change_label(change: dict[str, Any]) -> str:
+    """What a flag on a parent's report says changed in one unit below: its report's status, one
+    of its standards (by name) or its figures."""
+    if change.get("what") == "status":
+        return _("Trạng thái báo cáo")
+    if change.get("what") == "outcome":
+        key = str(change.get("key") or "")
+        return outcome_labels().get(key, key)
+    return _("Số liệu báo cáo")
 
 
 def _criterion_label(host: PluginHost, name: str) -> str:
@@ -97,6 +125,7 @@ def _criterion_label(host: PluginHost, name: str) -> str:
 
 def _changes(host: PluginHost, action: str, changes: dict[str, Any]) -> list[Change]:
     labels = field_labels()
+    labels.update({f"outcomes.{key}": label for key, label in outcome_labels().items()})
     # Most entries record [from, to]; some (a file added or removed) record plain facts, which
     # appear on the side the action moves them to.
     removal = action.endswith(".remove")

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, TenantScoped
@@ -40,7 +40,8 @@ class Submission(TenantScoped, Base):
         ForeignKey("reporting_period.id", ondelete="RESTRICT"), index=True
     )
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
-    # Optimistic locking: a save names the version it read; a stale one answers 409.
+    # Every change is a compare-and-set on this number (``operations.claim``): a change names the
+    # version it read, and a stale one answers 409 with the version now stored.
     version: Mapped[int] = mapped_column(default=1)
     self_score: Mapped[float | None]
     review_score: Mapped[float | None]
@@ -53,6 +54,10 @@ class Submission(TenantScoped, Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     returned_reason: Mapped[str] = mapped_column(Text, default="")
+    # What the last computation read of the units below (``core.reports.hierarchy``): child tenant
+    # id → {"status", "outcomes", "values"} of each reported child; None when no criteria set of
+    # the report looked at its children.
+    children_basis: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -87,6 +92,26 @@ class Section(TenantScoped, Base):
     __table_args__ = (
         _submission_fk("submission_section"),
         UniqueConstraint("tenant_id", "submission_id", "set_key", name="uq_submission_section_set"),
+    )
+
+
+class ChildChange(TenantScoped, Base):
+    """A unit below changed its result after this report's computation used it: which unit, and
+    what changed from what the computation read to what it is now. Removed when the report is
+    computed again, or when the unit's result returns to what was used."""
+
+    __tablename__ = "submission_child_change"
+
+    submission_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    child_tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    # [{"what": "status" | "outcome" | "values" | "reported", "key": …, "from": …, "to": …}]
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        _submission_fk("submission_child_change"),
+        UniqueConstraint("tenant_id", "submission_id", "child_tenant_id",
+                         name="uq_submission_child_change_child"),
     )
 
 
@@ -145,3 +170,9 @@ class Extension(TenantScoped, Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# One request waits at a time per unit and period, even when two arrive at the same instant.
+_PENDING = Extension.status == EXTENSION_REQUESTED
+Index("uq_deadline_extension_pending", Extension.tenant_id, Extension.period_id, unique=True,
+      sqlite_where=_PENDING, postgresql_where=_PENDING)

@@ -1,9 +1,17 @@
 """The report of one unit for one period: read, save a draft, submit, return, approve, reopen,
-explain. Web pages, the API and the Excel upload all call these; each rule lives here once."""
+explain, recompute. Web pages, the API and the Excel upload all call these; each rule lives here
+once.
+
+Every change follows one shape: the checks that need no lock (role, state, input), then
+:func:`~core.reports.atomic.claim` — the compare-and-set on the report's version that exactly one
+of several concurrent requests wins — then the writes, then :func:`finish` (the reports above
+told when the result they used changed, one audit entry). Moves of status go through
+:func:`_move`, the one place a status changes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +24,8 @@ from core.db.types import utcnow
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods.models import ReportingPeriod
 from core.plugins.manager import PluginHost
-from core.reports import deadlines, events, permissions, scoring
+from core.reports import deadlines, events, hierarchy, permissions, scoring
+from core.reports.atomic import StaleVersion, claim, conflict, expect, insert_or_ignore
 from core.reports.models import APPROVED, DRAFT, RETURNED, SUBMITTED, Comment, Section, Submission
 from core.reports.sections import (
     Missing,
@@ -26,6 +35,7 @@ from core.reports.sections import (
     is_complete,
     missing_items,
     score_section,
+    sections_of,
     sync_sections,
 )
 from core.rollups import operations as rollups
@@ -46,8 +56,11 @@ class Incomplete(Invalid):
 
 
 def find(db: Session, tenant: Tenant, period: ReportingPeriod) -> Submission | None:
+    """The unit's report as stored now (a session's earlier copy is refreshed, so a change
+    claims the version the database holds)."""
     return db.scalar(
         select(Submission).where(Submission.tenant_id == tenant.id, Submission.period_id == period.id)
+        .execution_options(populate_existing=True)
     )
 
 
@@ -64,6 +77,8 @@ def require(allowed: bool, access: Access, tenant: Tenant, message: str) -> None
 
 def _audit(db: Session, access: Access, submission: Submission, action: str,
            changes: dict[str, Any] | None = None, reason: str = "") -> None:
+    # Every row lock of the change is taken before the audit chain's lock (see atomic.claim).
+    db.flush()
     record(
         db, action, tenant_id=submission.tenant_id, actor_id=access.actor_id,
         actor_label=access.actor_label, object_type="submission", object_id=submission.id,
@@ -71,45 +86,126 @@ def _audit(db: Session, access: Access, submission: Submission, action: str,
     )
 
 
-def rescore(db: Session, host: PluginHost, submission: Submission, tenant: Tenant,
-            period: ReportingPeriod) -> None:
-    """Recompute every section's scores and outcomes, the total and the classification."""
+@dataclass
+class Computed:
+    """A report's scores and outcomes as its criteria sets give them now, not yet stored:
+    per section (self score, outcomes, reviewer score), the totals, and what was read of the
+    units below (``basis``; None when no set read them)."""
+
+    sections: dict[str, tuple[float | None, dict[str, Any], float | None]] = field(default_factory=dict)
+    self_score: float | None = None
+    review_score: float | None = None
+    outcomes: dict[str, Any] = field(default_factory=dict)
+    classification: str | None = None
+    basis: dict[str, Any] | None = None
+
+    def summary(self) -> dict[str, Any]:
+        return {"self_score": self.self_score, "review_score": self.review_score,
+                "classification": self.classification, "outcomes": self.outcomes}
+
+
+def stored_summary(submission: Submission) -> dict[str, Any]:
+    """The result a report holds: what a reviewer reads and approves."""
+    return {"self_score": submission.self_score, "review_score": submission.review_score,
+            "classification": submission.classification, "outcomes": dict(submission.outcomes or {})}
+
+
+def summary_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{"self_score": [from, to], "outcomes.atantt": [from, to], …}`` for what differs."""
+    changes: dict[str, list[Any]] = {}
+    for name in ("self_score", "review_score", "classification"):
+        if before.get(name) != after.get(name):
+            changes[name] = [before.get(name), after.get(name)]
+    old, new = before.get("outcomes") or {}, after.get("outcomes") or {}
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            changes[f"outcomes.{key}"] = [old.get(key), new.get(key)]
+    return changes
+
+
+def compute(db: Session, host: PluginHost, submission: Submission, tenant: Tenant,
+            period: ReportingPeriod) -> Computed:
+    """Score every section and the whole report from the values held now; writes nothing."""
     enabled = enabled_for(db, host, period, tenant)
-    sections = sync_sections(db, submission, enabled)
+    sections = sync_sections(db, submission, enabled, persist=False)
     weights = {item.row.key: item.row.weight for item in enabled}
     ctx = context_for(db, tenant, period)
+    computed = Computed()
     pairs, per_section_outcomes, self_pairs = [], [], []
+    reviewed = False
     for key, section in sections.items():
         criteria_set = host.criteria_set(key, section.set_version)
         if criteria_set is None or key not in weights:
             continue
-        section.self_score, section.outcomes = None, {}
+        self_score, outcomes = None, {}
         if is_complete(criteria_set, section.values):
-            errors, score, outcomes = score_section(host, criteria_set, section.values, ctx)
+            errors, score, found = score_section(host, criteria_set, section.values, ctx)
             if not errors:
-                section.self_score, section.outcomes = score, outcomes
-        section.review_score = scoring.reviewer_section_score(
-            criteria_set, section.values, section.self_score, section.review or {}
+                self_score, outcomes = score, found
+        review_score = scoring.reviewer_section_score(
+            criteria_set, section.values, self_score, section.review or {}
         )
-        self_pairs.append((section.self_score, weights[key]))
-        best = section.review_score if section.review_score is not None else section.self_score
-        pairs.append((best, weights[key]))
-        per_section_outcomes.append(section.outcomes)
-    submission.self_score = scoring.weighted_total(self_pairs)
-    reviewed = any(s.review_score is not None for s in sections.values())
-    submission.review_score = scoring.weighted_total(pairs) if reviewed else None
-    submission.outcomes = scoring.merge_outcomes(per_section_outcomes)
-    final = submission.review_score if submission.review_score is not None else submission.self_score
-    submission.classification = scoring.classify(final, submission.outcomes, period.bands or [])
+        computed.sections[key] = (self_score, outcomes, review_score)
+        reviewed = reviewed or review_score is not None
+        self_pairs.append((self_score, weights[key]))
+        pairs.append((review_score if review_score is not None else self_score, weights[key]))
+        per_section_outcomes.append(outcomes)
+    computed.self_score = scoring.weighted_total(self_pairs)
+    computed.review_score = scoring.weighted_total(pairs) if reviewed else None
+    computed.outcomes = scoring.merge_outcomes(per_section_outcomes)
+    final = computed.review_score if computed.review_score is not None else computed.self_score
+    computed.classification = scoring.classify(final, computed.outcomes, period.bands or [])
+    if hierarchy.CHILDREN in ctx.extra.asked:
+        computed.basis = hierarchy.basis_of(ctx.extra[hierarchy.CHILDREN])
+    return computed
+
+
+def store(db: Session, host: PluginHost, submission: Submission, tenant: Tenant,
+          period: ReportingPeriod, computed: Computed) -> None:
+    """Keep ``computed`` on the report (call it after the change's claim)."""
+    sections = sync_sections(db, submission, enabled_for(db, host, period, tenant))
+    for key, section in sections.items():
+        if key in computed.sections:
+            section.self_score, section.outcomes, section.review_score = computed.sections[key]
+        else:
+            section.self_score, section.outcomes, section.review_score = None, {}, None
+    submission.self_score = computed.self_score
+    submission.review_score = computed.review_score
+    submission.outcomes = computed.outcomes
+    submission.classification = computed.classification
+    hierarchy.recorded(db, submission, computed.basis)
+
+
+def rescore(db: Session, host: PluginHost, submission: Submission, tenant: Tenant,
+            period: ReportingPeriod) -> None:
+    """Recompute every section's scores and outcomes, the total and the classification, and
+    record what was read of the units below."""
+    store(db, host, submission, tenant, period, compute(db, host, submission, tenant, period))
 
 
 def get_or_start(db: Session, tenant: Tenant, period: ReportingPeriod) -> Submission:
+    """The unit's report, started at version 0 when it has none. Several first saves may arrive
+    at once: the insert gives way on the (unit, period) key instead of failing, and the change
+    that follows claims version 0, which only one of them wins."""
     submission = find(db, tenant, period)
     if submission is None:
-        submission = Submission(tenant_id=tenant.id, period_id=period.id, status=DRAFT, version=0)
-        db.add(submission)
-        db.flush()
+        insert_or_ignore(db, Submission, {
+            "tenant_id": tenant.id, "period_id": period.id, "status": DRAFT, "version": 0,
+        }, keys=("tenant_id", "period_id"))
+        submission = find(db, tenant, period)
     return submission
+
+
+def finish(db: Session, access: Access, host: PluginHost, submission: Submission, action: str,
+           changes: dict[str, Any] | None = None, reason: str = "") -> None:
+    """The end of every applied change, in its transaction: the reports above that used this
+    unit's result are flagged (or unflagged), the rollups of the unit and its ancestors follow
+    the report as now stored, then one audit entry (the audit chain's lock is taken last)."""
+    tenant = db.get(Tenant, submission.tenant_id)
+    if tenant is not None:
+        hierarchy.child_changed(db, submission, tenant)
+    rollups.refresh(db, host, submission)
+    _audit(db, access, submission, action, changes, reason)
 
 
 def save_draft(
@@ -117,21 +213,21 @@ def save_draft(
     version: int, sections: Mapping[str, Mapping[str, Any]], now: datetime | None = None,
 ) -> Submission:
     """Replace the values of the given sections. ``version`` is the one the caller read (0 for a
-    report not started); a stale version answers 409 and nothing is saved; any invalid value
+    report not started); a stale version answers 409 with the current one and nothing is saved
+    (of several saves naming the same version, exactly one is applied); any invalid value
     answers 422 naming each field and nothing is saved."""
     require(permissions.can_fill(access, tenant), access, tenant,
              _("Chỉ cán bộ báo cáo hoặc thủ trưởng đơn vị được nhập báo cáo."))
     now = now or utcnow()
+    submission = find(db, tenant, period)
     state = deadlines.state_at(period, now, deadlines.granted_extension(db, tenant, period))
     if not state.open:
-        raise Conflict(_("Kỳ báo cáo không mở để nhập số liệu."))
-    submission = find(db, tenant, period)
+        raise conflict(_("Kỳ báo cáo không mở để nhập số liệu."), submission)
     current = submission.version if submission is not None else 0
     if submission is not None and not submission.editable:
-        raise Conflict(_("Báo cáo đã gửi hoặc đã duyệt nên không thể sửa."))
+        raise conflict(_("Báo cáo đã gửi hoặc đã duyệt nên không thể sửa."), submission)
     if version != current:
-        raise Conflict(_("Báo cáo đã được người khác cập nhật (phiên bản %(current)s). "
-                         "Hãy tải lại để xem thay đổi; dữ liệu bạn nhập chưa bị mất.", current=current))
+        raise StaleVersion(current)
     enabled = {item.row.key: item for item in enabled_for(db, host, period, tenant)}
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, dict[str, Any]] = {}
@@ -153,6 +249,7 @@ def save_draft(
     if errors:
         raise Invalid(errors)
     submission = get_or_start(db, tenant, period)
+    claim(db, submission, version)
     stored_sections = sync_sections(db, submission, list(enabled.values()))
     changes: dict[str, Any] = {}
     for key, values in cleaned.items():
@@ -162,52 +259,59 @@ def save_draft(
             if before.get(name) != values.get(name):
                 changes[f"{key}.{name}"] = [before.get(name), values.get(name)]
         section.values = values
-    submission.version = current + 1
     rescore(db, host, submission, tenant, period)
-    _audit(db, access, submission, "report.save", changes)
-    rollups.refresh(db, host, submission)
+    finish(db, access, host, submission, "report.save", changes)
     return submission
 
 
 def missing(db: Session, host: PluginHost, submission: Submission, tenant: Tenant,
             period: ReportingPeriod) -> list[Missing]:
     enabled = enabled_for(db, host, period, tenant)
-    sections = sync_sections(db, submission, enabled)
+    sections = sync_sections(db, submission, enabled, persist=False)
     return missing_items(db, host, submission, enabled, sections, context_for(db, tenant, period))
 
 
 def _move(db: Session, access: Access, host: PluginHost, submission: Submission, status: str,
-          action: str, event: str, reason: str = "") -> None:
+          action: str, event: str, reason: str = "", notice: str = "") -> None:
+    """The one place a report's status changes, after the change's claim: the reports above
+    are flagged if they used this unit, the move is audited once, the unit is told once
+    (``notice`` adds a line to what it is told) and plugins hear of it once the transaction
+    commits."""
     previous = submission.status
     submission.status = status
-    submission.version += 1
-    _audit(db, access, submission, action, {"status": [previous, status]}, reason)
-    rollups.refresh(db, host, submission)
-    events.submission_moved(db, host, submission, event, reason)
+    finish(db, access, host, submission, action, {"status": [previous, status]}, reason)
+    events.submission_moved(db, host, submission, event, reason, notice)
 
 
 def submit(
     db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod,
-    now: datetime | None = None,
+    now: datetime | None = None, version: int | None = None,
 ) -> Submission:
     """The head signs off. Late after ``due_at``; refused after ``closes_at`` without an
-    extension; refused with the list of what is missing."""
+    extension; refused with the list of what is missing. ``version``, when given, is the one the
+    caller read (here and in every move below): a report changed since answers 409."""
     require(permissions.is_head(access, tenant), access, tenant,
              _("Chỉ thủ trưởng đơn vị được ký gửi báo cáo."))
     now = now or utcnow()
-    submission = find(db, tenant, period)
-    if submission is None:
-        submission = get_or_start(db, tenant, period)
+    # A report never started is checked as an empty one, written only if it may be sent.
+    submission = find(db, tenant, period) or Submission(
+        tenant_id=tenant.id, period_id=period.id, status=DRAFT, version=0, outcomes={})
     if not submission.editable:
-        raise Conflict(_("Báo cáo đã được gửi."))
+        raise conflict(_("Báo cáo đã được gửi."), submission)
     state = deadlines.state_at(period, now, deadlines.granted_extension(db, tenant, period))
     if not state.open:
-        raise Conflict(_("Đã hết hạn nộp báo cáo. Đơn vị cần xin gia hạn để gửi báo cáo."))
+        raise conflict(_("Đã hết hạn nộp báo cáo. Đơn vị cần xin gia hạn để gửi báo cáo."), submission)
     if submission.explanation_required:
-        raise Conflict(_("Cần gửi giải trình trước khi gửi lại báo cáo."))
+        raise conflict(_("Cần gửi giải trình trước khi gửi lại báo cáo."), submission)
+    expect(submission, version)
+    # Checked on the version read: the claim below fails if anything (a value, a file) changed.
     found = missing(db, host, submission, tenant, period)
     if found:
         raise Incomplete(found)
+    read = submission.version if version is None else version
+    if submission.id is None:
+        submission = get_or_start(db, tenant, period)
+    claim(db, submission, read)
     rescore(db, host, submission, tenant, period)
     submission.submitted_at = now
     submission.submitted_by_id = access.actor_id
@@ -237,31 +341,71 @@ def require_reason(reason: str | None, field: str = "reason") -> str:
 
 def return_report(
     db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod,
-    reason: str, require_explanation: bool = False,
+    reason: str, require_explanation: bool = False, extension_until: datetime | None = None,
+    now: datetime | None = None, version: int | None = None,
 ) -> Submission:
     """Send a submitted report back to the unit, always with a reason; optionally ask for an
-    explanation (giải trình) before it may be submitted again."""
+    explanation (giải trình) before it may be submitted again.
+
+    After the period has closed for the unit, a returned report could never be sent again:
+    ``extension_until`` grants the unit a new deadline in the same step (it must be in the
+    future, else 422 on ``extension_until``), and the unit is told the date with the reason."""
     submission = require_review(db, access, tenant, period)
     reason = require_reason(reason)
+    now = now or utcnow()
     if submission.status != SUBMITTED:
-        raise Conflict(_("Chỉ trả lại được báo cáo đã gửi."))
+        raise conflict(_("Chỉ trả lại được báo cáo đã gửi."), submission)
+    if extension_until is not None:
+        deadlines.check_grant_date(extension_until, now, "extension_until")
+    claim(db, submission, version)
     submission.returned_reason = reason
     submission.explanation_required = bool(require_explanation)
     db.add(Comment(tenant_id=tenant.id, submission_id=submission.id, kind="return", body=reason,
                    author_id=access.actor_id))
-    _move(db, access, host, submission, RETURNED, "report.return", "returned", reason)
+    notice, granted = "", None
+    if extension_until is not None:
+        granted = deadlines.grant(db, access, tenant, period, extension_until, reason, now)
+        notice = _("Đơn vị được gia hạn gửi lại báo cáo đến %(when)s.",
+                   when=deadlines.hanoi_text(extension_until))
+    _move(db, access, host, submission, RETURNED, "report.return", "returned", reason, notice)
+    if granted is not None:
+        deadlines.audit(db, access, *granted, reason)
     return submission
+
+
+class ResultChanged(Conflict):
+    """Approval refused: computed again now, the report's result is not the one it holds (the
+    units below changed since). ``changes`` is what would change, ``[from, to]`` by name."""
+
+    def __init__(self, submission: Submission, changes: dict[str, list[Any]]) -> None:
+        super().__init__(
+            _("Kết quả của báo cáo đã thay đổi vì kết quả của đơn vị trực thuộc thay đổi sau khi "
+              "báo cáo được tính. Hãy tính lại, xem lại kết quả mới rồi mới duyệt."),
+            version=submission.version, changes=changes,
+        )
+        self.changes = changes
 
 
 def approve(
     db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod,
-    reason: str = "", now: datetime | None = None,
+    reason: str = "", now: datetime | None = None, version: int | None = None,
 ) -> Submission:
-    """Approve a submitted report; it is locked from then on."""
+    """Approve a submitted report; it is locked from then on.
+
+    The report is computed again first. When the units below changed since its computation
+    and the result changes with them, the approval is refused (:class:`ResultChanged`): a
+    reviewer never approves a stale result without seeing the new one (see :func:`recompute`).
+    When their changes leave the result as it is, the new reading is recorded and the report
+    approved."""
     submission = require_review(db, access, tenant, period)
     if submission.status != SUBMITTED:
-        raise Conflict(_("Chỉ duyệt được báo cáo đã gửi."))
-    rescore(db, host, submission, tenant, period)
+        raise conflict(_("Chỉ duyệt được báo cáo đã gửi."), submission)
+    computed = compute(db, host, submission, tenant, period)
+    changes = summary_changes(stored_summary(submission), computed.summary())
+    if changes:
+        raise ResultChanged(submission, changes)
+    claim(db, submission, version)
+    store(db, host, submission, tenant, period, computed)
     submission.approved_at = now or utcnow()
     submission.approved_by_id = access.actor_id
     if reason.strip():
@@ -271,9 +415,33 @@ def approve(
     return submission
 
 
+def recompute(
+    db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod,
+    version: int | None = None,
+) -> Submission:
+    """Compute the report again from its values and the units' results now, and keep it: the
+    reviewer of a submitted report, or the unit's staff while it is editable. An approved report
+    is locked: an admin reopens it first. Audited with the result's changes, from → to."""
+    submission = find(db, tenant, period)
+    if submission is None:
+        require_read(access, tenant)
+        raise NotFound(_("Đơn vị chưa có báo cáo trong kỳ này."))
+    allowed = (permissions.can_review(access, tenant) if submission.status == SUBMITTED
+               else permissions.can_fill(access, tenant) or permissions.can_review(access, tenant))
+    require(allowed, access, tenant, _("Bạn không có quyền tính lại báo cáo này."))
+    if submission.status == APPROVED:
+        raise conflict(_("Báo cáo đã duyệt bị khóa; cần mở lại trước khi tính lại."), submission)
+    claim(db, submission, version)
+    before = stored_summary(submission)
+    rescore(db, host, submission, tenant, period)
+    finish(db, access, host, submission, "report.recompute",
+           summary_changes(before, stored_summary(submission)))
+    return submission
+
+
 def reopen(
     db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod,
-    reason: str,
+    reason: str, version: int | None = None,
 ) -> Submission:
     """An admin above the unit unlocks an approved report, with a reason."""
     require(permissions.can_reopen(access, tenant), access, tenant,
@@ -283,7 +451,8 @@ def reopen(
         raise NotFound(_("Đơn vị chưa có báo cáo trong kỳ này."))
     reason = require_reason(reason)
     if submission.status != APPROVED:
-        raise Conflict(_("Chỉ mở lại được báo cáo đã duyệt."))
+        raise conflict(_("Chỉ mở lại được báo cáo đã duyệt."), submission)
+    claim(db, submission, version)
     submission.returned_reason = reason
     submission.approved_at = None
     submission.approved_by_id = None
@@ -295,24 +464,23 @@ def reopen(
 
 def explain(
     db: Session, access: Access, tenant: Tenant, period: ReportingPeriod, body: str,
+    version: int | None = None,
 ) -> Comment:
     """The head answers a return that asked for an explanation (giải trình)."""
     require(permissions.is_head(access, tenant), access, tenant,
              _("Chỉ thủ trưởng đơn vị được gửi giải trình."))
     submission = find(db, tenant, period)
     if submission is None or submission.status != RETURNED or not submission.explanation_required:
-        raise Conflict(_("Báo cáo không cần giải trình."))
+        raise conflict(_("Báo cáo không cần giải trình."), submission)
     body = require_reason(body, "body")
+    claim(db, submission, version)
     comment = Comment(tenant_id=tenant.id, submission_id=submission.id, kind="explanation", body=body,
                       author_id=access.actor_id)
     db.add(comment)
     submission.explanation_required = False
-    submission.version += 1
     _audit(db, access, submission, "report.explain", {"explanation_required": [True, False]}, body)
     return comment
 
 
 def sections_by_key(db: Session, submission: Submission) -> dict[str, Section]:
-    from core.reports.sections import sections_of
-
     return sections_of(db, submission)

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
-from core.errors import Conflict, Invalid, NotFound, ThiDuaError
+from core.errors import Invalid, NotFound, ThiDuaError
 from core.periods.models import ReportingPeriod
 from core.plugins.manager import PluginHost
 from core.reports import operations, permissions
+from core.reports.atomic import claim, conflict
 from core.reports.models import SUBMITTED, Comment, Submission
 from core.reports.sections import sections_of
-from core.rollups import operations as rollups
 from core.tenants.models import Tenant
 from core.users.access import Access
 
@@ -60,13 +60,13 @@ def comments(db: Session, access: Access, tenant: Tenant, period: ReportingPerio
 
 def score_criteria(
     db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod,
-    set_key: str, scores: Mapping[str, Mapping[str, Any]],
+    set_key: str, scores: Mapping[str, Mapping[str, Any]], version: int | None = None,
 ) -> Submission:
     """Reviewer points per criterion with a note, beside the unit's self-score:
     ``{"field": {"score": 8, "note": "…"}}``; a score of ``None`` removes the reviewer's."""
     submission = operations.require_review(db, access, tenant, period)
     if submission.status != SUBMITTED:
-        raise Conflict(_("Chỉ chấm điểm được báo cáo đã gửi."))
+        raise conflict(_("Chỉ chấm điểm được báo cáo đã gửi."), submission)
     section = sections_of(db, submission).get(set_key)
     criteria_set = host.criteria_set(set_key, section.set_version) if section else None
     if section is None or criteria_set is None:
@@ -91,13 +91,10 @@ def score_criteria(
             changes[f"{set_key}.{name}"] = [before, review[name]]
     if errors:
         raise Invalid(errors)
+    claim(db, submission, version)
     section.review = review
     operations.rescore(db, host, submission, tenant, period)
-    submission.version += 1
-    rollups.refresh(db, host, submission)
-    record(db, "report.review_scores", tenant_id=tenant.id, actor_id=access.actor_id,
-           actor_label=access.actor_label, object_type="submission", object_id=submission.id,
-           changes=changes, ip=access.ip)
+    operations.finish(db, access, host, submission, "report.review_scores", changes)
     return submission
 
 
@@ -106,7 +103,9 @@ def bulk_approve(
     tenant_ids: Sequence[uuid.UUID], reason: str,
 ) -> dict[str, str]:
     """Approve several submitted reports with one reason; returns tenant id → "approved" or why
-    not. Each approval is audited on its own, with the shared reason."""
+    not. Each approval is audited on its own, with the shared reason, and committed on its own:
+    one report's refusal leaves nothing half-written, and no lock of one approval is held while
+    the next one waits for another report's."""
     reason = operations.require_reason(reason)
     results: dict[str, str] = {}
     for tenant_id in tenant_ids:
@@ -115,7 +114,10 @@ def bulk_approve(
             if tenant is None or not access.can_see(tenant):
                 raise NotFound(_("Không tìm thấy đơn vị."))
             operations.approve(db, access, host, tenant, period, reason)
-            results[str(tenant_id)] = "approved"
         except ThiDuaError as error:
+            db.rollback()
             results[str(tenant_id)] = error.message
+        else:
+            db.commit()
+            results[str(tenant_id)] = "approved"
     return results

@@ -19,7 +19,19 @@ def _moment(**kwargs) -> fields.AwareDateTime:
     return fields.AwareDateTime(format="iso", default_timezone=VN, **kwargs)
 
 
+def _version() -> fields.Integer:
+    return fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0),
+        metadata={"description": "The report's version the caller read; when given, a change made "
+                                 "since answers 409 with the current version and nothing is done"},
+    )
+
+
 # Input
+
+
+class VersionSchema(Schema):
+    version = _version()
 
 
 class ReportSaveSchema(Schema):
@@ -35,21 +47,31 @@ class ReportSaveSchema(Schema):
 
 
 class ReturnSchema(Schema):
+    version = _version()
     reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
     require_explanation = fields.Boolean(
         load_default=False, metadata={"description": "Ask for an explanation (giải trình) first"},
     )
+    extension_until = _moment(
+        load_default=None, allow_none=True,
+        metadata={"description": "When the period has closed for the unit: a new deadline to send "
+                                 "the report again, granted in the same step (must be in the future; "
+                                 "without an offset, Hanoi time)"},
+    )
 
 
 class OptionalReasonSchema(Schema):
+    version = _version()
     reason = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
 
 
 class RequiredReasonSchema(Schema):
+    version = _version()
     reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
 
 
 class ExplanationSchema(Schema):
+    version = _version()
     body = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
 
 
@@ -62,6 +84,7 @@ class CommentInputSchema(Schema):
 
 
 class ReviewScoresSchema(Schema):
+    version = _version()
     set_key = fields.String(data_key="set", required=True, validate=validate.Length(min=1, max=120),
                             metadata={"description": "Criteria set key"})
     # Each entry is checked against the set's fields by the operation.
@@ -99,6 +122,11 @@ class ExtensionRequestSchema(Schema):
 
 class ExtensionDecisionSchema(Schema):
     grant = fields.Boolean(required=True)
+    until = _moment(
+        load_default=None, allow_none=True,
+        metadata={"description": "Grant until another date than the one asked for (must be in the "
+                                 "future; without an offset, Hanoi time)"},
+    )
     note = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT),
                          metadata={"description": "Required when refusing"})
 
@@ -158,6 +186,21 @@ class CanSchema(Schema):
     submit = fields.Boolean()
     review = fields.Boolean()
     reopen = fields.Boolean()
+    recompute = fields.Boolean()
+
+
+class ChildChangeItemSchema(Schema):
+    what = fields.String(metadata={"description": "status | outcome | values"})
+    key = fields.String(allow_none=True, metadata={"description": "The outcome's code (e.g. atantt)"})
+    label = fields.String(metadata={"description": "What changed, as users read it"})
+    from_ = fields.Raw(data_key="from", attribute="from", allow_none=True)
+    to = fields.Raw(allow_none=True)
+
+
+class ChildChangeSchema(Schema):
+    tenant = fields.Nested(ReportTenantSchema)
+    detected_at = fields.AwareDateTime(format="iso")
+    changes = fields.List(fields.Nested(ChildChangeItemSchema))
 
 
 class ReportViewSchema(Schema):
@@ -179,6 +222,10 @@ class ReportViewSchema(Schema):
     missing = fields.List(fields.Nested(MissingSchema))
     deadline = fields.Nested(DeadlineSchema)
     can = fields.Nested(CanSchema)
+    children_changed = fields.List(fields.Nested(ChildChangeSchema), metadata={
+        "description": "Units below whose result changed after this report's computation used it "
+                       "(which unit, what, from → to); empty when the result is current. Approval "
+                       "computes again first and is refused (409) if the result changes."})
 
 
 class CommentSchema(Schema):
@@ -204,6 +251,8 @@ class QueueRowSchema(Schema):
     review_score = fields.Float(allow_none=True)
     classification = fields.String(allow_none=True)
     submitted_at = fields.AwareDateTime(format="iso", allow_none=True)
+    children_changed = fields.Integer(metadata={
+        "description": "Units below whose result changed since the report was computed"})
 
 
 class QueueSchema(Schema):

@@ -18,6 +18,7 @@ from core.plugins.manager import PluginHost
 from core.plugins.messages import localised_schema
 from core.plugins.operations import EnabledSet, sets_for_tenant
 from core.reports.children import children_of
+from core.reports.hierarchy import CHILDREN, ReadTracker
 from core.reports.models import Evidence, Section, Submission
 from core.tenants.models import Tenant
 
@@ -51,25 +52,34 @@ def sections_of(db: Session, submission: Submission) -> dict[str, Section]:
     }
 
 
-def sync_sections(db: Session, submission: Submission, enabled: list[EnabledSet]) -> dict[str, Section]:
+def sync_sections(db: Session, submission: Submission, enabled: list[EnabledSet],
+                  persist: bool = True) -> dict[str, Section]:
     """One section per enabled set, pinned to the version the period enabled; sections of sets
-    the period no longer enables are kept (their data is never dropped)."""
+    the period no longer enables are kept (their data is never dropped). With ``persist``
+    false, the missing ones are empty stand-ins that are never written: readers must not insert
+    rows (a read racing a first save would then fail on the unique key)."""
     existing = sections_of(db, submission)
+    added = False
     for item in enabled:
         if item.row.key not in existing:
             section = Section(
                 tenant_id=submission.tenant_id, submission_id=submission.id, set_key=item.row.key,
-                set_version=item.row.version, values={},
+                set_version=item.row.version, values={}, review={}, outcomes={},
             )
-            db.add(section)
+            if persist:
+                db.add(section)
+                added = True
             existing[item.row.key] = section
-    db.flush()
+    if added:
+        db.flush()
     return existing
 
 
 def context_for(db: Session, tenant: Tenant, period: ReportingPeriod) -> EvaluationContext:
+    """What a criteria set may read besides the values: ``extra["children"]``, the results of
+    the units below (a :class:`ReadTracker` notes whether a set asked for them)."""
     children = children_of(db, tenant, period)
-    return EvaluationContext(tenant=tenant, period=period, extra={"children": children})
+    return EvaluationContext(tenant=tenant, period=period, extra=ReadTracker({CHILDREN: children}))
 
 
 def check_draft(criteria_set: CriteriaSet, values: Mapping[str, Any]) -> tuple[Errors, dict[str, Any]]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.types import utcnow
 from core.periods.models import ReportingPeriod
 from core.plugins.fields import describe
 from core.plugins.manager import PluginHost
-from core.reports import deadlines, permissions
-from core.reports.models import DRAFT, Submission
+from core.reports import deadlines, hierarchy, history, permissions
+from core.reports.models import APPROVED, DRAFT, SUBMITTED, Submission
 from core.reports.operations import find, missing, require_read
 from core.reports.sections import enabled_for, sections_of
 from core.tenants.models import Tenant
@@ -85,8 +86,39 @@ def report_view(
             "submit": permissions.is_head(access, tenant) and _editable(submission) and state.open,
             "review": permissions.can_review(access, tenant),
             "reopen": permissions.can_reopen(access, tenant),
+            "recompute": _may_recompute(access, tenant, submission),
         },
+        "children_changed": children_changed(db, submission),
     }
+
+
+def _may_recompute(access: Access, tenant: Tenant, submission: Submission | None) -> bool:
+    if submission is None or submission.status == APPROVED:
+        return False
+    if submission.status == SUBMITTED:
+        return permissions.can_review(access, tenant)
+    return permissions.can_fill(access, tenant) or permissions.can_review(access, tenant)
+
+
+def children_changed(db: Session, submission: Submission | None) -> list[dict[str, Any]]:
+    """The report's flags, for reading: each unit below whose result changed since the report's
+    computation used it, with what changed (``label``) from → to."""
+    flags = hierarchy.changes_of(db, submission)
+    if not flags:
+        return []
+    units = {t.id: t for t in db.scalars(select(Tenant).where(
+        Tenant.id.in_([f.child_tenant_id for f in flags])))}
+    found = []
+    for flag in flags:
+        unit = units.get(flag.child_tenant_id)
+        found.append({
+            "tenant": {"id": flag.child_tenant_id, "name": unit.name if unit else "",
+                       "kind": unit.kind if unit else ""},
+            "detected_at": flag.detected_at,
+            "changes": [dict(change, label=history.child_change_label(change))
+                        for change in flag.changes or []],
+        })
+    return found
 
 
 def _editable(submission: Submission | None) -> bool:

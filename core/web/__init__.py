@@ -15,6 +15,8 @@ def _configure(state) -> None:
     # Flask-Login flashes its own English sentence when it sends someone to the login page.
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     login_manager.login_message_category = "info"
+    # A session that ended sends the browser to the login page and back to the page it was on.
+    login_manager.unauthorized_handler(errors.to_login)
 
 
 # The route modules register themselves on the blueprint when imported.

@@ -3,12 +3,15 @@ in JSON."""
 
 from __future__ import annotations
 
-from flask import g, render_template, request
+from urllib.parse import urlsplit
+
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core.errors import ThiDuaError
+from core.extensions import login_manager
 from core.web import blueprint
 
 API_PREFIX = "/api/"
@@ -16,7 +19,7 @@ LOGIN_ENDPOINT = "auth.login"
 
 
 def is_api_request() -> bool:
-    return request.path.startswith(API_PREFIX)
+    return is_api_path(request.path)
 
 
 def _titles() -> dict[int, str]:
@@ -47,11 +50,46 @@ def _messages() -> dict[int, str]:
     }
 
 
-def render_error(status: int, message: str | None = None):
-    """The error page for ``status``; exposed so other surfaces can hand a page request over."""
+def render_error(status: int, message: str | None = None, back: str | None = None):
+    """The error page for ``status``; exposed so other surfaces can hand a page request over.
+    ``back`` offers a way back to the page the user came from (a form to send again)."""
     title = _titles().get(status, _("Đã có lỗi xảy ra"))
     message = message or _messages().get(status, title)
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message,
+                           back=back), status
+
+
+def page_before() -> str | None:
+    """The page a form was sent from, when it is a page of this site (the Referer's path)."""
+    if not request.referrer:
+        return None
+    parts = urlsplit(request.referrer)
+    if parts.netloc != request.host or parts.scheme not in ("http", "https"):
+        return None
+    if not parts.path.startswith("/") or parts.path.startswith("//") or is_api_path(parts.path):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIX)
+
+
+def to_login():
+    """Where a browser goes when its session has ended (logged out on another device, expired):
+    the login page, whose ``next`` brings the user back to the page they were on. After a form
+    post that page is the form (the Referer), not the address the form posts to, which may have
+    no page of its own; the report form then restores what was typed (``report-draft.js``)."""
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+        message = login_manager.login_message
+    else:
+        allows_get = request.url_rule is not None and "GET" in (request.url_rule.methods or ())
+        target = page_before() or (request.path if allows_get else None)
+        message = _("Phiên đăng nhập đã kết thúc nên thao tác vừa rồi chưa được thực hiện. "
+                    "Vui lòng đăng nhập lại để tiếp tục.")
+    flash(str(message), login_manager.login_message_category)
+    return redirect(url_for(LOGIN_ENDPOINT, next=target) if target else url_for(LOGIN_ENDPOINT))
 
 
 @blueprint.app_errorhandler(ThiDuaError)
@@ -66,7 +104,8 @@ def csrf_error(error: CSRFError):
     if is_api_request():
         return error
     return render_error(
-        400, _("Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. Vui lòng tải lại trang rồi thử lại.")
+        400, _("Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. Vui lòng tải lại trang rồi thử lại."),
+        back=page_before(),
     )
 
 

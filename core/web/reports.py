@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask import session as web_session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -79,6 +81,12 @@ def report_url(scope: Scope, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+@blueprint.app_template_filter("local_input")
+def local_input(value: datetime | None) -> str:
+    """A moment as a ``datetime-local`` input holds it: Hanoi time, to the minute."""
+    return value.astimezone(deadlines.VN).strftime("%Y-%m-%dT%H:%M") if value is not None else ""
+
+
 def status_labels() -> dict[str, str]:
     return history.status_labels()
 
@@ -113,14 +121,29 @@ def _english() -> bool:
     return str(get_locale() or "vi") == "en"
 
 
+SAVED = "report_saved"
+
+
+def _just_saved(scope: Scope) -> int | None:
+    """The version a save of this report from this browser has just stored, once: the page then
+    drops the copy of the typed values it kept on the device (``report-draft.js``)."""
+    place, _sep, version = str(web_session.get(SAVED) or "").rpartition("/")
+    if place != f"{scope.tenant.id}/{scope.period.id}" or not version.isdigit():
+        return None
+    web_session.pop(SAVED)
+    return int(version)
+
+
 def render_report(
     scope: Scope, *, status: int = 200, typed: dict[str, dict[str, Any]] | None = None,
     errors: dict[str, list[str]] | None = None, problems: list[str] | None = None,
     missing: list[dict[str, Any]] | None = None, forms: dict[str, Any] | None = None,
+    result_changes: dict[str, list[Any]] | None = None,
 ):
     """The report page. ``typed`` keeps what the user entered after a refused save; ``errors``
     are keyed like the operations' (``sections.<key>.<field>``, ``reason``…); ``forms`` keeps
-    the text of the other forms (a return reason…) when one of them is refused."""
+    the text of the other forms (a return reason…) when one of them is refused;
+    ``result_changes`` is what an approval found would change (``[from, to]`` by name)."""
     db, access = scope.db, scope.access
     view = report_view(db, access, scope.host, scope.tenant, scope.period)
     submission = operations.find(db, scope.tenant, scope.period)
@@ -137,7 +160,11 @@ def render_report(
         submission=submission, comments=thread, extensions=requests, names=names,
         errors=errors or {}, problems=problems or [], missing=missing_items, forms=forms or {},
         statuses=status_labels(), comment_kinds=comment_kinds(), criteria=_criterion_labels(view),
-        english=_english(), separator=SEPARATOR,
+        english=_english(), separator=SEPARATOR, saved_version=_just_saved(scope),
+        result_changes=result_changes or {}, change_labels=history.field_labels()
+        | {f"outcomes.{k}": v for k, v in history.outcome_labels().items()},
+        offer_extension=view["can"]["review"] and view["status"] == SUBMITTED
+        and not view["deadline"]["open"],
         may_comment=submission is not None and (permissions.can_fill(access, scope.tenant)
                                                 or permissions.can_review(access, scope.tenant)),
         may_explain=bool(submission is not None and submission.explanation_required
@@ -146,6 +173,12 @@ def render_report(
         and scope.period.state in (period_models.OPEN, period_models.CLOSED)
         and not any(e.status == "requested" for e in requests),
     ), status
+
+
+def form_version() -> int | None:
+    """The report's version a move's form was rendered with: the move applies only to it."""
+    raw = (request.form.get("version") or "").strip()
+    return int(raw) if raw.isdigit() else None
 
 
 def problems_of(error: Invalid) -> list[str]:
@@ -232,8 +265,8 @@ def report_save(tenant_id: uuid.UUID, period_id: uuid.UUID):
     except ValueError:
         version = -1
     try:
-        operations.save_draft(scope.db, scope.access, scope.host, scope.tenant, scope.period,
-                              version, typed)
+        saved = operations.save_draft(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                                      version, typed)
     except Invalid as error:
         scope.db.rollback()
         return render_report(scope, status=422, typed=typed, errors=error.errors,
@@ -251,6 +284,7 @@ def report_save(tenant_id: uuid.UUID, period_id: uuid.UUID):
                     "thay bằng số liệu của bạn.")
         return render_report(scope, status=409, typed=typed, problems=[message])
     scope.db.commit()
+    web_session[SAVED] = f"{scope.tenant.id}/{scope.period.id}/{saved.version}"
     flash(_("Đã lưu bản nháp."), "success")
     return redirect(report_url(scope))
 
@@ -265,7 +299,8 @@ def report_submit(tenant_id: uuid.UUID, period_id: uuid.UUID):
         return render_report(scope, status=422, errors={"confirm": [
             _("Hãy đánh dấu xác nhận trước khi gửi báo cáo.")]})
     try:
-        operations.submit(scope.db, scope.access, scope.host, scope.tenant, scope.period)
+        operations.submit(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                          version=form_version())
     except Incomplete as error:
         scope.db.rollback()
         return render_report(scope, status=422, problems=[error.message],
@@ -302,8 +337,9 @@ def report_explain(tenant_id: uuid.UUID, period_id: uuid.UUID):
     scope = load_scope(tenant_id, period_id)
     form = {"body": request.form.get("body", "")}
     try:
-        data = ExplanationSchema().load(form)
-        operations.explain(scope.db, scope.access, scope.tenant, scope.period, data["body"])
+        data = ExplanationSchema(only=("body",)).load(form)
+        operations.explain(scope.db, scope.access, scope.tenant, scope.period, data["body"],
+                           version=form_version())
     except ValidationError as error:
         return render_report(scope, status=422, errors=_flat(error, form, "explanation."),
                              forms={"explanation": form})

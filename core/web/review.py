@@ -4,6 +4,7 @@ deadline extensions decided, and the reviewer's queue with bulk approval."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -19,14 +20,27 @@ from core.periods import operations as period_ops
 from core.plugins import current_host
 from core.reports import extensions, operations, permissions, queue, review
 from core.reports.models import STATUSES, SUBMITTED
-from core.reports.schemas import QueueQuerySchema
+from core.reports.schemas import QueueQuerySchema, ReturnSchema
 from core.reports.view import report_view
 from core.tenants.models import Tenant
 from core.web import blueprint, labels
 from core.web.criteria_forms import _number
-from core.web.reports import REPORT, load_scope, render_report, report_url, status_labels
+from core.web.reports import REPORT, form_version, load_scope, render_report, report_url, status_labels
 
 TRUE = {"on", "true", "1", "yes"}
+
+
+def _moment(form: dict[str, Any], name: str, errors: dict[str, list[str]], prefix: str) -> datetime | None:
+    """A ``datetime-local`` field (Hanoi time) of a form, or None when left empty; a value that is
+    not a moment is noted in ``errors``."""
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return ReturnSchema().fields["extension_until"].deserialize(raw)
+    except ValidationError:
+        errors[f"{prefix}{name}"] = [_("Hãy chọn ngày và giờ theo dạng dd/mm/yyyy hh:mm.")]
+        return None
 
 
 @blueprint.route(REPORT + "/return", methods=["POST"])
@@ -34,10 +48,16 @@ TRUE = {"on", "true", "1", "yes"}
 def report_return(tenant_id: uuid.UUID, period_id: uuid.UUID):
     scope = load_scope(tenant_id, period_id)
     form = {"reason": request.form.get("reason", ""),
-            "require_explanation": request.form.get("require_explanation") in TRUE}
+            "require_explanation": request.form.get("require_explanation") in TRUE,
+            "extension_until": request.form.get("extension_until", "")}
+    errors: dict[str, list[str]] = {}
+    until = _moment(form, "extension_until", errors, "return.")
+    if errors:
+        return render_report(scope, status=422, errors=errors, forms={"return": form})
     try:
         operations.return_report(scope.db, scope.access, scope.host, scope.tenant, scope.period,
-                                 form["reason"], form["require_explanation"])
+                                 form["reason"], form["require_explanation"], until,
+                                 version=form_version())
     except Invalid as error:
         scope.db.rollback()
         return render_report(scope, status=422, errors={f"return.{k}": v for k, v in error.errors.items()},
@@ -59,12 +79,32 @@ def report_approve(tenant_id: uuid.UUID, period_id: uuid.UUID):
         return render_report(scope, status=422, errors={"approve.reason": [_("Tối đa 5000 ký tự.")]},
                              forms={"approve": {"reason": note}})
     try:
-        operations.approve(scope.db, scope.access, scope.host, scope.tenant, scope.period, note)
+        operations.approve(scope.db, scope.access, scope.host, scope.tenant, scope.period, note,
+                           version=form_version())
+    except operations.ResultChanged as error:
+        scope.db.rollback()
+        return render_report(scope, status=409, problems=[error.message], result_changes=error.changes,
+                             forms={"approve": {"reason": note}})
     except Conflict as error:
         scope.db.rollback()
         return render_report(scope, status=409, problems=[error.message])
     scope.db.commit()
     flash(_("Đã duyệt báo cáo."), "success")
+    return redirect(report_url(scope))
+
+
+@blueprint.route(REPORT + "/recompute", methods=["POST"])
+@login_required
+def report_recompute(tenant_id: uuid.UUID, period_id: uuid.UUID):
+    scope = load_scope(tenant_id, period_id)
+    try:
+        operations.recompute(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                             version=form_version())
+    except Conflict as error:
+        scope.db.rollback()
+        return render_report(scope, status=409, problems=[error.message])
+    scope.db.commit()
+    flash(_("Đã tính lại kết quả theo kết quả hiện tại của các đơn vị trực thuộc."), "success")
     return redirect(report_url(scope))
 
 
@@ -74,7 +114,8 @@ def report_reopen(tenant_id: uuid.UUID, period_id: uuid.UUID):
     scope = load_scope(tenant_id, period_id)
     form = {"reason": request.form.get("reason", "")}
     try:
-        operations.reopen(scope.db, scope.access, scope.host, scope.tenant, scope.period, form["reason"])
+        operations.reopen(scope.db, scope.access, scope.host, scope.tenant, scope.period, form["reason"],
+                          version=form_version())
     except Invalid as error:
         scope.db.rollback()
         return render_report(scope, status=422, errors={f"reopen.{k}": v for k, v in error.errors.items()},
@@ -127,7 +168,7 @@ def report_scores(tenant_id: uuid.UUID, period_id: uuid.UUID, set_key: str):
     if not errors:
         try:
             review.score_criteria(scope.db, scope.access, scope.host, scope.tenant, scope.period,
-                                  set_key, scores)
+                                  set_key, scores, version=form_version())
         except Invalid as error:
             scope.db.rollback()
             errors = error.errors
@@ -147,12 +188,18 @@ def report_scores(tenant_id: uuid.UUID, period_id: uuid.UUID, set_key: str):
 def report_extension_decide(tenant_id: uuid.UUID, period_id: uuid.UUID, extension_id: uuid.UUID):
     scope = load_scope(tenant_id, period_id)
     grant = request.form.get("decision") == "grant"
-    note = request.form.get("note", "")
+    form = {"id": str(extension_id), "note": request.form.get("note", ""),
+            "until": request.form.get("until", "")}
+    errors: dict[str, list[str]] = {}
+    until = _moment(form, "until", errors, "decision.")
     try:
-        extensions.decide(scope.db, scope.access, scope.tenant, extension_id, grant, note)
+        if errors:
+            raise Invalid({k.removeprefix("decision."): v for k, v in errors.items()})
+        extensions.decide(scope.db, scope.access, scope.tenant, extension_id, grant, form["note"],
+                          until=until)
     except Invalid as error:
         scope.db.rollback()
-        return render_report(scope, status=422, forms={"decision": {"id": str(extension_id), "note": note}},
+        return render_report(scope, status=422, forms={"decision": form},
                              errors={f"decision.{k}": v for k, v in error.errors.items()})
     except Conflict as error:
         scope.db.rollback()

@@ -20,6 +20,14 @@ def text_of(response) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
+def free_of_inline_code(html: str) -> bool:
+    """No inline script or style: scripts only as files of the site (CSP ``script-src 'self'``)."""
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S)
+    return (all('src="/static/' in tag and not body.strip() for tag, body in scripts)
+            and html.count("<script") == len(scripts)
+            and "style=" not in html and "<style" not in html and " onclick=" not in html)
+
+
 def post_form(client: FlaskClient, page_url: str, action_url: str, data: dict, prefix: str = "",
               **kwargs):
     """Load ``page_url`` for a CSRF token, then post ``data`` to ``action_url`` (field names
