@@ -13,6 +13,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from core.testing.switches import REQUIRE_BROWSER, skip_unless_required
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
@@ -50,9 +52,8 @@ def browser(tmp_path) -> Iterator[object]:
     """A headless Chromium session. Missing Chromium skips the test, unless
     ``THIDUA_REQUIRE_BROWSER=1`` (set by CI), where it fails."""
     if not _browser_available():
-        if os.environ.get("THIDUA_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium and chromedriver are required (apt-get install chromium chromium-driver)")
-        pytest.skip("chromium/chromedriver not installed")
+        skip_unless_required(REQUIRE_BROWSER, "chromium and chromedriver are not installed "
+                                              "(apt-get install chromium chromium-driver)")
     os.environ.setdefault("SE_OFFLINE", "true")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
