@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from core import clock, demo
+from core.dashboards.operations import dashboard
 from core.periods.models import ReportingPeriod
 from core.plugins import current_host
 from core.plugins.operations import sets_for_tenant
@@ -20,7 +21,7 @@ from core.reports import evidence as evidence_ops
 from core.reports import operations as report_ops
 from core.reports.models import Submission
 from core.tenants.models import Tenant
-from core.users.access import SystemAccess
+from core.users.access import Access, SystemAccess
 from core.users.operations import find_user, issue_token
 
 VN = clock.HANOI
@@ -91,12 +92,20 @@ def test_the_demo_and_the_report_flow_work_on_every_day(app, db, today, year):
         # The year before is complete: on time and late reports, most approved.
         on_time, late = check_dated_inside_the_window(db, previous, today)
         assert on_time and late
-        assert sum(s.status == "approved" for s in submissions(db, previous)) >= on_time // 2
+        reported_last_year = on_time + late
+        assert sum(s.status == "approved" for s in submissions(db, previous)) >= reported_last_year // 2
         # This year up to today: submitted reports, and late ones only once the deadline passed.
         on_time, late = check_dated_inside_the_window(db, current, today)
         assert on_time >= 2
         if today <= current.due_at:
             assert late == 0
+        # The city's dashboard compares the year with the one before.
+        city = db.scalar(select(Tenant).where(Tenant.slug == demo.CITY_SLUG))
+        with app.app_context():
+            admin = Access.for_user(db, find_user(db, "demo.admin"))
+            board = dashboard(db, admin, current_host(), current, city)
+        assert board.previous.id == previous.id
+        assert board.previous_total.reported >= reported_last_year
         statuses = {s.tenant_id: s.status for s in submissions(db, current)}
         school = db.scalar(select(Tenant).where(Tenant.slug == "truong-thcs-nguyen-tri-phuong"))
         assert statuses[school.id] == "draft"  # the form a demo reporter can fill
