@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from core import clock
 from core.audit.models import AuditEntry
 from core.users.models import User
 
@@ -38,7 +39,7 @@ def history(api_as, report_world, db):
     db.commit()
     save(api_as("a1_reporter"), report_world, values={"staff": 20})
     at_stage(api_as, db, report_world, "returned")
-    request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=90))
+    request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=90))
     return report_world
 
 
