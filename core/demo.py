@@ -424,12 +424,13 @@ def build_demo(db: Session, access: SystemAccess, year: int | None = None, *, ho
         rng = random.Random(seed)
         if result.previous_created:
             _enable_sets(db, access, host, previous)
-            closes_at = previous.closes_at
             _fill_reports(db, access, host, previous, result, sample, rng, store,
-                          min(closes_at, now), past_year=True)
-            if closes_at < now:
-                with clock.frozen(closes_at + timedelta(minutes=1)):
-                    period_ops.transition(db, access, previous, period_models.CLOSED)
+                          min(previous.closes_at, now), past_year=True)
+        # The year before is over: closed when it closed (also when the demo made it as this
+        # year's on an earlier run, before 16 December).
+        if previous.state == period_models.OPEN and previous.closes_at < now:
+            with clock.frozen(previous.closes_at + timedelta(minutes=1)):
+                period_ops.transition(db, access, previous, period_models.CLOSED)
         result.sets_enabled = _enable_sets(db, access, host, period)
         if period.state == period_models.OPEN:
             _fill_reports(db, access, host, period, result, sample, rng, store, now, past_year=False)
