@@ -31,7 +31,7 @@ run: translations
 	$(BIN)/thidua db upgrade
 	$(BIN)/thidua tenants load --quiet tenants/hanoi.yaml
 	$(BIN)/thidua demo
-	@echo "Thi Đua: http://$(HOST):$(PORT)"
+	@echo "Thi Đua: http://$(if $(filter 0.0.0.0,$(HOST)),<this machine's address>,$(HOST)):$(PORT)"
 	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: translations

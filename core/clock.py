@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -30,6 +30,11 @@ def now() -> datetime:
 def now_in_hanoi() -> datetime:
     """The current moment in Asia/Ho_Chi_Minh, the time zone every deadline is read in."""
     return now().astimezone(HANOI)
+
+
+def today() -> date:
+    """Today's date on Hanoi's calendar (a unit's code valid "today", a year's periods)."""
+    return now_in_hanoi().date()
 
 
 def set_clock(source: Callable[[], datetime] | None) -> None:

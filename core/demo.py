@@ -1,12 +1,19 @@
-"""``thidua demo``: schools, enterprises, users for every role and an open annual period on top
-of the Hanoi directory, so that the platform can be tried at once. Running it again adds nothing.
+"""``thidua demo``: schools, enterprises, users for every role, the open annual period and the
+year before it on top of the Hanoi directory, so that the platform can be tried at once. Running
+it again adds nothing.
+
+The demo follows the calendar, never a fixed date: its year is the one whose period is open
+today (this year's until it closes on 15 December, then the next one, which opened on
+1 December), and every report is dated inside its period's window, before today, by running
+each step under :func:`core.clock.frozen` at that step's moment.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,12 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import core
+from core import clock
 from core.audit.operations import record
 from core.cli.system import system_session
 from core.errors import Invalid
 from core.periods import models as period_models
 from core.periods import operations as period_ops
-from core.periods.models import TIME_ZONE
+from core.periods.models import TIME_ZONE, ReportingPeriod
 from core.plugins import current_host
 from core.plugins import operations as plugin_ops
 from core.plugins.manager import PluginHost
@@ -51,7 +59,27 @@ UNITS: tuple[tuple[str, str, str, str], ...] = (
     ("cong-ty-thuong-mai-ho-guom", "Công ty Cổ phần Thương mại Hồ Gươm", "enterprise", "phuong-hoan-kiem"),
     ("truong-thcs-bat-trang", "Trường THCS Bát Tràng", "school", "xa-bat-trang"),
     ("hop-tac-xa-gom-su-bat-trang", "Hợp tác xã Gốm sứ Bát Tràng", "enterprise", "xa-bat-trang"),
+    ("truong-thpt-chu-van-an", "Trường THPT Chu Văn An", "school", "so-giao-duc-va-dao-tao"),
+    ("truong-thpt-phan-dinh-phung", "Trường THPT Phan Đình Phùng", "school", "so-giao-duc-va-dao-tao"),
+    ("truong-thpt-viet-duc", "Trường THPT Việt Đức", "school", "so-giao-duc-va-dao-tao"),
 )
+
+DRAFT_ONLY = "draft"
+SUBMITTED = "submitted"
+APPROVED = "approved"
+
+# What the demo's own units show in the open period, so that every account finds its work: the
+# school of demo.ntp.reporter (and demo.ntp.head) and the ward of demo.hoankiem.reporter have a
+# report half filled; a report waits for demo.badinh.reviewer and one for demo.sogddt. The other
+# units draw their outcome at random (seeded).
+STORY: dict[str, str] = {
+    "truong-thcs-nguyen-tri-phuong": DRAFT_ONLY,
+    "phuong-hoan-kiem": DRAFT_ONLY,
+    "truong-tieu-hoc-ngoc-ha": SUBMITTED,
+    "truong-thpt-chu-van-an": SUBMITTED,
+    "truong-thpt-phan-dinh-phung": APPROVED,
+}
+TRY_FILLING = "demo.ntp.reporter"
 
 # username, full name, role, unit slug
 USERS: tuple[tuple[str, str, str, str], ...] = (
@@ -79,11 +107,15 @@ class DemoResult:
     period_key: str = ""
     period_created: bool = False
     period_state: str = ""
+    previous_key: str = ""
+    previous_created: bool = False
     directory_loaded: bool = False
     sets_enabled: int = 0
     reports_filled: int = 0
     reports_submitted: int = 0
+    reports_late: int = 0
     reports_approved: int = 0
+    drafts: list[str] = field(default_factory=list)  # slugs of the demo's units left in draft
 
 
 def _by_slug(db: Session, slug: str) -> Tenant | None:
@@ -154,21 +186,35 @@ def annual_period_dates(year: int) -> dict[str, datetime]:
     }
 
 
-def _ensure_period(db: Session, access: SystemAccess, result: DemoResult, year: int) -> None:
+def demo_year(now: datetime) -> int:
+    """The movement's year whose period is open at ``now`` (aware): this year's until it closes
+    on 15 December, the next year's from 16 December (it opened on 1 December). From 1 to
+    15 December both are open; the demo keeps this year's, which is being consolidated."""
+    local = now.astimezone(VN)
+    if local <= annual_period_dates(local.year)["closes_at"]:
+        return local.year
+    return local.year + 1
+
+
+def _ensure_period(db: Session, access: SystemAccess, year: int) -> tuple[ReportingPeriod, bool]:
+    """The annual period of ``year``, created and opened if missing; (period, created)."""
     key = f"{year}-annual"
-    result.period_key = key
     period = period_ops.find_by_key(db, key)
+    created = period is None
+    dates = annual_period_dates(year)
     if period is None:
-        period = period_ops.create(db, access, _by_slug(db, CITY_SLUG), {
-            "key": key,
-            "kind": "annual",
-            "title": f"Báo cáo kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” năm {year}",
-            **annual_period_dates(year),
-        })
-        result.period_created = True
+        # Created and opened on the day it opens, so that its history reads like a real year.
+        with clock.frozen(min(dates["opens_at"], clock.now())):
+            period = period_ops.create(db, access, _by_slug(db, CITY_SLUG), {
+                "key": key,
+                "kind": "annual",
+                "title": f"Báo cáo kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” năm {year}",
+                **dates,
+            })
     if period.state == period_models.DRAFT:
-        period_ops.transition(db, access, period, period_models.OPEN)
-    result.period_state = period.state
+        with clock.frozen(min(dates["opens_at"], clock.now())):
+            period_ops.transition(db, access, period, period_models.OPEN)
+    return period, created
 
 
 def _enable_sets(db: Session, access: SystemAccess, host: PluginHost, period) -> int:
@@ -198,11 +244,82 @@ def _reporting_units(db: Session, sample: int) -> list[Tenant]:
     return [*demo, *sorted(parents, key=lambda t: t.slug), *others]
 
 
+@dataclass(frozen=True)
+class Window:
+    """A stretch of time a step may be dated in (aware datetimes, ``start < end``)."""
+
+    start: datetime
+    end: datetime
+
+    def pick(self, rng: random.Random) -> datetime:
+        return self.start + (self.end - self.start) * rng.random()
+
+
+def windows(dates: dict[str, datetime], until: datetime) -> tuple[Window | None, Window | None]:
+    """(on time, late): a submission on time lies between opening and ``due_at``, a late one
+    between ``due_at`` and closing; both end at ``until`` (today, for the open period), so no
+    step is dated in the future. ``None`` where nothing of the window has passed yet."""
+    on_time_end = min(dates["due_at"], until)
+    on_time = Window(dates["opens_at"], on_time_end) if on_time_end > dates["opens_at"] else None
+    late_start = dates["due_at"] + timedelta(minutes=1)
+    late_end = min(dates["closes_at"], until)
+    late = Window(late_start, late_end) if late_end > late_start else None
+    return on_time, late
+
+
+@dataclass
+class _Unit:
+    """One unit's year in the demo: its values and the moments of its steps."""
+
+    tenant: Tenant
+    sections: dict
+    outcome: str
+    saved_at: datetime
+    submit_at: datetime | None = None
+    approve_at: datetime | None = None
+    submitted: bool = False
+
+
+def _outcome(rng: random.Random, slug: str, past_year: bool) -> str:
+    if not past_year and slug in STORY:
+        return STORY[slug]
+    draw = rng.random()
+    if past_year:  # a finished year: nearly every unit reported and was reviewed
+        return DRAFT_ONLY if draw < 0.05 else (SUBMITTED if draw < 0.15 else APPROVED)
+    return DRAFT_ONLY if draw < 0.3 else (SUBMITTED if draw < 0.65 else APPROVED)
+
+
+def _plan(rng: random.Random, tenant: Tenant, sections: dict, dates: dict[str, datetime],
+          until: datetime, past_year: bool) -> _Unit | None:
+    """When each step of a unit's report happens: submitted on time, or late one time in four
+    when the deadline has passed; approved some days after, if that is before ``until``. None
+    when the period has not opened by ``until``."""
+    on_time, late = windows(dates, until)
+    if on_time is None:
+        return None
+    outcome = _outcome(rng, tenant.slug, past_year)
+    if outcome == DRAFT_ONLY:
+        partial = dict(sorted(sections.items())[:1]) if tenant.slug in STORY else sections
+        window = on_time if late is None else Window(on_time.start, late.end)
+        return _Unit(tenant, partial, outcome, window.pick(rng))
+    chosen = late if late is not None and (rng.random() < 0.25) else on_time
+    submit_at = chosen.pick(rng)
+    saved_at = max(dates["opens_at"], submit_at - timedelta(days=rng.uniform(1, 20)))
+    unit = _Unit(tenant, sections, outcome, saved_at, submit_at)
+    if outcome == APPROVED and tenant.parent_id is not None:
+        approve_at = submit_at + timedelta(days=rng.uniform(0.5, 12))
+        if approve_at < until:
+            unit.approve_at = approve_at
+    return unit
+
+
 def _fill_reports(db: Session, access: SystemAccess, host: PluginHost, period, result: DemoResult,
-                  sample: int, seed: int, store) -> None:
-    """A year of reports: values from each set's demo generator, some submitted, some approved,
-    the rest left in draft, as a real period looks a few weeks before its deadline."""
-    rng = random.Random(seed)
+                  sample: int, rng: random.Random, store, until: datetime, past_year: bool) -> None:
+    """A year of reports up to ``until``: values from each set's demo generator; drafts, reports
+    submitted on time and late, approved ones. Each step runs with the clock at its moment, in
+    the order of those moments, so dates, lateness and the audit log all read like a real year."""
+    dates = {name: getattr(period, name) for name in ("opens_at", "due_at", "city_due_at", "closes_at")}
+    units: list[_Unit] = []
     for tenant in _reporting_units(db, sample):
         if report_ops.find(db, tenant, period) is not None:
             continue
@@ -213,20 +330,42 @@ def _fill_reports(db: Session, access: SystemAccess, host: PluginHost, period, r
             values = host.pm.hook.thidua_demo_values(criteria_set=item.criteria_set, tenant=tenant, rng=rng)
             if values is not None:
                 sections[item.row.key] = values
-        if not sections:
-            continue
-        submission = report_ops.save_draft(db, access, host, tenant, period, 0, sections)
+        unit = _plan(rng, tenant, sections, dates, until, past_year) if sections else None
+        if unit is not None:
+            units.append(unit)
+
+    def save(unit: _Unit) -> None:
+        report_ops.save_draft(db, access, host, unit.tenant, period, 0, unit.sections)
         result.reports_filled += 1
-        if rng.random() < 0.6:
-            _attach_demo_evidence(db, access, host, store, submission, tenant, period)
-            try:
-                report_ops.submit(db, access, host, tenant, period)
-            except Invalid:
-                continue
-            result.reports_submitted += 1
-            if rng.random() < 0.5 and tenant.parent_id is not None:
-                report_ops.approve(db, access, host, tenant, period, "Dữ liệu mẫu")
-                result.reports_approved += 1
+        if unit.outcome == DRAFT_ONLY and not past_year and unit.tenant.slug in STORY:
+            result.drafts.append(unit.tenant.slug)
+
+    def submit(unit: _Unit) -> None:
+        submission = report_ops.find(db, unit.tenant, period)
+        _attach_demo_evidence(db, access, host, store, submission, unit.tenant, period)
+        try:
+            submitted = report_ops.submit(db, access, host, unit.tenant, period)
+        except Invalid:
+            return
+        unit.submitted = True
+        result.reports_submitted += 1
+        result.reports_late += bool(submitted.late)
+
+    def approve(unit: _Unit) -> None:
+        if unit.submitted:
+            report_ops.approve(db, access, host, unit.tenant, period, "Số liệu khớp với minh chứng.")
+            result.reports_approved += 1
+
+    steps: list[tuple[datetime, int, Callable[[_Unit], None], _Unit]] = []
+    for order, unit in enumerate(units):
+        steps.append((unit.saved_at, order, save, unit))
+        if unit.submit_at is not None:
+            steps.append((unit.submit_at, order, submit, unit))
+        if unit.approve_at is not None:
+            steps.append((unit.approve_at, order, approve, unit))
+    for moment, _order, step, unit in sorted(steps, key=lambda s: (s[0], s[1])):
+        with clock.frozen(moment):
+            step(unit)
 
 
 def demo_pdf(title: str) -> bytes:
@@ -265,17 +404,37 @@ def _attach_demo_evidence(db: Session, access: SystemAccess, host: PluginHost, s
 
 def build_demo(db: Session, access: SystemAccess, year: int | None = None, *, host: PluginHost | None = None,
                sample: int = 12, seed: int = 2025) -> DemoResult:
-    """Create whatever of the demo is missing; commits. With a plugin host, also enable its sets
-    in the demo period and fill reports for the demo units and ``sample`` more communes."""
+    """Create whatever of the demo is missing; commits.
+
+    ``year`` defaults to :func:`demo_year` of today (:mod:`core.clock`). With a plugin host, also
+    enable its sets in that year's period and the year before, and fill reports for the demo
+    units and ``sample`` more communes: the year before complete and closed, so that a dashboard
+    compares two years; this year up to today. Works on any day of the year."""
     result = DemoResult()
+    now = clock.now()
+    year = year or demo_year(now)
     _ensure_directory(db, result)
     _ensure_units(db, result)
     _ensure_users(db, access, result)
-    _ensure_period(db, access, result, year or datetime.now(VN).year)
+    previous, result.previous_created = _ensure_period(db, access, year - 1)
+    period, result.period_created = _ensure_period(db, access, year)
+    result.previous_key, result.period_key = previous.key, period.key
     if host is not None:
-        period = period_ops.find_by_key(db, result.period_key)
+        store = evidence_ops.store_for(current_app)
+        rng = random.Random(seed)
+        if result.previous_created:
+            _enable_sets(db, access, host, previous)
+            _fill_reports(db, access, host, previous, result, sample, rng, store,
+                          min(previous.closes_at, now), past_year=True)
+        # The year before is over: closed when it closed (also when the demo made it as this
+        # year's on an earlier run, before 16 December).
+        if previous.state == period_models.OPEN and previous.closes_at < now:
+            with clock.frozen(previous.closes_at + timedelta(minutes=1)):
+                period_ops.transition(db, access, previous, period_models.CLOSED)
         result.sets_enabled = _enable_sets(db, access, host, period)
-        _fill_reports(db, access, host, period, result, sample, seed, evidence_ops.store_for(current_app))
+        if period.state == period_models.OPEN:
+            _fill_reports(db, access, host, period, result, sample, rng, store, now, past_year=False)
+    result.period_state = period.state
     db.commit()
     return result
 
@@ -291,9 +450,9 @@ def login_table() -> list[tuple[str, str, str, str]]:
 @click.option("--seed", default=2025, show_default=True, help="Seed of the demo values.")
 @with_appcontext
 def demo_command(sample: int, seed: int) -> None:
-    """Add demo schools, enterprises, users, an open annual period with every loaded criteria
-    set enabled, and reports for part of Hanoi (loads the Hanoi directory first if needed).
-    Safe to run again."""
+    """Add demo schools, enterprises, users, the open annual period and the year before with
+    every loaded criteria set enabled, and reports for part of Hanoi dated inside each period's
+    window (loads the Hanoi directory first if needed). Works on any date; safe to run again."""
     db, access = system_session()
     try:
         result = build_demo(db, access, host=current_host(), sample=sample, seed=seed)
@@ -305,12 +464,13 @@ def demo_command(sample: int, seed: int) -> None:
     click.echo(
         f"{result.tenants_created} units, {result.users_created} users and "
         f"{result.memberships_created} memberships created; period {result.period_key} is "
-        f"{result.period_state}."
+        f"{result.period_state} (the year before: {result.previous_key})."
     )
     if result.reports_filled:
         click.echo(
             f"{result.sets_enabled} criteria sets enabled; {result.reports_filled} reports filled, "
-            f"{result.reports_submitted} submitted, {result.reports_approved} approved."
+            f"{result.reports_submitted} submitted ({result.reports_late} late), "
+            f"{result.reports_approved} approved."
         )
     names = {slug: name for slug, name in db.execute(select(Tenant.slug, Tenant.name))}
     rows = [(u, p, r, names.get(s, s)) for u, p, r, s in login_table()]
@@ -319,3 +479,5 @@ def demo_command(sample: int, seed: int) -> None:
     click.echo("")
     for row in [("username", "password", "role", "unit"), tuple("-" * w for w in widths), *rows]:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    click.echo("")
+    click.echo(f"A report to fill: sign in as {TRY_FILLING} (then submit it as demo.ntp.head).")

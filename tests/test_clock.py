@@ -19,7 +19,20 @@ def test_frozen_clock_is_what_every_reader_sees():
         assert clock.now_in_hanoi().date().isoformat() == "2028-02-29"
         move_to(at + timedelta(minutes=1))
         assert clock.now_in_hanoi().date().isoformat() == "2028-03-01"
-    assert abs(clock.now() - datetime.now(UTC)) < timedelta(minutes=5)
+    # Leaving the block restores the system clock itself (no wall-clock reading to compare).
+    assert clock._source is clock._system_now
+
+
+def test_frozen_blocks_nest_and_restore_the_clock_around_them():
+    outer = datetime(2026, 12, 31, 23, 59, tzinfo=clock.HANOI)
+    inner = datetime(2027, 1, 1, tzinfo=clock.HANOI)
+    with clock.frozen(outer):
+        with clock.frozen(inner):
+            assert clock.today().isoformat() == "2027-01-01"
+        assert clock.now() == outer and clock.today().isoformat() == "2026-12-31"
+        # 00:30 on 1 January in Hanoi is still 31 December in UTC: "today" is Hanoi's.
+        with clock.frozen(datetime(2026, 12, 31, 17, 30, tzinfo=UTC)):
+            assert clock.today().isoformat() == "2027-01-01"
 
 
 def test_naive_moments_are_refused():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
-from core import demo
+from core import clock, demo
 from core.audit.models import AuditEntry
 from core.periods.models import ReportingPeriod
 from core.tenants.models import Tenant
@@ -49,6 +50,7 @@ def test_demo_loads_the_directory_and_creates_everything_once(app, db):
 
 def test_demo_prints_the_logins(app):
     output = run_demo(app).output
+    assert f"A report to fill: sign in as {demo.TRY_FILLING}" in output
     for username, password, role, _slug in demo.login_table():
         line = next(line for line in output.splitlines() if line.startswith(username + " "))
         assert password in line
@@ -80,7 +82,7 @@ def test_demo_roles_reach_what_they_should(app, db):
 
 def test_demo_period_follows_the_plans_calendar(app, db):
     run_demo(app)
-    year = datetime.now(demo.VN).year
+    year = demo.demo_year(clock.now())
     period = db.scalar(select(ReportingPeriod).where(ReportingPeriod.key == f"{year}-annual"))
     assert period.state == "open"
     # Hanoi is UTC+7: midnight on 1 December is 17:00 UTC on 30 November.
@@ -88,11 +90,13 @@ def test_demo_period_follows_the_plans_calendar(app, db):
     assert period.due_at == datetime(year, 11, 10, 16, 59, tzinfo=UTC)
     assert period.city_due_at == datetime(year, 11, 30, 16, 59, tzinfo=UTC)
     assert period.closes_at.astimezone(demo.VN).date().isoformat() == f"{year}-12-15"
+    previous = db.scalar(select(ReportingPeriod).where(ReportingPeriod.key == f"{year - 1}-annual"))
+    assert previous.state == "closed"
 
 
 def test_demo_accounts_can_sign_in(app):
     run_demo(app)
-    for username in ("demo.admin", "demo.badinh.reporter", "demo.mttq"):
+    for username in ("demo.admin", "demo.badinh.reporter", "demo.mttq", demo.TRY_FILLING, "demo.sogddt"):
         response = login(app.test_client(), username, demo.DEMO_PASSWORD)
         assert response.status_code == 302, username
     refused = login(app.test_client(), "demo.admin", "wrong-password")
@@ -111,3 +115,24 @@ def test_demo_fills_reports_that_pass_validation(app, db):
     assert sections and all(s.self_score is not None for s in sections if s.values)
     assert all(0 <= s.self_score <= 100 for s in sections if s.self_score is not None)
     assert {s.set_key.split(".")[0] for s in sections} >= {"school", "enterprise", "local", "mediation"}
+
+
+def test_the_department_reviewer_has_schools_below_it(app, db):
+    run_demo(app)
+    reviewer = Access.for_user(db, find_user(db, "demo.sogddt"))
+    department = db.scalar(select(Tenant).where(Tenant.slug == "so-giao-duc-va-dao-tao"))
+    schools = db.scalars(select(Tenant).where(Tenant.parent_id == department.id)).all()
+    assert {s.kind for s in schools} == {"school"} and len(schools) >= 3
+    assert all(reviewer.can_see(school) for school in schools)
+
+
+@pytest.mark.parametrize(("moment", "year"), [
+    (datetime(2026, 3, 1, 12, 0, tzinfo=UTC), 2026),
+    (datetime(2026, 12, 15, 16, 58, tzinfo=UTC), 2026),  # 23:58 on 15 December in Hanoi
+    (datetime(2026, 12, 15, 17, 0, tzinfo=UTC), 2027),  # 00:00 on 16 December in Hanoi
+    (datetime(2026, 12, 31, 17, 30, tzinfo=UTC), 2027),  # 00:30 on 1 January in Hanoi, still 2026 in UTC
+])
+def test_the_demo_year_is_the_one_whose_period_is_open(moment, year):
+    assert demo.demo_year(moment) == year
+    dates = demo.annual_period_dates(year)
+    assert dates["opens_at"] <= moment <= dates["closes_at"]

@@ -65,7 +65,13 @@ def _claim(app: Flask, job_id: uuid.UUID, now: datetime, dispatched: bool) -> bo
 def execute(app: Flask, job_id: uuid.UUID, *, now: datetime | None = None,
             dispatched: bool = False) -> Job | None:
     """Run job ``job_id`` if it can be claimed; return its row afterwards, or ``None`` when
-    someone else has it or it is done (a repeated delivery)."""
+    someone else has it or it is done (a repeated delivery).
+
+    ``now`` is the moment the job acts at, from :mod:`core.clock` by default. A caller that
+    names a moment (``thidua jobs run-due --now``, a scheduler pass at a given time) has the
+    job finish at that moment too, so a retry's ``run_at`` counts from it and never from the
+    wall clock; otherwise the clock is read again when the job ends."""
+    acting_at = now
     now = now or utcnow()
     if not _claim(app, job_id, now, dispatched):
         return None
@@ -91,7 +97,7 @@ def execute(app: Flask, job_id: uuid.UUID, *, now: datetime | None = None,
         finally:
             scoping.clear_context(work)
             stack.close()
-        _record(control, job, app, error, result)
+        _record(control, job, app, error, result, acting_at or utcnow())
         control.commit()
         if error is not None and job.status == FAILED and dispatched:
             raise JobFailed(job.error) from error
@@ -101,8 +107,8 @@ def execute(app: Flask, job_id: uuid.UUID, *, now: datetime | None = None,
         control.close()
 
 
-def _record(control, job: Job, app: Flask, error: BaseException | None, result) -> None:
-    finished = utcnow()
+def _record(control, job: Job, app: Flask, error: BaseException | None, result,
+            finished: datetime) -> None:
     if error is None:
         job.status = FINISHED
         job.finished_at = finished

@@ -21,6 +21,8 @@ def run_embedded(app: Flask, *, burst: bool = False, poll: float | None = None) 
         if result.worked == 0:
             if burst:
                 return ran
+            # A pause of real time between passes, not a reading of "now": what is due is
+            # decided by core.clock in the pass itself, so a frozen clock changes nothing here.
             time.sleep(poll)
 
 

@@ -21,6 +21,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import clock
 from core.audit.operations import record
 from core.clusters.operations import DirectoryCluster, members_outside, sync_from_directory
 from core.clusters.schemas import DirectoryClusterSchema
@@ -444,7 +445,7 @@ def _create(db: Session, entry: Entry, parent: Tenant | None, report: Report) ->
 
 def _close_code(tenant: Tenant, entry: Entry) -> dict[str, Any]:
     """Move the current code into the unit's history, valid until the day before the new one."""
-    new_from = entry.code_valid_from or date.today()
+    new_from = entry.code_valid_from or clock.today()
     former = list((tenant.attributes or {}).get("former_codes", []))
     former.append({
         "code": tenant.code,

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from core import clock
 from core.audit.operations import record
 from core.errors import Forbidden, Invalid, NotFound
 from core.rollups import operations as rollups
@@ -50,7 +51,7 @@ def find_by_slug_or_code(db: Session, value: str, on: date | None = None) -> Ten
     tenant = db.scalar(select(Tenant).where(Tenant.slug == value))
     if tenant is not None:
         return tenant
-    on = on or date.today()
+    on = on or clock.today()
     for candidate in db.scalars(select(Tenant).where(Tenant.code == value)):
         if candidate.code_valid_on(on):
             return candidate
@@ -154,7 +155,7 @@ def create_child(
         raise Invalid({"code": [_("Mã đơn vị này đã được một đơn vị khác sử dụng.")]})
     tenant = new_tenant(
         db, name=name, kind=kind, parent=parent, code=code,
-        code_valid_from=date.today() if code else None, attributes=attributes,
+        code_valid_from=clock.today() if code else None, attributes=attributes,
     )
     record(
         db, "tenant.create", tenant_id=tenant.id, actor_id=access.actor_id,

@@ -12,3 +12,4 @@ from __future__ import annotations
 from core.plugins.testing import *  # noqa: F403  (thidua_config: the app's config overrides)
 from core.testing.browser import *  # noqa: F403
 from core.testing.fixtures import *  # noqa: F403
+from core.testing.switches import *  # noqa: F403

@@ -7,13 +7,22 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from core.testing.switches import REQUIRE_BROWSER, skip_unless_required
+
+T = TypeVar("T")
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Seconds a browser test waits for a page to reach the state it expects.
+WAIT_SECONDS = 20
+# What the page text in a failed wait's message is cut to.
+PAGE_TEXT_LIMIT = 4000
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
@@ -50,9 +59,8 @@ def browser(tmp_path) -> Iterator[object]:
     """A headless Chromium session. Missing Chromium skips the test, unless
     ``THIDUA_REQUIRE_BROWSER=1`` (set by CI), where it fails."""
     if not _browser_available():
-        if os.environ.get("THIDUA_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium and chromedriver are required (apt-get install chromium chromium-driver)")
-        pytest.skip("chromium/chromedriver not installed")
+        skip_unless_required(REQUIRE_BROWSER, "chromium and chromedriver are not installed "
+                                              "(apt-get install chromium chromium-driver)")
     os.environ.setdefault("SE_OFFLINE", "true")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -72,3 +80,41 @@ def browser(tmp_path) -> Iterator[object]:
         yield driver
     finally:
         driver.quit()
+
+
+def page_text(browser: Any, limit: int = PAGE_TEXT_LIMIT) -> str:
+    """The address and visible text of the page the browser is on, for a failure message (a
+    page that cannot be read says why instead)."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+
+    try:
+        url = browser.current_url
+        text = browser.find_element(By.TAG_NAME, "body").text
+    except WebDriverException as error:  # the message must come out even from a broken page
+        return f"(the page could not be read: {error.msg})"
+    return f"{url}\n{text[:limit]}"
+
+
+def wait_until(browser: Any, condition: Callable[[Any], T], *, timeout: float = WAIT_SECONDS,
+               what: str = "") -> T:
+    """``WebDriverWait(browser, timeout).until(condition)`` that ignores only what "not yet"
+    looks like while a page loads or replaces itself (a stale element, one not present yet), so
+    any other browser error fails the test at once; when the time runs out the test fails
+    with ``what`` it waited for and the page's address and text.
+
+    :returns: the condition's truthy value (an element, for most expected conditions).
+    """
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        StaleElementReferenceException,
+        TimeoutException,
+    )
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    waiter = WebDriverWait(browser, timeout, ignored_exceptions=(StaleElementReferenceException,
+                                                                 NoSuchElementException))
+    try:
+        return waiter.until(condition)
+    except TimeoutException:
+        pytest.fail(f"waited {timeout:g} s for {what or condition!r}; the page:\n{page_text(browser)}")

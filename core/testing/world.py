@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from core import clock
 from core.periods import models as period_models
 from core.periods import operations as period_ops
 from core.periods.models import ReportingPeriod
@@ -89,7 +90,7 @@ def build_world(db: Session, now: datetime | None = None) -> World:
         user = world.users.get(username) or user_ops.create_user(db, access, username, PASSWORD)
         world.users[username] = user
         user_ops.add_membership(db, access, user, world.tenants[slug], role)
-    now = now or datetime.now(VN)
+    now = now or clock.now_in_hanoi()
     year = now.year
     world.period = period_ops.create(db, access, world.tenants["ha-noi"], {
         "key": f"{year}-annual",

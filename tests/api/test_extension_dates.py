@@ -47,7 +47,7 @@ def test_a_grant_whose_date_has_passed_is_refused_and_the_unit_is_not_told(
         api_as, report_world, db):
     at_stage(api_as, db, report_world, "complete")
     _closed_an_hour_ago(db, report_world)
-    extension = request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=3))
+    extension = request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=3))
     decision = extensions_url(report_world, f"/{extension['id']}/decision")
     with clock.frozen(utcnow() + timedelta(days=4)) as move_to:
         refused = api_as("ward_admin").post(decision, json={"grant": True, "note": "Đồng ý"})
@@ -61,7 +61,7 @@ def test_a_grant_whose_date_has_passed_is_refused_and_the_unit_is_not_told(
         assert api_as("a1_head").post(url(report_world, "/submit")).status_code == 409
 
         # Granted with a date ahead instead: the unit is told once, with that date, and can submit.
-        until = datetime.now(VN) + timedelta(days=6)
+        until = clock.now_in_hanoi() + timedelta(days=6)
         granted = expect(api_as("ward_admin").post(decision, json={
             "grant": True, "until": until.isoformat(), "note": "Gia hạn thêm"}), 200)
         assert granted["status"] == "granted"
@@ -77,7 +77,7 @@ def test_a_grant_whose_date_has_passed_is_refused_and_the_unit_is_not_told(
 def test_a_grant_in_the_past_is_refused_even_for_another_date(api_as, report_world, db):
     at_stage(api_as, db, report_world, "complete")
     _closed_an_hour_ago(db, report_world)
-    extension = request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=3))
+    extension = request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=3))
     response = api_as("ward_admin").post(extensions_url(report_world, f"/{extension['id']}/decision"),
                                          json={"grant": True, "until": "2020-01-01T17:00:00"})
     assert response.status_code == 422 and list(error_of(response)["fields"]) == ["until"]
@@ -91,11 +91,11 @@ def test_a_return_after_closing_grants_a_new_deadline_in_the_same_step(api_as, r
     assert expect(reviewer.get(url(report_world)), 200)["deadline"]["open"] is False
 
     past = reviewer.post(url(report_world, "/return"), json={
-        "reason": REASON, "extension_until": (datetime.now(VN) - timedelta(hours=2)).isoformat()})
+        "reason": REASON, "extension_until": (clock.now_in_hanoi() - timedelta(hours=2)).isoformat()})
     assert past.status_code == 422 and list(error_of(past)["fields"]) == ["extension_until"]
     assert stored_submission(db, report_world).status == "submitted"
 
-    until = datetime.now(VN) + timedelta(days=5)
+    until = clock.now_in_hanoi() + timedelta(days=5)
     view = expect(reviewer.post(url(report_world, "/return"), json={
         "reason": REASON, "extension_until": until.isoformat()}), 200)
     assert view["status"] == "returned" and view["deadline"]["open"] is True
@@ -115,8 +115,8 @@ def test_a_return_after_closing_grants_a_new_deadline_in_the_same_step(api_as, r
 def test_a_return_after_closing_grants_the_request_waiting(api_as, report_world, db):
     at_stage(api_as, db, report_world, "submitted")
     _closed_an_hour_ago(db, report_world)
-    waiting = request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=2))
-    until = datetime.now(VN) + timedelta(days=4)
+    waiting = request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=2))
+    until = clock.now_in_hanoi() + timedelta(days=4)
     expect(api_as("ward_reviewer").post(url(report_world, "/return"), json={
         "reason": REASON, "extension_until": until.isoformat()}), 200)
     items = expect(api_as("a1_head").get(extensions_url(report_world)), 200)["items"]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from core import clock
 from core.audit.models import AuditEntry
 from core.db.types import utcnow
 from core.notifications.models import Notification
@@ -59,7 +60,7 @@ def _submit_at(app, db, plugin_host, world, slug, head, now):
 
 
 def test_exactly_at_due_at_is_on_time_and_a_second_later_is_late(app, api_as, report_world, db, plugin_host):
-    due = datetime.combine((datetime.now(VN) + timedelta(days=7)).date(), datetime.min.time(),
+    due = datetime.combine((clock.now_in_hanoi() + timedelta(days=7)).date(), datetime.min.time(),
                            tzinfo=VN).replace(hour=17)
     move_period(db, report_world, due_at=due)
     at_stage(api_as, db, report_world, "complete")
@@ -116,7 +117,7 @@ def test_after_closes_at_saving_and_submitting_are_refused(api_as, report_world,
 def test_a_granted_extension_lets_the_unit_submit_late(api_as, report_world, db):
     at_stage(api_as, db, report_world, "complete")
     _closed_an_hour_ago(db, report_world)
-    until = datetime.now(VN) + timedelta(days=3)
+    until = clock.now_in_hanoi() + timedelta(days=3)
     extension = request_extension(api_as, report_world, until)
     assert extension["status"] == "requested"
     head = api_as("a1_head")
@@ -135,7 +136,7 @@ def test_a_granted_extension_lets_the_unit_submit_late(api_as, report_world, db)
 def test_an_extension_past_its_date_no_longer_helps(api_as, report_world, db):
     at_stage(api_as, db, report_world, "complete")
     _closed_an_hour_ago(db, report_world)
-    extension = request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=3))
+    extension = request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=3))
     expect(api_as("ward_admin").post(extensions_url(report_world, f"/{extension['id']}/decision"),
                                      json={"grant": True}), 200)
     db.rollback()
@@ -150,7 +151,7 @@ def test_an_extension_past_its_date_no_longer_helps(api_as, report_world, db):
 
 @pytest.mark.parametrize("username", USERS)
 def test_who_asks_for_an_extension(api_as, report_world, db, username):
-    until = (datetime.now(VN) + timedelta(days=90)).isoformat()
+    until = (clock.now_in_hanoi() + timedelta(days=90)).isoformat()
     response = api_as(username).post(extensions_url(report_world), json={
         "reason": "Chờ số liệu của công an phường", "until": until})
     expected = 201 if username == "a1_head" else 404 if username in HIDDEN else 403
@@ -166,7 +167,7 @@ def test_who_asks_for_an_extension(api_as, report_world, db, username):
 
 @pytest.mark.parametrize("username", USERS)
 def test_who_decides_an_extension(api_as, report_world, db, username):
-    extension = request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=90))
+    extension = request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=90))
     response = api_as(username).post(extensions_url(report_world, f"/{extension['id']}/decision"),
                                      json={"grant": False, "note": "Không có lý do chính đáng"})
     expected = 200 if username in ("ward_admin", "city_admin") else 404 if username in HIDDEN else 403
@@ -177,7 +178,7 @@ def test_who_decides_an_extension(api_as, report_world, db, username):
 
 @pytest.mark.parametrize("username", USERS)
 def test_who_reads_extensions(api_as, report_world, username):
-    request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=90))
+    request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=90))
     response = api_as(username).get(extensions_url(report_world))
     if username in HIDDEN:
         assert response.status_code == 404
@@ -186,7 +187,7 @@ def test_who_reads_extensions(api_as, report_world, username):
 
 
 def test_the_decision_is_audited_and_told_to_the_unit(api_as, report_world, db):
-    extension = request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=90))
+    extension = request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=90))
     expect(api_as("city_admin").post(extensions_url(report_world, f"/{extension['id']}/decision"),
                                      json={"grant": False, "note": "Đã quá nhiều lần gia hạn"}), 200)
     db.rollback()
@@ -202,9 +203,9 @@ def test_the_decision_is_audited_and_told_to_the_unit(api_as, report_world, db):
 
 
 def test_one_request_waits_at_a_time_and_is_decided_once(api_as, report_world):
-    extension = request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=90))
+    extension = request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=90))
     again = api_as("a1_head").post(extensions_url(report_world), json={
-        "reason": "Lần hai", "until": (datetime.now(VN) + timedelta(days=95)).isoformat()})
+        "reason": "Lần hai", "until": (clock.now_in_hanoi() + timedelta(days=95)).isoformat()})
     assert again.status_code == 409
     decide = extensions_url(report_world, f"/{extension['id']}/decision")
     expect(api_as("ward_admin").post(decide, json={"grant": True}), 200)
@@ -212,7 +213,8 @@ def test_one_request_waits_at_a_time_and_is_decided_once(api_as, report_world):
 
 
 def test_a_decision_names_an_extension_of_this_unit(api_as, report_world):
-    other = request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=90), slug="school-a2")
+    other = request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=90),
+                              slug="school-a2")
     wrong_unit = api_as("ward_admin").post(extensions_url(report_world, f"/{other['id']}/decision"),
                                            json={"grant": True})
     assert wrong_unit.status_code == 404
@@ -238,7 +240,7 @@ def test_a_bad_request_names_the_field(api_as, report_world, body, field):
     ({"grant": False, "note": " "}, "note"),
 ])
 def test_a_bad_decision_names_the_field(api_as, report_world, body, field):
-    extension = request_extension(api_as, report_world, datetime.now(VN) + timedelta(days=90))
+    extension = request_extension(api_as, report_world, clock.now_in_hanoi() + timedelta(days=90))
     response = api_as("ward_admin").post(extensions_url(report_world, f"/{extension['id']}/decision"),
                                          json=body)
     assert response.status_code == 422 and list(error_of(response)["fields"]) == [field]

@@ -7,40 +7,35 @@ banner offers to drop the restored values."""
 from __future__ import annotations
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from core.reports.models import Section
+from core.testing.browser import wait_until
 from core.testing.fixtures import csrf_token_from, login
 
 pytestmark = pytest.mark.browser
 
-WAIT = 20
 
-
-def wait(browser):
-    return WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,
-                                                            WebDriverException))
 
 
 def type_into(browser, element_id: str, text: str) -> None:
-    element = wait(browser).until(ec.presence_of_element_located((By.ID, element_id)))
+    element = wait_until(browser, ec.presence_of_element_located((By.ID, element_id)), what=f"#{element_id}")
     element.clear()
     element.send_keys(text)
 
 
 def click(browser, selector: str) -> None:
-    element = wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
+    element = wait_until(browser, ec.element_to_be_clickable((By.CSS_SELECTOR, selector)),
+                         what=f"{selector} to be clickable")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.click()
 
 
 def sign_in_here(browser, username: str, password: str) -> None:
     """Sign in on the login page the browser is on (its ``next`` is kept)."""
-    wait(browser).until(ec.presence_of_element_located((By.NAME, "username"))).send_keys(username)
+    wait_until(browser, ec.presence_of_element_located((By.NAME, "username"))).send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit], form button").click()
 
@@ -84,7 +79,7 @@ def test_typed_values_survive_the_end_of_the_session(app, db, browser, live_serv
 
     browser.get(report)  # signed out: the login page, which brings the reporter back here
     sign_in_here(browser, "a1_reporter", report_world.password)
-    wait(browser).until(ec.url_to_be(report))
+    wait_until(browser, ec.url_to_be(report))
     fits_the_screen(browser)
     click(browser, "#input-rpt-safety-plan_issued")
     type_into(browser, "input-rpt-safety-staff", "20")
@@ -94,11 +89,11 @@ def test_typed_values_survive_the_end_of_the_session(app, db, browser, live_serv
     # Logged out on another device; the save leads to the login page and back to the form.
     log_out_elsewhere(app, "a1_reporter", report_world.password)
     click(browser, "#report-form button[type=submit]")
-    wait(browser).until(ec.url_contains("/login"))
+    wait_until(browser, ec.url_contains("/login"))
     assert stored_staff(db, report_world) is None  # nothing was saved
     sign_in_here(browser, "a1_reporter", report_world.password)
-    wait(browser).until(ec.url_to_be(report))
-    wait(browser).until(ec.visibility_of_element_located((By.ID, "draft-banner")))
+    wait_until(browser, ec.url_to_be(report))
+    wait_until(browser, ec.visibility_of_element_located((By.ID, "draft-banner")))
     assert "khôi phục" in browser.find_element(By.ID, "draft-banner").text
     assert value_of(browser, "input-rpt-safety-staff") == "20"
     assert value_of(browser, "input-rpt-safety-trained") == "15"
@@ -107,7 +102,7 @@ def test_typed_values_survive_the_end_of_the_session(app, db, browser, live_serv
 
     # Saved: the copy kept on the device is gone and the banner with it.
     click(browser, "#report-form button[type=submit]")
-    wait(browser).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".flashes"), "Đã lưu bản nháp."))
+    wait_until(browser, ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".flashes"), "Đã lưu bản nháp."))
     assert stored_staff(db, report_world) == 20
     assert kept_copies(browser, prefix) == []
     assert not browser.find_element(By.ID, "draft-banner").is_displayed()
@@ -118,10 +113,10 @@ def test_typed_values_survive_the_end_of_the_session(app, db, browser, live_serv
     browser.delete_cookie("thidua_session")
     click(browser, "#report-form button[type=submit]")
     click(browser, "#error-back")
-    wait(browser).until(ec.url_contains("/login"))
+    wait_until(browser, ec.url_contains("/login"))
     sign_in_here(browser, "a1_reporter", report_world.password)
-    wait(browser).until(ec.url_to_be(report))
-    wait(browser).until(ec.visibility_of_element_located((By.ID, "draft-banner")))
+    wait_until(browser, ec.url_to_be(report))
+    wait_until(browser, ec.visibility_of_element_located((By.ID, "draft-banner")))
     assert value_of(browser, "input-rpt-safety-staff") == "35"
     click(browser, "#draft-discard")
     assert value_of(browser, "input-rpt-safety-staff") == "20"

@@ -5,48 +5,44 @@ resubmits, the reviewer approves."""
 from __future__ import annotations
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+from core.testing.browser import wait_until
 
 pytestmark = pytest.mark.browser
 
 REASON = "Số cán bộ được tập huấn chưa khớp với danh sách đính kèm"
-WAIT = 20
 
-
-def wait(browser):
-    # A form post replaces the page while a condition may be reading it: Chromium then reports
-    # a node of the old document (a WebDriverException, not always a stale element), which only
-    # means "not yet".
-    return WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,
-                                                            WebDriverException))
 
 
 def sign_in(browser, live_server, username: str, password: str) -> None:
     browser.delete_all_cookies()
     browser.get(live_server.url + "/login")
-    wait(browser).until(ec.presence_of_element_located((By.NAME, "username"))).send_keys(username)
+    wait_until(browser, ec.presence_of_element_located((By.NAME, "username"))).send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit], form button").click()
-    wait(browser).until(ec.url_to_be(live_server.url + "/"))
+    wait_until(browser, ec.url_to_be(live_server.url + "/"))
 
 
 def click(browser, selector: str) -> None:
-    element = wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
+    element = wait_until(browser, ec.element_to_be_clickable((By.CSS_SELECTOR, selector)),
+                         what=f"{selector} to be clickable")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.click()
 
 
 def fill(browser, selector: str, text: str) -> None:
-    element = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
+    element = wait_until(browser, ec.presence_of_element_located((By.CSS_SELECTOR, selector)),
+                         what=f"{selector} to be present")
     element.clear()
     element.send_keys(text)
 
 
 def expect_text(browser, selector: str, text: str) -> None:
-    wait(browser).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, selector), text))
+    wait_until(browser, ec.text_to_be_present_in_element((By.CSS_SELECTOR, selector), text),
+               what=f"{text!r} in {selector}")
 
 
 def fits_the_screen(browser) -> None:
@@ -63,7 +59,7 @@ def test_a_report_goes_from_draft_to_approved_through_a_return(browser, live_ser
     sign_in(browser, live_server, "a1_reporter", report_world.password)
     click(browser, ".mainnav a[href='/reports']")
     click(browser, f".report-cards a[href$='/periods/{period.id}/report']")
-    wait(browser).until(ec.url_to_be(report))
+    wait_until(browser, ec.url_to_be(report))
     fits_the_screen(browser)
     click(browser, "#input-rpt-safety-plan_issued")
     fill(browser, "#input-rpt-safety-staff", "20")
@@ -79,7 +75,7 @@ def test_a_report_goes_from_draft_to_approved_through_a_return(browser, live_ser
     click(browser, ".report-links a[href$='/report/evidence']")
     pdf = tmp_path / "ke-hoach.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    Select(wait(browser).until(ec.presence_of_element_located((By.ID, "evidence-criterion")))) \
+    Select(wait_until(browser, ec.presence_of_element_located((By.ID, "evidence-criterion")))) \
         .select_by_value("rpt.safety.plan_issued")
     browser.find_element(By.ID, "evidence-file").send_keys(str(pdf))
     click(browser, "form[enctype='multipart/form-data'] button[type=submit]")

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from datetime import datetime
 
 import pytest
 
+from core import clock
 from core.db import scoping
 from core.jobs import task
 from core.jobs.settings import JobSettings
 from core.notifications.models import Notification
+
+# The moment the jobs tests start at: 9:00 on 10 November in Hanoi, the units' deadline day.
+START = datetime(2026, 11, 10, 9, 0, tzinfo=clock.HANOI)
+# Set by tests.signal when it runs, so a test waits for a job in another thread without polling.
+SIGNALS: dict[str, threading.Event] = {}
 
 # Sessions the test tasks ran with, to check that their context was reset afterwards.
 SEEN_SESSIONS: list = []
@@ -44,10 +52,25 @@ def flaky(ctx, key: str, failures: int) -> dict:
     return {"calls": CALLS[key]}
 
 
+@task("tests.signal")
+def signal_task(ctx, key: str) -> dict:
+    SIGNALS.setdefault(key, threading.Event()).set()
+    return {"at": ctx.now.isoformat()}
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock every part of the job layer reads (enqueue, scheduler, executor, retries),
+    frozen at ``START``; the yielded function moves it."""
+    with clock.frozen(START) as move_to:
+        yield move_to
+
+
 @pytest.fixture(autouse=True)
 def _fresh_task_state():
     SEEN_SESSIONS.clear()
     CALLS.clear()
+    SIGNALS.clear()
     yield
 
 

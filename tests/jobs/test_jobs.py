@@ -1,5 +1,9 @@
 """The job layer end to end: enqueue in the caller's transaction, run through rq (with
-REDIS_URL) or in-process, tenant context per job, retries with backoff, failures recorded."""
+REDIS_URL) or in-process, tenant context per job, retries with backoff, failures recorded.
+
+Every test runs on the injected clock (``frozen_clock``): the executor, the scheduler and rq's
+worker all read it, so a retry lands exactly one backoff after the failure, however long the
+attempt took in real time."""
 
 from __future__ import annotations
 
@@ -8,16 +12,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core import clock
 from core.db import scoping
 from core.db.engine import session
-from core.db.types import utcnow
 from core.jobs import enqueue, executor, scheduler
 from core.jobs.backends import submit
 from core.jobs.models import FAILED, FINISHED, QUEUED, SCHEDULED, STARTED, Job
 from core.jobs.settings import JobSettings
 from core.jobs.testing import drain
 from core.notifications.models import Notification
-from tests.jobs.conftest import CALLS, SEEN_SESSIONS
+from core.testing import REQUIRE_REDIS, skip_unless_required
+from tests.jobs.conftest import CALLS, SEEN_SESSIONS, SIGNALS, START
+
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def _job(db, job_id) -> Job:
@@ -83,37 +90,54 @@ def test_a_rolled_back_request_leaves_no_job(app, db, world):
     assert "gone" not in CALLS
 
 
-def test_failures_are_retried_with_backoff_and_recorded(app, db, world):
+def test_failures_are_retried_with_backoff_and_recorded(app, db, world, frozen_clock):
     job = _enqueue(app, "tests.flaky", key="k", failures=2)
-    start = utcnow()
-    drain(app, start)
+    start = clock.now()
+    assert start == START
+    drain(app)
     stored = _job(db, job.id)
     assert stored.status == SCHEDULED and stored.attempts == 1
     assert "RuntimeError: flaky failure 1 of k" in stored.error
     assert "Traceback" in stored.error and len(stored.error) <= executor.ERROR_LIMIT
-    assert timedelta(seconds=55) < stored.run_at - start < timedelta(seconds=65)  # first backoff: 60 s
+    assert stored.run_at == start + timedelta(seconds=60)  # first backoff, from the clock
 
-    drain(app, start + timedelta(seconds=30))  # not due yet
+    frozen_clock(start + timedelta(seconds=30))  # not due yet
+    drain(app)
     assert _job(db, job.id).attempts == 1
 
-    drain(app, start + timedelta(seconds=61))
+    frozen_clock(start + timedelta(seconds=61))
+    drain(app)
     stored = _job(db, job.id)
     assert stored.status == SCHEDULED and stored.attempts == 2
-    assert stored.run_at - start > timedelta(seconds=600)  # second backoff: 600 s
+    assert stored.run_at == start + timedelta(seconds=61 + 600)  # second backoff
 
-    drain(app, start + timedelta(seconds=700))
+    frozen_clock(start + timedelta(seconds=700))
+    drain(app)
     stored = _job(db, job.id)
     assert stored.status == FINISHED and stored.attempts == 3 and stored.result == {"calls": 3}
+    assert stored.finished_at == start + timedelta(seconds=700)
 
 
-def test_the_last_failure_marks_the_job_failed(app, db, world):
+def test_a_pass_at_a_named_moment_counts_the_retry_from_that_moment(app, db, world):
+    """``thidua jobs run-due --now``: the job acts and finishes at the moment named."""
+    with app.app_context():
+        job = submit(db, "tests.flaky", {"key": "named", "failures": 1})  # not handed to rq
+        db.commit()
+    later = START + timedelta(days=2)
+    ran = executor.execute(app, job.id, now=later)
+    assert ran.status == SCHEDULED and ran.started_at == later
+    assert _job(db, job.id).run_at == later + timedelta(seconds=60)
+
+
+def test_the_last_failure_marks_the_job_failed(app, db, world, frozen_clock):
     job = _enqueue(app, "tests.flaky", key="never", failures=99)
-    now = utcnow()
     for step in range(4):
-        drain(app, now + timedelta(seconds=700 * step))
+        frozen_clock(START + timedelta(seconds=700 * step))
+        drain(app)
     stored = _job(db, job.id)
     assert stored.status == FAILED and stored.attempts == stored.max_attempts == 3
     assert "flaky failure 3 of never" in stored.error
+    assert stored.finished_at == START + timedelta(seconds=1400)
     assert CALLS["never"] == 3
 
 
@@ -133,7 +157,7 @@ def test_a_claimed_job_is_not_run_twice(app, db, world):
 
 def test_periodic_jobs_get_one_row_per_slot(app, db, world):
     periodic = (scheduler.Periodic("tests.flaky", timedelta(hours=1), {"key": "p", "failures": 0}),)
-    now = utcnow().replace(minute=10)
+    now = clock.now().replace(minute=10)
     with app.app_context():
         scheduler.schedule_periodic(db, now, periodic)
         scheduler.schedule_periodic(db, now + timedelta(minutes=40), periodic)  # same hour
@@ -145,7 +169,7 @@ def test_periodic_jobs_get_one_row_per_slot(app, db, world):
 
 
 def test_the_core_schedule_is_hourly_reminders_and_outbox_when_mail_waits(app, db, world):
-    now = utcnow()
+    now = clock.now()
     with app.app_context():
         scheduler.schedule_periodic(db, now)
     names = db.scalars(select(Job.name)).all()
@@ -158,7 +182,7 @@ def test_a_job_whose_worker_died_is_run_again(app, db, world):
     with app.app_context():
         job = submit(db, "tests.flaky", {"key": "stale", "failures": 0})
         db.commit()
-    long_ago = utcnow() - timedelta(hours=2)
+    long_ago = clock.now() - timedelta(hours=2)
     stored = _job(db, job.id)
     stored.status, stored.started_at, stored.attempts = STARTED, long_ago, 1
     db.commit()
@@ -183,7 +207,7 @@ def test_unknown_task_is_refused_when_enqueued(app, db, world):
 def test_with_redis_the_job_goes_through_rq_with_the_json_serializer(app, db, world):
     url = JobSettings.of(app).redis_url
     if not url:
-        pytest.skip("REDIS_URL is not set: the in-process backend is tested instead")
+        skip_unless_required(REQUIRE_REDIS, "REDIS_URL is not set: the in-process backend is tested instead")
     from rq.job import Job as RqJob
     from rq.serializers import JSONSerializer
 
@@ -220,19 +244,26 @@ def test_cli_lists_and_runs_due_jobs(app, db, world):
 
 
 def test_the_embedded_thread_runs_due_jobs(app, db, world):
-    if JobSettings.of(app).redis_url:
-        pytest.skip("with Redis, rq workers run the jobs")
-    import time
+    """The thread of a single-process deployment, on this leg's database (SQLite or
+    PostgreSQL); without Redis, as such a deployment runs."""
+    import threading
 
     from core.jobs.worker import EmbeddedThread
 
-    job = _enqueue(app, "tests.flaky", key="thread", failures=0)
+    app.config["REDIS_URL"] = ""  # the embedded backend, whatever this leg's REDIS_URL
+    assert JobSettings.of(app).redis_url is None
+    done = SIGNALS.setdefault("thread", threading.Event())
+    job = _enqueue(app, "tests.signal", key="thread")
+    assert _job(db, job.id).dispatched_at is None  # not handed to rq
     thread = EmbeddedThread(app, poll=0.05)
     thread.start()
     try:
-        deadline = time.monotonic() + 10
-        while _job(db, job.id).status != FINISHED and time.monotonic() < deadline:
-            time.sleep(0.05)
+        # A bound on a hung thread, not a timing: the task sets the event when it runs.
+        ran = done.wait(timeout=60)
     finally:
-        thread.stop()
-    assert _job(db, job.id).status == FINISHED and not thread.is_alive()
+        thread.stop()  # the pass that ran the task records it before the thread stops
+    assert ran, "the embedded thread did not run the job"
+    assert not thread.is_alive()
+    stored = _job(db, job.id)
+    assert stored.status == FINISHED, stored.error
+    assert stored.result == {"at": START.astimezone(stored.run_at.tzinfo).isoformat()}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.jobs.settings import JobSettings
+from core.testing import REQUIRE_OPENSSL, skip_unless_required
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notice_plugin.py"
 
@@ -69,7 +70,7 @@ def smtp_server(request):
 
         certificate = request.getfixturevalue("tls_certificate")
         if certificate is None:
-            pytest.skip("openssl is needed to make a certificate")
+            skip_unless_required(REQUIRE_OPENSSL, "openssl is needed to make a certificate")
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*certificate)
         tls = {"tls_context": context, "require_starttls": True}

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+
+from core.testing.browser import wait_until
 
 from .flow import report
 
@@ -26,7 +27,7 @@ def test_the_city_dashboard_fits_a_phone(report_world, db, host, browser, live_s
     browser.find_element(By.NAME, "username").send_keys("city_admin")
     browser.find_element(By.NAME, "password").send_keys(report_world.password)
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    WebDriverWait(browser, 15).until(ec.url_to_be(live_server.url + "/"))
+    wait_until(browser, ec.url_to_be(live_server.url + "/"))
     heading = browser.find_element(By.CSS_SELECTOR, ".dash-title")
     assert "Tổng hợp phong trào" in heading.text
     charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")

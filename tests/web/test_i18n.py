@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 import core
+from core.testing import REQUIRE_SOURCE, skip_unless_required
 from tests.web.helpers import text_of
 
 ROOT = Path(core.__file__).resolve().parent.parent
@@ -27,8 +27,9 @@ def extract(into: Path) -> list[str]:
         return [message.id for message in read_po(handle) if message.id]
 
 
-@pytest.mark.skipif(not (ROOT / "babel.cfg").exists(), reason="runs from a source checkout")
 def test_every_message_has_an_english_translation(tmp_path):
+    if not (ROOT / "babel.cfg").exists():
+        skip_unless_required(REQUIRE_SOURCE, "babel.cfg is missing: the check runs from a source checkout")
     msgids = extract(tmp_path)
     assert len(msgids) > 100
     with ENGLISH.open("rb") as handle:

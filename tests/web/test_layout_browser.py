@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+
+from core.testing.browser import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ def sign_in(browser, live_server, username: str, password: str) -> None:
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    WebDriverWait(browser, 15).until(ec.url_to_be(live_server.url + "/"))
+    wait_until(browser, ec.url_to_be(live_server.url + "/"))
 
 
 def phone(browser) -> None:
