@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from core.periods.schemas import PeriodInputSchema, PeriodSchema
 from core.tenants.schemas import TenantSchema
+from core.text.fields import Line, Text
 from core.users.schemas import MembershipSchema, UserSchema
 
 MAX_LIMIT = 500
@@ -40,12 +41,12 @@ class MeSchema(Schema):
 
 
 class TenantQuerySchema(Schema):
-    code = fields.String(validate=validate.Length(max=40), metadata={"description": "Official code"})
-    slug = fields.String(validate=validate.Length(max=120))
-    kind = fields.String(validate=validate.Length(max=40))
+    code = Line(40, metadata={"description": "Official code"})
+    slug = Line(120)
+    kind = Line(40)
     parent = fields.UUID(metadata={"description": "Only the units directly below this one"})
-    q = fields.String(
-        validate=validate.Length(max=200),
+    q = Line(
+        200, strip=True,
         metadata={"description": "Words of the name or code, with or without diacritics"},
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_LIMIT))
@@ -73,4 +74,4 @@ class PeriodListSchema(Schema):
 
 
 class TransitionSchema(Schema):
-    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    reason = Text(2000, load_default="")
