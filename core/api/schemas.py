@@ -20,6 +20,8 @@ class ErrorDetailSchema(Schema):
         metadata={"description": "Messages per input field or query parameter (422)"},
     )
     version = fields.Integer(metadata={"description": "The report's current version (409 on a stale save)"})
+    status = fields.String(metadata={"description": "The status an extension request has now (409 when "
+                                                    "it was decided already)"})
     missing = fields.List(
         fields.Dict(keys=fields.String()),
         metadata={"description": "What keeps a report from being submitted: section, field, reason "
