@@ -217,7 +217,8 @@ def sync_from_directory(db: Session, entries: Sequence[DirectoryCluster], actor:
         # The file names a cluster by slug; the owner's own one first, else the one cluster with
         # that slug (whose owner the file may not change).
         same = existing.get(entry.slug, [])
-        cluster = next((c for c in same if c.tenant_id == entry.owner.id), same[0] if len(same) == 1 else None)
+        only = same[0] if len(same) == 1 else None
+        cluster = next((c for c in same if c.tenant_id == entry.owner.id), only)
         if cluster is None:
             cluster = Cluster(tenant_id=entry.owner.id, slug=entry.slug, name=entry.name,
                               name_key=sort_key(entry.name), kind=entry.kind, description=entry.description)

@@ -20,8 +20,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from core.errors import Invalid
 from core.periods.models import KINDS as PERIOD_KINDS
 from core.periods.schemas import VN
-from core.text.fields import FIRST_YEAR, LAST_YEAR, end_of_minute
 from core.tenants.kinds import CITY, CORE_KINDS
+from core.text.fields import FIRST_YEAR, LAST_YEAR, end_of_minute
 from core.users import passwords
 from core.users.roles import ROLES
 from core.web import labels
