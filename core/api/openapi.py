@@ -32,7 +32,7 @@ _ERROR_DESCRIPTIONS = {
     403: "The caller sees the object but their role does not allow the action",
     404: "Not found, or not visible to the caller",
     409: "The lifecycle of the object forbids the action",
-    414: "The path or the query string is too long (over 1,024 and 2,048 bytes)",
+    414: "The path or the query string is too long (over 2,048 and 8,192 bytes)",
     422: "Invalid input; `error.fields` names each offending field or parameter (text with a control "
          "character, JSON nested over 32 levels, NaN or Infinity, an integer past 64 bits, a date "
          "outside 1900–2200 are refused here too)",

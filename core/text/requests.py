@@ -20,8 +20,8 @@ from core.text.edge import EdgeError, clean_pairs, control_message, has_control
 
 #: Longest query string and path accepted. gunicorn refuses a request line past 4094 bytes
 #: (``limit_request_line``) with 414; these keep the in-process answer the same.
-MAX_QUERY_BYTES = 2048
-MAX_PATH_BYTES = 1024
+MAX_QUERY_BYTES = 8192
+MAX_PATH_BYTES = 2048
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -34,6 +34,8 @@ def guard() -> None:
     """
     if len(request.query_string) > MAX_QUERY_BYTES or len(request.path.encode()) > MAX_PATH_BYTES:
         raise RequestURITooLarge()
+    if request.routing_exception is not None:
+        return  # no route: the 404 or 405 answer comes first, as for any unknown address
     errors: dict[str, list[str]] = {}
     for name, value in (request.view_args or {}).items():
         if isinstance(value, str) and has_control(value):

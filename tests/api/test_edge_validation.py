@@ -202,7 +202,7 @@ def test_patch_without_a_body_answers_400(api_as, world, db):
 
 
 def test_an_over_long_query_string_answers_414_as_documented(api_as, app):
-    response = api_as("city_admin").get("/api/v1/tenants?q=" + "a" * 3000)
+    response = api_as("city_admin").get("/api/v1/tenants?q=" + "a" * 9000)
     assert response.status_code == 414
     assert error_of(response)["code"] == "request_uri_too_long"
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
@@ -407,3 +407,9 @@ def test_a_cluster_slug_of_another_unit_answers_as_a_free_one(api_as, world, db)
     refused(create("ward_admin", "ward-a", "cum-1"), "slug")
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Cluster).where(Cluster.slug == "cum-1")) == 2
+
+
+def test_an_unknown_address_with_a_nul_answers_the_apis_404(api_as):
+    response = api_as("city_admin").get("/api/v1/clusters/not-a-uuid/ranking?scope=%00")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
