@@ -22,6 +22,9 @@ class ErrorDetailSchema(Schema):
     version = fields.Integer(metadata={"description": "The report's current version (409 on a stale save)"})
     status = fields.String(metadata={"description": "The status an extension request has now (409 when "
                                                     "it was decided already)"})
+    changes = fields.Dict(keys=fields.String(), metadata={
+        "description": "What recomputing the report would change, [from, to] by name (409 on an approval "
+                       "whose units below changed)"})
     missing = fields.List(
         fields.Dict(keys=fields.String()),
         metadata={"description": "What keeps a report from being submitted: section, field, reason "

@@ -56,9 +56,8 @@ class Text(fields.String):
 
     def __init__(self, max_length: int, *, min_length: int | None = None, strip: bool = False,
                  **kwargs: Any) -> None:
-        validators = list(kwargs.pop("validate", None) or [])
-        if callable(validators):  # pragma: no cover - a single validator
-            validators = [validators]
+        given = kwargs.pop("validate", None) or []
+        validators = [given] if callable(given) else list(given)
         validators.insert(0, validate.Length(min=min_length, max=max_length))
         super().__init__(validate=validators, **kwargs)
         self.max_length = max_length
@@ -86,7 +85,8 @@ class Integer(fields.Integer):
     """An integer within 64 bits, or within ``minimum``–``maximum``."""
 
     def __init__(self, *, minimum: int = INT_MIN, maximum: int = INT_MAX, **kwargs: Any) -> None:
-        validators = list(kwargs.pop("validate", None) or [])
+        given = kwargs.pop("validate", None) or []
+        validators = [given] if callable(given) else list(given)
         validators.insert(0, validate.Range(min=minimum, max=maximum))
         super().__init__(validate=validators, **kwargs)
 
