@@ -5,8 +5,8 @@ a page the error page). JSON bodies go through :func:`core.text.edge.load_json` 
 reads them.
 
 A query string longer than :data:`MAX_QUERY_BYTES`, or a path longer than
-:data:`MAX_PATH_BYTES`, answers 414 here as it would behind the production server, so the API
-documents and answers one limit whatever serves it.
+:data:`MAX_PATH_BYTES`, answers 414 (documented on every API operation), whatever server is in
+front of the app.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from werkzeug.exceptions import RequestURITooLarge
 from core.errors import Invalid
 from core.text.edge import EdgeError, clean_pairs, control_message, has_control
 
-#: Longest query string and path accepted. gunicorn refuses a request line past 4094 bytes
-#: (``limit_request_line``) with 414; these keep the in-process answer the same.
+#: Longest query string and path accepted. gunicorn's default ``limit_request_line`` (4094 bytes
+#: for the whole request line) answers its own 414 before the app sees the request; these bounds
+#: hold behind any server, and sit above what the app's own forms and links ever send.
 MAX_QUERY_BYTES = 8192
 MAX_PATH_BYTES = 2048
 
