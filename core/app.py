@@ -14,6 +14,7 @@ from core.auth.context import load_session_user, load_token_user
 from core.db.engine import Database, database
 from core.extensions import babel, csrf, limiter, login_manager
 from core.plugins.manager import PluginLoadError
+from core.text import requests as edge_requests
 
 # Browser features the platform never uses are switched off for every page.
 PERMISSIONS_POLICY = (
@@ -74,6 +75,8 @@ def create_app(overrides: dict[str, Any] | None = None, *, require_secret: bool 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Validation at the edge: parameters in NFC, control characters refused, before any hook.
+    edge_requests.init_app(app)
 
     login_manager.init_app(app)
     login_manager.user_loader(load_session_user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 
@@ -189,6 +191,18 @@ def test_periods_create_with_dates_out_of_order_names_the_field(cli, db, loaded)
     assert result.exit_code != 0
     assert "due_at" in result.output
     assert period_state(db, "2026-annual") is None
+
+
+def test_periods_create_reads_a_date_only_deadline_as_the_end_of_that_day(cli, db, loaded):
+    dates = ["--opens-at", "2025-12-01", "--due-at", "2026-11-10", "--city-due-at", "2026-11-30",
+             "--closes-at", "2026-12-15"]
+    assert cli("periods", "create", "2026-annual", "--title", "Năm 2026", *dates).exit_code == 0
+    db.expire_all()
+    period = db.scalar(select(ReportingPeriod).where(ReportingPeriod.key == "2026-annual"))
+    assert period.opens_at.astimezone(UTC) == datetime(2025, 11, 30, 17, 0, tzinfo=UTC)
+    assert period.due_at.astimezone(UTC) == datetime(2026, 11, 10, 16, 59, 59, 999999, tzinfo=UTC)
+    assert cli("periods", "open", "2026-annual", "--owner", "ha-noi").exit_code == 0
+    assert period_state(db, "2026-annual") == "open"
 
 
 def test_periods_unknown_owner_or_key_fails(cli, db, loaded):

@@ -24,6 +24,10 @@ class MalformedJson(Exception):
     """The request body is not JSON."""
 
 
+class MissingBody(Exception):
+    """An operation whose body is required was sent none."""
+
+
 def error_response(
     status: int, code: str, message: Any, fields: dict[str, list[str]] | None = None,
     headers: dict[str, str] | None = None, details: dict[str, Any] | None = None,
@@ -150,6 +154,11 @@ def malformed_json(exc: MalformedJson) -> Response:
     return error_response(400, "malformed_json", _("Nội dung gửi lên không phải là JSON hợp lệ."))
 
 
+@blueprint.errorhandler(MissingBody)
+def missing_body(exc: MissingBody) -> Response:
+    return error_response(400, "missing_body", _("Thao tác này cần nội dung JSON gửi kèm."))
+
+
 def _http_message(exc: HTTPException) -> str:
     messages = {
         400: _("Yêu cầu không hợp lệ."),
@@ -158,6 +167,7 @@ def _http_message(exc: HTTPException) -> str:
         404: _("Không tìm thấy địa chỉ này trong API."),
         405: _("Địa chỉ này không hỗ trợ phương thức %(method)s.", method=request.method),
         413: _("Nội dung gửi lên quá lớn."),
+        414: _("Địa chỉ yêu cầu (đường dẫn hoặc tham số) quá dài."),
         429: _("Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau."),
     }
     return messages.get(exc.code or 500, _("Đã có lỗi xảy ra trên máy chủ."))

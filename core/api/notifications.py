@@ -32,7 +32,7 @@ class NotificationSchema(Schema):
 class NotificationQuerySchema(Schema):
     unread = fields.Boolean(load_default=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
 
 
 class NotificationPageSchema(Schema):

@@ -26,12 +26,16 @@ _CONVERTER_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 _ERROR_DESCRIPTIONS = {
-    400: "Malformed JSON, or a missing CSRF token on a cookie-session write",
+    400: "Malformed JSON, a required body missing (`missing_body`), or a missing CSRF token on a "
+         "cookie-session write",
     401: "No valid bearer token or session",
     403: "The caller sees the object but their role does not allow the action",
     404: "Not found, or not visible to the caller",
     409: "The lifecycle of the object forbids the action",
-    422: "Invalid input; `error.fields` names each offending field or parameter",
+    414: "The path or the query string is too long (over 2,048 and 8,192 bytes)",
+    422: "Invalid input; `error.fields` names each offending field or parameter (text with a control "
+         "character, JSON nested over 32 levels, NaN or Infinity, an integer past 64 bits, a date "
+         "outside 1900–2200 are refused here too)",
 }
 
 
@@ -51,10 +55,11 @@ def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
 
 
 def _error_statuses(rule: Rule, method: str, operation: Operation) -> list[int]:
-    statuses = set(operation.errors)
+    statuses = set(operation.errors) | {414}  # every path and query string is bounded
     if not operation.public:
         statuses.add(401)
-    if operation.body is not None or operation.query is not None:
+    # Path values are checked at the edge like any parameter (control characters answer 422).
+    if operation.body is not None or operation.query is not None or rule.arguments:
         statuses.add(422)
     if operation.body is not None or method not in ("GET", "HEAD"):
         statuses.add(400)
@@ -104,7 +109,10 @@ def _docstring_operation(app: Flask, rule: Rule, method: str) -> dict[str, Any]:
     operations = yaml_utils.load_operations_from_docstring(view.__doc__ or "")
     operation = dict(operations.get(method.lower()) or {})
     operation.setdefault("summary", (view.__doc__ or rule.endpoint).strip().splitlines()[0])
-    responses = operation.get("responses") or {"200": {"description": "OK"}}
+    responses = dict(operation.get("responses") or {"200": {"description": "OK"}})
+    responses.setdefault("414", {"$ref": "#/components/responses/Error414"})
+    if rule.arguments:
+        responses.setdefault("422", {"$ref": "#/components/responses/Error422"})
     operation["responses"] = {
         str(status): (answer if "description" in answer or "$ref" in answer
                       else {"description": str(status), **answer})

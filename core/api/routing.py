@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -11,8 +10,10 @@ from flask import Response, jsonify, request
 from marshmallow import Schema
 
 from core.api import blueprint
-from core.api.errors import MalformedJson
+from core.api.errors import MalformedJson, MissingBody
 from core.db.engine import session
+from core.errors import Invalid
+from core.text.edge import EdgeError, load_json
 
 # Query parameters every endpoint tolerates: the interface language switch.
 IGNORED_QUERY_PARAMETERS = frozenset({"lang"})
@@ -59,13 +60,27 @@ def is_public(endpoint: str | None) -> bool:
 
 
 def json_body() -> Any:
-    """The parsed JSON body; an empty body counts as ``{}``."""
+    """The parsed JSON body, every string in NFC (:func:`core.text.edge.load_json`: nesting,
+    NaN, Infinity, integers past 64 bits and control characters refused, naming the field).
+
+    An empty body counts as ``{}`` where the operation's body is optional; where the document
+    says it is required, it answers 400 (``missing_body``).
+    """
     raw = request.get_data(cache=True)
     if not raw.strip():
+        operation = OPERATIONS.get((request.endpoint or "", request.method))
+        if operation is not None and operation.body is not None and operation.body_required:
+            raise MissingBody()
         return {}
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedJson() from None
+    try:
+        return load_json(text)
+    except EdgeError as error:
+        raise Invalid(error.errors) from None
+    except (ValueError, RecursionError):
         raise MalformedJson() from None
 
 
@@ -74,11 +89,12 @@ def load_body(schema: Schema, partial: bool = False) -> dict[str, Any]:
 
 
 def load_query(schema: Schema) -> dict[str, Any]:
-    """Query parameters through ``schema``; empty values count as absent."""
-    args = {
-        name: value for name, value in request.args.items()
-        if value != "" and name not in IGNORED_QUERY_PARAMETERS
-    }
+    """Query parameters through ``schema`` (already in NFC, see :mod:`core.text.requests`).
+
+    An empty value is a value, as the document describes it: ``?q=`` searches for nothing,
+    ``?parent=`` is not a UUID and answers 422 naming ``parent``.
+    """
+    args = {name: value for name, value in request.args.items() if name not in IGNORED_QUERY_PARAMETERS}
     return schema.load(args)
 
 

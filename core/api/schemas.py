@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from core.periods.schemas import PeriodInputSchema, PeriodSchema
 from core.tenants.schemas import TenantSchema
+from core.text.fields import Line, Text
 from core.users.schemas import MembershipSchema, UserSchema
 
 MAX_LIMIT = 500
@@ -19,6 +20,11 @@ class ErrorDetailSchema(Schema):
         metadata={"description": "Messages per input field or query parameter (422)"},
     )
     version = fields.Integer(metadata={"description": "The report's current version (409 on a stale save)"})
+    status = fields.String(metadata={"description": "The status an extension request has now (409 when "
+                                                    "it was decided already)"})
+    changes = fields.Dict(keys=fields.String(), metadata={
+        "description": "What recomputing the report would change, [from, to] by name (409 on an approval "
+                       "whose units below changed)"})
     missing = fields.List(
         fields.Dict(keys=fields.String()),
         metadata={"description": "What keeps a report from being submitted: section, field, reason "
@@ -40,12 +46,12 @@ class MeSchema(Schema):
 
 
 class TenantQuerySchema(Schema):
-    code = fields.String(validate=validate.Length(max=40), metadata={"description": "Official code"})
-    slug = fields.String(validate=validate.Length(max=120))
-    kind = fields.String(validate=validate.Length(max=40))
+    code = Line(40, metadata={"description": "Official code"})
+    slug = Line(120)
+    kind = Line(40)
     parent = fields.UUID(metadata={"description": "Only the units directly below this one"})
-    q = fields.String(
-        validate=validate.Length(max=200),
+    q = Line(
+        200, strip=True,
         metadata={"description": "Words of the name or code, with or without diacritics"},
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_LIMIT))
@@ -73,4 +79,4 @@ class PeriodListSchema(Schema):
 
 
 class TransitionSchema(Schema):
-    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    reason = Text(2000, load_default="")

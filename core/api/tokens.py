@@ -16,6 +16,7 @@ from core.auth.context import current_access
 from core.db.engine import session
 from core.db.types import utcnow
 from core.errors import Forbidden
+from core.text.fields import Line
 from core.users import operations
 from core.users.models import User
 
@@ -39,7 +40,7 @@ class TokenListSchema(Schema):
 
 
 class TokenCreateSchema(Schema):
-    label = fields.String(required=True, validate=validate.Length(min=1, max=120),
+    label = Line(120, min_length=1, strip=True, required=True,
                           metadata={"description": "What the token is for"})
     expires_in_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=MAX_DAYS),
                                      metadata={"description": "A token made here always expires"})

@@ -38,13 +38,16 @@ class Cluster(TenantScoped, Base):
 
     __tablename__ = "cluster"
 
-    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    # Unique per owning unit (uq_cluster_tenant_slug): a slug taken elsewhere is free here.
+    slug: Mapped[str] = mapped_column(String(120), index=True)
     name: Mapped[str] = mapped_column(String(255))
     name_key: Mapped[str] = mapped_column(NAME_KEY_TYPE, default="")
     kind: Mapped[str] = mapped_column(String(20), default=CUM)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("tenant_id", "slug", name="uq_cluster_tenant_slug"),)
 
 
 class ClusterMember(TenantScoped, Base):

@@ -109,10 +109,17 @@ def _member_units(db: Session, owner: Tenant, ids: Iterable[uuid.UUID]) -> list[
     return [found[i] for i in ids]
 
 
-def _unique_slug(db: Session, base: str) -> str:
-    base = base or "cum-thi-dua"
+def _slug_taken(db: Session, owner: Tenant, slug: str) -> bool:
+    # Slugs are unique per owning unit: only the owner's own clusters (which its admin sees)
+    # can clash, so the answer says nothing about other units' clusters.
+    return db.scalar(select(Cluster.id).where(Cluster.tenant_id == owner.id, Cluster.slug == slug)
+                     .execution_options(**UNSCOPED)) is not None
+
+
+def _unique_slug(db: Session, owner: Tenant, base: str) -> str:
+    base = (base or "cum-thi-dua")[:110].strip("-")
     slug, n = base, 2
-    while db.scalar(select(Cluster.id).where(Cluster.slug == slug).execution_options(**UNSCOPED)):
+    while _slug_taken(db, owner, slug):
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -135,8 +142,8 @@ def create(db: Session, access: Access, owner: Tenant, data: dict[str, Any]) -> 
     if not can_manage(access, owner):
         raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được lập cụm thi đua."))
     name = nfc(data["name"])
-    slug = data.get("slug") or _unique_slug(db, slugify(name))
-    if db.scalar(select(Cluster.id).where(Cluster.slug == slug).execution_options(**UNSCOPED)):
+    slug = data.get("slug") or _unique_slug(db, owner, slugify(name))
+    if _slug_taken(db, owner, slug):
         raise Invalid({"slug": [_("Đã có cụm thi đua với định danh này.")]})
     units = _member_units(db, owner, data.get("members") or [])
     cluster = Cluster(tenant_id=owner.id, slug=slug, name=name, name_key=sort_key(name),
@@ -203,9 +210,15 @@ def sync_from_directory(db: Session, entries: Sequence[DirectoryCluster], actor:
     file). Clusters the file does not name are left alone. Returns (created, updated)."""
     created = updated = 0
     slugs = [e.slug for e in entries]
-    existing = {c.slug: c for c in db.scalars(select(Cluster).where(Cluster.slug.in_(slugs)))}
+    existing: dict[str, list[Cluster]] = {}
+    for found in db.scalars(select(Cluster).where(Cluster.slug.in_(slugs))):
+        existing.setdefault(found.slug, []).append(found)
     for entry in entries:
-        cluster = existing.get(entry.slug)
+        # The file names a cluster by slug; the owner's own one first, else the one cluster with
+        # that slug (whose owner the file may not change).
+        same = existing.get(entry.slug, [])
+        only = same[0] if len(same) == 1 else None
+        cluster = next((c for c in same if c.tenant_id == entry.owner.id), only)
         if cluster is None:
             cluster = Cluster(tenant_id=entry.owner.id, slug=entry.slug, name=entry.name,
                               name_key=sort_key(entry.name), kind=entry.kind, description=entry.description)

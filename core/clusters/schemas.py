@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from core.clusters.models import KINDS
+from core.text.fields import Line, Text
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MAX_MEMBERS = 2000
@@ -15,7 +16,7 @@ MAX_MEMBERS = 2000
 class ClusterInputSchema(Schema):
     """A cluster created or replaced by an admin of its owner."""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    name = Line(255, min_length=1, strip=True, required=True)
     slug = fields.String(
         load_default=None, allow_none=True,
         validate=[validate.Length(max=120), validate.Regexp(
@@ -24,7 +25,7 @@ class ClusterInputSchema(Schema):
     )
     kind = fields.String(load_default="cum", validate=validate.OneOf(KINDS),
                          metadata={"description": "cum (cụm: one area) or khoi (khối: one sector)"})
-    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    description = Text(5000, load_default="")
     owner = fields.UUID(load_default=None, allow_none=True,
                         metadata={"description": "The unit owning the cluster (default: the caller's)"})
     members = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=MAX_MEMBERS),
@@ -102,6 +103,6 @@ class DirectoryClusterSchema(Schema):
         SLUG_PATTERN, error=_l("Chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang.")))
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     kind = fields.String(load_default="cum", validate=validate.OneOf(KINDS))
-    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    description = Text(5000, load_default="")
     owner = fields.String(required=True, metadata={"description": "Slug of the owning unit"})
     members = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=MAX_MEMBERS))

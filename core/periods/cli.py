@@ -22,7 +22,8 @@ def periods_group() -> None:
 @click.argument("key")
 @click.option("--kind", type=click.Choice(models.KINDS), default="annual", show_default=True)
 @click.option("--title", required=True)
-@click.option("--opens-at", required=True, help="ISO 8601; without an offset, Hanoi time.")
+@click.option("--opens-at", required=True, help="ISO 8601; without an offset, Hanoi time; a deadline "
+              "given as a date is the end of that day.")
 @click.option("--due-at", required=True)
 @click.option("--city-due-at", required=True)
 @click.option("--closes-at", required=True)
@@ -48,9 +49,15 @@ def create_command(key, kind, title, opens_at, due_at, city_due_at, closes_at, o
     click.echo(f"Period {period.key} created ({period.state}).")
 
 
-def _move(key: str, state: str, reason: str) -> None:
+def _move(key: str, state: str, reason: str, owner: str | None) -> None:
     db, access = system_session()
-    period = operations.find_by_key(db, key)
+    owner_tenant = None
+    if owner:
+        owner_tenant = find_by_slug_or_code(db, owner)
+        if owner_tenant is None:
+            raise click.ClickException(f"No unit with slug or current code {owner!r}.")
+    # Keys are unique per owning unit: without --owner, the highest unit's period with the key.
+    period = operations.find_by_key(db, key, owner_tenant)
     if period is None:
         raise click.ClickException(f"No period {key!r}.")
     try:
@@ -64,16 +71,18 @@ def _move(key: str, state: str, reason: str) -> None:
 @periods_group.command("open")
 @click.argument("key")
 @click.option("--reason", default="")
+@click.option("--owner", default=None, help="Slug or code of the owner (keys are unique per owner).")
 @with_appcontext
-def open_command(key: str, reason: str) -> None:
+def open_command(key: str, reason: str, owner: str | None) -> None:
     """Open period KEY for reporting."""
-    _move(key, models.OPEN, reason)
+    _move(key, models.OPEN, reason, owner)
 
 
 @periods_group.command("close")
 @click.argument("key")
 @click.option("--reason", default="")
+@click.option("--owner", default=None, help="Slug or code of the owner (keys are unique per owner).")
 @with_appcontext
-def close_command(key: str, reason: str) -> None:
+def close_command(key: str, reason: str, owner: str | None) -> None:
     """Close period KEY."""
-    _move(key, models.CLOSED, reason)
+    _move(key, models.CLOSED, reason, owner)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, ReferenceTable, new_id
@@ -52,7 +52,8 @@ class ReportingPeriod(ReferenceTable, Base):
     owner_tenant_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("tenant.id", ondelete="RESTRICT"), index=True
     )
-    key: Mapped[str] = mapped_column(String(80), unique=True)
+    # Unique per owning unit: a unit choosing a key learns nothing of other units' periods.
+    key: Mapped[str] = mapped_column(String(80), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -72,6 +73,8 @@ class ReportingPeriod(ReferenceTable, Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("owner_tenant_id", "key", name="uq_reporting_period_owner_key"),)
 
     def can_move_to(self, state: str) -> bool:
         return state in TRANSITIONS[self.state]

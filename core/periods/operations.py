@@ -55,8 +55,16 @@ def get_visible(db: Session, access: Access, period_id: uuid.UUID | str) -> Repo
     raise NotFound(_("Không tìm thấy kỳ báo cáo."))
 
 
-def find_by_key(db: Session, key: str) -> ReportingPeriod | None:
-    return db.scalar(select(ReportingPeriod).where(ReportingPeriod.key == key))
+def find_by_key(db: Session, key: str, owner: Tenant | None = None) -> ReportingPeriod | None:
+    """The period ``key`` of ``owner``; without an owner, the only period with that key, the
+    one of the highest owner when several units use it (the city's before a commune's).
+
+    Keys are unique per owning unit, not across units, so that choosing one reveals nothing."""
+    query = select(ReportingPeriod).where(ReportingPeriod.key == key)
+    if owner is not None:
+        return db.scalar(query.where(ReportingPeriod.owner_tenant_id == owner.id))
+    return db.scalar(query.join(Tenant, Tenant.id == ReportingPeriod.owner_tenant_id)
+                     .order_by(Tenant.depth, ReportingPeriod.created_at))
 
 
 def _require_admin(db: Session, access: Access, owner_id: uuid.UUID) -> Tenant:
@@ -73,7 +81,9 @@ def _snapshot(period: ReportingPeriod) -> dict[str, Any]:
 def create(db: Session, access: Access, owner: Tenant, data: dict[str, Any]) -> ReportingPeriod:
     """``data`` is already loaded by :class:`PeriodInputSchema`."""
     _require_admin(db, access, owner.id)
-    if find_by_key(db, data["key"]) is not None:
+    # Only the owner's own periods can clash, and the caller is its admin: nothing outside the
+    # caller's reach shows through this answer.
+    if find_by_key(db, data["key"], owner) is not None:
         raise Invalid({"key": [_("Đã có kỳ báo cáo với mã này.")]})
     period = ReportingPeriod(owner_tenant_id=owner.id, state=models.DRAFT, **data)
     db.add(period)

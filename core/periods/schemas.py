@@ -9,17 +9,18 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from core.periods.models import KINDS, STATES, TIME_ZONE
+from core.text.fields import Day, Deadline, Line, Moment, Text
 
 VN = ZoneInfo(TIME_ZONE)
 KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,79}$"
+
+_DEADLINE = ("Without an offset, Hanoi time; a date alone (2026-12-10) is the end of that day "
+             "(23:59:59.999999), a time to the minute covers that whole minute")
 
 # The dates of a period, in the order they must fall.
 DATE_ORDER: tuple[str, ...] = ("opens_at", "due_at", "city_due_at", "closes_at")
 
 
-def _moment(**kwargs) -> fields.AwareDateTime:
-    # A datetime sent without an offset is read as Hanoi time, the time the officials mean.
-    return fields.AwareDateTime(format="iso", default_timezone=VN, **kwargs)
 
 
 class PeriodInputSchema(Schema):
@@ -31,14 +32,17 @@ class PeriodInputSchema(Schema):
         metadata={"description": "Stable key, e.g. 2026-annual"},
     )
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    description = fields.String(load_default="", validate=validate.Length(max=5000))
-    window_start = fields.Date(load_default=None, allow_none=True)
-    window_end = fields.Date(load_default=None, allow_none=True)
-    opens_at = _moment(required=True)
-    due_at = _moment(required=True)
-    city_due_at = _moment(required=True)
-    closes_at = _moment(required=True)
+    title = Line(255, min_length=1, strip=True, required=True)
+    description = Text(5000, load_default="")
+    window_start = Day(load_default=None, allow_none=True)
+    window_end = Day(load_default=None, allow_none=True)
+    # Without an offset, Hanoi time. A deadline given as a date means the end of that day; one
+    # typed to the minute covers the whole minute (core.text.fields.Deadline).
+    opens_at = Moment(required=True, metadata={"description": "Without an offset, Hanoi time; a date "
+                                                             "alone is the start of that day"})
+    due_at = Deadline(required=True, metadata={"description": _DEADLINE})
+    city_due_at = Deadline(required=True, metadata={"description": _DEADLINE})
+    closes_at = Deadline(required=True, metadata={"description": _DEADLINE})
 
     @validates_schema
     def dates_in_order(self, data, partial=None, **kwargs):

@@ -9,14 +9,16 @@ from marshmallow import Schema, fields, validate
 
 from core.periods.models import TIME_ZONE
 from core.reports.models import STATUSES
+from core.text.fields import Deadline, Line, Text
 
 VN = ZoneInfo(TIME_ZONE)
 MAX_TEXT = 5000
 
 
-def _moment(**kwargs) -> fields.AwareDateTime:
-    # A date sent without an offset is read as Hanoi time, the time the officials mean.
-    return fields.AwareDateTime(format="iso", default_timezone=VN, **kwargs)
+def _moment(**kwargs) -> Deadline:
+    # Every date a report's workflow accepts is a deadline: without an offset Hanoi time, a date
+    # alone the end of that day, a time to the minute the whole minute (core.text.fields).
+    return Deadline(**kwargs)
 
 
 def _version() -> fields.Integer:
@@ -48,7 +50,7 @@ class ReportSaveSchema(Schema):
 
 class ReturnSchema(Schema):
     version = _version()
-    reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+    reason = Text(MAX_TEXT, required=True)
     require_explanation = fields.Boolean(
         load_default=False, metadata={"description": "Ask for an explanation (giải trình) first"},
     )
@@ -62,30 +64,30 @@ class ReturnSchema(Schema):
 
 class OptionalReasonSchema(Schema):
     version = _version()
-    reason = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
+    reason = Text(MAX_TEXT, load_default="")
 
 
 class RequiredReasonSchema(Schema):
     version = _version()
-    reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+    reason = Text(MAX_TEXT, required=True)
 
 
 class ExplanationSchema(Schema):
     version = _version()
-    body = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+    body = Text(MAX_TEXT, required=True)
 
 
 class CommentInputSchema(Schema):
-    body = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
-    criterion = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=200),
+    body = Text(MAX_TEXT, required=True)
+    criterion = Line(
+        200, load_default=None, allow_none=True,
         metadata={"description": "<set key>.<field>; none for a remark on the whole report"},
     )
 
 
 class ReviewScoresSchema(Schema):
     version = _version()
-    set_key = fields.String(data_key="set", required=True, validate=validate.Length(min=1, max=120),
+    set_key = Line(120, min_length=1, data_key="set", required=True,
                             metadata={"description": "Criteria set key"})
     # Each entry is checked against the set's fields by the operation.
     scores = fields.Dict(
@@ -95,13 +97,13 @@ class ReviewScoresSchema(Schema):
 
 
 class QueueQuerySchema(Schema):
-    kind = fields.String(validate=validate.Length(max=40), metadata={"description": "Unit kind"})
+    kind = Line(40, metadata={"description": "Unit kind"})
     under = fields.UUID(metadata={"description": "Only the units below this one (a commune, a department)"})
     status = fields.String(validate=validate.OneOf((*STATUSES, "missing")),
                            metadata={"description": "\"missing\": units that have not started"})
     late = fields.Boolean()
-    q = fields.String(validate=validate.Length(max=200),
-                      metadata={"description": "Words of the unit's name or code, accents optional"})
+    q = Line(200, strip=True,
+             metadata={"description": "Words of the unit's name or code, accents optional"})
     sort = fields.String(load_default="name",
                          validate=validate.OneOf(("name", "status", "score", "submitted_at")),
                          metadata={"description": "name sorts in Vietnamese alphabetical order"})
@@ -112,12 +114,13 @@ class QueueQuerySchema(Schema):
 
 class BulkApproveSchema(Schema):
     tenants = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=1000))
-    reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+    reason = Text(MAX_TEXT, required=True)
 
 
 class ExtensionRequestSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
-    until = _moment(required=True, metadata={"description": "New deadline; without an offset, Hanoi time"})
+    reason = Text(MAX_TEXT, required=True)
+    until = _moment(required=True, metadata={"description": "New deadline; without an offset, Hanoi time; "
+                                                           "a date alone is the end of that day"})
 
 
 class ExtensionDecisionSchema(Schema):
@@ -127,7 +130,7 @@ class ExtensionDecisionSchema(Schema):
         metadata={"description": "Grant until another date than the one asked for (must be in the "
                                  "future; without an offset, Hanoi time)"},
     )
-    note = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT),
+    note = Text(MAX_TEXT, load_default="",
                          metadata={"description": "Required when refusing"})
 
 

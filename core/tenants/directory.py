@@ -32,6 +32,7 @@ from core.tenants.models import Tenant
 from core.tenants.operations import new_tenant, rehang, search_text_for
 from core.text import nfc
 from core.text.collation import sort_key
+from core.text.fields import Line
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 KIND_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")
@@ -130,10 +131,10 @@ class EntrySchema(Schema):
     class Meta:
         unknown = EXCLUDE  # unknown keys are reported with their line by the walker
 
-    name = fields.String(
-        required=True, validate=validate.Length(min=1, max=255, error=_l("Cần 1–255 ký tự.")),
-        error_messages=_messages(required=True),
-    )
+    # A Line: NFC, no control character (a U+0001 in a name broke every Excel form), one line.
+    name = Line(255, strip=True, required=True,
+                validate=[validate.Length(min=1, max=255, error=_l("Cần 1–255 ký tự."))],
+                error_messages=_messages(required=True))
     slug = fields.String(
         required=True,
         validate=validate.Regexp(
@@ -142,12 +143,12 @@ class EntrySchema(Schema):
         error_messages=_messages(required=True),
     )
     kind = fields.String(required=True, error_messages=_messages(required=True))
-    code = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(min=1, max=40),
+    code = Line(
+        40, min_length=1, strip=True, load_default=None, allow_none=True,
         error_messages={**_messages(), "invalid": _l("Mã phải là chuỗi, đặt trong dấu nháy (\"00004\").")},
     )
     code_valid_from = fields.Date(load_default=None, allow_none=True, error_messages=_messages())
-    name_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    name_en = Line(255, strip=True, load_default=None, allow_none=True)
     attributes = fields.Dict(keys=fields.String(), load_default=dict, error_messages=_messages())
     parent = fields.String(load_default=None, allow_none=True, error_messages=_messages())
     children = fields.List(fields.Raw(), load_default=list, error_messages={

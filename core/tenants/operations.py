@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import date
@@ -95,12 +96,40 @@ def subtree(db: Session, root: Tenant) -> Sequence[Tenant]:
     ).all()
 
 
+#: Room left in the slug column (120) for a suffix ("-2", "-1a2b3c4d").
+SLUG_BASE_LENGTH = 100
+
+
 def unique_slug(db: Session, base: str) -> str:
-    base = base or "don-vi"
+    """``base`` (cut to fit the column), or ``base-2``, ``base-3``… when taken. For the directory
+    and the demo, which run without a caller; see :func:`private_slug` for a caller's unit."""
+    base = base[:SLUG_BASE_LENGTH].strip("-") or "don-vi"
     slug, n = base, 2
     while db.scalar(select(Tenant.id).where(Tenant.slug == slug)) is not None:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def private_slug(db: Session, name: str) -> str:
+    """A slug for a unit a caller registers: the name's slug and a random suffix, always, so that
+    it never shows whether a unit outside the caller's reach already has that name (a ``-2``
+    would)."""
+    base = slugify(name)[:SLUG_BASE_LENGTH].strip("-") or "don-vi"
+    while True:
+        slug = f"{base}-{secrets.token_hex(4)}"
+        if db.scalar(select(Tenant.id).where(Tenant.slug == slug)) is None:
+            return slug
+
+
+def _code_taken_within_reach(db: Session, access: Access, code: str) -> bool:
+    """Whether a unit the caller can see already holds ``code``. Codes held outside the caller's
+    reach do not count: refusing them would tell a commune which codes another commune uses, so
+    such a code answers exactly as a free one does."""
+    holders = db.scalars(select(Tenant.id).where(Tenant.code == code)).all()
+    if holders and access.tenant_context().system:
+        return True  # the platform itself reaches every unit
+    readable = access.readable_ids
+    return any(holder in readable for holder in holders)
 
 
 def new_tenant(
@@ -151,10 +180,10 @@ def create_child(
         raise Forbidden(_("Chỉ quản trị viên của đơn vị này mới được đăng ký đơn vị trực thuộc."))
     if not kinds.may_hold(parent.kind, kind):
         raise Invalid({"kind": [_("Không thể đăng ký loại đơn vị này tại đây.")]})
-    if code and db.scalar(select(Tenant.id).where(Tenant.code == code)) is not None:
+    if code and _code_taken_within_reach(db, access, code):
         raise Invalid({"code": [_("Mã đơn vị này đã được một đơn vị khác sử dụng.")]})
     tenant = new_tenant(
-        db, name=name, kind=kind, parent=parent, code=code,
+        db, name=name, kind=kind, parent=parent, code=code, slug=private_slug(db, name),
         code_valid_from=clock.today() if code else None, attributes=attributes,
     )
     record(

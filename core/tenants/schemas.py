@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from core.text.fields import Line
+
 KIND_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 
 
@@ -24,15 +26,15 @@ class TenantSchema(Schema):
 class TenantCreateSchema(Schema):
     """A unit registered below ``parent`` by one of its admins."""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    name = Line(255, min_length=1, strip=True, required=True)
     kind = fields.String(
         required=True,
         validate=validate.Regexp(KIND_PATTERN, error=_l("Loại đơn vị không hợp lệ.")),
         metadata={"description": "e.g. school, enterprise, agency"},
     )
     parent = fields.UUID(required=True, metadata={"description": "Id of the unit to register under"})
-    code = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(min=1, max=40),
+    code = Line(
+        40, min_length=1, strip=True, load_default=None, allow_none=True,
         metadata={"description": "Official code, when the unit has one"},
     )
-    attributes = fields.Dict(keys=fields.String(validate=validate.Length(max=80)), load_default=dict)
+    attributes = fields.Dict(keys=Line(80), values=fields.Raw(), load_default=dict)

@@ -21,6 +21,7 @@ from core.errors import Invalid
 from core.periods.models import KINDS as PERIOD_KINDS
 from core.periods.schemas import VN
 from core.tenants.kinds import CITY, CORE_KINDS
+from core.text.fields import FIRST_YEAR, LAST_YEAR, end_of_minute
 from core.users import passwords
 from core.users.roles import ROLES
 from core.web import labels
@@ -56,7 +57,13 @@ class ChoiceField(SelectField):
 
 
 class HanoiDateTimeField(DateTimeLocalField):
-    """A datetime-local input, read as Hanoi time (the time the officials mean)."""
+    """A datetime-local input, read as Hanoi time (the time the officials mean). A ``deadline``
+    covers the whole minute typed (17:00 runs to 17:00:59.999999), as the API's
+    :class:`core.text.fields.Deadline` does."""
+
+    def __init__(self, *args, deadline: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
 
     def process_formdata(self, valuelist) -> None:
         try:
@@ -65,6 +72,11 @@ class HanoiDateTimeField(DateTimeLocalField):
             raise ValueError(_l("Ngày giờ không hợp lệ.")) from None
         if isinstance(self.data, datetime):
             self.data = self.data.replace(tzinfo=VN)
+            if not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+                self.data = None
+                raise ValueError(_l("Năm phải từ %(first)d đến %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
+            if self.deadline:
+                self.data = end_of_minute(self.data)
 
     def _value(self) -> str:
         if isinstance(self.data, datetime):
@@ -81,6 +93,8 @@ class DayField(DateField):
 
 
 PLACEHOLDER = _l("— Chọn —")
+DEADLINE_HELP = _l("Giờ Hà Nội. Hạn tính hết phút đã chọn (23:59 là hết ngày). Qua API, chỉ ghi ngày "
+                   "(2026-12-10) là hết ngày đó.")
 
 
 def kind_choices() -> list:
@@ -143,10 +157,14 @@ class PeriodForm(FlaskForm):
     window_start = DayField(_l("Số liệu từ ngày"), validators=[Optional()])
     window_end = DayField(_l("Số liệu đến ngày"), validators=[Optional()])
     opens_at = HanoiDateTimeField(_l("Mở nhận báo cáo"), validators=[InputRequired(message=REQUIRED)])
-    due_at = HanoiDateTimeField(_l("Hạn nộp của đơn vị"), validators=[InputRequired(message=REQUIRED)])
+    # Deadlines cover the whole minute typed: 17:00 is met until 17:00:59.999999 (Hanoi time).
+    due_at = HanoiDateTimeField(_l("Hạn nộp của đơn vị"), validators=[InputRequired(message=REQUIRED)],
+                                deadline=True, description=DEADLINE_HELP)
     city_due_at = HanoiDateTimeField(_l("Hạn tổng hợp của Thành phố"),
-                                     validators=[InputRequired(message=REQUIRED)])
-    closes_at = HanoiDateTimeField(_l("Khóa sổ"), validators=[InputRequired(message=REQUIRED)])
+                                     validators=[InputRequired(message=REQUIRED)], deadline=True,
+                                     description=DEADLINE_HELP)
+    closes_at = HanoiDateTimeField(_l("Khóa sổ"), validators=[InputRequired(message=REQUIRED)],
+                                   deadline=True, description=DEADLINE_HELP)
 
     DATA_FIELDS = ("key", "kind", "title", "description", "window_start", "window_end",
                    "opens_at", "due_at", "city_due_at", "closes_at")

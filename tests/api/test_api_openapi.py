@@ -45,7 +45,8 @@ def test_bodies_parameters_and_errors_come_from_the_schemas(document):
     schemas = document["components"]["schemas"]
     assert {"Error", "Tenant", "TenantCreate", "Period", "PeriodCreate", "Me"} <= set(schemas)
     assert set(schemas["Error"]["properties"]) == {"error"}
-    assert set(schemas["ErrorDetail"]["properties"]) == {"code", "message", "fields", "version", "missing"}
+    assert set(schemas["ErrorDetail"]["properties"]) == {"code", "message", "fields", "version", "missing",
+                                                         "status", "changes"}
 
     create = document["paths"]["/api/v1/tenants"]["post"]
     assert create["requestBody"]["content"]["application/json"]["schema"] == {
@@ -63,6 +64,11 @@ def test_bodies_parameters_and_errors_come_from_the_schemas(document):
         "schema": {"type": "string", "format": "uuid"}}
     assert set(one) == {"get", "patch", "put"}
     assert "409" in document["paths"]["/api/v1/periods/{period_id}/close"]["post"]["responses"]
+    # Every operation documents 414 (over-long address); one with path values, 422 (a control
+    # character in one is refused at the edge).
+    assert all("414" in operation["responses"] for item in document["paths"].values()
+               for operation in item.values())
+    assert "422" in one["get"]["responses"]
 
 
 def test_bearer_security_is_declared(document):

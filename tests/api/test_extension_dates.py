@@ -4,7 +4,7 @@ new deadline in the same step, so that it can send the report again."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -132,3 +132,13 @@ def test_without_an_extension_a_return_after_closing_leaves_the_unit_unable_to_r
     view = expect(api_as("ward_reviewer").post(url(report_world, "/return"), json={"reason": REASON}), 200)
     assert view["deadline"]["open"] is False
     assert api_as("a1_head").post(url(report_world, "/submit")).status_code == 409
+
+
+def test_an_extension_until_a_date_runs_to_the_end_of_that_day_in_hanoi(api_as, report_world, db):
+    at_stage(api_as, db, report_world, "complete")
+    _closed_an_hour_ago(db, report_world)
+    day = (clock.now_in_hanoi() + timedelta(days=3)).date()
+    request_extension(api_as, report_world, day)  # "until": "YYYY-MM-DD"
+    db.rollback()
+    until = db.scalar(select(Extension.until))
+    assert until.astimezone(VN) == datetime.combine(day, time(23, 59, 59, 999999), tzinfo=VN)

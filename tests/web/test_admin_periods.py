@@ -39,7 +39,8 @@ def test_creating_a_period_reads_times_as_hanoi_time_and_is_audited(client_as, w
     assert period is not None
     assert period.state == "draft"
     assert period.owner_tenant_id == world.tenant("ha-noi").id
-    assert period.due_at == datetime(2027, 7, 10, 17, 0, tzinfo=VN)
+    # A deadline typed to the minute covers that whole minute.
+    assert period.due_at == datetime(2027, 7, 10, 17, 0, 59, 999999, tzinfo=VN)
     assert period.window_end.isoformat() == "2027-06-30"
     assert [e.object_id for e in audit_actions(db, "period.create")][-1] == str(period.id)
     listing = text_of(client.get("/admin/periods"))
@@ -85,7 +86,7 @@ def test_editing_a_period(client_as, world, db):
     assert response.status_code == 302, text_of(response)
     period = find(db, world.period.key)
     assert period.title == "Báo cáo năm (đã sửa)"
-    assert period.city_due_at == datetime(2027, 7, 20, 17, 0, tzinfo=VN)
+    assert period.city_due_at == datetime(2027, 7, 20, 17, 0, 59, 999999, tzinfo=VN)
     assert find(db, "khong-doi-duoc") is None
     assert audit_actions(db, "period.update")
 

@@ -81,7 +81,8 @@ def test_form_errors_are_inline_with_422(client_as, world, db):
     assert "Không thể đăng ký loại đơn vị này tại đây." in text_of(response)
 
     response = post_form(client, "/admin/tenants", "/admin/tenants", {
-        "parent": str(world.tenant("ward-a").id), "name": "Trường mới", "kind": "school", "code": "01",
+        # The ward's own code: within reach (one used only outside it counts as free).
+        "parent": str(world.tenant("ward-a").id), "name": "Trường mới", "kind": "school", "code": "90001",
     })
     assert response.status_code == 422
     assert "Mã đơn vị này đã được một đơn vị khác sử dụng." in text_of(response)
