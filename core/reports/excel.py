@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from marshmallow import fields as ma_fields
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -27,11 +28,13 @@ from core.errors import Invalid
 from core.periods.models import ReportingPeriod
 from core.plugins.fields import describe
 from core.plugins.manager import PluginHost
+from core.plugins.numbers import read_number
 from core.reports import evidence, operations, permissions
 from core.reports.models import Submission
 from core.reports.sections import enabled_for
 from core.reports.view import report_view
 from core.tenants.models import Tenant
+from core.text.numbers import NumberFormatError
 from core.users.access import Access
 
 CONTENT_TYPE = evidence.XLSX.content_type
@@ -241,23 +244,14 @@ def _converted(kind: str, value: Any) -> tuple[Any, str | None]:
         if text in _FALSE:
             return False, None
         return None, _("Phải là %(yes)s hoặc %(no)s.", yes=YES, no=NO)
-    if kind == "integer":
-        if isinstance(value, float) and value.is_integer():
-            return int(value), None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value, None
-        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value):
-            return int(value), None
-        return None, _("Phải là một số nguyên.")
-    if kind == "number":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return value, None
-        if isinstance(value, str):
-            try:
-                return float(value.replace(",", ".")), None
-            except ValueError:
-                pass
-        return None, _("Phải là một số.")
+    if kind in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            return None, _("Phải là một số.")
+        field = ma_fields.Integer() if kind == "integer" else ma_fields.Float()
+        try:
+            return read_number(field, value), None
+        except NumberFormatError as error:
+            return None, error.message
     if kind == "date":
         if isinstance(value, datetime):
             return value.date().isoformat(), None
