@@ -35,7 +35,8 @@ def _as_field_type(field: ma_fields.Number, value: Decimal) -> Any:
 
 def read_number(field: ma_fields.Field, value: Any) -> Any:
     """``value`` for ``field`` with text read the Vietnamese way; anything that is not a number
-    field, or not text or a number, is returned as given for the schema to judge.
+    field, not text or a number, or text without a digit, is returned as given for the schema to
+    judge.
 
     :raises NumberFormatError: text that is not a number written the Vietnamese way, or a value
         with a fraction for a whole-number field (the message says how to write it).
@@ -44,6 +45,10 @@ def read_number(field: ma_fields.Field, value: Any) -> Any:
         return value
     integer = isinstance(field, ma_fields.Integer)
     if isinstance(value, str):
+        if not any(character.isdigit() for character in value):
+            # Not an attempt at a number ("nhiều", "NaN"): the field's own message, which the
+            # plugin may have written, says what is expected.
+            return value
         return _as_field_type(field, parse_number(value, integer=integer))
     if integer and isinstance(value, float | Decimal):
         if isinstance(value, float) and not math.isfinite(value):

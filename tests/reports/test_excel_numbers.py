@@ -57,7 +57,7 @@ def test_the_api_reads_text_the_vietnamese_way_and_keeps_json_numbers(report_wor
     assert stored_values(db, report_world)["grassroots_budget"] == kept
 
 
-@pytest.mark.parametrize("sent", ["1.5", "1,234.5", "1e3", "abc", "NaN"])
+@pytest.mark.parametrize("sent", ["1.5", "1,234.5", "1e3", "0x10", "1.5.0"])
 def test_ambiguous_text_is_refused_with_how_to_write_it(report_world, api_as, db, sent):
     response = put(api_as("a1_reporter"), report_world, {"grassroots_budget": sent})
     assert response.status_code == 422
@@ -72,6 +72,14 @@ def test_a_fraction_for_a_whole_number_field_answers_422_and_is_never_truncated(
     response = put(api_as("a1_reporter"), report_world, {"staff": sent})
     assert response.status_code == 422
     assert "số nguyên" in " ".join(response.get_json()["error"]["fields"]["sections.rpt.safety.staff"])
+    assert stored_values(db, report_world) == {}
+
+
+@pytest.mark.parametrize("sent", ["nhiều", "NaN", "Infinity"])
+def test_text_without_digits_gets_the_fields_own_message(report_world, api_as, db, sent):
+    response = put(api_as("a1_reporter"), report_world, {"grassroots_budget": sent})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"][BUDGET]
     assert stored_values(db, report_world) == {}
 
 
