@@ -4,7 +4,12 @@ back through the same draft save as the web form and the API.
 Layout: a first sheet "Hướng dẫn" (unit, period, version, instructions; a hidden column A holds
 machine keys), then one sheet per criteria set whose cell A1 holds the set key and whose rows
 list the fields: name (hidden), label, unit, value, points, help. Only the value column is
-unlocked; the sheets and the workbook structure are protected.
+unlocked; the sheets and the workbook structure are protected. A last, very hidden sheet
+"_thidua_form" keeps the version and the values the form was made from, so that a copy edited
+after the report moved on can be merged field by field (:func:`merge`).
+
+An upload is scanned first within the configured caps (:mod:`core.reports.xlsx`), then read cell
+by cell; see "Reading a filled workbook back" below for what is reported rather than guessed.
 """
 
 from __future__ import annotations
