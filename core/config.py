@@ -107,6 +107,14 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None, *,
         "THIDUA_EVIDENCE_DIR": os.environ.get("THIDUA_EVIDENCE_DIR")
         or str(Path(instance_path) / "evidence"),
         "TRUSTED_PROXIES": int(os.environ.get("THIDUA_TRUSTED_PROXIES", 0)),
+        # An uploaded Excel form is refused before it is read when it goes past these (a unit's
+        # form is a few hundred rows of six columns; see core/reports/xlsx.py).
+        "THIDUA_EXCEL_MAX_ROWS": int(os.environ.get("THIDUA_EXCEL_MAX_ROWS", 2_000)),
+        "THIDUA_EXCEL_MAX_COLUMNS": int(os.environ.get("THIDUA_EXCEL_MAX_COLUMNS", 30)),
+        "THIDUA_EXCEL_MAX_CELLS": int(os.environ.get("THIDUA_EXCEL_MAX_CELLS", 50_000)),
+        "THIDUA_EXCEL_MAX_ERRORS": int(os.environ.get("THIDUA_EXCEL_MAX_ERRORS", 50)),
+        "THIDUA_EXCEL_MAX_UNPACKED_BYTES": int(os.environ.get("THIDUA_EXCEL_MAX_UNPACKED_BYTES",
+                                                              20 * 1024 * 1024)),
     }
     config.update(overrides)
     return config

@@ -49,10 +49,13 @@ def download_report_xlsx(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response
     summary="Save a filled workbook as the report's draft", tag="reports", response=ImportedSchema,
     errors=(403, 409, 422),
     description="multipart/form-data with the field `file`: a workbook downloaded from the GET on "
-                "this path. Every row is checked with the rules of the draft save; errors answer 422 "
-                "with `fields` keys like `Sheet!row 5 (field)` and nothing is saved. The version "
-                "written in the file is the one checked: a file older than the report answers 409. "
-                "Content that is not .xlsx answers 422 on `file`.",
+                "this path. Every cell is checked with the rules of the draft save; errors answer 422 "
+                "with `fields` keys naming the sheet in full, the cell and the criterion "
+                "(`Trang «…», ô D5 (…)`), every error up to THIDUA_EXCEL_MAX_ERRORS and then a count "
+                "under `file`, and nothing is saved. A file made from an older version of the report "
+                "is merged field by field with what was saved since; a field changed both ways "
+                "answers 409 naming it. A file over the caps (rows, columns, cells, unpacked size), "
+                "malformed or not .xlsx answers 422 on `file`.",
 ))
 def upload_report_xlsx(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
     db, access = session(), current_access()

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 
 from core.plugins.criteria import CriteriaSet
 from core.plugins.messages import default_locale_outside_requests, localised_schema
+from core.plugins.numbers import read_numbers
 from core.plugins.points import achieved, default_score, field_points
 
 __all__ = ["EvaluationContext", "Errors", "achieved", "default_score", "evaluate", "field_points"]
@@ -89,11 +90,14 @@ def evaluate(
 def _evaluate(
     criteria_set: CriteriaSet, data: Mapping[str, Any], ctx: EvaluationContext, host: Any
 ) -> tuple[Errors, float | None]:
-    errors: Errors = {}
+    schema = localised_schema(criteria_set.schema)
+    errors, read = read_numbers(schema, data)
     try:
-        values = localised_schema(criteria_set.schema).load(dict(data))
+        values = schema.load({k: v for k, v in read.items() if k not in errors})
     except ValidationError as exc:
-        _add(errors, exc.normalized_messages())
+        # A field refused as a number is not also "missing" because it was left out of the load.
+        _add(errors, {k: v for k, v in exc.normalized_messages().items() if k not in errors})
+    if errors:
         return errors, None
     if criteria_set.validate is not None:
         _add(errors, criteria_set.validate(values, ctx))

@@ -4,21 +4,31 @@ back through the same draft save as the web form and the API.
 Layout: a first sheet "Hướng dẫn" (unit, period, version, instructions; a hidden column A holds
 machine keys), then one sheet per criteria set whose cell A1 holds the set key and whose rows
 list the fields: name (hidden), label, unit, value, points, help. Only the value column is
-unlocked; the sheets and the workbook structure are protected.
+unlocked; the sheets and the workbook structure are protected. A last, very hidden sheet
+"_thidua_form" keeps the version and the values the form was made from, so that a copy edited
+after the report moved on can be merged field by field (:func:`merge`).
+
+An upload is scanned first within the configured caps (:mod:`core.reports.xlsx`), then read cell
+by cell; see "Reading a filled workbook back" below for what is reported rather than guessed.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from marshmallow import fields as ma_fields
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
@@ -27,11 +37,14 @@ from core.errors import Invalid
 from core.periods.models import ReportingPeriod
 from core.plugins.fields import describe
 from core.plugins.manager import PluginHost
-from core.reports import evidence, operations, permissions
+from core.plugins.numbers import read_number
+from core.reports import evidence, operations, permissions, xlsx
+from core.reports.atomic import conflict
 from core.reports.models import Submission
-from core.reports.sections import enabled_for
+from core.reports.sections import check_draft, enabled_for, sections_of
 from core.reports.view import report_view
 from core.tenants.models import Tenant
+from core.text.numbers import NumberFormatError
 from core.users.access import Access
 
 CONTENT_TYPE = evidence.XLSX.content_type
@@ -45,7 +58,10 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 _VALUE_FILL = PatternFill("solid", fgColor="FFF8DC")
 _EXCEL_LIST_LIMIT = 255
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+FORM_SHEET = "_thidua_form"  # very hidden: the version and the values the form was made from
+_UNKNOWN = "\u2026"  # a downloaded value too long for a cell; a change of it is a conflict
+_CELL_TEXT_LIMIT = 32_000  # Excel's cell holds at most 32,767 characters
+_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def _sheet_titles(titles: list[str]) -> list[str]:
@@ -151,10 +167,11 @@ def _guide_sheet(sheet: Worksheet, view: dict[str, Any]) -> None:
                      "(ô nền vàng); các cột khác được khoá.")),
         ("", "2.", _("Với câu hỏi Có/Không hoặc có danh sách lựa chọn, chọn giá trị trong danh sách "
                      "thả xuống. Để trống ô nếu chưa có số liệu.")),
-        ("", "3.", _("Tải tệp lên lại ở trang báo cáo của đơn vị. Mọi dòng được kiểm tra; nếu có dòng "
-                     "sai, hệ thống báo theo trang tính và số dòng và không lưu gì.")),
-        ("", "4.", _("Nếu báo cáo đã được người khác cập nhật sau khi tải tệp này, hãy tải biểu mẫu mới: "
-                     "tệp cũ sẽ bị từ chối để không ghi đè số liệu của người khác.")),
+        ("", "3.", _("Tải tệp lên lại ở trang báo cáo của đơn vị. Mọi ô được kiểm tra; nếu có ô "
+                     "sai, hệ thống báo theo trang tính, địa chỉ ô và tên tiêu chí, và không lưu gì.")),
+        ("", "4.", _("Nếu báo cáo đã được cập nhật sau khi tải tệp này, những ô bạn sửa được gộp vào số "
+                     "liệu mới; nếu cùng một tiêu chí đã bị sửa khác đi, tệp bị từ chối, hệ thống nêu "
+                     "tên các tiêu chí đó và không ghi đè số liệu của người khác.")),
         ("", "5.", _("Minh chứng (tệp đính kèm) được tải lên trực tiếp trên hệ thống, không qua tệp Excel.")),
     ]
     for row in rows:
@@ -204,6 +221,19 @@ def _set_sheet(sheet: Worksheet, section: dict[str, Any]) -> None:
     _protect(sheet)
 
 
+def _form_sheet(sheet: Worksheet, version: int, sections: list[dict[str, Any]]) -> None:
+    """What the form was made from, for merging a copy edited after the report moved on: the
+    version, then one row per saved value (set key, field, the value as JSON). Very hidden, so
+    Excel's menus do not show it; the merge trusts it no more than the values typed beside it."""
+    sheet.append(["version", version])
+    for section in sections:
+        for name, value in sorted((section.get("values") or {}).items()):
+            text = json.dumps(value, ensure_ascii=False)
+            sheet.append(["value", section["key"], name, text if len(text) <= _CELL_TEXT_LIMIT else _UNKNOWN])
+    sheet.sheet_state = "veryHidden"
+    _protect(sheet)
+
+
 def workbook_bytes(
     db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod,
 ) -> bytes:
@@ -214,6 +244,7 @@ def workbook_bytes(
     sections = [s for s in view["sections"] if s["available"]]
     for title, section in zip(_sheet_titles([str(s["title"]) for s in sections]), sections, strict=True):
         _set_sheet(book.create_sheet(title), section)
+    _form_sheet(book.create_sheet(FORM_SHEET), view["version"], sections)
     book.security.lockStructure = True
     buffer = io.BytesIO()
     book.save(buffer)
@@ -225,6 +256,12 @@ def file_name(tenant: Tenant, period: ReportingPeriod) -> str:
 
 
 # Reading a filled workbook back.
+#
+# Nothing is dropped or changed silently: every cell the reader cannot take as it is written
+# (a formula Excel never calculated, an Excel error, merged value cells, a value outside the
+# form, a row of the form gone or doubled, a value of the wrong type) is an error naming the
+# sheet in full, the cell and the field's label, and one error anywhere saves nothing.
+
 
 def _converted(kind: str, value: Any) -> tuple[Any, str | None]:
     """A cell's value as the schema expects it, or an error message."""
@@ -235,46 +272,84 @@ def _converted(kind: str, value: Any) -> tuple[Any, str | None]:
     if kind == "boolean":
         if isinstance(value, bool):
             return value, None
+        if isinstance(value, datetime | date):
+            return None, _("Phải là %(yes)s hoặc %(no)s.", yes=YES, no=NO)
         text = str(value).strip().lower()
         if text in _TRUE:
             return True, None
         if text in _FALSE:
             return False, None
         return None, _("Phải là %(yes)s hoặc %(no)s.", yes=YES, no=NO)
-    if kind == "integer":
-        if isinstance(value, float) and value.is_integer():
-            return int(value), None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value, None
-        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value):
-            return int(value), None
-        return None, _("Phải là một số nguyên.")
-    if kind == "number":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return value, None
-        if isinstance(value, str):
-            try:
-                return float(value.replace(",", ".")), None
-            except ValueError:
-                pass
-        return None, _("Phải là một số.")
+    if kind in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            return None, _("Phải là một số.")
+        field = ma_fields.Integer() if kind == "integer" else ma_fields.Float()
+        try:
+            return read_number(field, value), None
+        except NumberFormatError as error:
+            return None, error.message
     if kind == "date":
         if isinstance(value, datetime):
             return value.date().isoformat(), None
         if isinstance(value, date):
             return value.isoformat(), None
-        return str(value), None
+        if isinstance(value, str):
+            match = _DAY.match(value)
+            if match:
+                day, month, year = (int(part) for part in match.groups())
+                try:
+                    return date(year, month, day).isoformat(), None
+                except ValueError:
+                    pass
+            return value, None  # ISO text; the schema judges it
+        return None, _("Phải là một ngày, viết dd/MM/yyyy.")
+    if isinstance(value, bool | datetime | date):
+        return None, _("Phải là văn bản hoặc một lựa chọn trong danh sách, không phải ngày hay Có/Không.")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value), None
 
 
-def _rows(sheet: Worksheet) -> Iterator[tuple[int, Any, Any]]:
-    for row in sheet.iter_rows(min_row=FIRST_ROW, max_col=VALUE):
-        name, value = row[NAME - 1].value, row[VALUE - 1].value
-        if name is None and value is None:
-            continue
-        yield row[0].row, name, value
+class _Errors:
+    """The errors of one upload, by place; at most ``limit`` places are kept and the rest
+    counted, so that a file full of mistakes answers a short list."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: dict[str, list[str]] = {}
+        self.dropped = 0
+
+    def add(self, place: str, *messages: str) -> None:
+        if place in self.kept:
+            self.kept[place].extend(messages)
+        elif len(self.kept) < self.limit:
+            self.kept[place] = list(messages)
+        else:
+            self.dropped += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.kept)
+
+    def invalid(self) -> Invalid:
+        errors = dict(self.kept)
+        if self.dropped:
+            more = ngettext("và %(num)d lỗi khác (hãy sửa các lỗi trên rồi tải lên lại để xem tiếp).",
+                            "và %(num)d lỗi khác (hãy sửa các lỗi trên rồi tải lên lại để xem tiếp).",
+                            self.dropped)
+            errors.setdefault("file", []).append(more)
+        return Invalid(errors)
+
+
+def _cell_place(sheet: str, cell: str, label: str | None = None) -> str:
+    if label:
+        return _("Trang «%(sheet)s», ô %(cell)s (%(label)s)", sheet=sheet, cell=cell, label=label)
+    return _("Trang «%(sheet)s», ô %(cell)s", sheet=sheet, cell=cell)
+
+
+def _sheet_place(sheet: str, label: str | None = None) -> str:
+    if label:
+        return _("Trang «%(sheet)s» (%(label)s)", sheet=sheet, label=label)
+    return _("Trang «%(sheet)s»", sheet=sheet)
 
 
 def _guide(book) -> dict[str, Any]:
@@ -283,71 +358,179 @@ def _guide(book) -> dict[str, Any]:
                                   title=GUIDE_TITLE)]})
     sheet = book[GUIDE_TITLE]
     return {str(row[0].value): row[2].value for row in sheet.iter_rows(min_row=1, max_row=10, max_col=3)
-            if row[0].value}
+            if len(row) >= 3 and row[0].value}
 
 
-def _open(data: bytes):
+def limits() -> xlsx.Limits:
+    """The caps of the running app (defaults outside one)."""
+    return xlsx.Limits.from_config(current_app.config) if has_app_context() else xlsx.Limits()
+
+
+def _open(data: bytes, caps: xlsx.Limits):
     if evidence.sniff(data) is not evidence.XLSX:
         raise Invalid({"file": [_("Tệp tải lên phải là bảng tính Excel (.xlsx).")]})
-    # A small upload may unpack to gigabytes; a filled form never comes near this.
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise Invalid({"file": [_("Tệp Excel này quá lớn khi giải nén; "
-                                      "hãy dùng biểu mẫu tải từ hệ thống.")]})
     try:
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):
-        raise Invalid({"file": [_("Không đọc được tệp Excel này.")]}) from None
+        # Bounded first: only a file within the caps is ever loaded whole.
+        scanned = xlsx.scan(data, caps)
+        return load_workbook(io.BytesIO(data), data_only=True), scanned
+    except xlsx.Unreadable as error:
+        raise Invalid({"file": [error.message]}) from None
+    except xlsx.READ_ERRORS:
+        raise Invalid({"file": [_("Không đọc được tệp Excel này (tệp hỏng hoặc không đúng định dạng "
+                                  ".xlsx); hãy dùng biểu mẫu tải từ hệ thống.")]}) from None
+
+
+@dataclass
+class Upload:
+    """A filled form as read: the version it was made from, the values per set (``None`` for an
+    emptied cell) and, when the form carries it, what the report held when it was downloaded."""
+
+    version: int
+    sections: dict[str, dict[str, Any]]
+    base: dict[str, dict[str, Any]] | None
+    labels: dict[tuple[str, str], str]  # (set key, field) → label, for conflict messages
+    places: dict[tuple[str, str], str]  # (set key, field) → where the value was read
+
+
+def _base(book) -> tuple[int | None, dict[str, dict[str, Any]] | None]:
+    """(version, values) written in the hidden sheet at download; (None, None) without one."""
+    if FORM_SHEET not in book.sheetnames:
+        return None, None
+    sheet = book[FORM_SHEET]
+    version: int | None = None
+    values: dict[str, dict[str, Any]] = {}
+    try:
+        for row in sheet.iter_rows(max_col=4, values_only=True):
+            kind = row[0] if row else None
+            if kind == "version" and isinstance(row[1], int | float) and float(row[1]).is_integer():
+                version = int(row[1])
+            elif kind == "value" and isinstance(row[1], str) and isinstance(row[2], str):
+                text = row[3]
+                values.setdefault(row[1], {})[row[2]] = (
+                    _UNKNOWN if text == _UNKNOWN else json.loads(text) if isinstance(text, str) else None)
+    except (ValueError, TypeError, IndexError):
+        return None, None
+    return (version, values) if version is not None else (None, None)
 
 
 def read_upload(
     db: Session, host: PluginHost, tenant: Tenant, period: ReportingPeriod, data: bytes,
-) -> tuple[int, dict[str, dict[str, Any]], dict[tuple[str, str], str]]:
-    """(version, sections, where) from a filled form; ``where`` names each value's sheet and row.
-    Invalid with keys ``"<sheet>!row <n> (<field>)"`` for cells that cannot be read at all."""
-    book = _open(data)
+    caps: xlsx.Limits | None = None,
+) -> Upload:
+    """The values of a filled form, checked cell by cell and by the sets' schemas.
+
+    :raises Invalid: ``file`` for a file that cannot be read or is over the caps; otherwise one
+        key per place (sheet in full, cell, field label), every error found, at most
+        ``caps.max_errors`` places and then how many more.
+    """
+    caps = caps or limits()
+    book, scanned = _open(data, caps)
     guide = _guide(book)
     if str(guide.get("tenant_id")) != str(tenant.id) or str(guide.get("period_id")) != str(period.id):
         raise Invalid({"file": [_("Tệp này là biểu mẫu của đơn vị hoặc kỳ báo cáo khác.")]})
-    version = guide.get("version")
-    if isinstance(version, float) and version.is_integer():
-        version = int(version)
+    version, base = _base(book)
+    if version is None:
+        version = guide.get("version")
+        if isinstance(version, float) and version.is_integer():
+            version = int(version)
     if not isinstance(version, int) or isinstance(version, bool):
         raise Invalid({"file": [_("Không đọc được phiên bản báo cáo trong trang «%(title)s».",
                                   title=GUIDE_TITLE)]})
-    fields_of = {
-        s["key"]: {f["name"]: f for f in s["fields"]}
-        for s in _sections_described(db, host, tenant, period)
-    }
-    errors: dict[str, list[str]] = {}
-    sections: dict[str, dict[str, Any]] = {}
-    where: dict[tuple[str, str], str] = {}
+    described = {item["key"]: item for item in _sections_described(db, host, tenant, period)}
+    errors = _Errors(caps.max_errors)
+    upload = Upload(version=version, sections={}, base=base, labels={}, places={})
     for sheet in book.worksheets:
-        if sheet.title == GUIDE_TITLE:
+        if sheet.title in (GUIDE_TITLE, FORM_SHEET):
             continue
         key = sheet.cell(1, NAME).value
-        if not isinstance(key, str) or key not in fields_of:
-            errors[sheet.title] = [_("Trang tính này không ứng với bộ tiêu chí nào đơn vị báo cáo "
-                                     "trong kỳ này.")]
+        if not isinstance(key, str) or key not in described:
+            errors.add(_sheet_place(sheet.title), _(
+                "Trang tính này không ứng với bộ tiêu chí nào đơn vị báo cáo trong kỳ này; hãy dùng "
+                "biểu mẫu tải từ hệ thống."))
             continue
-        values: dict[str, Any] = {}
-        where[(key, "")] = sheet.title
-        for row, name, value in _rows(sheet):
-            place = f"{sheet.title}!row {row} ({name})"
-            field = fields_of[key].get(str(name)) if name is not None else None
-            if field is None:
-                errors[place] = [_("Dòng này không ứng với tiêu chí nào của bộ tiêu chí.")]
-                continue
-            where[(key, field["name"])] = place
-            converted, message = _converted(field["type"], value)
-            if message:
-                errors[place] = [message]
-            elif converted is not None:
-                values[field["name"]] = converted
-        sections[key] = values
+        if key in upload.sections:
+            errors.add(_sheet_place(sheet.title), _("Bộ tiêu chí này có hai trang tính trong tệp."))
+            continue
+        _read_sheet(sheet, described[key], scanned.get(sheet.title), errors, upload)
+    for key, values in upload.sections.items():
+        found, _stored = check_draft(described[key]["set"], _filled(values))
+        for name, messages in found.items():
+            place = upload.places.get((key, name)) or _sheet_place(described[key]["title"])
+            errors.add(place, *messages)
     if errors:
-        raise Invalid(errors)
-    return version, sections, where
+        raise errors.invalid()
+    return upload
+
+
+def _read_sheet(sheet: Worksheet, section: dict[str, Any], scanned: xlsx.SheetScan | None,
+                errors: _Errors, upload: Upload) -> None:
+    key, title, fields = section["key"], section["title"], section["fields"]
+    uncalculated = scanned.uncalculated if scanned else {}
+    excel_errors = scanned.excel_errors if scanned else {}
+    merged_rows: set[int] = set()
+    for cells in sheet.merged_cells.ranges:
+        if cells.max_row >= FIRST_ROW and cells.min_col <= VALUE <= cells.max_col or \
+                cells.max_row >= FIRST_ROW and cells.min_col == NAME:
+            errors.add(_cell_place(title, cells.coord),
+                       _("Các ô %(cells)s đang được gộp; mỗi tiêu chí cần ô giá trị riêng. Hãy bỏ gộp ô "
+                         "rồi tải lên lại.", cells=cells.coord))
+            merged_rows.update(range(max(cells.min_row, FIRST_ROW), cells.max_row + 1))
+    values: dict[str, Any] = {}
+    seen: dict[str, int] = {}
+    for row in sheet.iter_rows(min_row=FIRST_ROW):
+        number = row[0].row
+        name = row[NAME - 1].value
+        for cell in row[HELP:]:
+            if cell.value not in (None, ""):
+                errors.add(_cell_place(title, cell.coordinate),
+                           _("Ô này nằm ngoài biểu mẫu nên giá trị của nó không được đọc; hãy chuyển "
+                             "số liệu vào cột «Giá trị» của tiêu chí."))
+        if name in (None, ""):
+            for cell in row[NAME:HELP]:
+                if cell.value not in (None, "") and number not in merged_rows:
+                    errors.add(_cell_place(title, cell.coordinate),
+                               _("Ô này không thuộc dòng tiêu chí nào nên giá trị của nó không được đọc."))
+            continue
+        field = fields.get(str(name))
+        if field is None:
+            errors.add(_cell_place(title, f"A{number}"),
+                       _("Dòng này không ứng với tiêu chí nào của bộ tiêu chí; hãy dùng biểu mẫu tải từ "
+                         "hệ thống."))
+            continue
+        label = field["label"]
+        upload.labels[(key, field["name"])] = label
+        if field["name"] in seen:
+            errors.add(_cell_place(title, f"A{number}", label),
+                       _("Tiêu chí này có hai dòng (dòng %(first)s và dòng %(second)s).",
+                         first=seen[field["name"]], second=number))
+            continue
+        seen[field["name"]] = number
+        if number in merged_rows:
+            continue
+        address = f"{get_column_letter(VALUE)}{number}"
+        place = _cell_place(title, address, label)
+        upload.places[(key, field["name"])] = place
+        if address in uncalculated:
+            errors.add(place, _("Ô có công thức %(formula)s nhưng chưa có kết quả tính sẵn (tệp được tạo "
+                                "bằng chương trình, không qua Excel). Hãy mở tệp bằng Excel rồi lưu lại, "
+                                "hoặc nhập thẳng con số.", formula=uncalculated[address]))
+            continue
+        if address in excel_errors:
+            errors.add(place, _("Ô đang báo lỗi %(error)s của Excel; hãy sửa công thức hoặc nhập thẳng "
+                                "giá trị.", error=excel_errors[address]))
+            continue
+        value = row[VALUE - 1].value if len(row) >= VALUE else None
+        converted, message = _converted(field["type"], value)
+        if message:
+            errors.add(place, message)
+        else:
+            values[field["name"]] = converted
+    for name, field in fields.items():
+        if name not in seen:
+            errors.add(_sheet_place(title, field["label"]),
+                       _("Không tìm thấy dòng của tiêu chí này trong trang tính; hãy dùng biểu mẫu tải "
+                         "từ hệ thống."))
+    upload.sections[key] = values
 
 
 def _sections_described(
@@ -355,36 +538,90 @@ def _sections_described(
 ) -> Iterator[dict[str, Any]]:
     for item in enabled_for(db, host, period, tenant):
         if item.criteria_set is not None:
-            yield {"key": item.row.key, "fields": [f.as_dict() for f in describe(item.criteria_set)]}
+            yield {"key": item.row.key, "title": str(item.criteria_set.title), "set": item.criteria_set,
+                   "fields": {f.name: f.as_dict() for f in describe(item.criteria_set)}}
 
 
-def _placed(errors: dict[str, list[str]], where: dict[tuple[str, str], str]) -> dict[str, list[str]]:
-    """save_draft names ``sections.<key>.<field>``; the person fixing the file needs sheet and row."""
+def _filled(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _placed(errors: dict[str, list[str]], upload: Upload) -> dict[str, list[str]]:
+    """save_draft names ``sections.<key>.<field>``; the person fixing the file needs the place."""
     placed: dict[str, list[str]] = {}
     for name, messages in errors.items():
-        _prefix, _dot, rest = name.partition(".")
         target = name
-        for (key, field), place in where.items():
-            if rest == key and not field:
-                target = place
-            elif field and rest == f"{key}.{field}":
+        for (key, field), place in upload.places.items():
+            if name == f"sections.{key}.{field}":
                 target = place
                 break
         placed.setdefault(target, []).extend(messages)
     return placed
 
 
+def merge(
+    base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any], names: set[str],
+) -> tuple[dict[str, Any], list[str]]:
+    """A field-level three-way merge of one set's values: ``base`` as downloaded, ``mine`` as
+    uploaded (``None`` for an emptied cell), ``theirs`` as stored now; ``names`` are the fields
+    the upload carries. A field the file left as downloaded keeps what is stored; a field the
+    file changed takes the file's value where the stored one is still the downloaded one (or
+    equal to the file's). Returns (merged values without empty ones, conflicting fields)."""
+    merged = dict(theirs)
+    conflicts = []
+    for name in sorted(names):
+        was, new, now = base.get(name), mine.get(name), theirs.get(name)
+        if was is not _UNKNOWN and _same(new, was):
+            continue
+        if _same(new, now) or (was is not _UNKNOWN and _same(now, was)):
+            merged[name] = new
+        else:
+            conflicts.append(name)
+    return {n: v for n, v in merged.items() if v is not None}, conflicts
+
+
+def _same(a: Any, b: Any) -> bool:
+    # True == 1 in Python; a yes/no answer is not a count.
+    return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
+
+
 def import_upload(
     db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod, data: bytes,
-    now: datetime | None = None,
+    now: datetime | None = None, caps: xlsx.Limits | None = None,
 ) -> Submission:
-    """Save the values of a filled form as a draft, all of them or none. The version written in the
-    file is the one the draft save checks, so a file older than the report answers 409."""
+    """Save the values of a filled form as a draft, all of them or none.
+
+    A form of the report's current version saves as it is. A form made from an older version
+    (a second edited copy of the same download) is merged field by field with what was saved
+    since (:func:`merge`, base = the values the form was downloaded with); a field changed both
+    in the file and since, to different values, refuses the whole file with 409 naming the
+    fields. Either way the save is the draft save's compare-and-set on the version read here,
+    so a change landing in between answers 409 too."""
     operations.require(permissions.can_fill(access, tenant), access, tenant,
                        _("Chỉ cán bộ báo cáo hoặc thủ trưởng đơn vị được nhập báo cáo."))
-    version, sections, where = read_upload(db, host, tenant, period, data)
+    upload = read_upload(db, host, tenant, period, data, caps)
+    submission = operations.find(db, tenant, period)
+    current = submission.version if submission is not None else 0
+    version = upload.version
+    sections = {key: _filled(values) for key, values in upload.sections.items()}
+    if upload.version != current and upload.base is not None and submission is not None \
+            and upload.version < current:
+        stored = sections_of(db, submission)
+        described = {item["key"]: item for item in _sections_described(db, host, tenant, period)}
+        conflicts: list[str] = []
+        for key, values in upload.sections.items():
+            _found, mine = check_draft(described[key]["set"], _filled(values))
+            mine = {n: mine.get(n) for n in values}
+            theirs = dict(stored[key].values or {}) if key in stored else {}
+            sections[key], clashes = merge(upload.base.get(key, {}), mine, theirs, set(values))
+            conflicts.extend(f"«{upload.labels.get((key, n), n)}»" for n in clashes)
+        if conflicts:
+            raise conflict(
+                _("Báo cáo đã được cập nhật sau khi tải tệp này và các tiêu chí sau đã bị sửa khác với "
+                  "tệp: %(fields)s. Chưa có gì được lưu; hãy tải biểu mẫu mới và nhập lại các tiêu chí đó.",
+                  fields=", ".join(conflicts)), submission)
+        version = current
     try:
         return operations.save_draft(db, access, host, tenant, period, version, sections, now=now)
     except Invalid as error:
-        raise Invalid(_placed(error.errors, where), error.message) from None
-
+        raise Invalid(_placed(error.errors, upload), error.message) from None

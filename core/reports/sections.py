@@ -16,6 +16,7 @@ from core.plugins.criteria import CriteriaSet
 from core.plugins.evaluation import EvaluationContext, achieved, evaluate
 from core.plugins.manager import PluginHost
 from core.plugins.messages import localised_schema
+from core.plugins.numbers import read_numbers
 from core.plugins.operations import EnabledSet, sets_for_tenant
 from core.reports.children import children_of
 from core.reports.hierarchy import CHILDREN, ReadTracker
@@ -84,14 +85,19 @@ def context_for(db: Session, tenant: Tenant, period: ReportingPeriod) -> Evaluat
 
 def check_draft(criteria_set: CriteriaSet, values: Mapping[str, Any]) -> tuple[Errors, dict[str, Any]]:
     """Types, ranges and choices of the values given; missing required fields are allowed in a
-    draft. Returns (errors, values as stored)."""
+    draft. Number fields given as text are read by :func:`core.plugins.numbers.read_numbers`
+    (``"1.500"`` is 1500). Returns (errors, values as stored)."""
     schema = localised_schema(criteria_set.schema)
+    # Text in number fields is read the Vietnamese way first (one parser for every surface).
+    errors, read = read_numbers(schema, values)
     try:
-        loaded = schema.load(dict(values), partial=True)
+        loaded = schema.load({k: v for k, v in read.items() if k not in errors}, partial=True)
     except ValidationError as exc:
         messages = exc.normalized_messages()
-        return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])]
-                for k, v in messages.items()}, {}
+        for k, v in messages.items():
+            errors.setdefault(str(k), []).extend(str(m) for m in (v if isinstance(v, list) else [v]))
+    if errors:
+        return errors, {}
     return {}, schema.dump(loaded)
 
 

@@ -3,6 +3,8 @@ the form of one set for a tenant (validated and scored; storing it is the report
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -23,6 +25,7 @@ from core.plugins.manager import plugin_host
 from core.tenants import kinds as tenant_kinds
 from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
+from core.text.numbers import format_number
 from core.web import blueprint
 
 
@@ -34,9 +37,22 @@ def _number(text: str) -> str:
     return text
 
 
+@blueprint.app_template_filter("form_value")
+def form_value(value: Any) -> Any:
+    """A stored value as a form input shows it: numbers written the Vietnamese way
+    (``1500`` → ``"1.500"``, ``1234.5`` → ``"1.234,5"``), which is also how the input is read back;
+    text (including what was typed into a form shown again with errors) as it is."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        return format_number(value)
+    return value
+
+
 def values_from_form(fields: list[FieldInfo], form: MultiDict) -> dict[str, Any]:
     """Form fields → the values the schema loads; an empty input is left out so that a required
-    field reports itself missing."""
+    field reports itself missing. Numbers stay text: the criteria set's schema reads them with
+    :func:`core.text.numbers.parse_number`, as it reads the API's and Excel's."""
     data: dict[str, Any] = {}
     for info in fields:
         if info.type == "boolean":
@@ -45,7 +61,7 @@ def values_from_form(fields: list[FieldInfo], form: MultiDict) -> dict[str, Any]
         raw = (form.get(info.name) or "").strip()
         if raw == "":
             continue
-        data[info.name] = _number(raw) if info.type in {"integer", "number"} else raw
+        data[info.name] = raw
     return data
 
 

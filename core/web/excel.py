@@ -70,8 +70,9 @@ def report_excel_upload(tenant_id: uuid.UUID, period_id: uuid.UUID):
         db.rollback()
         general = [m for key, messages in error.errors.items() if key == "file" for m in messages]
         rows = {key: messages for key, messages in error.errors.items() if key != "file"}
-        return _page(tenant, period, general or [_("Tệp có dòng chưa hợp lệ; chưa có gì được lưu.")],
-                     rows, status=422)
+        # The count of errors past the cap comes under "file", after the summary line.
+        summary = [_("Tệp có dòng chưa hợp lệ; chưa có gì được lưu.")] if rows else []
+        return _page(tenant, period, summary + general, rows, status=422)
     except (Conflict, Forbidden) as error:
         db.rollback()
         return _page(tenant, period, [error.message], status=error.status)

@@ -262,6 +262,37 @@ def test_the_same_workbook_uploaded_twice_at_once_is_saved_once(api, db, report_
     assert audited(db, "report.save", submission.id) == 1
 
 
+def test_two_merged_copies_of_one_old_download_at_once_apply_one(api, db, report_world):
+    """A copy of an older download is merged with what was saved since, then saved by the same
+    compare-and-set: of two copies changing one field, exactly one applies, whether the other
+    loses the claim or, arriving later, conflicts with it in the merge."""
+    from openpyxl import load_workbook
+
+    reporter = api("a1_reporter")
+    xlsx = report_path(report_world).removesuffix("/report") + "/report.xlsx"
+    downloaded = fetch(reporter, xlsx)  # version 0
+    status, _view = reporter.send("PUT", report_path(report_world), {
+        "version": 0, "sections": {"rpt.safety": {"incidents": 1}}})
+    assert status == 200
+    uploads = []
+    for name, value in (("staff", 31), ("staff", 32)):
+        book = load_workbook(io.BytesIO(downloaded))
+        sheet = book["An toàn về an ninh, trật tự"]
+        row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == name)
+        sheet.cell(row, 4).value = value
+        buffer = io.BytesIO()
+        book.save(buffer)
+        uploads.append(buffer.getvalue())
+    answers = at_once([(api("a1_reporter"), "POST", xlsx, *upload_of(data)) for data in uploads])
+    won, lost = outcome(answers)
+    assert len(won) == 1 and len(lost) == 1, answers
+    assert won[0]["version"] == 2 and lost[0]["version"] == 2
+    submission = stored(db, report_world)
+    section = db.scalar(select(Section).where(Section.submission_id == submission.id))
+    assert section.values in ({"incidents": 1, "staff": 31}, {"incidents": 1, "staff": 32})
+    assert audited(db, "report.save", submission.id) == 2
+
+
 def upload_of(data: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="bao-cao.xlsx"\r\n'

@@ -17,7 +17,14 @@ from core.users.access import Access
 
 SAFETY = "An toàn về an ninh, trật tự"
 UNITS = "Mô hình và đơn vị trực thuộc"
-ROW = {"plan_issued": 3, "staff": 4, "trained": 5, "incidents": 6, "level": 7}
+ROW = {"plan_issued": 3, "staff": 4, "trained": 5, "incidents": 6, "level": 7, "grassroots_budget": 8}
+LABEL = {"plan_issued": "Có kế hoạch thực hiện phong trào", "staff": "Tổng số cán bộ",
+         "trained": "Số cán bộ được tập huấn", "incidents": "Số vụ việc về ANTT", "level": "Tự đánh giá"}
+
+
+def place(name: str, sheet: str = SAFETY) -> str:
+    """Where an error about ``name``'s value is reported: the sheet in full, the cell, the label."""
+    return f"Trang «{sheet}», ô D{ROW[name]} ({LABEL[name]})"
 
 
 def path(world, tenant: str = "school-a1") -> str:
@@ -65,7 +72,8 @@ def test_the_form_is_prefilled_labelled_and_protected(report_world, api_as, app,
     save(app, db, report_world, "a1_reporter", 0, {"rpt.safety": {"staff": 12, "plan_issued": True}})
     book = download(api_as("a1_reporter"), report_world)
 
-    assert book.sheetnames == ["Hướng dẫn", SAFETY]
+    assert book.sheetnames == ["Hướng dẫn", SAFETY, "_thidua_form"]
+    assert book["_thidua_form"].sheet_state == "veryHidden"
     guide = {row[0].value: row[2].value for row in book["Hướng dẫn"].iter_rows(max_col=3) if row[0].value}
     assert guide["tenant"] == "Trường THCS A1"
     assert guide["version"] == 1
@@ -98,7 +106,7 @@ def test_the_form_is_prefilled_labelled_and_protected(report_world, api_as, app,
 
 def test_a_ward_gets_one_sheet_per_enabled_set_and_readers_may_download(report_world, api_as):
     book = download(api_as("ward_reviewer"), report_world, tenant="ward-a")
-    assert book.sheetnames == ["Hướng dẫn", SAFETY, UNITS]
+    assert book.sheetnames == ["Hướng dẫn", SAFETY, UNITS, "_thidua_form"]
     assert api_as("a2_reporter").get(path(report_world)).status_code == 404
     assert api_as("commune_admin").get(path(report_world)).status_code == 404
 
@@ -146,8 +154,8 @@ def test_one_bad_row_names_sheet_and_row_and_nothing_is_saved(report_world, api_
     response = send(client, report_world, as_bytes(book))
     assert response.status_code == 422, response.get_data(as_text=True)
     fields = response.get_json()["error"]["fields"]
-    assert list(fields) == [f"{SAFETY}!row {ROW[bad]} ({bad})"]
-    assert fields[f"{SAFETY}!row {ROW[bad]} ({bad})"][0]
+    assert list(fields) == [place(bad)]
+    assert fields[place(bad)][0]
     assert stored(db, report_world) == {}
 
 
@@ -157,7 +165,7 @@ def test_an_unknown_row_is_refused(report_world, api_as, db):
     book[SAFETY].cell(9, 1).value = "secret_field"
     book[SAFETY].cell(9, 4).value = 1
     response = send(client, report_world, as_bytes(book))
-    assert list(response.get_json()["error"]["fields"]) == [f"{SAFETY}!row 9 (secret_field)"]
+    assert list(response.get_json()["error"]["fields"]) == [f"Trang «{SAFETY}», ô A9"]
     assert stored(db, report_world) == {}
 
 
@@ -183,7 +191,7 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused(report_world, api_as, mo
     from core.reports import excel
 
     data = as_bytes(download(api_as("a1_reporter"), report_world))
-    monkeypatch.setattr(excel, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(excel, "limits", lambda: excel.xlsx.Limits(max_unpacked_bytes=1000))
     response = send(api_as("a1_reporter"), report_world, data)
     assert response.status_code == 422
     assert "giải nén" in response.get_json()["error"]["fields"]["file"][0]

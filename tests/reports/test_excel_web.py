@@ -35,7 +35,7 @@ def test_download_fill_and_upload_through_the_page(report_world, client_as):
     book[SAFETY]["D4"] = "nhiều"
     refused = upload(client, report_world, book)
     assert refused.status_code == 422
-    assert f"{SAFETY}!row 4 (staff)" in refused.get_data(as_text=True)
+    assert f"Trang «{SAFETY}», ô D4 (Tổng số cán bộ)" in refused.get_data(as_text=True)
 
     book[SAFETY]["D4"] = 25
     saved = upload(client, report_world, book)
