@@ -59,6 +59,7 @@ def bench_command(units: int, departments: int | None, schools: int | None, seco
         with scratch_database(app.config["DATABASE_URL"], keep=keep) as scratch, \
              app_on(app, scratch.url) as db:
             run["database"] = db.engine.dialect.name
+            run["scratch"] = scratch.schema or str(scratch.workdir)
             _progress(f"building {units:,} units in {scratch.schema or scratch.workdir}")
             city = dataset.build(app, sizes, scratch.workdir)
             run.update(units=city.units, reports=city.reports, load_seconds=round(city.load_seconds, 2),

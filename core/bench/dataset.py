@@ -34,6 +34,8 @@ from core.users.access import SystemAccess
 
 HANOI = Path(__file__).resolve().parents[2] / "tenants" / "hanoi.yaml"
 CITY_SLUG = "ha-noi"
+# Demo fillings drawn and scored per criteria set and kind of unit; the units share them.
+VARIANTS = 24
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,8 @@ def build(app: Flask, sizes: Sizes, workdir: Path, *, seed: int = 2025) -> City:
         period = dashboard_bench.open_period(db, access, host, owner, key=f"bench-{uuid.uuid4().hex[:8]}")
         below = list(db.scalars(select(Tenant.id).where(Tenant.path.startswith(owner.path),
                                                         Tenant.id != owner.id).order_by(Tenant.path)))
-        city.reports = dashboard_bench.fill_reports(db, host, period, below, random.Random(seed), share=1.0)
+        city.reports = dashboard_bench.fill_reports(db, host, period, below, random.Random(seed), share=1.0,
+                                                    variants=VARIANTS)
         rollups.rebuild(db, host, period)
         accounts = {
             "school_reporter": (school, roles.REPORTER),

@@ -226,18 +226,38 @@ def populate(app: Flask, units: int, *, seed: int = 2025, key: str | None = None
 
 
 def fill_reports(db: Any, host: Any, period: ReportingPeriod, tenant_ids: list[uuid.UUID],
-                 rng: random.Random, *, share: float = 0.8) -> int:
+                 rng: random.Random, *, share: float = 0.8, variants: int | None = None) -> int:
     """Give about ``share`` of the units ``tenant_ids`` a report in ``period`` filled with the
     plugins' demo values (``thidua_demo_values``), scored as a save would score it, as a period
     looks near its deadline: submitted, half of them approved, one in ten late. Rows are
     inserted in bulk; the rollups are left to the caller (``rollups.rebuild``). Returns the
-    number of reports written."""
+    number of reports written.
+
+    With ``variants``, each criteria set is filled and scored that many times per kind of unit
+    and the units of the kind draw one of those (a city of 10,000 then costs a few hundred
+    evaluations, not tens of thousands); without, every unit's values are drawn and scored."""
     now = utcnow()
     wanted = set(tenant_ids)
     units = {t.id: t for t in db.scalars(select(Tenant).where(Tenant.active.is_(True)))
              if t.id in wanted}
     submissions, sections = [], []
     by_kind: dict[str, list[Any]] = {}
+    drawn: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+
+    def filled(item: Any, tenant: Tenant, context: EvaluationContext) -> tuple[Any, Any]:
+        """(values, score or None) of one set for one unit, possibly one of the kind's variants."""
+        pool = drawn.setdefault((tenant.kind, item.row.key), [])
+        if variants is not None and len(pool) >= variants:
+            return rng.choice(pool)
+        values = host.pm.hook.thidua_demo_values(criteria_set=item.criteria_set, tenant=tenant, rng=rng)
+        if values is None:
+            result = (None, None)
+        else:
+            errors, score = evaluate(item.criteria_set, values, context, host=host)
+            result = (values, None if errors else score)
+        pool.append(result)
+        return result
+
     for tenant_id in tenant_ids:
         if rng.random() > share:
             continue
@@ -249,15 +269,14 @@ def fill_reports(db: Any, host: Any, period: ReportingPeriod, tenant_ids: list[u
         if tenant.kind not in by_kind:
             by_kind[tenant.kind] = sets_for_tenant(db, host, period, tenant)
         for item in by_kind[tenant.kind]:
-            values = host.pm.hook.thidua_demo_values(criteria_set=item.criteria_set, tenant=tenant, rng=rng)
+            values, score = filled(item, tenant, context)
             if values is None:
                 continue
-            errors, score = evaluate(item.criteria_set, values, context, host=host)
             sections.append({"tenant_id": tenant.id, "id": uuid.uuid4(), "submission_id": submission_id,
                              "set_key": item.row.key, "set_version": item.row.version, "values": values,
-                             "self_score": None if errors else score, "review": {}, "review_score": None,
+                             "self_score": score, "review": {}, "review_score": None,
                              "outcomes": {}, "updated_at": now})
-            pairs.append((None if errors else score, item.row.weight))
+            pairs.append((score, item.row.weight))
         if not pairs:
             continue
         total = scoring.weighted_total(pairs)
