@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import signal
 import sys
 from typing import Any
 
@@ -13,6 +14,10 @@ from flask.cli import with_appcontext
 from core.bench import dataset, figures, output
 from core.bench.scratch import app_on, scratch_database
 from core.bench.server import ServerError, serve
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _progress(line: str) -> None:
@@ -55,6 +60,9 @@ def bench_command(units: int, departments: int | None, schools: int | None, seco
     # command-line app may have none (this one process ends with the command).
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or secrets.token_urlsafe(32)
     run: dict[str, Any] = {"units": units, "seconds": seconds, "clients": clients, "workers": workers}
+    # A TERM (a time limit, a supervisor) unwinds like Ctrl-C, so the scratch schema is dropped
+    # and the servers stopped.
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with scratch_database(app.config["DATABASE_URL"], keep=keep) as scratch, \
              app_on(app, scratch.url) as db:
@@ -64,6 +72,9 @@ def bench_command(units: int, departments: int | None, schools: int | None, seco
             city = dataset.build(app, sizes, scratch.workdir)
             run.update(units=city.units, reports=city.reports, load_seconds=round(city.load_seconds, 2),
                        reports_seconds=round(city.reports_seconds, 2))
+            _progress(f"  loaded in {city.load_seconds:.2f} s (plain INSERT "
+                      f"{city.plain_insert_seconds:.2f} s); {city.reports:,} reports in "
+                      f"{city.reports_seconds:.1f} s")
             requests = figures.requests_of(city)
             queries = figures.queries_per_request(app, city, requests)
             env = {"DATABASE_URL": scratch.url, "BENCH_DATABASE_URL": scratch.url,
@@ -85,5 +96,7 @@ def bench_command(units: int, departments: int | None, schools: int | None, seco
                 _progress(f"kept: {kept}, logs in {scratch.workdir}")
     except (ServerError, figures.SignInError) as error:
         raise click.ClickException(str(error)) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     sys.stdout.flush()
     click.echo(output.json_report(run) if as_json else output.text_report(run))

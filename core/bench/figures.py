@@ -220,6 +220,7 @@ def request_figures(product: Served, bare: Served, city: City, city_path: str, *
     for key, baseline in baselines.items():
         progress(f"baseline: {baseline.label}")
         measured[key] = drive(bare.host, bare.port, baseline.path, seconds=seconds, clients=clients)
+        progress(f"  {measured[key].per_second} req/s, median {measured[key].median_ms} ms")
     headers = {role: sign_in(product, username, city.password) for role, username in city.usernames.items()}
     figures = [{
         "key": "bare_values", "label": baselines["values"].label, "kind": "requests",
@@ -230,6 +231,8 @@ def request_figures(product: Served, bare: Served, city: City, city_path: str, *
         result = drive(product.host, product.port, request.path, headers=headers[request.user],
                        seconds=seconds, clients=clients)
         baseline = measured[request.baseline_key]
+        progress(f"  {result.per_second} req/s, median {result.median_ms} ms, p95 {result.p95_ms} ms, "
+                 f"{result.errors} errors (baseline {baseline.per_second} req/s, {baseline.median_ms} ms)")
         figures.append({
             "key": request.key, "label": request.label, "kind": "requests",
             "product": {**_load(result), "queries": queries.get(request.key)},
@@ -268,8 +271,10 @@ def aggregate_figures(app: Flask, city: City, *, repeat: int,
     admin = city.usernames["city_admin"]
     progress("city dashboard")
     dashboard = dashboard_bench.dashboard_figure(app, period, username=admin, repeat=repeat)
+    progress(f"  {dashboard}")
     progress("matrix as XLSX")
     matrix = dashboard_bench.matrix_xlsx_figure(app, period, username=admin, repeat=max(1, repeat // 5))
+    progress(f"  {matrix}")
     progress("rollup per approval")
     rollup = dashboard_bench.rollup_cost_figure(app, period, samples=max(5, repeat * 2))
     return [
