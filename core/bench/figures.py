@@ -207,7 +207,8 @@ def _load(result: LoadResult) -> dict[str, Any]:
 
 
 def _ratio(product: float, baseline: float) -> float | None:
-    return round(product / baseline, 2) if baseline else None
+    """product ÷ baseline to three significant digits (a ratio of 0.003 must not read 0)."""
+    return float(f"{product / baseline:.3g}") if baseline else None
 
 
 def request_figures(product: Served, bare: Served, city: City, city_path: str, *, seconds: float,

@@ -15,7 +15,9 @@ def _number(value: Any, suffix: str = "") -> str:
 
 
 def _ratio(value: Any) -> str:
-    return "—" if value is None else f"{value:.2f}×"
+    if value is None:
+        return "—"
+    return f"{value:.2f}×" if value >= 0.1 else f"{value:.3f}×"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
