@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
+from core.audit.operations import verify_chain
+from core.rollups.models import SubtreeCount
 from core.tenants.directory import DirectoryError, load_file, load_text
 from core.tenants.models import Tenant
 
@@ -391,3 +393,63 @@ tenants:
         load_text(db, error_text)
     assert lines_of(caught.value) == [5]
     assert db.scalar(select(Tenant).where(Tenant.slug == "phuong-ba")) is None
+
+
+# --- loading in bulk ----------------------------------------------------------------------
+
+
+def census_from_paths(db) -> dict[tuple[str, str], int]:
+    """(slug, kind) → active units of that kind in the slug's subtree, counted from the paths."""
+    units = db.execute(select(Tenant.id, Tenant.slug, Tenant.path, Tenant.kind)).all()
+    slug_of = {str(unit.id): unit.slug for unit in units}
+    counts: dict[tuple[str, str], int] = {}
+    for unit in units:
+        for ancestor in unit.path.strip("/").split("/"):
+            key = (slug_of[ancestor], unit.kind)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def census_stored(db) -> dict[tuple[str, str], int]:
+    rows = db.execute(
+        select(Tenant.slug, SubtreeCount.unit_kind, SubtreeCount.units)
+        .join(Tenant, Tenant.id == SubtreeCount.tenant_id).where(SubtreeCount.units != 0)
+    ).all()
+    return {(slug, kind): units for slug, kind, units in rows}
+
+
+def test_units_created_in_bulk_have_their_paths_census_and_chained_audit(db):
+    load_text(db, SMALL)
+    # New units under an existing ward and under a new one, an existing unit renamed between
+    # them (written after the new units before it), and a new unit under a new unit.
+    more = SMALL.replace('''            slug: truong-thcs-mot
+            kind: school
+''', '''            slug: truong-thcs-mot
+            kind: school
+          - {name: "Trường Tiểu học Một", slug: truong-th-mot, kind: school}
+''').replace('''        slug: so-gddt
+        kind: department
+''', '''        slug: so-gddt
+        kind: department
+        children:
+          - {name: "Trường THPT Sở", slug: truong-thpt-so, kind: school}
+      - name: "Phường Ba"
+        slug: phuong-ba
+        kind: ward
+        children:
+          - {name: "Công ty Ba", slug: cong-ty-ba, kind: enterprise}
+''').replace('"Phường Hai"', '"Phường Hai Mới"')
+
+    report = load_text(db, more)
+
+    assert (report.created, report.updated) == (4, 1)
+    for slug in ("truong-th-mot", "truong-thpt-so", "phuong-ba", "cong-ty-ba"):
+        unit = tenant(db, slug)
+        parent = db.get(Tenant, unit.parent_id)
+        assert unit.path == f"{parent.path}{unit.id}/"
+        assert unit.depth == parent.depth + 1
+    assert tenant(db, "cong-ty-ba").parent_id == tenant(db, "phuong-ba").id
+    assert census_stored(db) == census_from_paths(db)
+    assert audit_actions(db).count("tenant.create") == count(db, Tenant)
+    assert verify_chain(db) == []
+    assert len({e for e in db.scalars(select(AuditEntry.seq))}) == count(db, AuditEntry)

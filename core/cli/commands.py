@@ -13,6 +13,7 @@ import click
 
 def register_commands(group: click.Group) -> None:
     """Add every core command to ``group``."""
+    from core.bench.cli import bench_command
     from core.db.cli import db_group
     from core.demo import demo_command
     from core.jobs.cli import jobs_group, worker_command
@@ -23,5 +24,5 @@ def register_commands(group: click.Group) -> None:
     from core.users.cli import users_group
 
     for command in (db_group, tenants_group, users_group, periods_group, demo_command, jobs_group,
-                    worker_command, plugins_group, rollups_group):
+                    worker_command, plugins_group, rollups_group, bench_command):
         group.add_command(command)

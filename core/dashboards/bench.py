@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import Uuid, bindparam, event, func, insert, select, text
 
 from core.db import scoping
 from core.db.engine import database
@@ -101,7 +101,7 @@ def dashboard_figure(app: Flask, period: ReportingPeriod, *, username: str | Non
             "avg(coalesce(s.review_score, s.self_score)) FROM tenant t LEFT JOIN submission s "
             "ON s.tenant_id = t.id AND s.period_id = :period WHERE t.path LIKE :path "
             "GROUP BY t.kind, s.status"
-        )
+        ).bindparams(bindparam("period", type_=Uuid))
         params = {"period": period.id, "path": owner.path + "%"}
         units = db.scalar(select(func.count()).select_from(Tenant).where(Tenant.path.startswith(owner.path)))
         return {
@@ -132,7 +132,7 @@ def matrix_xlsx_figure(app: Flask, period: ReportingPeriod, *, username: str | N
             "LEFT JOIN submission s ON s.tenant_id = t.id AND s.period_id = :period "
             "LEFT JOIN submission_section x ON x.tenant_id = s.tenant_id AND x.submission_id = s.id "
             "WHERE t.path LIKE :path ORDER BY t.name_key, t.id, x.set_key"
-        )
+        ).bindparams(bindparam("period", type_=Uuid))
         params = {"period": period.id, "path": owner.path + "%"}
         product_ms = _median_ms(product, repeat)
         return {
@@ -166,6 +166,10 @@ def rollup_cost_figure(app: Flask, period: ReportingPeriod, *, samples: int = 40
         try:
             for tenant_id in submitted:
                 tenant = db.get(Tenant, tenant_id)
+                # Seeded reports hold a result computed without the units below them; an
+                # approval refuses a stale result, so the report is brought up to date first.
+                report_ops.recompute(db, access, host, tenant, period)
+                db.flush()
                 start = time.perf_counter()
                 report_ops.approve(db, access, host, tenant, period)
                 db.flush()
@@ -214,55 +218,98 @@ def populate(app: Flask, units: int, *, seed: int = 2025, key: str | None = None
             add(f"{'Trường' if kind == 'school' else 'Công ty'} số {i + 1}", kind, rng.choice(parents))
         db.execute(insert(Tenant), tenants)
         owner = db.get(Tenant, city["id"])
-        start = now - timedelta(days=30)
-        period = ReportingPeriod(
-            owner_tenant_id=owner.id, key=key or f"bench-{uuid.uuid4().hex[:8]}", kind="annual",
-            title="Kỳ thử tải", opens_at=start, due_at=now + timedelta(days=10),
-            city_due_at=now + timedelta(days=20), closes_at=now + timedelta(days=40),
-            state=period_models.OPEN,
-        )
-        db.add(period)
-        db.flush()
-        kinds = {"school", "enterprise", "ward", "commune", "department"}
-        configure_period(db, access, host, period, [
-            {"key": cs.key, "tenant_kinds": sorted(cs.applies_to & kinds), "weight": 1}
-            for cs in host.latest_sets() if cs.applies_to & kinds and cs.sector != "individual"
-        ])
-        submissions, sections = [], []
-        by_kind: dict[str, list[Any]] = {}
-        for row in tenants[1:]:
-            if rng.random() > 0.8:
-                continue
-            tenant = db.get(Tenant, row["id"])
-            status = APPROVED if rng.random() < 0.5 else SUBMITTED
-            submission_id = uuid.uuid4()
-            pairs = []
-            context = EvaluationContext(tenant=tenant, period=period)
-            if tenant.kind not in by_kind:
-                by_kind[tenant.kind] = sets_for_tenant(db, host, period, tenant)
-            for item in by_kind[tenant.kind]:
-                values = host.pm.hook.thidua_demo_values(criteria_set=item.criteria_set, tenant=tenant,
-                                                         rng=rng)
-                if values is None:
-                    continue
-                errors, score = evaluate(item.criteria_set, values, context, host=host)
-                sections.append({"tenant_id": tenant.id, "id": uuid.uuid4(), "submission_id": submission_id,
-                                 "set_key": item.row.key, "set_version": item.row.version, "values": values,
-                                 "self_score": None if errors else score, "review": {}, "review_score": None,
-                                 "outcomes": {}, "updated_at": now})
-                pairs.append((None if errors else score, item.row.weight))
-            if not pairs:
-                continue
-            total = scoring.weighted_total(pairs)
-            submissions.append({
-                "tenant_id": tenant.id, "id": submission_id, "period_id": period.id, "status": status,
-                "version": 3, "self_score": total, "review_score": None, "outcomes": {},
-                "classification": scoring.classify(total, {}, period.bands or []), "late": rng.random() < 0.1,
-                "explanation_required": False, "submitted_at": now, "returned_reason": "",
-                "approved_at": now if status == APPROVED else None, "created_at": now, "updated_at": now,
-            })
-        db.execute(insert(Submission), submissions)
-        db.execute(insert(Section), sections)
+        period = open_period(db, access, host, owner, key=key)
+        fill_reports(db, host, period, [row["id"] for row in tenants[1:]], rng, share=0.8)
         rollups.rebuild(db, host, period)
         db.commit()
         return period
+
+
+def fill_reports(db: Any, host: Any, period: ReportingPeriod, tenant_ids: list[uuid.UUID],
+                 rng: random.Random, *, share: float = 0.8, variants: int | None = None) -> int:
+    """Give about ``share`` of the units ``tenant_ids`` a report in ``period`` filled with the
+    plugins' demo values (``thidua_demo_values``), scored as a save would score it, as a period
+    looks near its deadline: submitted, half of them approved, one in ten late. Rows are
+    inserted in bulk; the rollups are left to the caller (``rollups.rebuild``). Returns the
+    number of reports written.
+
+    With ``variants``, each criteria set is filled and scored that many times per kind of unit
+    and the units of the kind draw one of those (a city of 10,000 then costs a few hundred
+    evaluations, not tens of thousands); without, every unit's values are drawn and scored."""
+    now = utcnow()
+    wanted = set(tenant_ids)
+    units = {t.id: t for t in db.scalars(select(Tenant).where(Tenant.active.is_(True)))
+             if t.id in wanted}
+    submissions, sections = [], []
+    by_kind: dict[str, list[Any]] = {}
+    drawn: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+
+    def filled(item: Any, tenant: Tenant, context: EvaluationContext) -> tuple[Any, Any]:
+        """(values, score or None) of one set for one unit, possibly one of the kind's variants."""
+        pool = drawn.setdefault((tenant.kind, item.row.key), [])
+        if variants is not None and len(pool) >= variants:
+            return rng.choice(pool)
+        values = host.pm.hook.thidua_demo_values(criteria_set=item.criteria_set, tenant=tenant, rng=rng)
+        if values is None:
+            result = (None, None)
+        else:
+            errors, score = evaluate(item.criteria_set, values, context, host=host)
+            result = (values, None if errors else score)
+        pool.append(result)
+        return result
+
+    for tenant_id in tenant_ids:
+        if rng.random() > share:
+            continue
+        tenant = units[tenant_id]
+        status = APPROVED if rng.random() < 0.5 else SUBMITTED
+        submission_id = uuid.uuid4()
+        pairs = []
+        context = EvaluationContext(tenant=tenant, period=period)
+        if tenant.kind not in by_kind:
+            by_kind[tenant.kind] = sets_for_tenant(db, host, period, tenant)
+        for item in by_kind[tenant.kind]:
+            values, score = filled(item, tenant, context)
+            if values is None:
+                continue
+            sections.append({"tenant_id": tenant.id, "id": uuid.uuid4(), "submission_id": submission_id,
+                             "set_key": item.row.key, "set_version": item.row.version, "values": values,
+                             "self_score": score, "review": {}, "review_score": None,
+                             "outcomes": {}, "updated_at": now})
+            pairs.append((score, item.row.weight))
+        if not pairs:
+            continue
+        total = scoring.weighted_total(pairs)
+        submissions.append({
+            "tenant_id": tenant.id, "id": submission_id, "period_id": period.id, "status": status,
+            "version": 3, "self_score": total, "review_score": None, "outcomes": {},
+            "classification": scoring.classify(total, {}, period.bands or []), "late": rng.random() < 0.1,
+            "explanation_required": False, "submitted_at": now, "returned_reason": "",
+            "approved_at": now if status == APPROVED else None, "created_at": now, "updated_at": now,
+        })
+    if submissions:
+        db.execute(insert(Submission), submissions)
+    if sections:
+        db.execute(insert(Section), sections)
+    return len(submissions)
+
+
+def open_period(db: Any, access: Access, host: Any, owner: Tenant, *,
+                key: str | None = None) -> ReportingPeriod:
+    """An open annual period of ``owner`` (opened 30 days ago, due in 10) enabling every loaded
+    criteria set for the kinds of unit it applies to (individuals' sets aside); flushed."""
+    now = utcnow()
+    period = ReportingPeriod(
+        owner_tenant_id=owner.id, key=key or f"bench-{uuid.uuid4().hex[:8]}", kind="annual",
+        title="Kỳ thử tải", opens_at=now - timedelta(days=30), due_at=now + timedelta(days=10),
+        city_due_at=now + timedelta(days=20), closes_at=now + timedelta(days=40),
+        state=period_models.OPEN,
+    )
+    db.add(period)
+    db.flush()
+    kinds = {"school", "enterprise", "ward", "commune", "department", "agency"}
+    configure_period(db, access, host, period, [
+        {"key": cs.key, "tenant_kinds": sorted(cs.applies_to & kinds), "weight": 1}
+        for cs in host.latest_sets() if cs.applies_to & kinds and cs.sector != "individual"
+    ])
+    return period

@@ -216,6 +216,40 @@ def unit_added(db: Session, tenant: Tenant) -> None:
     _bump_counts(db, tenant.ancestor_ids(), tenant.kind, 1)
 
 
+# Ids per ``IN (…)`` list of a bulk change: far below every driver's limit of bind parameters.
+CHUNK = 500
+
+
+def units_added(db: Session, units: Iterable[tuple[str, str]]) -> None:
+    """Many active units were registered in this transaction, each given as its ``(path, kind)``
+    (what :func:`unit_added` does for one, in a number of statements that does not grow with the
+    units: the census of each new unit is inserted whole, since no other transaction can see a
+    unit not yet committed, and the ancestors that existed before get one update per
+    (kind, number added))."""
+    added: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
+    new: set[uuid.UUID] = set()
+    for path, kind in units:
+        ids = _ids(path)
+        new.add(ids[-1])
+        for tenant_id in ids:
+            added[(tenant_id, kind)] += 1
+    if not added:
+        return
+    db.flush()
+    _insert(db, SubtreeCount, [
+        {"tenant_id": t, "id": new_id(), "unit_kind": kind, "units": n}
+        for (t, kind), n in sorted(added.items(), key=lambda item: (str(item[0][0]), item[0][1]))
+        if t in new
+    ], ["tenant_id", "unit_kind"])
+    by_step: dict[tuple[str, int], list[uuid.UUID]] = defaultdict(list)
+    for (t, kind), n in added.items():
+        if t not in new:
+            by_step[(kind, n)].append(t)
+    for (kind, n), tenant_ids in sorted(by_step.items()):
+        for start in range(0, len(tenant_ids), CHUNK):
+            _bump_counts(db, tenant_ids[start:start + CHUNK], kind, n)
+
+
 def unit_moved(db: Session, tenant: Tenant, old_path: str) -> None:
     """``tenant`` (with its subtree) now hangs where ``tenant.path`` says instead of
     ``old_path``: its subtree's census and rollups leave the old ancestors and join the new

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.audit.operations import record
+from core.db.types import utcnow
 from core.errors import Forbidden, Invalid, NotFound
 from core.rollups import operations as rollups
 from core.tenants import kinds
@@ -163,6 +164,33 @@ def new_tenant(
     db.add(tenant)
     rollups.unit_added(db, tenant)
     return tenant
+
+
+def tenant_row(
+    *,
+    name: str,
+    kind: str,
+    slug: str,
+    parent_id: uuid.UUID | None,
+    parent_path: str | None,
+    parent_depth: int | None,
+    code: str | None = None,
+    code_valid_from: date | None = None,
+    attributes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The column values of a new active tenant (what :func:`new_tenant` adds), for a bulk insert:
+    a new id, the path below ``parent_path`` (``None`` for a root) and the search and sort keys
+    of its NFC name. Nothing is read or written."""
+    tenant_id = uuid.uuid4()
+    name = nfc(name)
+    return {
+        "id": tenant_id, "slug": slug, "name": name, "kind": kind, "parent_id": parent_id,
+        "path": f"{parent_path or '/'}{tenant_id}/",
+        "depth": parent_depth + 1 if parent_depth is not None else 0,
+        "code": code, "code_valid_from": code_valid_from, "code_valid_to": None,
+        "attributes": attributes or {}, "active": True, "created_at": utcnow(),
+        "search_text": search_text_for(name, code), "name_key": sort_key(name),
+    }
 
 
 def create_child(
