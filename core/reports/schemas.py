@@ -112,7 +112,8 @@ class QueueQuerySchema(Schema):
 
 class BulkApproveSchema(Schema):
     tenants = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=1000))
-    reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+    # Optional, as in a single approval: a comment is for when there is something to say.
+    reason = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
 
 
 class ExtensionRequestSchema(Schema):

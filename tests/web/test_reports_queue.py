@@ -62,7 +62,8 @@ def test_bulk_approve_with_one_reason_shows_results_per_unit(report_world, clien
     html = reviewer.get(queue(report_world)).get_data(as_text=True)
     ids = [str(report_world.tenant(s).id) for s in ("school-a1", "school-a2")]
     token = csrf_token_from(html)
-    refused = reviewer.post(queue(report_world), data={"csrf_token": token, "tenants": ids, "reason": ""})
+    # Nothing chosen is refused; a comment is optional, as in a single approval.
+    refused = reviewer.post(queue(report_world), data={"csrf_token": token, "reason": "Đồng ý"})
     assert refused.status_code == 422
     assert 'id="error-bulk-reason"' in refused.get_data(as_text=True)
     assert stored(db, report_world).status == "submitted"
