@@ -104,8 +104,8 @@ def bulk_approve(
 ) -> dict[str, str]:
     """Approve several submitted reports with one optional comment (as a single approval);
     returns tenant id → "approved" or why not. Each approval is audited on its own, with the
-    shared comment, and committed on its own: one report's refusal leaves nothing half-written, and no lock of one approval is held while
-    the next one waits for another report's."""
+    shared comment, and committed on its own: one report's refusal leaves nothing half-written,
+    and no lock of one approval is held while the next one waits for another report's."""
     reason = (reason or "").strip()
     if len(reason) > 5000:
         raise Invalid({"reason": [_("Lý do dài quá 5000 ký tự.")]})

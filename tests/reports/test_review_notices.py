@@ -45,7 +45,8 @@ def test_the_reviewers_above_hear_of_a_submission_and_the_link_is_the_report(app
     assert title.startswith("Trường THCS A1 submitted") and "awaiting review" in title
 
 
-def test_a_return_reads_naturally_and_the_resubmission_and_explanation_are_told(app, acting, host, report_world):
+def test_a_return_reads_naturally_and_the_resubmission_and_explanation_are_told(
+        app, acting, host, report_world):
     submitted(acting, host, report_world)
     session, access = acting("ward_reviewer")
     period, tenant = period_and_tenant(session, report_world, "school-a1")
