@@ -8,29 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from core.periods.bands import band_label
 from core.plugins.points import field_points
 from core.reports import history, scoring
 from core.web.dashboards import num
-
-# The names of the default bands (QĐ 510's shape, see core.periods.models); a period's own
-# names show as they are written.
-BAND_NAMES = {
-    "Xuất sắc": _l("Xuất sắc"),
-    "Tốt": _l("Tốt"),
-    "Khá": _l("Khá"),
-    "Trung bình": _l("Trung bình"),
-    "Yếu": _l("Yếu"),
-    "Kém": _l("Kém"),
-}
-
-
-def band_label(name: str | None) -> str:
-    """A band's name in the page's language (the default names are translated)."""
-    if not name:
-        return ""
-    return str(BAND_NAMES.get(name, name))
 
 
 def anchor(key: str, name: str | None = None) -> str:
@@ -168,6 +150,8 @@ def next_step(view: dict[str, Any], roles_here: set[str], missing_count: int) ->
             return {"text": _("Chờ thủ trưởng đơn vị gửi giải trình."), "href": ""}
         if not view["deadline"]["open"]:
             return {"text": _("Đã hết hạn nộp; thủ trưởng đơn vị cần xin gia hạn."), "href": "#extensions"}
+        if view["version"] == 0 and can["fill"]:
+            return {"text": _("Bắt đầu nhập số liệu của báo cáo."), "href": "#report-form"}
         if missing_count:
             return {"text": _("Nhập nốt các mục còn thiếu."), "href": "#missing"}
         if can["submit"]:
