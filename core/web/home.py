@@ -53,7 +53,8 @@ def home():
     if tenant is not None and access.has_role(tenant, roles.ADMIN, roles.REVIEWER):
         below = units_below(tenant)
     return render_template("home.html", tenant=tenant, open_periods=open_periods, units_below=below,
-                           work=my_work(), queues=my_queues(), statuses=history.status_labels())
+                           work=my_work(), queues=my_queues(), statuses=history.status_labels(),
+                           reviews=bool(queue.review_paths(access)))
 
 
 @dataclass(frozen=True)
@@ -100,15 +101,17 @@ class QueueSummary:
 
 
 def my_queues() -> list[QueueSummary]:
-    """For a reviewer or an admin: each open or closed period's queue, with its counts."""
+    """For a reviewer or an admin (and a viewer, who reads it): each open or closed period's
+    queue, with its counts."""
     db, access = session(), current_access()
-    if not queue.review_paths(access):
+    if not queue.reading_paths(access):
         return []
+    reading = not queue.review_paths(access)
     found = []
     for period in period_ops.visible(db, access):
         if period.state not in (period_models.OPEN, period_models.CLOSED):
             continue
-        totals = queue.queue(db, access, period, per_page=1).totals
+        totals = queue.queue(db, access, period, per_page=1, reading=reading).totals
         if not any(totals.values()):
             continue
         found.append(QueueSummary(period, totals, totals.get(SUBMITTED, 0),

@@ -236,7 +236,7 @@ def reports():
     db, access = session(), current_access()
     rows = my_reports(db, access, current_host())
     reviewer_periods = []
-    if any(g.role in ("reviewer", "admin") for g in access.grants):
+    if any(g.role in roles.SUBTREE_ROLES for g in access.grants):
         reviewer_periods = [p for p in period_ops.visible(db, access)
                             if p.state in (period_models.OPEN, period_models.CLOSED)]
     return render_template("reports/reports.html", rows=rows, statuses=status_labels(),
