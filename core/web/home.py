@@ -17,7 +17,6 @@ from core.periods import models as period_models
 from core.periods import operations as period_ops
 from core.plugins import current_host
 from core.reports import history, queue
-from core.reports.models import SUBMITTED
 from core.reports.sections import enabled_for, required_fields
 from core.reports.view import report_view
 from core.tenants.models import Tenant
@@ -26,6 +25,7 @@ from core.web import blueprint
 from core.web import report_walk as walk
 from core.web.active import active_tenant
 from core.web.dashboards import home_dashboard
+from core.web.queue_summary import my_queues
 from core.web.reports import ReportRow, my_reports
 
 
@@ -90,30 +90,3 @@ def _never_started_missing(row: ReportRow) -> int:
         if item.criteria_set is not None:
             total += len(required_fields(item.criteria_set))
     return total
-
-
-@dataclass(frozen=True)
-class QueueSummary:
-    period: period_models.ReportingPeriod
-    totals: dict[str, int]
-    waiting: int
-    url: str
-
-
-def my_queues() -> list[QueueSummary]:
-    """For a reviewer or an admin (and a viewer, who reads it): each open or closed period's
-    queue, with its counts."""
-    db, access = session(), current_access()
-    if not queue.reading_paths(access):
-        return []
-    reading = not queue.review_paths(access)
-    found = []
-    for period in period_ops.visible(db, access):
-        if period.state not in (period_models.OPEN, period_models.CLOSED):
-            continue
-        totals = queue.queue(db, access, period, per_page=1, reading=reading).totals
-        if not any(totals.values()):
-            continue
-        found.append(QueueSummary(period, totals, totals.get(SUBMITTED, 0),
-                                  url_for("web.report_queue", period_id=period.id)))
-    return found
