@@ -28,10 +28,12 @@ def filled(value: Any) -> bool:
 
 
 def localise(view: dict[str, Any], english: bool) -> None:
-    """In English, each criterion's label is its ``label_en`` (in place)."""
+    """In English, each section's title is its ``title_en`` and each criterion's label its
+    ``label_en`` (in place)."""
     if not english:
         return
     for section in view["sections"]:
+        section["title"] = section["title_en"] or section["title"]
         for field in section["fields"]:
             field["label"] = field.get("label_en") or field["label"]
 
