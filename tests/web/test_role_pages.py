@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
+from core.notifications.models import Notification
 from core.reports.models import Submission
 
 from .helpers import text_of
@@ -132,3 +135,23 @@ def test_the_bands_say_why_a_higher_band_was_missed(report_world, client_as, db)
     assert "Good from 70 points This report reached this level" in english
     submission = stored(db, report_world)
     assert isinstance(submission, Submission) and submission.classification == "Khá"
+
+
+def test_the_reviewer_reads_the_submission_notice_in_the_pages_language(report_world, client_as, db):
+    submitted(client_as, db, report_world)
+    reviewer = client_as("ward_reviewer")
+    vietnamese = text_of(reviewer.get("/notifications?lang=vi"))
+    assert "Bạn có 1 thông báo chưa đọc." in vietnamese
+    assert f"Trường THCS A1 đã gửi «{report_world.period.title}», chờ thẩm định" in vietnamese
+    english = reviewer.get("/notifications?lang=en")
+    text = text_of(english)
+    assert "You have 1 unread notification." in text
+    assert f"Trường THCS A1 submitted “{report_world.period.title}”, awaiting review" in text
+    assert "Open the report to read and review it." in text
+    # Its link opens the report page itself.
+    html = english.get_data(as_text=True)
+    assert 'action="/notifications/' in html
+    notice_link = page(report_world)
+    db.rollback()
+    links = set(db.scalars(select(Notification.link).where(Notification.kind == "report.submitted")))
+    assert links == {notice_link}
