@@ -154,3 +154,13 @@ def test_the_reviewer_reads_the_submission_notice_in_the_pages_language(report_w
     db.rollback()
     links = set(db.scalars(select(Notification.link).where(Notification.kind == "report.submitted")))
     assert links == {notice_link}
+
+
+def test_the_api_gives_a_notice_in_the_requests_language(report_world, client_as, api_as, db):
+    submitted(client_as, db, report_world)
+    client = api_as("ward_reviewer")
+    vietnamese = client.get("/api/v1/notifications").get_json()["items"][0]
+    english = client.get("/api/v1/notifications?lang=en").get_json()["items"][0]
+    assert vietnamese["title"].startswith("Trường THCS A1 đã gửi")
+    assert english["title"].startswith("Trường THCS A1 submitted")
+    assert english["body"] == "Open the report to read and review it."
