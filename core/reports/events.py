@@ -7,6 +7,8 @@ so a move that does not happen tells no one), and plugins hear of it once it is 
 
 from __future__ import annotations
 
+import uuid
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -50,7 +52,8 @@ def report_link(submission: Submission) -> str:
     return report_path(submission.tenant_id, submission.period_id)
 
 
-def report_path(tenant_id, period_id) -> str:
+def report_path(tenant_id: uuid.UUID, period_id: uuid.UUID) -> str:
+    """The path of a unit's report page in a period (the web's ``web.report`` route)."""
     return f"/tenants/{tenant_id}/periods/{period_id}/report"
 
 
@@ -91,6 +94,8 @@ def explained(db: Session, submission: Submission, body: str) -> None:
 
 def tell_reviewers(db: Session, tenant: Tenant, submission: Submission, code: str,
                    body: list) -> None:
+    """Notify the reviewers of the nearest unit above ``tenant`` that has any (its admins when
+    none has a reviewer) with the message ``code`` and ``body`` lines, linking to the report."""
     period = db.get(ReportingPeriod, submission.period_id)
     message = {"title": messages.line(code, unit=tenant.name, period=period.title if period else ""),
                "body": body}

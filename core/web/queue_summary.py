@@ -17,6 +17,8 @@ from core.reports.models import SUBMITTED
 
 @dataclass(frozen=True)
 class QueueSummary:
+    """One period's queue: units per status (and "missing"), those waiting for review, its URL."""
+
     period: period_models.ReportingPeriod
     totals: dict[str, int]
     waiting: int

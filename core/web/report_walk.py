@@ -24,6 +24,7 @@ def anchor(key: str, name: str | None = None) -> str:
 
 
 def filled(value: Any) -> bool:
+    """Whether a criterion holds a value (``False`` and ``0`` are values; empty text is not)."""
     return value is not None and value != ""
 
 
