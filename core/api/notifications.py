@@ -14,15 +14,22 @@ from core.auth.context import current_access
 from core.db.engine import session
 from core.errors import NotFound
 from core.jobs.models import Job
-from core.notifications import operations
+from core.notifications import messages, operations
+
+
+def _text(notice, part: int) -> str:
+    """The notice's title (0) or body (1) in the request's language (``?lang=``, Vietnamese by
+    default); a notice without a message gives its stored text."""
+    rendered = messages.render(notice.message)
+    return rendered[part] if rendered is not None else (notice.title, notice.body)[part]
 
 
 class NotificationSchema(Schema):
     id = fields.UUID()
     tenant_id = fields.UUID()
     kind = fields.String()
-    title = fields.String()
-    body = fields.String()
+    title = fields.Function(lambda notice: _text(notice, 0), dump_only=True)
+    body = fields.Function(lambda notice: _text(notice, 1), dump_only=True)
     link = fields.String()
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)

@@ -7,11 +7,12 @@ import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from core.audit.operations import record
 from core.jobs.registry import JobContext, task
+from core.notifications import messages
 from core.notifications.operations import notify
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
@@ -21,6 +22,11 @@ from core.tenants.models import Tenant
 from core.users import roles
 
 UNIT_ROLES = (roles.REPORTER, roles.HEAD)
+
+messages.register({
+    "dashboard.remind": _l("Nhắc gửi «%(period)s»"),
+    "dashboard.remind_body": _l("Đơn vị chưa gửi báo cáo kỳ này. Hạn gửi: %(due)s (giờ Hà Nội)."),
+})
 
 
 def units_not_sent(db, period: ReportingPeriod, scope: Tenant) -> list[Tenant]:
@@ -46,11 +52,11 @@ def remind_units(ctx: JobContext, tenant_id: str, period_id: str) -> dict[str, A
         return counts
     zone = ZoneInfo(period.time_zone or period_models.TIME_ZONE)
     due = period.due_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
-    title = _("Nhắc gửi báo cáo %(period)s", period=period.title)
-    body = _("Đơn vị chưa gửi báo cáo kỳ này. Hạn gửi: %(due)s (giờ Hà Nội).", due=due)
+    message = {"title": messages.line("dashboard.remind", period=period.title),
+               "body": [messages.line("dashboard.remind_body", due=due)]}
     day = ctx.now.astimezone(zone).date().isoformat()
     for unit in units_not_sent(ctx.db, period, scope):
-        created = notify(ctx.db, unit, UNIT_ROLES, kind="report.reminder", title=title, body=body,
+        created = notify(ctx.db, unit, UNIT_ROLES, kind="report.reminder", title="", message=message,
                          link=f"/tenants/{unit.id}/periods/{period.id}/report",
                          dedupe_key=f"dashboard-reminder:{period.id}:{day}")
         if created:

@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from core.dashboards.operations import AggregateInfo, Dashboard
+from core.periods.bands import band_label
 from core.rollups.contribution import FINAL, PROVISIONAL
 from core.rollups.figures import Figures
 
@@ -73,7 +74,8 @@ def tables(board: Dashboard, kind_label: Callable[[str], str], english: bool = F
     found["classifications"] = Table(
         "classifications", _("Phân bố xếp loại"),
         [_("Xếp loại"), _("Chính thức (đã duyệt)"), _("Tạm tính (gồm chưa duyệt)"), _("Kỳ trước")],
-        [[name, board.total.classes(FINAL).get(name, 0), board.total.classes(PROVISIONAL).get(name, 0),
+        [[band_label(name), board.total.classes(FINAL).get(name, 0),
+          board.total.classes(PROVISIONAL).get(name, 0),
           previous.classes(FINAL).get(name, 0) if previous else None] for name in names],
     )
     found["aggregates"] = Table(
@@ -102,7 +104,7 @@ def tables(board: Dashboard, kind_label: Callable[[str], str], english: bool = F
     found["ranking"] = Table(
         "ranking", _("Xếp hạng các đơn vị trực thuộc"),
         [_("Hạng"), _("Đơn vị"), _("Điểm"), _("Xếp loại"), _("Tạm tính")],
-        [[row.rank, row.tenant.name, row.score, row.classification or "",
+        [[row.rank, row.tenant.name, row.score, band_label(row.classification),
           _("Có") if row.provisional else _("Không")] for row in board.ranking()],
     )
     return found

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base, GlobalTable, TenantScoped, new_id
@@ -22,6 +23,9 @@ class Notification(TenantScoped, Base):
     title: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")
+    # The notice as message codes and values (core.notifications.messages): each reader reads it
+    # in the page's language; title and body keep the Vietnamese text for mail and older readers.
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Reminders and other repeated notices name what they are about, so they are sent once.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.db import scoping
 from core.db.types import utcnow
 from core.errors import NotFound
+from core.notifications import messages
 from core.notifications.models import Notification, OutboxMessage
 from core.tenants.models import Tenant
 from core.users.access import Access
@@ -43,9 +44,15 @@ def notify(
     body: str = "",
     link: str = "",
     dedupe_key: str | None = None,
+    message: dict | None = None,
 ) -> list[Notification]:
     """A notice to each member of ``tenant`` with one of ``roles``; with ``dedupe_key``, users
-    who already have a notice with that key get nothing new (reminders run more than once)."""
+    who already have a notice with that key get nothing new (reminders run more than once).
+
+    With ``message`` (see :mod:`core.notifications.messages`) the notice is read in each page's
+    language; ``title`` and ``body`` are then its Vietnamese text, as stored and mailed."""
+    if message is not None:
+        title, body = messages.render_in("vi", message)
     created = []
     for user in members(db, tenant, roles):
         if dedupe_key is not None and db.scalar(
@@ -56,18 +63,43 @@ def notify(
         ):
             continue
         notice = Notification(
-            tenant_id=tenant.id, user_id=user.id, kind=kind, title=title, body=body, link=link,
-            dedupe_key=dedupe_key,
+            tenant_id=tenant.id, user_id=user.id, kind=kind, title=title[:255], body=body, link=link,
+            dedupe_key=dedupe_key, message=message,
         )
         db.add(notice)
         created.append(notice)
         if user.email:
             db.add(OutboxMessage(
-                tenant_id=tenant.id, to_address=user.email, subject=title,
+                tenant_id=tenant.id, to_address=user.email, subject=title[:255],
                 body=f"{body}\n\n{link}".strip(),
             ))
     db.flush()
     return created
+
+
+def notify_above(db: Session, tenant: Tenant, roles: Iterable[str], **notice) -> list[Notification]:
+    """``notify`` the members with ``roles`` of the nearest unit above ``tenant`` that has any
+    (a school's report goes to its department's reviewers, not every reviewer up to the city).
+
+    The unit's own staff cannot otherwise read or write the units above: for the duration the
+    session reaches those units too, and only the statements here run inside."""
+    above = [uuid.UUID(p) for p in (tenant.path or "").strip("/").split("/") if p][:-1]
+    if not above:
+        return []
+    before = scoping.get_context(db)
+    if before is not None and not before.system:
+        scoping.set_context(db, scoping.TenantContext(readable=before.readable | set(above),
+                                                      writable=before.writable | set(above)))
+    try:
+        for unit_id in reversed(above):
+            unit = db.get(Tenant, unit_id)
+            if unit is None or not unit.active or not members(db, unit, roles):
+                continue
+            return notify(db, unit, roles, **notice)
+        return []
+    finally:
+        if before is not None:
+            scoping.set_context(db, before)
 
 
 # --- A user's own notices: listed, counted and marked as read ------------------------------

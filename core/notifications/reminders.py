@@ -14,13 +14,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
 from core.db.types import utcnow
 from core.jobs.registry import JobContext, task
+from core.notifications import messages
 from core.notifications.operations import notify
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
@@ -72,15 +73,18 @@ def units_to_remind(db: Session, period: ReportingPeriod) -> list[Tenant]:
     return [u for u in units if u.id not in status or status[u.id] in EDITABLE]
 
 
-def _texts(period: ReportingPeriod, days: int) -> tuple[str, str]:
+messages.register({
+    "reminder.one_day": _l("Nhắc hạn: còn 1 ngày để gửi «%(period)s»"),
+    "reminder.days": _l("Nhắc hạn: còn %(days)s ngày để gửi «%(period)s»"),
+    "reminder.body": _l("Hạn gửi báo cáo: %(due)s (giờ Hà Nội). Đơn vị chưa gửi báo cáo kỳ này."),
+})
+
+
+def _message(period: ReportingPeriod, days: int) -> dict[str, Any]:
     due = period.due_at.astimezone(ZoneInfo(period.time_zone or period_models.TIME_ZONE))
-    if days <= 1:
-        title = _("Nhắc hạn: còn 1 ngày để gửi báo cáo %(period)s", period=period.title)
-    else:
-        title = _("Nhắc hạn: còn %(days)s ngày để gửi báo cáo %(period)s", days=days, period=period.title)
-    body = _("Hạn gửi báo cáo: %(due)s (giờ Hà Nội). Đơn vị chưa gửi báo cáo kỳ này.",
-             due=due.strftime("%d/%m/%Y %H:%M"))
-    return title, body
+    title = (messages.line("reminder.one_day", period=period.title) if days <= 1
+             else messages.line("reminder.days", days=days, period=period.title))
+    return {"title": title, "body": [messages.line("reminder.body", due=due.strftime("%d/%m/%Y %H:%M"))]}
 
 
 def remind(
@@ -93,10 +97,11 @@ def remind(
     counts: dict[str, Any] = {"days": days, "units": 0, "notices": 0}
     if days is None:
         return counts
-    title, body = _texts(period, days)
+    message = _message(period, days)
     for unit in units_to_remind(db, period):
-        created = notify(db, unit, UNIT_ROLES, kind="report.reminder", title=title, body=body,
-                         link=f"/reports/{unit.id}/{period.id}", dedupe_key=dedupe_key(period, days))
+        created = notify(db, unit, UNIT_ROLES, kind="report.reminder", title="", message=message,
+                         link=f"/tenants/{unit.id}/periods/{period.id}/report",
+                         dedupe_key=dedupe_key(period, days))
         if created:
             counts["units"] += 1
             counts["notices"] += len(created)

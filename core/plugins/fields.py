@@ -38,6 +38,8 @@ class FieldInfo:
     minimum: float | None = None
     maximum: float | None = None
     multiline: bool = False
+    label_en: str | None = None  # the English label; ``label`` when the set gives none
+    points_per_unit: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,6 +89,8 @@ def describe_field(name: str, declared: ma_fields.Field) -> FieldInfo:
         minimum=minimum,
         maximum=maximum,
         multiline=bool(meta.get("multiline", False)),
+        label_en=str(meta.get("label_en") or meta.get("label") or name),
+        points_per_unit=meta.get("points_per_unit"),
     )
 
 

@@ -88,6 +88,10 @@ def _load_items(items: Any, errors: dict[str, list[str]]) -> list[tuple[int, dic
     schema = localised_schema(EnableItemSchema)
     loaded = []
     for index, item in enumerate(items):
+        if isinstance(item, dict) and isinstance(item.get("tenant_kinds"), list) and not item["tenant_kinds"]:
+            # The generic "at least 1 character" of an empty list would say nothing to an admin.
+            errors[f"{index}.tenant_kinds"] = [_("Hãy chọn ít nhất một loại đơn vị cho bộ tiêu chí này.")]
+            continue
         try:
             loaded.append((index, schema.load(item)))
         except ValidationError as exc:

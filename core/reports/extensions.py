@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from core.db.types import utcnow
 from core.errors import Conflict, Invalid, NotFound
+from core.notifications import messages
 from core.notifications.operations import notify
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
-from core.reports import deadlines, permissions
+from core.reports import deadlines, events, permissions
 from core.reports.atomic import insert_or_ignore
 from core.reports.events import UNIT_ROLES
 from core.reports.models import (
@@ -92,12 +93,14 @@ def decide(
     changes = deadlines.settle(db, access, extension, status, note, now, until)
     deadlines.audit(db, access, extension, changes, note)
     if grant:
-        title = _("Đề nghị gia hạn đã được chấp thuận")
-        granted = _("Đơn vị được gửi báo cáo đến %(when)s.", when=deadlines.hanoi_text(extension.until))
-        body = f"{granted}\n{note}".strip()
+        message = {"title": messages.line("extension.granted"),
+                   "body": [messages.line("extension.until", when=deadlines.hanoi_text(extension.until))]}
     else:
-        title, body = _("Đề nghị gia hạn không được chấp thuận"), note
-    notify(db, tenant, UNIT_ROLES, kind=f"extension.{status}", title=title, body=body)
+        message = {"title": messages.line("extension.refused"), "body": []}
+    if note:
+        message["body"].append(messages.text(note))
+    notify(db, tenant, UNIT_ROLES, kind=f"extension.{status}", title="", message=message,
+           link=events.report_path(tenant.id, extension.period_id))
     return extension
 
 

@@ -272,7 +272,8 @@ def missing(db: Session, host: PluginHost, submission: Submission, tenant: Tenan
 
 
 def _move(db: Session, access: Access, host: PluginHost, submission: Submission, status: str,
-          action: str, event: str, reason: str = "", notice: str = "") -> None:
+          action: str, event: str, reason: str = "", notice: str = "",
+          resubmitted: bool = False) -> None:
     """The one place a report's status changes, after the change's claim: the reports above
     are flagged if they used this unit, the move is audited once, the unit is told once
     (``notice`` adds a line to what it is told) and plugins hear of it once the transaction
@@ -280,7 +281,7 @@ def _move(db: Session, access: Access, host: PluginHost, submission: Submission,
     previous = submission.status
     submission.status = status
     finish(db, access, host, submission, action, {"status": [previous, status]}, reason)
-    events.submission_moved(db, host, submission, event, reason, notice)
+    events.submission_moved(db, host, submission, event, reason, notice, resubmitted)
 
 
 def submit(
@@ -313,11 +314,12 @@ def submit(
         submission = get_or_start(db, tenant, period)
     claim(db, submission, read)
     rescore(db, host, submission, tenant, period)
+    resubmitted = submission.submitted_at is not None
     submission.submitted_at = now
     submission.submitted_by_id = access.actor_id
     submission.late = state.late
     _move(db, access, host, submission, SUBMITTED, "report.submit", "submitted",
-          _("Nộp muộn") if state.late else "")
+          _("Nộp muộn") if state.late else "", resubmitted=resubmitted)
     return submission
 
 
@@ -479,6 +481,7 @@ def explain(
     db.add(comment)
     submission.explanation_required = False
     _audit(db, access, submission, "report.explain", {"explanation_required": [True, False]}, body)
+    events.explained(db, submission, body)
     return comment
 
 

@@ -1,8 +1,10 @@
 """The reviewer's queue: the units a reviewer or admin reviews in a period, with their reports,
-paged, sorted and filtered by the database (it serves 10,000 units as it serves ten).
+paged, sorted and filtered by the database (it serves 10,000 units as it serves ten). A viewer
+reads the same list for the units they follow (``reading``).
 
-* Which units: active units below a tenant where the caller is reviewer or admin (never that
-  tenant itself), inside the period's owner's subtree, of a kind the period asks a report of.
+* Which units: active units below a tenant where the caller is reviewer or admin (or viewer, when
+  reading; never that tenant itself), inside the period's owner's subtree, of a kind the
+  period asks a report of.
 * Sorting: ``name`` in Vietnamese alphabetical order (``tenant.name_key``, see
   :mod:`core.text.collation`), ``status`` (not started, draft, returned, submitted, approved),
   ``score`` (the reviewer's where there is one, else the unit's) and ``submitted_at``; units
@@ -28,6 +30,7 @@ from core.reports import permissions
 from core.reports.models import APPROVED, DRAFT, RETURNED, STATUSES, SUBMITTED, Submission
 from core.tenants.models import Tenant
 from core.text import fold
+from core.users import roles
 from core.users.access import Access
 
 MISSING = "missing"
@@ -63,6 +66,12 @@ def review_paths(access: Access) -> list[tuple[str, uuid.UUID]]:
     return [(g.tenant_path, g.tenant_id) for g in access.grants if g.role in permissions.REVIEW_ROLES]
 
 
+def reading_paths(access: Access) -> list[tuple[str, uuid.UUID]]:
+    """(path, tenant id) of each tenant whose units below the caller may list: where they review,
+    administer or follow (a viewer reads the list; approving stays a reviewer's)."""
+    return [(g.tenant_path, g.tenant_id) for g in access.grants if g.role in roles.SUBTREE_ROLES]
+
+
 def expected_kinds(db: Session, period: ReportingPeriod) -> set[str]:
     """The unit kinds ``period`` asks a report of (those of its enabled criteria sets)."""
     return {kind for kinds in db.scalars(
@@ -71,7 +80,7 @@ def expected_kinds(db: Session, period: ReportingPeriod) -> set[str]:
 
 
 def _base(db: Session, access: Access, period: ReportingPeriod, kind: str | None,
-          under: uuid.UUID | None, q: str | None) -> Select:
+          under: uuid.UUID | None, q: str | None, paths: list[tuple[str, uuid.UUID]]) -> Select:
     owner = db.get(Tenant, period.owner_tenant_id)
     query = (
         select(Tenant, Submission)
@@ -81,7 +90,7 @@ def _base(db: Session, access: Access, period: ReportingPeriod, kind: str | None
     )
     if not access.tenant_context().system:
         reach = [and_(Tenant.path.startswith(path), Tenant.id != tenant_id)
-                 for path, tenant_id in review_paths(access)]
+                 for path, tenant_id in paths]
         query = query.where(or_(*reach) if reach else false())
     if kind:
         query = query.where(Tenant.kind == kind)
@@ -123,9 +132,10 @@ def queue(
     db: Session, access: Access, period: ReportingPeriod, *, kind: str | None = None,
     under: uuid.UUID | None = None, status: str | None = None, late: bool | None = None,
     q: str | None = None, sort: str = "name", order: str = "asc", page: int = 1,
-    per_page: int = PER_PAGE,
+    per_page: int = PER_PAGE, reading: bool = False,
 ) -> QueuePage:
-    """One page of the queue (see the module docstring); three queries whatever its size.
+    """One page of the queue (see the module docstring); three queries whatever its size. With
+    ``reading``, the units the caller follows as a viewer are listed too (to read, not approve).
 
     :raises Invalid: an unknown status, sort or order.
     :raises NotFound: ``under`` is a unit the caller does not see.
@@ -141,8 +151,9 @@ def queue(
         raise Invalid(errors)
     page = max(1, page)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
-    base = _base(db, access, period, kind, under, q)
-    if not access.tenant_context().system and not review_paths(access):
+    paths = reading_paths(access) if reading else review_paths(access)
+    base = _base(db, access, period, kind, under, q, paths)
+    if not access.tenant_context().system and not paths:
         return QueuePage([], 0, page, per_page, {})
     state = func.coalesce(Submission.status, literal_column(f"'{MISSING}'"))
     grouped = _status_filter(base, None, late).with_only_columns(state, func.count()).group_by(state)
@@ -157,7 +168,7 @@ def queue(
 def under_choices(db: Session, access: Access) -> list[Tenant]:
     """The units directly below the caller's review tenants that have units of their own (a
     commune, a ward, a department): what the queue's "under" filter offers."""
-    roots = [tenant_id for _path, tenant_id in review_paths(access)]
+    roots = [tenant_id for _path, tenant_id in reading_paths(access)]
     if not roots:
         return []
     child = select(Tenant.parent_id).where(Tenant.parent_id.is_not(None)).distinct().scalar_subquery()

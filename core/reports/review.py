@@ -102,11 +102,13 @@ def bulk_approve(
     db: Session, access: Access, host: PluginHost, period: ReportingPeriod,
     tenant_ids: Sequence[uuid.UUID], reason: str,
 ) -> dict[str, str]:
-    """Approve several submitted reports with one reason; returns tenant id → "approved" or why
-    not. Each approval is audited on its own, with the shared reason, and committed on its own:
-    one report's refusal leaves nothing half-written, and no lock of one approval is held while
-    the next one waits for another report's."""
-    reason = operations.require_reason(reason)
+    """Approve several submitted reports with one optional comment (as a single approval);
+    returns tenant id → "approved" or why not. Each approval is audited on its own, with the
+    shared comment, and committed on its own: one report's refusal leaves nothing half-written,
+    and no lock of one approval is held while the next one waits for another report's."""
+    reason = (reason or "").strip()
+    if len(reason) > 5000:
+        raise Invalid({"reason": [_("Lý do dài quá 5000 ký tự.")]})
     results: dict[str, str] = {}
     for tenant_id in tenant_ids:
         tenant = db.get(Tenant, tenant_id)

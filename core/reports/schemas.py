@@ -114,7 +114,8 @@ class QueueQuerySchema(Schema):
 
 class BulkApproveSchema(Schema):
     tenants = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=1000))
-    reason = Text(MAX_TEXT, required=True)
+    # Optional, as in a single approval: a comment is for when there is something to say.
+    reason = Text(MAX_TEXT, load_default="")
 
 
 class ExtensionRequestSchema(Schema):

@@ -68,3 +68,30 @@ def classify(
         if all(outcomes.get(name) is True for name in band.get("requires", [])):
             return str(band["name"])
     return None
+
+
+def band_standing(
+    total: float | None, outcomes: Mapping[str, Any], bands: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every band of a period, highest minimum first, with what a report with ``total`` and
+    ``outcomes`` lacks for it (the reading of :func:`classify`, spelled out for people):
+
+    ``{"name", "min", "requires", "reached", "short_by", "failed", "undecided"}`` where
+    ``reached`` marks the band :func:`classify` gives, ``short_by`` is the points missing to the
+    band's minimum (0 when reached; None without a total), ``failed`` the required standards
+    the report did not pass and ``undecided`` those not decided yet (a section not complete)."""
+    given = classify(total, outcomes, bands)
+    found = []
+    for band in sorted(bands, key=lambda b: float(b.get("min", 0)), reverse=True):
+        minimum = float(band.get("min", 0))
+        requires = [str(r) for r in band.get("requires", []) or []]
+        found.append({
+            "name": str(band.get("name", "")),
+            "min": minimum,
+            "requires": requires,
+            "reached": given is not None and str(band.get("name")) == given,
+            "short_by": None if total is None else round(max(minimum - float(total), 0.0), 2),
+            "failed": [r for r in requires if outcomes.get(r) is False],
+            "undecided": [r for r in requires if outcomes.get(r) is None],
+        })
+    return found

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -136,6 +137,14 @@ def evidence_criteria(db: Session, submission: Submission) -> set[str]:
     ))
 
 
+def field_label(criteria_set: CriteriaSet, name: str) -> str:
+    """A field's label in the page's language (``label_en`` in English, when the set gives one)."""
+    meta = criteria_set.schema._declared_fields[name].metadata
+    if str(get_locale() or "vi") == "en" and meta.get("label_en"):
+        return str(meta["label_en"])
+    return str(meta.get("label", name))
+
+
 def missing_items(
     db: Session, host: PluginHost, submission: Submission, enabled: list[EnabledSet],
     sections: dict[str, Section], ctx: EvaluationContext,
@@ -152,7 +161,7 @@ def missing_items(
         values = sections[key].values
         for name in required_fields(criteria_set):
             if values.get(name) in (None, ""):
-                label = criteria_set.schema._declared_fields[name].metadata.get("label", name)
+                label = field_label(criteria_set, name)
                 found.append(Missing(key, name, "required", _("Chưa nhập: %(label)s.", label=label)))
         if not is_complete(criteria_set, values):
             continue
@@ -161,7 +170,7 @@ def missing_items(
             found.extend(Missing(key, None if name == "_schema" else name, "invalid", m) for m in messages)
         for name in evidence_needed(criteria_set, values):
             if f"{key}.{name}" not in proofs:
-                label = criteria_set.schema._declared_fields[name].metadata.get("label", name)
+                label = field_label(criteria_set, name)
                 found.append(Missing(key, name, "evidence",
                                      _("Cần minh chứng cho: %(label)s.", label=label)))
     return found

@@ -17,6 +17,7 @@ from core.tenants import kinds as tenant_kinds
 from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
 from core.text import fold
+from core.text.collation import sort_key
 from core.web import blueprint
 from core.web.active import admin_root, in_subtree
 from core.web.forms import TenantForm, apply_errors, option
@@ -35,6 +36,23 @@ def children_map(tenants: Sequence[Tenant]) -> dict[uuid.UUID | None, list[Tenan
         # Accent-free first so that "Đông Anh" sorts with the D's, not after Z.
         siblings.sort(key=lambda t: (KIND_ORDER.get(t.kind, len(KIND_ORDER)), t.kind, fold(t.name), t.name))
     return children
+
+
+def tree_order(root: Tenant, tenants: Sequence[Tenant]) -> list[Tenant]:
+    """``tenants`` as a tree from ``root``: each unit followed by its units, siblings in
+    Vietnamese alphabetical order (the collation key, so "Đông Anh" sorts after "Dịch Vọng")."""
+    below: dict[uuid.UUID | None, list[Tenant]] = defaultdict(list)
+    for tenant in tenants:
+        if tenant.id != root.id:
+            below[tenant.parent_id].append(tenant)
+    for siblings in below.values():
+        siblings.sort(key=lambda t: (t.name_key or sort_key(t.name), t.name))
+    ordered, stack = [], [root]
+    while stack:
+        tenant = stack.pop()
+        ordered.append(tenant)
+        stack.extend(reversed(below.get(tenant.id, [])))
+    return ordered
 
 
 def by_kind(tenants: Sequence[Tenant]) -> list[tuple[str, list[Tenant]]]:
@@ -66,7 +84,8 @@ def _page(root: Tenant, form: TenantForm, errors: Sequence[str] = (), status: in
 def _tenant_form(root: Tenant) -> TenantForm:
     form = TenantForm()
     units = [t for t in tenant_ops.subtree(session(), root) if t.active]
-    form.parent.choices = [option(str(t.id), "— " * (t.depth - root.depth) + t.name) for t in units]
+    form.parent.choices = [option(str(t.id), "— " * (t.depth - root.depth) + t.name)
+                           for t in tree_order(root, units)]
     if not form.parent.raw_data:
         form.parent.data = request.args.get("parent") or str(root.id)
     return form

@@ -21,7 +21,7 @@ from core.periods import models as period_models
 from core.periods import operations as period_ops
 from core.periods.models import ReportingPeriod
 from core.plugins import current_host
-from core.reports import history
+from core.reports import history, queue
 from core.rollups.contribution import FINAL, PROVISIONAL
 from core.tenants.models import Tenant
 from core.text.numbers import format_number
@@ -29,6 +29,7 @@ from core.users import roles
 from core.web import blueprint, labels
 from core.web.active import active_tenant
 from core.web.layout import add_nav_link
+from core.web.queue_summary import my_queues
 
 # Kinds whose staff with a subtree role land on their dashboard.
 HOME_KINDS = frozenset({"city", "ward", "commune", "department"})
@@ -112,6 +113,7 @@ def render_dashboard(period_id: Any = None, scope_id: Any = None, status: int = 
         periods=period_ops.visible(db, access), can_remind=dashboards.can_remind(access, scope),
         chart_label=chart_label, how_label=how_label, outcome_label=outcome_label,
         FINAL=FINAL, PROVISIONAL=PROVISIONAL, statuses=history.status_labels(), is_home=is_home,
+        queues=my_queues() if is_home else [], reviews=bool(queue.review_paths(access)),
         units_below=sum(board.census.values()) - 1 if is_home else None,
         csv_url=lambda name: url_for("web.dashboard_csv", chart=name, period=period.id, scope=scope.id,
                                      aggregate=board.chart.key if board.chart else None),

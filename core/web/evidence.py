@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -36,16 +37,19 @@ def _load(tenant_id: uuid.UUID, period_id: uuid.UUID) -> tuple[Tenant, Reporting
 def _criteria(tenant: Tenant, period: ReportingPeriod) -> list[tuple[str, str]]:
     """(value, label) of every criterion a file may be attached to, proof-requiring ones first."""
     choices: list[tuple[bool, str, str]] = []
+    english = str(get_locale() or "vi") == "en"
     for item in enabled_for(session(), plugin_host(current_app), period, tenant):
         if item.criteria_set is None:
             continue
+        title = item.criteria_set.title_en if english else item.criteria_set.title
         for field in describe(item.criteria_set):
-            label = f"{item.criteria_set.title} — {field.label}"
+            label = f"{title} — {field.label_en if english else field.label}"
             choices.append((not field.evidence_required, f"{item.row.key}.{field.name}", label))
     return [(value, label) for _later, value, label in sorted(choices, key=lambda c: c[0])]
 
 
-def _page(tenant: Tenant, period: ReportingPeriod, errors: list[str] | None = None, status: int = 200):
+def _page(tenant: Tenant, period: ReportingPeriod, errors: list[str] | None = None, status: int = 200,
+          chosen: str | None = None):
     db, access = session(), current_access()
     items = operations.list_for(db, access, tenant, period)
     submission = find(db, tenant, period)
@@ -55,6 +59,8 @@ def _page(tenant: Tenant, period: ReportingPeriod, errors: list[str] | None = No
     return render_template(
         "reports/evidence.html", tenant=tenant, period=period, items=items, criteria=criteria,
         labels=labels, may_change=may_change, problems=errors or [],
+        # The criterion whose "attach" link opened the page is chosen in the upload form.
+        chosen=chosen if chosen in labels else None,
         max_mb=round(operations.max_bytes_for(current_app) / (1024 * 1024), 1),
     ), status
 
@@ -62,7 +68,7 @@ def _page(tenant: Tenant, period: ReportingPeriod, errors: list[str] | None = No
 @blueprint.route(BASE, methods=["GET"])
 @login_required
 def report_evidence(tenant_id: uuid.UUID, period_id: uuid.UUID):
-    return _page(*_load(tenant_id, period_id))
+    return _page(*_load(tenant_id, period_id), chosen=request.args.get("criterion"))
 
 
 @blueprint.route(BASE, methods=["POST"])
@@ -71,7 +77,8 @@ def report_evidence_upload(tenant_id: uuid.UUID, period_id: uuid.UUID):
     tenant, period = _load(tenant_id, period_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _page(tenant, period, [_("Hãy chọn một tệp để tải lên.")], status=422)
+        return _page(tenant, period, [_("Hãy chọn một tệp để tải lên.")], status=422,
+                     chosen=request.form.get("criterion"))
     db = session()
     try:
         data = operations.read_limited(upload.stream, operations.max_bytes_for(current_app))
@@ -89,7 +96,8 @@ def report_evidence_upload(tenant_id: uuid.UUID, period_id: uuid.UUID):
         return _page(tenant, period, [error.message], status=error.status)
     db.commit()
     flash(_("Đã đính kèm %(name)s.", name=item.filename), "success")
-    return redirect(url_for("web.report_evidence", tenant_id=tenant.id, period_id=period.id))
+    return redirect(url_for("web.report_evidence", tenant_id=tenant.id, period_id=period.id,
+                            criterion=item.criterion or None))
 
 
 @blueprint.route(BASE + "/<uuid:evidence_id>", methods=["GET"])

@@ -6,17 +6,25 @@ import uuid
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.auth.context import current_access
 from core.db.engine import session
-from core.notifications import operations
+from core.notifications import messages, operations
+from core.notifications.models import Notification
 from core.web import blueprint
 from core.web.layout import add_nav_link
 
 PAGE_SIZE = 50
 
+
+@blueprint.app_template_global("notice_text")
+def notice_text(notice: Notification) -> tuple[str, str]:
+    """(title, body) of a notice in the page's language; a notice without a message (written
+    before notices kept one) shows its stored text."""
+    return messages.render(notice.message) or (notice.title, notice.body)
 
 
 def _nav_label() -> str:
@@ -64,5 +72,6 @@ def notifications_read_all():
     db = session()
     marked = operations.mark_all_read(db, current_access())
     db.commit()
-    flash(_("Đã đánh dấu %(count)s thông báo là đã đọc.", count=marked), "info")
+    flash(ngettext("Đã đánh dấu %(num)s thông báo là đã đọc.",
+                   "Đã đánh dấu %(num)s thông báo là đã đọc.", marked), "info")
     return redirect(url_for("web.notifications"))

@@ -25,6 +25,7 @@ from core.auth.context import current_access
 from core.db.engine import session
 from core.db.types import utcnow
 from core.errors import Conflict, Invalid, NotFound
+from core.notifications import operations as notices
 from core.periods import models as period_models
 from core.periods import operations as period_ops
 from core.periods.models import ReportingPeriod
@@ -38,9 +39,11 @@ from core.reports.sections import enabled_for
 from core.reports.view import report_view
 from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
+from core.users import roles
 from core.users.access import Access
 from core.users.models import User
 from core.web import blueprint
+from core.web import report_walk as walk
 from core.web.criteria_forms import values_from_form
 from core.web.layout import add_nav_link
 
@@ -155,12 +158,20 @@ def render_report(
         if typed is not None and section["key"] in typed:
             section["values"] = typed[section["key"]]
     missing_items = missing if missing is not None else view["missing"]
+    english = _english()
+    walk.localise(view, english)
+    walk.add_points(view)
+    roles_here = access.roles_here(scope.tenant)
     return render_template(
         "reports/report.html", view=view, tenant=scope.tenant, period=scope.period,
         submission=submission, comments=thread, extensions=requests, names=names,
         errors=errors or {}, problems=problems or [], missing=missing_items, forms=forms or {},
         statuses=status_labels(), comment_kinds=comment_kinds(), criteria=_criterion_labels(view),
-        english=_english(), separator=SEPARATOR, saved_version=_just_saved(scope),
+        english=english, separator=SEPARATOR, saved_version=_just_saved(scope),
+        index=walk.progress(view, missing_items), error_list=walk.error_summary(errors or {}, view),
+        bands=walk.explain_band(view, list(scope.period.bands or [])), band_label=walk.band_label,
+        next_step=walk.next_step(view, roles_here, len(missing_items)),
+        heads=[u.full_name or u.username for u in notices.members(db, scope.tenant, [roles.HEAD])],
         result_changes=result_changes or {}, change_labels=history.field_labels()
         | {f"outcomes.{k}": v for k, v in history.outcome_labels().items()},
         offer_extension=view["can"]["review"] and view["status"] == SUBMITTED
@@ -225,7 +236,7 @@ def reports():
     db, access = session(), current_access()
     rows = my_reports(db, access, current_host())
     reviewer_periods = []
-    if any(g.role in ("reviewer", "admin") for g in access.grants):
+    if any(g.role in roles.SUBTREE_ROLES for g in access.grants):
         reviewer_periods = [p for p in period_ops.visible(db, access)
                             if p.state in (period_models.OPEN, period_models.CLOSED)]
     return render_template("reports/reports.html", rows=rows, statuses=status_labels(),

@@ -23,6 +23,7 @@ from core.reports.models import STATUSES, SUBMITTED
 from core.reports.schemas import QueueQuerySchema, ReturnSchema
 from core.reports.view import report_view
 from core.tenants.models import Tenant
+from core.users import roles
 from core.web import blueprint, labels
 from core.web.criteria_forms import _number
 from core.web.reports import REPORT, form_version, load_scope, render_report, report_url, status_labels
@@ -242,7 +243,11 @@ def report_queue(period_id: uuid.UUID):
         period = period_ops.get_visible(db, access, period_id)
     except NotFound:
         abort(404)
-    if not any(g.role in permissions.REVIEW_ROLES for g in access.grants):
+    if not any(g.role in roles.SUBTREE_ROLES for g in access.grants):
+        abort(403)
+    # A viewer reads the list; approving stays with reviewers and admins.
+    may_review = any(g.role in permissions.REVIEW_ROLES for g in access.grants)
+    if request.method == "POST" and not may_review:
         abort(403)
     filters, errors = _filters(request.args)
     results: dict[str, str] = {}
@@ -270,7 +275,7 @@ def report_queue(period_id: uuid.UUID):
                 flash(_("Đã duyệt %(count)s báo cáo.", count=approved), "success")
         status = 422 if errors else 200
     try:
-        page = queue.queue(db, access, period, **filters)
+        page = queue.queue(db, access, period, reading=not may_review, **filters)
     except (Invalid, NotFound) as error:
         page, status = queue.QueuePage([], 0, 1, queue.PER_PAGE, {}), error.status
         errors.update(getattr(error, "errors", None) or {"under": [error.message]})
@@ -281,7 +286,7 @@ def report_queue(period_id: uuid.UUID):
         status_codes=(queue.MISSING, *STATUSES), kinds=sorted(queue.expected_kinds(db, period)),
         kind_label=lambda k: labels.label(labels.TENANT_KINDS, k),
         under_choices=queue.under_choices(db, access), submitted=SUBMITTED,
-        url=lambda **changes: queue_url(period.id, filters, **changes),
+        url=lambda **changes: queue_url(period.id, filters, **changes), may_review=may_review,
     ), status
 
 

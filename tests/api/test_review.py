@@ -223,6 +223,14 @@ def test_bulk_approve_logs_one_reason_per_approval(api_as, report_world, db):
     assert stored_submission(db, report_world, "school-a2").status == "approved"
 
 
+def test_bulk_approve_needs_no_comment_as_a_single_approval(api_as, report_world, db):
+    submitted(api_as, db, report_world)
+    ids = [str(report_world.tenant("school-a1").id)]
+    body = _bulk(api_as("ward_reviewer"), report_world, {"tenants": ids})
+    assert body["approved"] == 1
+    assert stored_submission(db, report_world, "school-a1").status == "approved"
+
+
 def test_bulk_approve_leaves_what_it_may_not_approve(api_as, report_world, db):
     submitted(api_as, db, report_world)
     save(api_as("a2_head"), report_world, slug="school-a2", values={"staff": 3})
@@ -239,8 +247,7 @@ def test_bulk_approve_leaves_what_it_may_not_approve(api_as, report_world, db):
     ({"tenants": [], "reason": "Duyệt"}, "tenants"),
     ({"tenants": ["abc"], "reason": "Duyệt"}, "tenants.0"),
     ({"tenants": None, "reason": "Duyệt"}, "tenants"),
-    ({"tenants": ["00000000-0000-0000-0000-000000000001"]}, "reason"),
-    ({"tenants": ["00000000-0000-0000-0000-000000000001"], "reason": " "}, "reason"),
+    ({"tenants": ["00000000-0000-0000-0000-000000000001"], "reason": "x" * 5001}, "reason"),
 ])
 def test_bulk_approve_input_is_checked(api_as, report_world, body, field):
     response = api_as("ward_reviewer").post(f"/api/v1/periods/{report_world.period.id}/queue/approve",

@@ -98,7 +98,9 @@ def test_reminders_are_sent_once_per_threshold_and_audited(app, db, drill_world,
     assert _notices(db, world) == [("a1_head", key), ("a1_reporter", key), ("b1_reporter", key)]
     notice = db.scalar(select(Notification).where(Notification.user_id == world.user("a1_head").id))
     assert "7 ngày" in notice.title and world.period.title in notice.title
-    assert notice.link == f"/reports/{world.tenant('school-a1').id}/{world.period.id}"
+    assert notice.link == f"/tenants/{world.tenant('school-a1').id}/periods/{world.period.id}/report"
+    # The link is a page that exists: the report's own route.
+    assert app.url_map.bind("localhost").match(notice.link)[0] == "web.report"
     assert due_day.strftime("%d/%m/%Y") + " 17:00" in notice.body
     mail = db.scalars(select(OutboxMessage)).all()
     assert [m.to_address for m in mail] == ["a1.head@truong-a1.edu.vn"]

@@ -231,7 +231,11 @@ def test_the_admin_page_enables_sets_for_tenant_kinds(world, client_as, api_as):
         ("demo.cyber", ["enterprise"], 1.5)]
     refused = client.post(url, data={"csrf_token": token, "enable": ["demo.cyber"], "weight-demo.cyber": "1"})
     assert refused.status_code == 422
-    assert "Phải có ít nhất" in refused.get_data(as_text=True)  # no tenant kind chosen
+    # No tenant kind chosen: said in words an admin reads, not a length rule.
+    assert "Hãy chọn ít nhất một loại đơn vị cho bộ tiêu chí này." in refused.get_data(as_text=True)
+    assert "Phải có ít nhất" not in refused.get_data(as_text=True)
+    # The kinds read as their names.
+    assert 'value="enterprise"> Doanh nghiệp</label>' in html
 
 
 def test_the_admin_page_is_for_the_period_owners_admin(world, client_as):

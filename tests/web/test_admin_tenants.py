@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
+from core.db import scoping
 from core.tenants.models import Tenant
+from core.tenants.operations import new_tenant
 from tests.web.helpers import audit_actions, post_form, text_of
 
 
@@ -110,3 +114,19 @@ def test_a_user_without_any_unit_finds_no_admin_page(app, world, db, client_as):
     client = client_as("lonely")
     assert "Chưa được phân công" in text_of(client.get("/"))
     assert client.get("/admin/tenants").status_code == 404
+
+
+def test_the_parent_list_is_a_tree_in_vietnamese_order(app, client_as, world, db):
+    scoping.set_context(db, scoping.TenantContext.system_context())
+    commune = db.get(Tenant, world.tenant("commune-b").id)
+    for name in ("Đông Anh", "Dương Nội", "Ba Vì", "Đan Phượng"):
+        new_tenant(db, name=name, kind="agency", parent=commune)
+    db.commit()
+    html = client_as("city_admin").get("/admin/tenants").get_data(as_text=True)
+    select_html = html.split('name="parent"', 1)[1].split("</select>", 1)[0]
+    options = [o.replace("— ", "") for o in re.findall(r"<option[^>]*>([^<]*)</option>", select_html)]
+    # Each unit followed by its units; siblings in Vietnamese order: D before Đ, A before Ư.
+    assert options.index("Xã B") < options.index("Ba Vì") < options.index("Dương Nội")
+    assert options.index("Dương Nội") < options.index("Đan Phượng") < options.index("Đông Anh")
+    school, department = options.index("Trường THCS A1"), options.index("Sở Giáo dục và Đào tạo")
+    assert options.index("Phường A") < school < department

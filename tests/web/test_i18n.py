@@ -16,15 +16,16 @@ ROOT = Path(core.__file__).resolve().parent.parent
 ENGLISH = Path(core.__file__).resolve().parent / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 
-def extract(into: Path) -> list[str]:
-    """Every msgid in core/**.py and the templates, extracted the way the catalogue is."""
+def extract(into: Path) -> list[tuple[object, str | None]]:
+    """Every msgid in core/**.py and the templates, extracted the way the catalogue is (with its
+    context, for a message that has one)."""
     pot = into / "messages.pot"
     CommandLineInterface().run([
         "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
         "--no-location", "-o", str(pot), str(ROOT),
     ])
     with pot.open("rb") as handle:
-        return [message.id for message in read_po(handle) if message.id]
+        return [(message.id, message.context) for message in read_po(handle) if message.id]
 
 
 def test_every_message_has_an_english_translation(tmp_path):
@@ -34,10 +35,14 @@ def test_every_message_has_an_english_translation(tmp_path):
     assert len(msgids) > 100
     with ENGLISH.open("rb") as handle:
         english = read_po(handle, locale="en")
-    untranslated = [
-        msgid for msgid in msgids
-        if english.get(msgid) is None or not english.get(msgid).string or english.get(msgid).fuzzy
-    ]
+
+    def translated(msgid, context) -> bool:
+        found = english.get(msgid, context)
+        strings = found.string if found is not None else ""
+        return bool(found is not None and (all(strings) if isinstance(strings, tuple) else strings)
+                    and not found.fuzzy)
+
+    untranslated = [msgid for msgid, context in msgids if not translated(msgid, context)]
     assert untranslated == [], (
         "Translate these in core/translations/en/LC_MESSAGES/messages.po: " + repr(untranslated)
     )

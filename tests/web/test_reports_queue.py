@@ -62,7 +62,8 @@ def test_bulk_approve_with_one_reason_shows_results_per_unit(report_world, clien
     html = reviewer.get(queue(report_world)).get_data(as_text=True)
     ids = [str(report_world.tenant(s).id) for s in ("school-a1", "school-a2")]
     token = csrf_token_from(html)
-    refused = reviewer.post(queue(report_world), data={"csrf_token": token, "tenants": ids, "reason": ""})
+    # Nothing chosen is refused; a comment is optional, as in a single approval.
+    refused = reviewer.post(queue(report_world), data={"csrf_token": token, "reason": "Đồng ý"})
     assert refused.status_code == 422
     assert 'id="error-bulk-reason"' in refused.get_data(as_text=True)
     assert stored(db, report_world).status == "submitted"
@@ -82,8 +83,25 @@ def test_bulk_approve_with_one_reason_shows_results_per_unit(report_world, clien
 
 def test_the_queue_refuses_units_staff_and_unknown_periods(report_world, client_as):
     assert client_as("a1_reporter").get(queue(report_world)).status_code == 403
-    assert client_as("city_viewer").get(queue(report_world)).status_code == 403
     assert client_as("ward_reviewer").get(f"/periods/{uuid.uuid4()}/queue").status_code == 404
     commune = report_world.tenant("commune-b").id
     hidden = client_as("ward_reviewer").get(queue(report_world, f"under={commune}"))
     assert hidden.status_code == 404
+
+
+def test_a_viewer_reads_the_list_of_the_units_below_but_approves_nothing(report_world, client_as, db):
+    submitted(client_as, db, report_world)
+    viewer = client_as("city_viewer")
+    response = viewer.get(queue(report_world))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    text = text_of(response)
+    assert "Báo cáo của các đơn vị trực thuộc" in text
+    school = report_world.tenant("school-a1").id
+    assert f'href="/tenants/{school}/periods/{report_world.period.id}/report"' in html
+    assert 'id="bulk-form"' not in html and 'name="tenants"' not in html
+    token = csrf_token_from(html)
+    refused = viewer.post(queue(report_world), data={
+        "csrf_token": token, "tenants": [str(report_world.tenant("school-a1").id)]})
+    assert refused.status_code == 403
+    assert stored(db, report_world).status == "submitted"
