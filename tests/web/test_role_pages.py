@@ -82,7 +82,7 @@ def test_the_report_page_has_an_index_with_completion_and_the_submit_step_from_t
     index = html.split('class="section-index"', 1)[1].split("</nav>", 1)[0]
     assert 'href="#section-rpt-safety"' in index and 'href="#submit"' in index and 'href="#bands"' in index
     # Two criteria hold a value (the count typed, and the incidents' default of 0).
-    assert "2/5 mục" in text_of_fragment(index) and "thiếu 1" in text_of_fragment(index)
+    assert "2/6 mục" in text_of_fragment(index) and "thiếu 1" in text_of_fragment(index)
     assert 'class="section-jump"' in html  # the phone's jump menu
     # Each criterion's maximum beside what it earns.
     assert "tối đa 60 điểm" in text and "tối đa 40 điểm" in text
