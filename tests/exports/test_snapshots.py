@@ -16,6 +16,11 @@ from core.tenants.models import Tenant
 from .flow import close, reopen, report, reported_world
 
 
+def unit_row(db, snapshot_id, tenant_id):
+    return db.scalar(select(SnapshotUnit).where(SnapshotUnit.snapshot_id == snapshot_id,
+                                                SnapshotUnit.tenant_id == tenant_id))
+
+
 def frozen_rows(db, snapshot_id):
     units = {(r.tenant_id, r.status, r.score, r.classification, r.late, str(r.values))
              for r in db.scalars(select(SnapshotUnit).where(SnapshotUnit.snapshot_id == snapshot_id))}
@@ -30,10 +35,9 @@ def test_closing_freezes_version_one_and_a_reopening_adds_version_two(app, repor
     first = snapshots.latest(db, report_world.period.id)
     assert first.version == 1 and first.units == 5  # two schools, the enterprise, the ward, the commune
     a1 = report_world.tenant("school-a1").id
-    row = db.scalar(select(SnapshotUnit).where(SnapshotUnit.snapshot_id == first.id, SnapshotUnit.tenant_id == a1))
+    row = unit_row(db, first.id, a1)
     assert row.status == "approved" and row.values["rpt.safety"]["trained"] == 15
-    missing = db.scalar(select(SnapshotUnit).where(SnapshotUnit.snapshot_id == first.id,
-                                                   SnapshotUnit.tenant_id == report_world.tenant("commune-b").id))
+    missing = unit_row(db, first.id, report_world.tenant("commune-b").id)
     assert missing.status is None
     before = frozen_rows(db, first.id)
 
@@ -45,8 +49,7 @@ def test_closing_freezes_version_one_and_a_reopening_adds_version_two(app, repor
     assert versions[1].reason == "Bổ sung số liệu của Xã B" and versions[0].reason == ""
     # Version 1 is exactly as it was; version 2 has the commune's report.
     assert frozen_rows(db, first.id) == before
-    commune = db.scalar(select(SnapshotUnit).where(SnapshotUnit.snapshot_id == versions[1].id,
-                                                   SnapshotUnit.tenant_id == report_world.tenant("commune-b").id))
+    commune = unit_row(db, versions[1].id, report_world.tenant("commune-b").id)
     assert commune.status == "approved"
 
 
@@ -54,12 +57,13 @@ def test_a_closed_period_is_reported_from_its_snapshot_not_the_live_rows(app, re
     reported_world(db, host, report_world)
     with app.app_context():
         city = db.get(Tenant, report_world.tenant("ha-noi").id)
-        live = report_content.build(db, host, snapshots.results_for(db, db.get(ReportingPeriod, report_world.period.id)),
-                                    city, "city")
+        period = db.get(ReportingPeriod, report_world.period.id)
+        live = report_content.build(db, host, snapshots.results_for(db, period), city, "city")
         assert not live.results.frozen and "chưa khóa sổ" in live.source_line
         close(db, report_world)
         # Spoil the live rollups: a report made from the snapshot must not notice.
-        db.execute(update(Rollup).where(Rollup.period_id == report_world.period.id).values(approved=0, submitted=0))
+        db.execute(update(Rollup).where(Rollup.period_id == report_world.period.id)
+                   .values(approved=0, submitted=0))
         db.commit()
         period = db.get(ReportingPeriod, report_world.period.id)
         frozen = report_content.build(db, host, snapshots.results_for(db, period), city, "city")
@@ -75,6 +79,7 @@ def test_two_closings_never_share_a_version(app, report_world, db, host):
     for n in range(3):
         reopen(db, report_world, f"lần {n}")
         close(db, report_world)
-    numbers = db.scalars(select(PeriodSnapshot.version).where(PeriodSnapshot.period_id == report_world.period.id)
+    numbers = db.scalars(select(PeriodSnapshot.version)
+                         .where(PeriodSnapshot.period_id == report_world.period.id)
                          .order_by(PeriodSnapshot.version)).all()
     assert numbers == [1, 2, 3, 4]
