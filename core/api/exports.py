@@ -12,10 +12,9 @@ from flask_babel import gettext as _
 from core.api.routing import Operation, commit, load_body, respond, route
 from core.auth.context import current_access
 from core.db.engine import session
-from core.errors import Conflict, NotFound
+from core.errors import Conflict
 from core.exports import operations as exports
 from core.exports.schemas import ExportInputSchema, StartedSchema
-from core.jobs.models import Job
 from core.jobs.settings import JobSettings
 from core.periods import operations as period_operations
 
@@ -45,19 +44,15 @@ def start_export(period_id: uuid.UUID) -> Response:
                    status=202, headers={"Location": status_url})
 
 
-@route("/jobs/<uuid:job_id>/file", ["GET"], Operation(
+@route("/exports/<uuid:export_id>/file", ["GET"], Operation(
     summary="The file a finished export made", tag=TAG, errors=(404, 409),
     description="For the person who started it and anyone who may read its scope (404 for others). "
-                "409 while the job is not finished; 404 once the file's time is over.",
+                "409 while the job is not finished; 404 once the file's time is over. The job's status "
+                "gives this URL as `download_url`.",
 ))
-def download_export(job_id: uuid.UUID) -> Response:
+def download_export(export_id: uuid.UUID) -> Response:
     db, access = session(), current_access()
-    job = db.get(Job, job_id)
-    if job is not None and job.name != exports.TASK:
-        if access.user is not None and job.created_by_id == access.user.id:
-            raise Conflict(_("Công việc này không tạo tệp để tải về."))
-        raise NotFound(_("Không tìm thấy công việc."))
-    export, job = exports.find(db, access, job_id)
+    export, job = exports.find_export(db, access, export_id)
     if exports.state_of(job) != "finished":
         raise Conflict(_("Tệp chưa tạo xong."))
     path = exports.file_of(current_app, export)

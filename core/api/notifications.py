@@ -136,8 +136,8 @@ def status_view(job: Job, export: Export | None) -> SimpleNamespace:
     finished = state == "finished" and bool(export.stored_as)
     return SimpleNamespace(
         **columns, state=state, progress=100 if state == "finished" else export.progress,
-        download_url=url_for("api.download_export", job_id=job.id) if finished else None,
-        export={"report": export.report, "format": export.format, "scope": export.tenant_id,
+        download_url=url_for("api.download_export", export_id=export.id) if finished else None,
+        export={"id": export.id, "report": export.report, "format": export.format, "scope": export.tenant_id,
                 "period": export.period_id, "snapshot_version": export.snapshot_version,
                 "file_name": export.file_name, "size": export.size, "expires_at": export.expires_at},
     )

@@ -144,12 +144,24 @@ def find(db: Session, access: Access, job_id: uuid.UUID | str) -> tuple[Export, 
 
     :raises NotFound: no such export, or the caller may read neither.
     """
+    return _find(db, access, Export.job_id, job_id)
+
+
+def find_export(db: Session, access: Access, export_id: uuid.UUID | str) -> tuple[Export, Job]:
+    """The export ``export_id`` and its job, for its starter or a reader of its scope.
+
+    :raises NotFound: no such export, or the caller may read neither.
+    """
+    return _find(db, access, Export.id, export_id)
+
+
+def _find(db: Session, access: Access, column: Any, value: uuid.UUID | str) -> tuple[Export, Job]:
     try:
-        wanted = uuid.UUID(str(job_id))
+        wanted = uuid.UUID(str(value))
     except ValueError:
         raise NotFound(_("Không tìm thấy công việc.")) from None
     found = db.execute(select(Export, Job).join(Job, Job.id == Export.job_id)
-                       .where(Export.job_id == wanted)).first()
+                       .where(column == wanted)).first()
     if found is None:
         raise NotFound(_("Không tìm thấy công việc."))
     export, job = found

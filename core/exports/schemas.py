@@ -25,8 +25,9 @@ class StartedSchema(Schema):
 
 
 class ExportInfoSchema(Schema):
-    """The export a job makes (inside the job's status)."""
+    """The export a job makes (inside the job's status); its file is at ``/exports/<id>/file``."""
 
+    id = fields.UUID()
     report = fields.String()
     format = fields.String()
     scope = fields.UUID()

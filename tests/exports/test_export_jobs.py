@@ -38,7 +38,7 @@ def test_an_export_is_queued_then_runs_to_a_file(app, reported, api_as, db):
     assert answer.headers["Location"].endswith(f"/api/v1/jobs/{job_id}")
     queued = admin.get(f"/api/v1/jobs/{job_id}").get_json()
     assert (queued["state"], queued["progress"], queued["download_url"]) == ("queued", 0, None)
-    assert admin.get(f"/api/v1/jobs/{job_id}/file").status_code == 409
+    assert admin.get(f"/api/v1/exports/{queued['export']['id']}/file").status_code == 409
 
     drain(app)
     done = admin.get(f"/api/v1/jobs/{job_id}").get_json()
@@ -65,14 +65,15 @@ def test_asking_again_while_it_waits_answers_the_same_job(app, reported, api_as)
 def test_only_the_starter_and_the_scopes_readers_follow_a_job(app, reported, api_as):
     job_id = start(api_as("ward_admin"), reported, report="subtree", scope="ward-a").get_json()["id"]
     drain(app)
+    file = api_as("ward_admin").get(f"/api/v1/jobs/{job_id}").get_json()["download_url"]
     for reader in ("ward_admin", "ward_reviewer", "city_viewer", "city_reviewer"):
         assert api_as(reader).get(f"/api/v1/jobs/{job_id}").status_code == 200, reader
-        assert api_as(reader).get(f"/api/v1/jobs/{job_id}/file").status_code == 200, reader
+        assert api_as(reader).get(file).status_code == 200, reader
     # The sibling commune, the department, and the ward's own reporter (a subtree report is
     # read by subtree roles only) learn nothing.
     for stranger in ("commune_admin", "edu_reviewer", "ward_reporter", "a1_reporter"):
         assert api_as(stranger).get(f"/api/v1/jobs/{job_id}").status_code == 404, stranger
-        assert api_as(stranger).get(f"/api/v1/jobs/{job_id}/file").status_code == 404, stranger
+        assert api_as(stranger).get(file).status_code == 404, stranger
     assert api_as("city_admin").get(f"/api/v1/jobs/{uuid.uuid4()}").status_code == 404
 
 
@@ -130,7 +131,7 @@ def test_a_closed_periods_file_is_kept_and_reused_then_expires(app, reported, ap
     # The same file from the same snapshot is kept: asking again answers it.
     assert start(admin, reported, report="raw", fmt="csv").get_json()["id"] == first["id"]
     with frozen(utcnow() + timedelta(hours=3)):
-        assert admin.get(f"/api/v1/jobs/{first['id']}/file").status_code == 404
+        assert admin.get(status["download_url"]).status_code == 404
         renewed = start(admin, reported, report="raw", fmt="csv").get_json()
         assert renewed["id"] != first["id"]
         drain(app)
