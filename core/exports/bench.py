@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import Uuid, bindparam, text
 
 from core.dashboards.bench import _median_ms, _session
 from core.exports import content as report_content
@@ -66,7 +66,7 @@ def city_report_figure(app: Flask, period: ReportingPeriod, fmt: str = "xlsx", *
             "SELECT t.name, t.kind, s.status, s.self_score, s.classification, s.late FROM tenant t "
             "LEFT JOIN submission s ON s.tenant_id = t.id AND s.period_id = :period "
             "WHERE t.path LIKE :path ORDER BY t.name_key, t.id"
-        )
+        ).bindparams(bindparam("period", type_=Uuid()))
         params = {"period": period.id, "path": owner.path + "%"}
         product_ms = _median_ms(product, repeat)
         return {

@@ -207,16 +207,28 @@ class ReportContent:
             return self.commune_names.get(uuid.UUID(parts[scope_depth]), "")
         return ""
 
+    def late_by_commune(self) -> list[tuple[str, list[UnitResult]]]:
+        """The late and missing units grouped by the unit below the scope that holds them (the
+        communes, wards and departments, in Vietnamese order; the scope's own units first)."""
+        groups: dict[str, list[UnitResult]] = {}
+        for unit in self.late_units():
+            groups.setdefault(self.commune_of(unit), []).append(unit)
+        order = {name: index for index, name in enumerate(self.commune_names.values())}
+        return sorted(groups.items(), key=lambda item: order.get(item[0], -1))
+
     def chart_completeness(self) -> Markup:
-        """Bars per unit below the scope: approved and awaiting review, out of those expected."""
+        """Bars per kind of unit: approved and awaiting review, as shares of those expected (the
+        table by unit below the scope gives the same per commune; a chart of 130 communes would
+        cost the PDF more than the rest of the report)."""
         rows = [charts.Row(line.label, (
-            charts.Segment(line.approved, "seg-approved", "đã thẩm định"),
-            charts.Segment(line.reported - line.approved, "seg-awaiting", "chờ thẩm định"),
-        ), f"{line.reported}/{line.expected}") for line in (self.children or self.by_kind)]
+            charts.Segment(line.approved / line.expected if line.expected else 0, "seg-approved",
+                           "đã thẩm định"),
+            charts.Segment((line.reported - line.approved) / line.expected if line.expected else 0,
+                           "seg-awaiting", "chờ thẩm định"),
+        ), f"{line.reported}/{line.expected}") for line in self.by_kind]
         return painted(charts.bar_chart(
-            rows, title="Tỷ lệ đơn vị đã gửi báo cáo",
-            description="Số đơn vị đã gửi báo cáo trên số đơn vị phải báo cáo.",
-            scale=max((line.expected for line in (self.children or self.by_kind)), default=1)))
+            rows, title="Tỷ lệ đơn vị đã gửi báo cáo theo loại đơn vị",
+            description="Số đơn vị đã gửi báo cáo trên số đơn vị phải báo cáo.", scale=1))
 
     def chart_classes(self) -> Markup:
         rows = [charts.Row(name, (charts.Segment(count, "seg-approved", name),), str(count))

@@ -103,7 +103,7 @@ def render_pdf(content: report_content.ReportContent, progress: Progress) -> byt
     ticker = Ticker(progress, 0.4, 0.95, late_rows + len(content.children) + len(content.criteria))
     ticker.start()
     try:
-        return html_to_pdf(html)
+        return html_to_pdf(html, full_fonts=True)
     finally:
         ticker.stop()
 
