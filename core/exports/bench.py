@@ -56,6 +56,8 @@ def city_report_figure(app: Flask, period: ReportingPeriod, fmt: str = "xlsx", *
 
                     out.write(render_pdf(content, progress))
                     measured["units"] = content.total.expected
+                    measured["pages"] = content.pages
+                    measured["html_bytes_per_page"] = content.html_bytes // max(content.pages, 1)
                 measured["bytes"] = out.tell()
             shares = [0.0, *(share for _t, share in steps), 1.0]
             measured["max_progress_step"] = round(max(b - a for a, b in zip(shares, shares[1:], strict=False))

@@ -171,6 +171,8 @@ class ReportContent:
     # Every unit of the scope, for the XLSX's full list.
     all_units: Callable[[], Iterator[UnitResult]] = lambda: iter(())
     commune_names: dict[uuid.UUID, str] = field(default_factory=dict)
+    pages: int = 0  # set once a PDF is laid out, with the size of its HTML (bytes)
+    html_bytes: int = 0
 
     @property
     def source_line(self) -> str:
@@ -299,7 +301,9 @@ def build(db: Session, host: PluginHost | None, results: Results, scope: Tenant,
         commune_names={c.id: c.name for c in children},
     )
     if report == "unit":
-        unit = next(iter(results.units(db, scope, [scope.kind], values=True)), None)
+        # The scope's own row (units of its kind below it, if any, come in the same read).
+        own_kind = results.units(db, scope, [scope.kind], values=True)
+        unit = next((u for u in own_kind if u.tenant_id == scope.id), None)
         content.unit = unit
         content.criteria = criteria_lines(db, host, period, unit)
     return content
