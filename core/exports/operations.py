@@ -124,14 +124,30 @@ def start(db: Session, access: Access, period: ReportingPeriod, data: dict[str, 
                 and snapshot is not None and export.snapshot_id == snapshot.id)
         if running or kept:
             return Started(export, job, False)
+    # The job's unique key names the export it follows: of two identical requests at once, both
+    # having read the same previous export, the second insert is refused and answers the first's.
+    previous = found[0].id.hex if found is not None else "none"
+    key = f"export:{access.actor_id.hex if access.actor_id else '-'}:{period.id.hex}:{scope.id.hex}:" \
+          f"{report}:{fmt}:{previous}"
     export_id = uuid.uuid4()
-    job = submit_job(db, TASK, {"export_id": export_id, "tenant_id": scope.id}, redis_url=redis_url,
-                     actor_id=access.actor_id, max_attempts=1, now=now)
-    export = Export(id=export_id, job_id=job.id, period_id=period.id, tenant_id=scope.id, report=report,
-                    format=fmt, created_by_id=access.actor_id, snapshot_id=snapshot.id if snapshot else None,
-                    snapshot_version=snapshot.version if snapshot else None, created_at=now)
-    db.add(export)
-    db.flush()
+    try:
+        with db.begin_nested():
+            job = submit_job(db, TASK, {"export_id": export_id, "tenant_id": scope.id}, redis_url=redis_url,
+                             actor_id=access.actor_id, max_attempts=1, now=now, unique_key=key)
+            export = Export(id=export_id, job_id=job.id, period_id=period.id, tenant_id=scope.id,
+                            report=report, format=fmt, created_by_id=access.actor_id,
+                            snapshot_id=snapshot.id if snapshot else None,
+                            snapshot_version=snapshot.version if snapshot else None, created_at=now)
+            db.add(export)
+            db.flush()
+    except IntegrityError:
+        # (A refused job's id may stay in the session's list of jobs to hand to rq: handing
+        # over claims the row first, and there is none.)
+        winner = db.execute(select(Export, Job).join(Job, Job.id == Export.job_id)
+                            .where(Job.unique_key == key)).first()
+        if winner is None:
+            raise
+        return Started(winner[0], winner[1], False)
     record(db, "export.start", tenant_id=scope.id, actor_id=access.actor_id, actor_label=access.actor_label,
            object_type="export", object_id=export.id, ip=access.ip,
            changes={"report": [None, report], "format": [None, fmt], "job": [None, str(job.id)],
