@@ -285,8 +285,8 @@ def build(db: Session, host: PluginHost | None, results: Results, scope: Tenant,
         if not (figures.expected or figures.count("started")):
             continue
         mine = own.get(child.id, {})
-        lead = f"{level}|class|"
-        classification = next((key[len(lead):] for key in mine if key.startswith(lead)), None)
+        prefix = f"{level}|class|"
+        classification = next((key[len(prefix):] for key in mine if key.startswith(prefix)), None)
         child_lines.append(FigureLine.of(child.name, figures, level, classification))
     parent = db.get(Tenant, scope.parent_id) if scope.parent_id else None
     narrative = narrative_of(db, period.id, scope.id, report)

@@ -48,16 +48,16 @@ def write(out: IO[bytes], db: Session, host: PluginHost | None, results: Results
     every = max(expected // 100, 1)
     units = results.units(db, scope, expected_kinds(db, results.period.id), values=True)
     for done, unit in enumerate(units, 1):
-        lead = [unit.name, str(unit.tenant_id), kind_name(unit.kind), status_name(unit.status),
+        unit_columns = [unit.name, str(unit.tenant_id), kind_name(unit.kind), status_name(unit.status),
                 "" if unit.score is None else unit.score, unit.classification or "",
                 "Có" if unit.late else ""]
         pairs = [(set_key, name, value) for set_key, values in sorted(unit.values.items())
                  for name, value in values.items()]
         if not pairs:
-            writer.writerow([*lead, "", "", "", ""])
+            writer.writerow([*unit_columns, "", "", "", ""])
             written += 1
         for set_key, name, value in pairs:
-            writer.writerow([*lead, set_key, name, labels.get((set_key, name), name), _cell(value)])
+            writer.writerow([*unit_columns, set_key, name, labels.get((set_key, name), name), _cell(value)])
             written += 1
         if expected and done % every == 0:
             progress(min(done / expected, 1.0))

@@ -1,4 +1,4 @@
-"""Reports moved through the workflow for the export tests (as the platform), and helpers to
+"""Reports moved through the workflow for the export tests (as the platform), and functions to
 close and reopen the world's period."""
 
 from __future__ import annotations
