@@ -10,12 +10,14 @@ from sqlalchemy import MetaData
 from core.audit import models as _audit  # noqa: F401
 from core.clusters import models as _clusters  # noqa: F401
 from core.db.base import Base
+from core.exports import models as _exports  # noqa: F401
 from core.jobs import models as _jobs  # noqa: F401
 from core.notifications import models as _notifications  # noqa: F401
 from core.periods import models as _periods  # noqa: F401
 from core.plugins import models as _plugins  # noqa: F401
 from core.reports import models as _reports  # noqa: F401
 from core.rollups import models as _rollups  # noqa: F401
+from core.snapshots import models as _snapshots  # noqa: F401
 from core.tenants import models as _tenants  # noqa: F401
 from core.users import models as _users  # noqa: F401
 

@@ -14,7 +14,8 @@ from core.db.engine import database
 
 REQUESTS = {"report_school_reporter", "me_commune_reporter", "me_city_admin", "report_commune_reviewer",
             "report_city_admin", "tenants_city_admin"}
-OTHERS = {"load_units", "dashboard_city", "matrix_xlsx", "rollup_per_approval"}
+OTHERS = {"load_units", "dashboard_city", "matrix_xlsx", "rollup_per_approval", "city_report_xlsx",
+          "city_report_pdf"}
 
 
 def test_bench_prints_every_figure_beside_its_baseline_and_cleans_up(app):
@@ -40,6 +41,8 @@ def test_bench_prints_every_figure_beside_its_baseline_and_cleans_up(app):
         assert figures[key]["baseline"]["label"], key
         assert figures[key]["ratio"], key
     assert figures["dashboard_city"]["product"]["units"] == 40
+    assert figures["city_report_pdf"]["product"]["pages"] >= 1
+    assert figures["city_report_xlsx"]["product"]["bytes"] > 0
     # The scratch schema (PostgreSQL) or directory (SQLite) is gone.
     if database(app).engine.dialect.name == "postgresql":
         with database(app).engine.connect() as connection:

@@ -26,6 +26,7 @@ MODULES: tuple[str, ...] = (
     "tokens",
     "dashboards",
     "clusters",
+    "exports",
     "openapi",
 )
 

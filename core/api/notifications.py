@@ -4,8 +4,9 @@ read; ``/jobs/<id>``: the status of a background job the caller started."""
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
-from flask import Response
+from flask import Response, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
@@ -13,6 +14,9 @@ from core.api.routing import Operation, load_query, respond, route
 from core.auth.context import current_access
 from core.db.engine import session
 from core.errors import NotFound
+from core.exports import operations as exports
+from core.exports.models import Export
+from core.exports.schemas import ExportInfoSchema
 from core.jobs.models import Job
 from core.notifications import messages, operations
 
@@ -67,6 +71,16 @@ class JobSchema(Schema):
     error = fields.Function(lambda job: job.error.strip().splitlines()[-1] if job.error.strip() else "")
 
 
+class JobStatusSchema(JobSchema):
+    """A job as ``/jobs/<id>`` shows it: queued, running, finished or failed, how far it is
+    (0–100), and for an export the file's URL once finished."""
+
+    state = fields.String()
+    progress = fields.Integer()
+    download_url = fields.String(allow_none=True)
+    export = fields.Nested(ExportInfoSchema, allow_none=True)
+
+
 @route("/notifications", ["GET"], Operation(
     summary="The caller's notices, newest first, and how many are unread", tag="notifications",
     query=NotificationQuerySchema, response=NotificationPageSchema,
@@ -102,12 +116,35 @@ def read_all_notifications() -> Response:
 
 
 @route("/jobs/<uuid:job_id>", ["GET"], Operation(
-    summary="The status of a background job the caller started", tag="jobs",
-    description="A job someone else started answers 404.", response=JobSchema, errors=(404,),
+    summary="The state of a background job: queued, running, finished or failed, and its progress",
+    tag="jobs", response=JobStatusSchema, errors=(404,),
+    description="A job someone else started answers 404, except an export, which anyone who may "
+                "read its scope may follow. A finished export gives its file's `download_url`.",
 ))
 def get_job(job_id: uuid.UUID) -> Response:
-    access = current_access()
-    job = session().get(Job, job_id)
+    db, access = session(), current_access()
+    job = db.get(Job, job_id)
+    if job is not None and job.name == exports.TASK:
+        export, job = exports.find(db, access, job_id)
+        return respond(JobStatusSchema(), status_view(job, export))
     if job is None or access.user is None or job.created_by_id != access.user.id:
         raise NotFound(_("Không tìm thấy công việc."))
-    return respond(JobSchema(), job)
+    return respond(JobStatusSchema(), status_view(job, None))
+
+
+def status_view(job: Job, export: Export | None) -> SimpleNamespace:
+    """What :class:`JobStatusSchema` dumps: the job's columns, its state and progress, and for an
+    export what it makes and where to fetch it."""
+    columns = {c.key: getattr(job, c.key) for c in Job.__table__.columns}
+    state = exports.state_of(job)
+    if export is None:
+        return SimpleNamespace(**columns, state=state, progress=100 if job.done else 0, download_url=None,
+                               export=None)
+    finished = state == "finished" and bool(export.stored_as)
+    return SimpleNamespace(
+        **columns, state=state, progress=100 if state == "finished" else export.progress,
+        download_url=url_for("api.download_export", export_id=export.id) if finished else None,
+        export={"id": export.id, "report": export.report, "format": export.format, "scope": export.tenant_id,
+                "period": export.period_id, "snapshot_version": export.snapshot_version,
+                "file_name": export.file_name, "size": export.size, "expires_at": export.expires_at},
+    )

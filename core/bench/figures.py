@@ -32,6 +32,7 @@ from core.bench.load import LoadResult, drive
 from core.bench.server import Served
 from core.dashboards import bench as dashboard_bench
 from core.db.engine import database
+from core.exports import bench as exports_bench
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -267,7 +268,8 @@ def _from_dashboards(key: str, label: str, baseline_label: str, found: dict[str,
 def aggregate_figures(app: Flask, city: City, *, repeat: int,
                       progress: Callable[[str], None] = lambda _line: None) -> list[dict[str, Any]]:
     """The dashboard, the matrix as XLSX (both as the city admin) and the rollup's cost per
-    approval, from :mod:`core.dashboards.bench`."""
+    approval, from :mod:`core.dashboards.bench`; the city report as XLSX and PDF, from
+    :mod:`core.exports.bench`."""
     period = period_of(app, city)
     admin = city.usernames["city_admin"]
     progress("city dashboard")
@@ -278,6 +280,11 @@ def aggregate_figures(app: Flask, city: City, *, repeat: int,
     progress(f"  {matrix}")
     progress("rollup per approval")
     rollup = dashboard_bench.rollup_cost_figure(app, period, samples=max(5, repeat * 2))
+    reports: dict[str, dict[str, Any]] = {}
+    for fmt in ("xlsx", "pdf"):
+        progress(f"city report as {fmt.upper()}")
+        reports[fmt] = exports_bench.city_report_figure(app, period, fmt, username=admin)
+        progress(f"  {reports[fmt]}")
     return [
         _from_dashboards("dashboard_city", "city dashboard (in process), the city admin",
                          "raw SQL aggregate of the subtree's reports", dashboard),
@@ -285,4 +292,8 @@ def aggregate_figures(app: Flask, city: City, *, repeat: int,
                          "raw SQL read of the same rows", matrix),
         _from_dashboards("rollup_per_approval", "rollup update inside one approval",
                          "the rest of the approval", rollup),
+        *(_from_dashboards(f"city_report_{fmt}", f"the city's consolidated report as {fmt.upper()} "
+                           f"(target {exports_bench.TARGET_MS // 1000} s)",
+                           "raw SQL read of the same units", found)
+          for fmt, found in reports.items()),
     ]

@@ -19,6 +19,7 @@ TASK_MODULES: tuple[str, ...] = (
     "core.notifications.reminders",
     "core.notifications.outbox",
     "core.dashboards.reminders",
+    "core.exports.tasks",
 )
 
 

@@ -19,6 +19,7 @@ from core.periods import models
 from core.periods.models import ReportingPeriod
 from core.periods.schemas import check_date_order
 from core.plugins.manager import plugin_host
+from core.snapshots import operations as snapshots
 from core.tenants.models import Tenant
 from core.users.access import Access
 
@@ -143,9 +144,20 @@ def transition(
             _("Kỳ báo cáo đang ở trạng thái %(current)s không thể chuyển sang %(target)s.",
               current=period.state, target=state)
         )
+    # Under the period's row lock, so that two closings at once make one snapshot version each
+    # in turn, never the same version twice (SQLite serialises writers anyway).
+    db.refresh(period, with_for_update=True)
+    if not period.can_move_to(state):
+        raise Conflict(
+            _("Kỳ báo cáo đang ở trạng thái %(current)s không thể chuyển sang %(target)s.",
+              current=period.state, target=state)
+        )
     previous = period.state
     period.state = state
     _rankings_follow(db, period, previous, state)
+    if state == models.CLOSED:
+        # The results are frozen as they stand now; a reopening and closing adds a version.
+        snapshots.freeze(db, period, actor_id=access.actor_id, reason=reason)
     record(
         db, f"period.{state}", tenant_id=period.owner_tenant_id, actor_id=access.actor_id,
         actor_label=access.actor_label, object_type="period", object_id=period.id,

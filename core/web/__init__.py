@@ -30,6 +30,7 @@ from core.web import (  # noqa: E402,F401
     errors,
     evidence,
     excel,
+    exports,
     home,
     layout,
     matrix,

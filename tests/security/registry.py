@@ -56,6 +56,9 @@ PARAMETERS: dict[str, Param] = {
     "filename": Param(lambda v: "thidua.css", PUBLIC),
     "token_id": Param(lambda v: v.objects["token"].id, USER),
     "cluster_id": Param(lambda v: v.objects["cluster"].id, SUBTREE),
+    # A report's name; whose report it is comes with the scope in the query or the body.
+    "report": Param(lambda v: "unit", PUBLIC),
+    "export_id": Param(lambda v: v.objects["export"].id, UNIT),
 }
 
 
@@ -131,6 +134,7 @@ BODIES: dict[str, Callable[[Victim], dict]] = {
     "web.admin_users_active": lambda v: {"active": "0"},
     "api.remind_units": lambda v: {"scope": str(v.tenant.id)},
     "api.update_cluster": lambda v: {"name": "Cụm đổi tên", "members": [str(v.tenants["child"].id)]},
+    "web.report_narrative": lambda v: {"scope": str(v.tenant.id), "body": "Nhận định", "version": "0"},
     "web.cluster_update": lambda v: {"name": "Cụm đổi tên", "kind": "cum",
                                      "members": str(v.tenants["child"].id)},
 }
@@ -139,6 +143,7 @@ BODIES: dict[str, Callable[[Victim], dict]] = {
 # the body of a period's route): who may act on what the body names.
 BODY_VISIBILITY: dict[str, str] = {
     "api.remind_units": SUBTREE,
+    "web.report_narrative": UNIT,
 }
 
 # Query strings aimed at the victim, for reads that search or filter (optional), with who may
@@ -153,4 +158,6 @@ QUERIES: dict[str, Param] = {
     "api.get_matrix": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
     "api.export_matrix": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
     "api.cluster_ranking": Param(lambda v: {"period": str(v.period.id)}, SUBTREE),
+    "web.period_exports": Param(lambda v: {"scope": str(v.tenant.id)}, UNIT),
+    "web.report_print": Param(lambda v: {"scope": str(v.tenant.id)}, UNIT),
 }

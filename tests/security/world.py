@@ -32,8 +32,10 @@ from core.clusters import operations as cluster_ops
 from core.db import scoping
 from core.db.engine import database
 from core.db.types import utcnow
+from core.exports.models import Export
+from core.exports.settings import ExportSettings
 from core.extensions import limiter
-from core.jobs.models import Job
+from core.jobs.models import FINISHED, Job
 from core.notifications.models import Notification
 from core.periods import models as period_models
 from core.periods import operations as period_ops
@@ -135,6 +137,24 @@ def security_app(database_url: str, root: Path) -> Iterator[Flask]:
         importlib.invalidate_caches()
 
 
+def _finished_export(app: Flask, db: Session, victim: Victim, owner) -> Export:
+    """The victim unit's own report, made by its owner and kept as a file: readable by the unit's
+    people and the subtree roles above it."""
+    job = Job(name="exports.run", kwargs={}, tenant_id=victim.tenant.id, created_by_id=owner.id,
+              status=FINISHED, finished_at=utcnow())
+    db.add(job)
+    db.flush()
+    export = Export(job_id=job.id, period_id=victim.period.id, tenant_id=victim.tenant.id, report="unit",
+                    format="pdf", created_by_id=owner.id, progress=100, file_name="bao-cao.pdf",
+                    stored_as=f"{job.id.hex}.pdf", finished_at=utcnow(),
+                    expires_at=utcnow() + timedelta(days=1))
+    db.add(export)
+    folder = ExportSettings.of(app).folder
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / export.stored_as).write_bytes(b"%PDF-1.7 report of the unit")
+    return export
+
+
 def build_victim(app: Flask) -> Victim:
     """The tree, 25 accounts (every role in every relation, each with an API token), and the
     victim's objects: an open period it runs, its submitted report with evidence and a comment, an
@@ -198,6 +218,7 @@ def build_victim(app: Flask) -> Victim:
                   created_by_id=owner.id)
         db.add(job)
         victim.objects["job"] = job
+        victim.objects["export"] = _finished_export(app, db, victim, owner)
         victim.objects["cluster"] = cluster_ops.create(db, access, victim.tenant, {
             "name": "Cụm trường " + victim.canary("cluster"), "members": [victim.tenants["child"].id]})
         db.flush()

@@ -1,0 +1,349 @@
+"""What a report says: its figures read from the snapshot (closed period) or the live rollups,
+laid out as the data the XLSX writer and the HTML/PDF template both print.
+
+Three reports share one shape (:class:`ReportContent`):
+
+* ``unit`` — a unit's own report (due 10 November): its status, score, classification, standards
+  and the value of every criterion it filled;
+* ``subtree`` — a commune's, ward's or department's consolidated report of its subtree;
+* ``city`` — the city's consolidated report (due 30 November).
+
+Each has the totals, tables by kind of unit and by unit directly below the scope (the communes,
+wards and departments for the city), the distribution of classifications, the "An toàn về ANTT"
+results, the late and missing units, the narrative the admin wrote, and the NĐ 30/2020 heading.
+Documents are issued in Vietnamese whatever the reader's interface language (they are the record
+that is signed and sent), so the words here are plain Vietnamese, not translated messages.
+
+Figures come at one level: final (approved reports) once the period is closed, provisional
+(submitted or approved) while it is open; the report says which, and which snapshot it read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clock import HANOI
+from core.dashboards import charts
+from core.dashboards.operations import ATANTT, ATANTT_SHARE
+from core.db.types import utcnow
+from core.documents import DocumentHeading, Signature, document_number
+from core.exports.models import Narrative
+from core.periods.models import ReportingPeriod
+from core.plugins.manager import PluginHost
+from core.plugins.models import PeriodCriteriaSet
+from core.rollups.contribution import FINAL, PROVISIONAL
+from core.rollups.figures import Figures
+from core.snapshots.operations import Results, UnitResult, expected_kinds
+from core.tenants.models import Tenant
+from core.text.numbers import format_number
+
+KIND_NAMES = {
+    "city": "Thành phố", "ward": "Phường", "commune": "Xã", "department": "Sở, ban, ngành",
+    "front_org": "Mặt trận, đoàn thể", "agency": "Cơ quan", "enterprise": "Doanh nghiệp",
+    "school": "Trường học",
+}
+STATUS_NAMES = {
+    None: "Chưa báo cáo", "draft": "Đang soạn", "submitted": "Đã gửi, chờ thẩm định",
+    "returned": "Bị trả lại", "approved": "Đã thẩm định",
+}
+REPORT_TITLES = {
+    "unit": "Kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc của đơn vị",
+    "subtree": "Tổng hợp kết quả phong trào toàn dân bảo vệ an ninh Tổ quốc của các đơn vị trực thuộc",
+    "city": "Tổng hợp kết quả phong trào toàn dân bảo vệ an ninh Tổ quốc trên địa bàn thành phố",
+}
+# Where each report goes (plan, section VII): units to Công an TP and Sở Nội vụ; the city to the
+# City People's Committee and the two ministries.
+ADDRESSEES = {
+    "unit": ("Công an thành phố Hà Nội", "Sở Nội vụ thành phố Hà Nội"),
+    "subtree": ("Công an thành phố Hà Nội", "Sở Nội vụ thành phố Hà Nội"),
+    "city": ("Ủy ban nhân dân thành phố Hà Nội", "Bộ Công an", "Bộ Nội vụ"),
+}
+
+
+# Presentation attributes for the server's SVG charts: the PDF renderer and a printed page read
+# no stylesheet of the dashboards, and the CSP allows no inline style.
+PAINT = {
+    'class="chart-track"': '#eaeef2', 'class="chart-bar seg-approved"': '#1a7f37',
+    'class="chart-bar seg-awaiting"': '#0969da', 'class="chart-label"': '#000', 'class="chart-value"': '#000',
+}
+
+
+def painted(svg: str) -> Markup:
+    """``svg`` (from :mod:`core.dashboards.charts`) with fill colours and font sizes as
+    attributes, so that it looks the same in a PDF, on paper and on screen."""
+    for css, colour in PAINT.items():
+        extra = ' font-size="12"' if "chart-label" in css or "chart-value" in css else ""
+        svg = svg.replace(css, f'{css} fill="{colour}"{extra}')
+    return Markup(svg)
+
+
+def kind_name(kind: str | None) -> str:
+    return KIND_NAMES.get(kind or "", kind or "")
+
+
+def status_name(status: str | None) -> str:
+    return STATUS_NAMES.get(status, status or "")
+
+
+def number(value: Any, places: int | None = None) -> str:
+    """A figure as a Vietnamese document writes it (``1.234,5``); "—" for none."""
+    if value is None:
+        return "—"
+    return format_number(round(float(value), places) if places is not None else value, places)
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{format_number(round(value * 100, 1), 1)} %"
+
+
+@dataclass
+class FigureLine:
+    """One line of a table of figures: a kind of unit, a unit below the scope, or the total."""
+
+    label: str
+    expected: int
+    reported: int
+    approved: int
+    late: int
+    missing: int
+    completeness: float | None
+    score_mean: float | None
+    classes: dict[str, int]
+    atantt: tuple[int, int]
+    classification: str | None = None  # the unit's own, for a unit below the scope
+
+    @classmethod
+    def of(cls, label: str, figures: Figures, level: str, classification: str | None = None) -> FigureLine:
+        return cls(label, figures.expected, figures.reported, figures.approved, figures.late, figures.missing,
+                   figures.completeness, figures.score_mean(level), figures.classes(level),
+                   figures.outcome(ATANTT, level), classification)
+
+    @property
+    def atantt_text(self) -> str:
+        passed, decided = self.atantt
+        return f"{passed}/{decided}" if decided else "—"
+
+    @property
+    def atantt_met(self) -> bool | None:
+        """TT 124/2021/TT-BCA Điều 5.4: at least 70 % of the units decided are safe."""
+        passed, decided = self.atantt
+        return passed >= ATANTT_SHARE * decided if decided else None
+
+
+@dataclass
+class CriterionLine:
+    set_title: str
+    label: str
+    unit: str | None
+    value: Any
+
+
+@dataclass
+class ReportContent:
+    """Everything one report prints; see the module docstring."""
+
+    report: str
+    period: ReportingPeriod
+    scope: Tenant
+    results: Results
+    level: str
+    heading: DocumentHeading
+    generated_at: datetime
+    kinds: list[str]
+    total: FigureLine
+    by_kind: list[FigureLine]
+    children: list[FigureLine]
+    bands: list[str]
+    narrative: str
+    late_count: int
+    unit: UnitResult | None = None
+    criteria: list[CriterionLine] = field(default_factory=list)
+    # Reads the late and missing units once more each time (a city has thousands).
+    late_units: Callable[[], Iterator[UnitResult]] = lambda: iter(())
+    # Every unit of the scope, for the XLSX's full list.
+    all_units: Callable[[], Iterator[UnitResult]] = lambda: iter(())
+    commune_names: dict[uuid.UUID, str] = field(default_factory=dict)
+    pages: int = 0  # set once a PDF is laid out, with the size of its HTML (bytes)
+    html_bytes: int = 0
+
+    @property
+    def source_line(self) -> str:
+        """Which data the report was made from, printed on every report."""
+        when = self.generated_at.astimezone(HANOI).strftime("%d/%m/%Y %H:%M")
+        snapshot = self.results.snapshot
+        if snapshot is not None:
+            frozen = snapshot.created_at.astimezone(HANOI).strftime("%d/%m/%Y %H:%M")
+            return (f"Số liệu chốt: bản số {snapshot.version}, khóa sổ lúc {frozen}; "
+                    f"lập báo cáo lúc {when}.")
+        return f"Số liệu trực tiếp (kỳ báo cáo chưa khóa sổ), tạm tính đến {when}."
+
+    @property
+    def level_line(self) -> str:
+        if self.level == FINAL:
+            return "Điểm và xếp loại tính theo các báo cáo đã được thẩm định."
+        return "Điểm và xếp loại tạm tính theo các báo cáo đã gửi và đã thẩm định."
+
+    @property
+    def class_distribution(self) -> list[tuple[str, int, float | None]]:
+        """(classification, units, share of the units classified) in the period's band order."""
+        counts = self.total.classes
+        names = self.bands + sorted(set(counts) - set(self.bands))
+        classified = sum(counts.values())
+        return [(name, counts.get(name, 0), counts.get(name, 0) / classified if classified else None)
+                for name in names]
+
+    def commune_of(self, unit: UnitResult) -> str:
+        """The name of the unit directly below the scope that holds ``unit`` (itself if it is
+        one)."""
+        parts = unit.path.strip("/").split("/")
+        scope_depth = self.scope.path.strip("/").count("/") + 1
+        if len(parts) > scope_depth:
+            return self.commune_names.get(uuid.UUID(parts[scope_depth]), "")
+        return ""
+
+    def late_by_commune(self) -> list[tuple[str, list[UnitResult]]]:
+        """The late and missing units grouped by the unit below the scope that holds them (the
+        communes, wards and departments, in Vietnamese order; the scope's own units first)."""
+        groups: dict[str, list[UnitResult]] = {}
+        for unit in self.late_units():
+            groups.setdefault(self.commune_of(unit), []).append(unit)
+        order = {name: index for index, name in enumerate(self.commune_names.values())}
+        return sorted(groups.items(), key=lambda item: order.get(item[0], -1))
+
+    def chart_completeness(self) -> Markup:
+        """Bars per kind of unit: approved and awaiting review, as shares of those expected (the
+        table by unit below the scope gives the same per commune; a chart of 130 communes would
+        cost the PDF more than the rest of the report)."""
+        rows = [charts.Row(line.label, (
+            charts.Segment(line.approved / line.expected if line.expected else 0, "seg-approved",
+                           "đã thẩm định"),
+            charts.Segment((line.reported - line.approved) / line.expected if line.expected else 0,
+                           "seg-awaiting", "chờ thẩm định"),
+        ), f"{line.reported}/{line.expected}") for line in self.by_kind]
+        return painted(charts.bar_chart(
+            rows, title="Tỷ lệ đơn vị đã gửi báo cáo theo loại đơn vị",
+            description="Số đơn vị đã gửi báo cáo trên số đơn vị phải báo cáo.", scale=1))
+
+    def chart_classes(self) -> Markup:
+        rows = [charts.Row(name, (charts.Segment(count, "seg-approved", name),), str(count))
+                for name, count, _share in self.class_distribution]
+        return painted(charts.bar_chart(rows, title="Phân bố xếp loại",
+                                        description="Số đơn vị theo từng mức xếp loại."))
+
+
+def _heading(scope: Tenant, parent: Tenant | None, report: str, period: ReportingPeriod,
+             day: datetime) -> DocumentHeading:
+    attributes = scope.attributes or {}
+    return DocumentHeading(
+        issuer=str(attributes.get("document_issuer") or scope.name).upper(),
+        parent_body=str(attributes.get("document_parent") or (parent.name if parent else "")).upper(),
+        # The number is left for the văn thư to fill once signed (NĐ 30/2020 Điều 15).
+        number=document_number(None, "report", str(attributes.get("document_symbol") or "")),
+        place=str(attributes.get("document_place") or "Hà Nội"),
+        day=day.astimezone(HANOI).date(), document_type="report",
+        summary=f"{REPORT_TITLES[report]} – {period.title}",
+        signature=Signature(title=str(attributes.get("signer_title") or "THỦ TRƯỞNG ĐƠN VỊ"),
+                            name=str(attributes.get("signer_name") or "")),
+        addressees=ADDRESSEES[report],
+        recipients=("Như trên", "Lưu: VT"),
+    )
+
+
+def narrative_of(db: Session, period_id: uuid.UUID, scope_id: uuid.UUID, report: str) -> Narrative | None:
+    return db.scalar(select(Narrative).where(Narrative.tenant_id == scope_id,
+                                             Narrative.period_id == period_id, Narrative.report == report))
+
+
+def build(db: Session, host: PluginHost | None, results: Results, scope: Tenant, report: str, *,
+          now: datetime | None = None) -> ReportContent:
+    """The content of ``report`` for ``scope`` from ``results`` (permissions are the caller's
+    business: see :mod:`core.exports.operations`). A constant number of queries; the late and
+    missing units and the full list of units are read when printed (``late_units()``,
+    ``all_units()``)."""
+    period = results.period
+    now = now or utcnow()
+    level = FINAL if results.frozen else PROVISIONAL
+    kinds = expected_kinds(db, period.id)
+    children = list(db.scalars(select(Tenant).where(Tenant.parent_id == scope.id, Tenant.active.is_(True))
+                               .order_by(Tenant.name_key)))
+    rows = results.rows(db, [scope.id, *(c.id for c in children)])
+    own = results.own(db, [c.id for c in children])
+    total = rows.figures(scope.id, kinds)
+    by_kind = [FigureLine.of(kind_name(kind), rows.figures(scope.id, [kind]), level)
+               for kind in rows.kinds_of(scope.id, kinds)]
+    child_lines = []
+    for child in children:
+        figures = rows.figures(child.id, kinds)
+        if not (figures.expected or figures.count("started")):
+            continue
+        mine = own.get(child.id, {})
+        prefix = f"{level}|class|"
+        classification = next((key[len(prefix):] for key in mine if key.startswith(prefix)), None)
+        child_lines.append(FigureLine.of(child.name, figures, level, classification))
+    parent = db.get(Tenant, scope.parent_id) if scope.parent_id else None
+    narrative = narrative_of(db, period.id, scope.id, report)
+    content = ReportContent(
+        report=report, period=period, scope=scope, results=results, level=level,
+        heading=_heading(scope, parent, report, period, now), generated_at=now, kinds=kinds,
+        total=FigureLine.of(scope.name, total, level), by_kind=by_kind, children=child_lines,
+        bands=[band["name"] for band in period.bands or []], narrative=narrative.body if narrative else "",
+        late_count=total.missing + total.late,
+        late_units=lambda: results.units(db, scope, kinds, only_missing_or_late=True),
+        all_units=lambda: results.units(db, scope, kinds),
+        commune_names={c.id: c.name for c in children},
+    )
+    if report == "unit":
+        # The scope's own row (units of its kind below it, if any, come in the same read).
+        own_kind = results.units(db, scope, [scope.kind], values=True)
+        unit = next((u for u in own_kind if u.tenant_id == scope.id), None)
+        content.unit = unit
+        content.criteria = criteria_lines(db, host, period, unit)
+    return content
+
+
+def criteria_lines(db: Session, host: PluginHost | None, period: ReportingPeriod,
+                   unit: UnitResult | None) -> list[CriterionLine]:
+    """Every criterion of the sets the unit's kind fills, with the value it gave (None: none)."""
+    if unit is None or host is None:
+        return []
+    lines = []
+    for row in db.scalars(select(PeriodCriteriaSet).where(PeriodCriteriaSet.period_id == period.id)
+                          .order_by(PeriodCriteriaSet.position, PeriodCriteriaSet.key)):
+        if unit.kind not in (row.tenant_kinds or []):
+            continue
+        criteria_set = host.criteria_set(row.key, row.version)
+        if criteria_set is None:
+            continue
+        values = unit.values.get(row.key, {})
+        for name, fld in criteria_set.schema._declared_fields.items():
+            lines.append(CriterionLine(criteria_set.title, str(fld.metadata.get("label") or name),
+                                       fld.metadata.get("unit"), values.get(name)))
+    return lines
+
+
+def value_text(value: Any) -> str:
+    """A criterion's value as printed: yes/no in words, numbers the Vietnamese way."""
+    if value is None:
+        return "—"
+    if value is True or value is False:
+        return "Có" if value else "Không"
+    if isinstance(value, int | float):
+        return number(value)
+    if isinstance(value, list):
+        return "; ".join(value_text(v) for v in value)
+    return str(value)
+
+
+def template_context(content: ReportContent) -> dict[str, Any]:
+    """What ``exports/report.html`` needs besides ``for_pdf`` (and ``back_url`` on screen)."""
+    return {"content": content, "heading": content.heading, "fmt": number,
+            "pct": percent, "kind_name": kind_name,
+            "status_name": status_name, "value_text": value_text}

@@ -1,0 +1,1 @@
+"""A closed period's frozen results: one version per closing, never edited."""

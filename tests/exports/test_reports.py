@@ -1,0 +1,238 @@
+"""The reports' content: the PDF's text extracted back and its figures compared with the
+dashboard's, the XLSX read back, the raw CSV with its byte order mark, the narrative an admin
+writes (audited, compare-and-set), the print view showing the whole report, and progress that
+moves at least every 5 %."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from core.audit.models import AuditEntry
+from core.exports import content as report_content
+from core.exports import xlsx
+from core.jobs.testing import drain
+from core.periods.models import ReportingPeriod
+from core.snapshots import operations as snapshots
+from core.tenants.models import Tenant
+from core.testing.fixtures import csrf_token_from
+
+from .flow import close, reported_world
+
+
+@pytest.fixture
+def reported(report_world, db, host):
+    return reported_world(db, host, report_world)
+
+
+def export_file(app, client, world, report, fmt, scope) -> bytes:
+    answer = client.post(f"/api/v1/periods/{world.period.id}/exports",
+                         json={"report": report, "format": fmt, "scope": str(world.tenant(scope).id)})
+    assert answer.status_code == 202, answer.get_json()
+    drain(app)
+    status = client.get(f"/api/v1/jobs/{answer.get_json()['id']}").get_json()
+    assert status["state"] == "finished", status
+    return client.get(status["download_url"]).data
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def figure_after(text: str, words: str) -> str:
+    """The figure printed right after ``words`` in the PDF's text (line breaks are spaces)."""
+    flat = " ".join(text.split())
+    match = re.search(re.escape(words) + r"\s*([0-9.,]+)", flat)
+    assert match, f"{words!r} not in the PDF"
+    return match.group(1).rstrip(".,;")
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["live", "snapshot"])
+def test_the_city_pdf_says_what_the_dashboard_says(app, reported, api_as, db, closed):
+    if closed:
+        close(db, reported)
+    admin = api_as("city_admin")
+    board = admin.get(f"/api/v1/periods/{reported.period.id}/dashboard?scope={reported.tenant('ha-noi').id}")
+    total = board.get_json()["total"]
+    level = "final" if closed else "provisional"
+    text = pdf_text(export_file(app, admin, reported, "city", "pdf", "ha-noi"))
+    assert "Số: " in text and "/BC" in text and "Hà Nội, ngày" in text and "Nơi nhận" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert figure_after(text, "Tổng số đơn vị phải báo cáo:") == str(total["expected"])
+    assert figure_after(text, "đã gửi báo cáo:") == str(total["reported"])
+    assert figure_after(text, "đã thẩm định:") == str(total["approved"])
+    assert figure_after(text, "gửi chậm:") == str(total["late"])
+    atantt = total["outcomes"]["atantt"][level]
+    assert figure_after(text, "Số đơn vị đạt \"An toàn về ANTT\":") == str(atantt["passed"])
+    assert f"trên {atantt['decided']} đơn vị đã xét" in " ".join(text.split())
+    # The late and missing units are listed by name; the source is named.
+    for name in ("Trường THCS A2", "Công ty B1", "Xã B"):
+        assert name in text
+    assert ("bản số 1" in text) == closed
+    # The classifications the dashboard counts are those of the distribution table.
+    flat = " ".join(text.split())
+    for name, count in total["classifications"][level].items():
+        assert re.search(re.escape(name) + r"\s+" + str(count) + r"\s", flat), (name, count)
+
+
+def test_the_city_xlsx_reads_back_with_the_dashboards_figures(app, reported, api_as):
+    admin = api_as("city_admin")
+    board = f"/api/v1/periods/{reported.period.id}/dashboard?scope={reported.tenant('ha-noi').id}"
+    total = admin.get(board).get_json()["total"]
+    workbook = load_workbook(io.BytesIO(export_file(app, admin, reported, "city", "xlsx", "ha-noi")))
+    rows = list(workbook["Báo cáo"].iter_rows(values_only=True))
+    assert rows[0][0] == "THÀNH PHỐ HÀ NỘI" and rows[0][5] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    header = rows.index(next(r for r in rows if r[0] == "Đơn vị / loại đơn vị"))
+    totals = rows[header + 1]
+    assert totals[1:6] == (total["expected"], total["reported"], total["approved"], total["late"],
+                           total["missing"])
+    by_commune = [r[0] for r in rows if r[0] in ("Phường A", "Xã B")]
+    assert by_commune == ["Phường A", "Xã B"]
+    units = list(workbook["Các đơn vị"].iter_rows(values_only=True))
+    assert units[0][0] == "Đơn vị" and len(units) - 1 == total["expected"]
+    late = [r[0] for r in list(workbook["Chậm, thiếu"].iter_rows(values_only=True))[1:]]
+    assert late == ["Công ty B1", "Trường THCS A2", "Xã B"]
+
+
+def test_a_units_report_lists_every_criterion_with_its_value(app, reported, api_as):
+    reporter = api_as("a1_reporter")
+    text = " ".join(pdf_text(export_file(app, reporter, reported, "unit", "pdf", "school-a1")).split())
+    assert "TRƯỜNG THCS A1" in text and "Kính gửi" in text and "Công an thành phố Hà Nội" in text
+    for label in ("Có kế hoạch thực hiện phong trào", "Tổng số cán bộ", "Số cán bộ được tập huấn",
+                  "Số vụ việc về ANTT"):
+        assert label in text
+    assert "Đã thẩm định" in text
+    workbook = load_workbook(io.BytesIO(export_file(app, reporter, reported, "unit", "xlsx", "school-a1")))
+    criteria = {r[1]: r[2] for r in workbook["Tiêu chí"].iter_rows(values_only=True) if r and len(r) > 2}
+    assert criteria["Tổng số cán bộ (người)"] == "20" and criteria["Số cán bộ được tập huấn (người)"] == "15"
+
+
+def test_the_raw_csv_starts_with_a_bom_and_holds_every_value(app, reported, api_as):
+    data = export_file(app, api_as("city_admin"), reported, "raw", "csv", "ha-noi")
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][0] == "Đơn vị"
+    trained = {r[0]: r[10] for r in rows[1:] if r[8] == "trained"}
+    assert trained["Trường THCS A1"] == "15" and trained["Công ty B1"] == "15"
+    assert any(r[0] == "Xã B" and r[3] == "Chưa báo cáo" for r in rows[1:])
+
+
+def test_the_narrative_is_written_by_admins_audited_and_printed(app, reported, client_as, db):
+    web = client_as("ward_admin")
+    page = web.get(f"/periods/{reported.period.id}/exports?scope={reported.tenant('ward-a').id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Báo cáo tổng hợp các đơn vị trực thuộc" in html
+    assert "exports.js" in html and "<script>" not in html
+    token = csrf_token_from(html)
+    url = f"/periods/{reported.period.id}/reports/subtree/narrative"
+    body = "Phường đã triển khai tốt phong trào; hai trường học tham gia đầy đủ."
+    saved = web.post(url, data={"csrf_token": token, "scope": str(reported.tenant("ward-a").id), "body": body,
+                                "version": "0"})
+    assert saved.status_code == 303
+    stale = web.post(url, data={"csrf_token": token, "scope": str(reported.tenant("ward-a").id),
+                                "body": "Bản cũ ghi đè", "version": "0"}, follow_redirects=True)
+    assert "đã được người khác sửa" in stale.get_data(as_text=True)
+    entries = db.scalars(select(AuditEntry).where(AuditEntry.action == "export.narrative")).all()
+    assert len(entries) == 1 and entries[0].changes["body"] == ["", body]
+    ward = reported.tenant("ward-a").id
+    reporter = client_as("ward_reporter")
+    reporter_token = csrf_token_from(reporter.get("/").get_data(as_text=True))
+    refused = reporter.post(url, data={"csrf_token": reporter_token, "scope": str(ward), "body": "x",
+                                       "version": "1"})
+    assert refused.status_code in (403, 404)
+    sibling = client_as("commune_admin")
+    assert sibling.post(url, data={"csrf_token": csrf_token_from(sibling.get("/").get_data(as_text=True)),
+                                   "scope": str(reported.tenant("ward-a").id), "body": "x",
+                                   "version": "1"}).status_code == 404
+    printed = web.get(f"/periods/{reported.period.id}/reports/subtree/print?scope={ward}")
+    assert printed.status_code == 200 and body in printed.get_data(as_text=True)
+
+
+def test_the_print_view_shows_the_whole_report_and_no_inline_script(app, reported, client_as):
+    web = client_as("a1_reporter")
+    school = reported.tenant("school-a1").id
+    page = web.get(f"/periods/{reported.period.id}/reports/unit/print?scope={school}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for label in ("Có kế hoạch thực hiện phong trào", "Tổng số cán bộ", "Số cán bộ được tập huấn",
+                  "Số vụ việc về ANTT", "Nơi nhận", "Kết quả \"An toàn về ANTT\""):
+        assert label in html
+    assert "<script>" not in html and "exports.css" in html and "document.css" in html
+    # The print stylesheets hide only the tools above the document, never the report.
+    css = (app.static_folder + "/exports.css")
+    with open(css, encoding="utf-8") as handle:
+        printed = handle.read().split("@media print", 1)[1].split("{", 1)[1].split("}\n}", 1)[0] + "}"
+    rules = re.findall(r"([^{}]+)\{([^{}]*)\}", printed)
+    hidden = [selector.strip() for selector, body in rules if re.search(r"display:\s*none", body)]
+    assert rules and hidden == [".document-tools"]
+    # A sibling's report is not there for anyone else.
+    other = client_as("a2_reporter")
+    assert other.get(f"/periods/{reported.period.id}/reports/unit/print"
+                     f"?scope={reported.tenant('school-a1').id}").status_code == 404
+    assert client_as("commune_admin").get(f"/periods/{reported.period.id}/reports/subtree/print"
+                                          f"?scope={reported.tenant('ward-a').id}").status_code == 404
+
+
+def test_progress_moves_at_least_every_five_percent(app, reported, db, host):
+    """At the size of a city (here 2,000 late and 4,000 listed units, read from the content's
+    own iterators), the workbook reports its progress at least every 5 %."""
+    from core.snapshots.operations import UnitResult
+
+    seen: list[float] = []
+    with app.app_context():
+        period = db.get(ReportingPeriod, reported.period.id)
+        city = db.get(Tenant, reported.tenant("ha-noi").id)
+        content = report_content.build(db, host, snapshots.results_for(db, period), city, "city")
+        units = [UnitResult(uuid.uuid4(), f"Đơn vị {i}", "school", f"{city.path}{uuid.uuid4()}/", None, None,
+                            None, i % 2 == 0) for i in range(4000)]
+        content.total.expected, content.late_count = 4000, 2000
+        content.late_units = lambda: iter(units[:2000])
+        content.all_units = lambda: iter(units)
+        assert xlsx.write(io.BytesIO(), content, seen.append) == 4000
+    points = [0.0, *seen]
+    assert points == sorted(points) and seen[-1] == 1.0
+    assert max(b - a for a, b in zip(points, points[1:], strict=False)) <= 0.05 + 1e-9, points
+
+
+def test_a_job_writes_its_progress_where_the_api_reads_it(app, reported, db):
+    from core.exports.models import Export
+    from core.exports.tasks import Progress
+
+    export_id = uuid.uuid4()
+    with app.app_context():
+        from core.jobs.backends import submit
+
+        job = submit(db, "exports.run", {"export_id": export_id, "tenant_id": reported.tenant("ha-noi").id})
+        db.add(Export(id=export_id, job_id=job.id, period_id=reported.period.id,
+                      tenant_id=reported.tenant("ha-noi").id, report="city", format="xlsx"))
+        db.commit()
+    progress = Progress(app, export_id)
+    for share in (0.02, 0.5, 0.4, 0.97):
+        progress(share)
+    db.expire_all()
+    assert db.get(Export, export_id).progress == 97  # it never goes back
+
+
+def test_a_pdfs_progress_follows_the_pages_laid_out(app, reported, db, host):
+    from core.exports.tasks import render_pdf
+
+    seen: list[float] = []
+    with app.app_context():
+        period = db.get(ReportingPeriod, reported.period.id)
+        city = db.get(Tenant, reported.tenant("ha-noi").id)
+        content = report_content.build(db, host, snapshots.results_for(db, period), city, "city")
+        data = render_pdf(content, seen.append)
+    assert data.startswith(b"%PDF") and content.pages == len(PdfReader(io.BytesIO(data)).pages)
+    assert seen == sorted(seen) and seen[-1] == 0.97
+    # The pages laid out took it from 40 % to 93 % (a small report is one estimated page), then
+    # the PDF's writing to 97 %.
+    assert 0.4 in seen and 0.93 in seen and seen.index(0.4) < seen.index(0.93) < seen.index(0.97), seen
