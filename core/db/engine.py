@@ -60,6 +60,17 @@ class Database:
         self.engine.dispose()
 
 
+def migration_engine(app: Flask | None = None) -> Engine:
+    """An engine for the tables' owner: ``MIGRATION_DATABASE_URL``
+    (``THIDUA_MIGRATION_DATABASE_URL``), or the app's own database when unset. Migrations and
+    ``thidua db create-app-role`` use it; the caller disposes of it."""
+    app = app or current_app
+    url = app.config.get("MIGRATION_DATABASE_URL")
+    if not url or normalise_url(url) == database(app).url:
+        return create_engine(database(app).url)
+    return create_engine(normalise_url(url))
+
+
 def database(app: Flask | None = None) -> Database:
     return (app or current_app).extensions["thidua_db"]
 
