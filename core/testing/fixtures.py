@@ -48,7 +48,9 @@ def thidua_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     else the test URL itself), and the URL yielded is the application role's, which owns no table
     and is bound by row-level security (created or fixed here, ``thidua db create-app-role``)."""
     url = _test_database_url(tmp_path_factory)
-    owner_url = normalise_url(os.environ.get("THIDUA_MIGRATION_DATABASE_URL") or url)
+    owner_url = url
+    if url.startswith("postgresql") and os.environ.get("THIDUA_MIGRATION_DATABASE_URL"):
+        owner_url = normalise_url(os.environ["THIDUA_MIGRATION_DATABASE_URL"])
     engine = create_engine(owner_url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
