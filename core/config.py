@@ -70,6 +70,8 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None, *,
         "THIDUA_ENV": env,
         "SECRET_KEY": secret,
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_sqlite_url(instance_path),
+        # The tables' owner, for migrations; the app itself connects as DATABASE_URL's role.
+        "MIGRATION_DATABASE_URL": os.environ.get("THIDUA_MIGRATION_DATABASE_URL") or None,
         "REDIS_URL": redis_url,
         "SQL_ECHO": _flag("THIDUA_SQL_ECHO"),
         "PASSWORD_HASH_FAST": env == "testing" or _flag("THIDUA_PASSWORD_HASH_FAST"),

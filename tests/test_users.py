@@ -25,20 +25,26 @@ def test_roles_reach_own_tenant_or_subtree(db, world):
     assert not head.can_see(t("school-a2"))
     city = Access.for_user(db, world.user("city_admin"))
     assert city.is_admin_of(t("enterprise-b1"))
-    assert city.readable_ids == frozenset(tenant.id for tenant in world.tenants.values())
+    context = city.tenant_context()
+    assert all(context.can_read(t.id, t.path) for t in world.tenants.values())
+    # The grants, not the units: one subtree path, whatever the size of the tree.
+    assert context.read_paths == {t("ha-noi").path}
 
 
 def test_viewer_reads_subtree_but_writes_nothing(db, world):
     viewer = Access.for_user(db, world.user("city_viewer"))
-    assert len(viewer.readable_ids) == len(world.tenants)
-    assert viewer.writable_ids == frozenset()
+    context = viewer.tenant_context()
+    assert all(context.can_read(t.id, t.path) for t in world.tenants.values())
+    assert not any(context.can_write(t.id, t.path) for t in world.tenants.values())
+    assert context.write_ids == frozenset() and context.write_paths == frozenset()
 
 
 def test_deactivated_user_has_no_access(db, world):
     user = world.user("a1_head")
     operations.set_active(db, SystemAccess(db=db, user=None), user, False)
     db.commit()
-    assert Access.for_user(db, user).readable_ids == frozenset()
+    context = Access.for_user(db, user).tenant_context()
+    assert not any(context.can_read(t.id, t.path) for t in world.tenants.values())
 
 
 def test_authenticate_same_answer_and_audited(app, db, world):

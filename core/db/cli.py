@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from core.db import migrate
-from core.db.engine import database
+from core.db import migrate, roles
+from core.db.engine import migration_engine
 
 
 @click.group("db")
@@ -19,7 +19,11 @@ def db_group() -> None:
 @with_appcontext
 def upgrade_command(revision: str) -> None:
     """Create or upgrade the schema."""
-    migrate.upgrade(database().engine, revision)
+    engine = migration_engine()
+    try:
+        migrate.upgrade(engine, revision)
+    finally:
+        engine.dispose()
     click.echo(f"Database at {revision}.")
 
 
@@ -28,7 +32,11 @@ def upgrade_command(revision: str) -> None:
 @with_appcontext
 def downgrade_command(revision: str) -> None:
     """Step the schema back to REVISION."""
-    migrate.downgrade(database().engine, revision)
+    engine = migration_engine()
+    try:
+        migrate.downgrade(engine, revision)
+    finally:
+        engine.dispose()
     click.echo(f"Database at {revision}.")
 
 
@@ -37,4 +45,35 @@ def downgrade_command(revision: str) -> None:
 @with_appcontext
 def revision_command(message: str) -> None:
     """Autogenerate a migration from the models (for developers)."""
-    migrate.revision(database().engine, message)
+    engine = migration_engine()
+    try:
+        migrate.revision(engine, message)
+    finally:
+        engine.dispose()
+
+
+@db_group.command("create-app-role")
+@click.argument("name")
+@click.option("--password-env", metavar="VAR",
+              help="Environment variable holding the role's password (none: keep or set no password).")
+@with_appcontext
+def create_app_role_command(name: str, password_env: str | None) -> None:
+    """Create the role the app connects as (PostgreSQL; run as the tables' owner).
+
+    NAME owns no table, is no superuser and has no BYPASSRLS, so row-level security binds it;
+    it gets DML on every table (insert and read only on the audit log). Idempotent: run it
+    again after a migration adds tables created by another owner.
+    """
+    import os
+
+    password = os.environ.get(password_env) if password_env else None
+    if password_env and password is None:
+        raise click.UsageError(f"{password_env} is not set")
+    engine = migration_engine()
+    try:
+        roles.create_app_role(engine, name, password)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"Role {name} may now connect; use it in DATABASE_URL.")

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import scoping
@@ -58,6 +58,25 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def migration_engine(app: Flask | None = None) -> Engine:
+    """An engine for the tables' owner: ``MIGRATION_DATABASE_URL``
+    (``THIDUA_MIGRATION_DATABASE_URL``), or the app's own database when unset or when the app
+    runs on SQLite. Migrations and ``thidua db create-app-role`` use it; the caller disposes of it.
+
+    :raises RuntimeError: the owner's URL names another PostgreSQL database than the app's.
+    """
+    app = app or current_app
+    app_url = make_url(database(app).url)
+    url = app.config.get("MIGRATION_DATABASE_URL")
+    owner = make_url(normalise_url(url)) if url else None
+    if owner is None or owner.get_backend_name() != app_url.get_backend_name():
+        # An embedded SQLite app has no roles: its one file is migrated as is.
+        return create_engine(app_url)
+    if (owner.host, owner.port, owner.database) != (app_url.host, app_url.port, app_url.database):
+        raise RuntimeError("THIDUA_MIGRATION_DATABASE_URL names another database than DATABASE_URL")
+    return create_engine(owner)
 
 
 def database(app: Flask | None = None) -> Database:

@@ -1,10 +1,22 @@
-"""The one place where tenant isolation is enforced for the ORM.
+"""The one place where tenant isolation is enforced for the ORM, and where PostgreSQL's
+row-level security learns the same grants.
 
 A :class:`TenantContext` is attached to each session (``session.info``) once per request, CLI
-command or job. Every ORM SELECT, UPDATE and DELETE that touches a :class:`TenantScoped` entity
-gets ``tenant_id IN (…)`` criteria added here, and every INSERT of a tenant-owned row is checked
-before flush. With no context set, such statements raise: the filter fails closed instead of
+command or job. It holds the grants, not the units they reach: the tenant ids reached one by one
+(a reporter's unit) and the materialised paths of the subtrees reached whole (a reviewer's or an
+admin's unit). A handful of values whatever the size of the tree.
+
+Every ORM SELECT, UPDATE and DELETE that touches a :class:`TenantScoped` entity gets
+``tenant_id IN (SELECT id FROM tenant WHERE id IN (:own) OR path LIKE :subtree || '%')`` added
+here, a predicate whose size grows with the caller's grants and never with the units below
+them; every INSERT, UPDATE and DELETE of a tenant-owned row is checked before flush against the
+row's tenant path. With no context set, such statements raise: the filter fails closed instead of
 silently returning every tenant's rows.
+
+On PostgreSQL the same grants go into transaction-local settings (``set_config(…, true)``) at the
+start of each transaction and whenever the context changes inside one; the row-level security
+policies of migration 0010 read them. A pooled connection therefore carries nothing of one
+transaction into the next.
 """
 
 from __future__ import annotations
@@ -13,13 +25,23 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event, false, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql.elements import ColumnElement
 
-from core.db.base import TenantScoped
+from core.db.base import Base, TenantScoped
 
 CONTEXT_KEY = "tenant_context"
 UNSCOPED_OPTION = "tenant_unscoped_reason"
+_PATHS_KEY = "tenant_paths"
+
+# The transaction-local settings the row-level security policies read (migration 0010).
+SETTING_BYPASS = "thidua.bypass"  # 'system': the system context, and only it, sets it
+SETTING_UNSCOPED = "thidua.unscoped"  # 'on' around one reviewed UNSCOPED_OPTION statement
+SETTING_READ_IDS = "thidua.read_ids"
+SETTING_READ_PATHS = "thidua.read_paths"
+SETTING_WRITE_IDS = "thidua.write_ids"
+SETTING_WRITE_PATHS = "thidua.write_paths"
 
 
 class TenantContextMissing(RuntimeError):
@@ -30,39 +52,134 @@ class TenantWriteRefused(PermissionError):
     """A row was written into a tenant outside the context's writable set."""
 
 
+def _under(path: str, prefixes: Iterable[str]) -> bool:
+    return any(path.startswith(prefix) for prefix in prefixes)
+
+
 @dataclass(frozen=True)
 class TenantContext:
     """Which tenants' rows the current unit of work may read and write.
 
-    ``system`` is the explicit, audited escape hatch for the CLI, migrations and directory
-    loading: it reads and writes everything.
+    ``read_ids``/``write_ids`` are tenants reached one by one; ``read_paths``/``write_paths``
+    are materialised paths (``/<root>/…/<id>/``) of subtrees reached whole, the tenant itself
+    included. Everything writable is readable. ``system`` is the explicit, audited escape hatch
+    for the CLI, migrations and directory loading: it reads and writes everything.
     """
 
-    readable: frozenset[uuid.UUID] = field(default_factory=frozenset)
-    writable: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    read_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    write_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    read_paths: frozenset[str] = field(default_factory=frozenset)
+    write_paths: frozenset[str] = field(default_factory=frozenset)
     system: bool = False
+
+    @classmethod
+    def for_grants(
+        cls,
+        *,
+        read_ids: Iterable[uuid.UUID] = (),
+        write_ids: Iterable[uuid.UUID] = (),
+        read_paths: Iterable[str] = (),
+        write_paths: Iterable[str] = (),
+    ) -> TenantContext:
+        """A context from grants; what is writable is made readable too.
+
+        :raises ValueError: a path that is not a materialised ``/…/`` path.
+        """
+        write_ids, write_paths = frozenset(write_ids), frozenset(write_paths)
+        read_ids = frozenset(read_ids) | write_ids
+        read_paths = frozenset(read_paths) | write_paths
+        for path in read_paths:
+            if not (path.startswith("/") and path.endswith("/") and "%" not in path
+                    and "_" not in path and "'" not in path):
+                raise ValueError(f"not a tenant path: {path!r}")
+        return cls(read_ids=read_ids, write_ids=write_ids,
+                   read_paths=read_paths, write_paths=write_paths)
 
     @classmethod
     def for_tenants(
         cls, readable: Iterable[uuid.UUID], writable: Iterable[uuid.UUID] = ()
     ) -> TenantContext:
-        readable = frozenset(readable)
-        writable = frozenset(writable)
-        return cls(readable=readable | writable, writable=writable)
+        """A context reaching a few tenants one by one (their own rows, not their subtrees)."""
+        return cls.for_grants(read_ids=readable, write_ids=writable)
 
     @classmethod
     def system_context(cls) -> TenantContext:
         return cls(system=True)
 
-    def can_read(self, tenant_id: uuid.UUID) -> bool:
-        return self.system or tenant_id in self.readable
+    def widened(self, tenant_ids: Iterable[uuid.UUID]) -> TenantContext:
+        """The same grants plus reading and writing ``tenant_ids`` one by one."""
+        if self.system:
+            return self
+        extra = frozenset(tenant_ids)
+        return TenantContext(read_ids=self.read_ids | extra, write_ids=self.write_ids | extra,
+                             read_paths=self.read_paths, write_paths=self.write_paths)
 
-    def can_write(self, tenant_id: uuid.UUID) -> bool:
-        return self.system or tenant_id in self.writable
+    def can_read(self, tenant_id: uuid.UUID, path: str | None = None) -> bool:
+        """Whether rows of the tenant ``tenant_id`` (materialised ``path``, when known) are
+        readable: by id, or by the path lying under a granted subtree."""
+        if self.system or tenant_id in self.read_ids:
+            return True
+        return path is not None and _under(path, self.read_paths)
+
+    def can_write(self, tenant_id: uuid.UUID, path: str | None = None) -> bool:
+        """As :meth:`can_read`, for writing."""
+        if self.system or tenant_id in self.write_ids:
+            return True
+        return path is not None and _under(path, self.write_paths)
+
+    def tenant_clause(self, id_column, path_column, *, write: bool = False) -> ColumnElement[bool]:
+        """The SQL condition "this tenant row is reachable", on the tenant table's own id and
+        path columns: a handful of bound parameters, one per grant."""
+        if self.system:
+            return ~false()
+        ids = self.write_ids if write else self.read_ids
+        paths = self.write_paths if write else self.read_paths
+        clauses = []
+        if ids:
+            clauses.append(id_column.in_(sorted(ids)))
+        clauses += [path_column.like(path + "%") for path in sorted(paths)]
+        return or_(*clauses) if clauses else false()
+
+    def owned_clause(self, tenant_id_column, *, write: bool = False) -> ColumnElement[bool]:
+        """The SQL condition "this tenant-owned row is reachable", on a ``tenant_id`` column."""
+        if self.system:
+            return ~false()
+        return tenant_id_column.in_(self._tenant_ids_query(write))
+
+    def _tenant_ids_query(self, write: bool):
+        tenant = _tenant_table().alias("scope_tenant")
+        return select(tenant.c.id).where(self.tenant_clause(tenant.c.id, tenant.c.path, write=write))
+
+    def settings(self) -> dict[str, str]:
+        """The transaction-local settings the row-level security policies read."""
+        def ids(values: frozenset[uuid.UUID]) -> str:
+            return "{" + ",".join(sorted(str(v) for v in values)) + "}" if values else ""
+
+        def patterns(values: frozenset[str]) -> str:
+            return "{" + ",".join(f'"{v}%"' for v in sorted(values)) + "}" if values else ""
+
+        return {
+            SETTING_BYPASS: "system" if self.system else "",
+            SETTING_READ_IDS: ids(self.read_ids),
+            SETTING_READ_PATHS: patterns(self.read_paths),
+            SETTING_WRITE_IDS: ids(self.write_ids),
+            SETTING_WRITE_PATHS: patterns(self.write_paths),
+            SETTING_UNSCOPED: "",
+        }
+
+
+_EMPTY = TenantContext()
+
+
+def _tenant_table():
+    return Base.metadata.tables["tenant"]
 
 
 def set_context(session: Session, context: TenantContext) -> None:
+    """Attach ``context`` to ``session``; inside a transaction on PostgreSQL the row-level
+    security settings follow at once."""
     session.info[CONTEXT_KEY] = context
+    _sync_settings(session)
 
 
 def get_context(session: Session) -> TenantContext | None:
@@ -71,31 +188,73 @@ def get_context(session: Session) -> TenantContext | None:
 
 def clear_context(session: Session) -> None:
     session.info.pop(CONTEXT_KEY, None)
+    _sync_settings(session)
+
+
+def _is_postgresql(session_or_connection) -> bool:
+    bind = session_or_connection.get_bind() if isinstance(session_or_connection, Session) \
+        else session_or_connection
+    return bind.dialect.name == "postgresql"
+
+
+def apply_settings(connection: Connection, context: TenantContext | None) -> None:
+    """Write the context's grants into transaction-local settings (PostgreSQL only): one
+    statement, ``set_config(name, value, true)``, so nothing outlives the transaction."""
+    if connection.dialect.name != "postgresql":
+        return
+    values = (context or _EMPTY).settings()
+    names = sorted(values)
+    calls = ", ".join(f"set_config('{name}', :v{i}, true)" for i, name in enumerate(names))
+    connection.execute(text(f"SELECT {calls}"), {f"v{i}": values[n] for i, n in enumerate(names)})
+
+
+def _sync_settings(session: Session) -> None:
+    if session.in_transaction() and _is_postgresql(session):
+        apply_settings(session.connection(), get_context(session))
+
+
+def _after_begin(session: Session, transaction, connection: Connection) -> None:
+    apply_settings(connection, get_context(session))
 
 
 def _touches_tenant_tables(state: ORMExecuteState) -> bool:
     return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
 
 
-def _scope_statement(state: ORMExecuteState) -> None:
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
+def _set_unscoped(connection: Connection, value: str) -> None:
+    connection.execute(text(f"SELECT set_config('{SETTING_UNSCOPED}', :v, true)"), {"v": value})
+
+
+def _scope_statement(state: ORMExecuteState):
+    if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
+        return None
     if state.is_column_load or state.is_relationship_load:
         # The criteria of the parent statement propagate to these loads.
-        return
+        return None
     if not _touches_tenant_tables(state):
-        return
+        return None
     if state.execution_options.get(UNSCOPED_OPTION):
-        # Explicit escape hatch; tests list the few modules allowed to use it.
-        return
+        # Explicit escape hatch; tests list the few modules allowed to use it. On PostgreSQL the
+        # row-level security lets this one statement through, and no other.
+        if not _is_postgresql(state.session):
+            return None
+        connection = state.session.connection()
+        _set_unscoped(connection, "on")
+        result = state.invoke_statement()
+        # Rows are already fetched (client-side cursor); a failure leaves the transaction to roll
+        # back, which drops the setting with it.
+        _set_unscoped(connection, "")
+        return result
+    if state.is_insert:
+        return None
     context = get_context(state.session)
     if context is None:
         raise TenantContextMissing(
             "no tenant context is set for this session; refusing an unscoped query"
         )
     if context.system:
-        return
-    allowed = tuple(context.readable if state.is_select else context.writable)
+        return None
+    allowed = context._tenant_ids_query(write=not state.is_select)
     state.statement = state.statement.options(
         with_loader_criteria(
             TenantScoped,
@@ -103,6 +262,17 @@ def _scope_statement(state: ORMExecuteState) -> None:
             include_aliases=True,
         )
     )
+    return None
+
+
+def _tenant_path(session: Session, tenant_id: uuid.UUID) -> str | None:
+    paths: dict[uuid.UUID, str | None] = session.info.setdefault(_PATHS_KEY, {})
+    if tenant_id not in paths:
+        tenant = _tenant_table()
+        paths[tenant_id] = session.connection().execute(
+            select(tenant.c.path).where(tenant.c.id == tenant_id)
+        ).scalar()
+    return paths[tenant_id]
 
 
 def _check_new_rows(session: Session, flush_context, instances) -> None:
@@ -117,13 +287,25 @@ def _check_new_rows(session: Session, flush_context, instances) -> None:
     if context is None:
         raise TenantContextMissing("no tenant context is set; refusing to write tenant rows")
     for obj in owned:
-        if obj.tenant_id is None or not context.can_write(obj.tenant_id):
+        tenant_id = obj.tenant_id
+        if tenant_id is not None and context.can_write(tenant_id):
+            continue
+        if tenant_id is None or not context.write_paths or not context.can_write(
+            tenant_id, _tenant_path(session, tenant_id)
+        ):
             raise TenantWriteRefused(
-                f"{type(obj).__name__} may not be written into tenant {obj.tenant_id}"
+                f"{type(obj).__name__} may not be written into tenant {tenant_id}"
             )
+
+
+def _forget_paths(session: Session, *args) -> None:
+    # A tenant moved with its subtree changes path; the cache lives one transaction at most.
+    session.info.pop(_PATHS_KEY, None)
 
 
 def install(session_class: type[Session]) -> None:
     """Attach the scoping listeners to a session class (done once per app)."""
     event.listen(session_class, "do_orm_execute", _scope_statement)
     event.listen(session_class, "before_flush", _check_new_rows)
+    event.listen(session_class, "after_begin", _after_begin)
+    event.listen(session_class, "after_transaction_end", _forget_paths)

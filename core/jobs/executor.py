@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from core.db import scoping
 from core.db.engine import database
@@ -44,8 +44,7 @@ def context_for(db, tenant_id: uuid.UUID | None) -> TenantContext:
     tenant = db.get(Tenant, tenant_id)
     if tenant is None:
         raise LookupError(f"tenant {tenant_id} no longer exists")
-    ids = list(db.scalars(select(Tenant.id).where(Tenant.path.startswith(tenant.path))))
-    return TenantContext.for_tenants(ids, ids)
+    return TenantContext.for_grants(read_paths=[tenant.path], write_paths=[tenant.path])
 
 
 def _claim(app: Flask, job_id: uuid.UUID, now: datetime, dispatched: bool) -> bool:

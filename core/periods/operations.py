@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import diff, record
@@ -38,11 +38,21 @@ def _ancestor_ids(access: Access) -> set[uuid.UUID]:
 
 def visible(db: Session, access: Access) -> Sequence[ReportingPeriod]:
     """Periods set up by one of the caller's tenants, an ancestor of them, or a unit below."""
+    return db.scalars(_visible_query(access)).all()
+
+
+def _visible_query(access: Access):
     query = select(ReportingPeriod).order_by(ReportingPeriod.opens_at.desc())
-    if not access.tenant_context().system:
-        owners = _ancestor_ids(access) | set(access.readable_ids)
-        query = query.where(ReportingPeriod.owner_tenant_id.in_(owners))
-    return db.scalars(query).all()
+    context = access.tenant_context()
+    if not context.system:
+        # Owners above the caller by id (a handful, from the grants' paths), owners below by
+        # the subtree predicate: never the ids of a whole subtree.
+        query = query.where(or_(
+            ReportingPeriod.owner_tenant_id.in_(sorted(_ancestor_ids(access))),
+            ReportingPeriod.owner_tenant_id.in_(
+                select(Tenant.id).where(context.tenant_clause(Tenant.id, Tenant.path))),
+        ))
+    return query
 
 
 def get_visible(db: Session, access: Access, period_id: uuid.UUID | str) -> ReportingPeriod:
@@ -50,9 +60,9 @@ def get_visible(db: Session, access: Access, period_id: uuid.UUID | str) -> Repo
         period_id = uuid.UUID(str(period_id))
     except ValueError:
         raise NotFound(_("Không tìm thấy kỳ báo cáo.")) from None
-    for period in visible(db, access):
-        if period.id == period_id:
-            return period
+    period = db.scalar(_visible_query(access).where(ReportingPeriod.id == period_id))
+    if period is not None:
+        return period
     raise NotFound(_("Không tìm thấy kỳ báo cáo."))
 
 

@@ -125,9 +125,7 @@ def _reaching(db: Session, tenant_ids: list[uuid.UUID]) -> Iterator[None]:
     if before is None or before.system:
         yield
         return
-    widened = scoping.TenantContext(readable=before.readable | set(tenant_ids),
-                                    writable=before.writable | set(tenant_ids))
-    scoping.set_context(db, widened)
+    scoping.set_context(db, before.widened(tenant_ids))
     try:
         yield
     finally:

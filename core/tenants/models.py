@@ -30,7 +30,10 @@ class Tenant(ReferenceTable, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("tenant.id", ondelete="RESTRICT"), index=True
     )
-    path: Mapped[str] = mapped_column(String(2000), index=True)
+    # "C" on PostgreSQL: a prefix LIKE (a subtree) then uses the index.
+    path: Mapped[str] = mapped_column(
+        String(2000).with_variant(String(2000, collation="C"), "postgresql"), index=True
+    )
     depth: Mapped[int] = mapped_column(default=0)
     code: Mapped[str | None] = mapped_column(String(40), index=True)
     code_valid_from: Mapped[date | None] = mapped_column(Date)

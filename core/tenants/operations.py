@@ -31,9 +31,10 @@ def search_text_for(name: str, code: str | None) -> str:
 def visible(access: Access) -> Select[tuple[Tenant]]:
     """Tenants the caller may see, as a query to refine."""
     query = select(Tenant).where(Tenant.active.is_(True))
-    if access.tenant_context().system:
+    context = access.tenant_context()
+    if context.system:
         return query
-    return query.where(Tenant.id.in_(access.readable_ids))
+    return query.where(context.tenant_clause(Tenant.id, Tenant.path))
 
 
 def get_visible(db: Session, access: Access, tenant_id: uuid.UUID | str) -> Tenant:

@@ -9,14 +9,17 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from core.app import create_app
-from core.db import migrate, scoping
-from core.db.engine import database, normalise_url
+from core.db import migrate, roles, scoping
+from core.db.engine import database, migration_engine, normalise_url
 from core.extensions import limiter
 from core.testing.world import World, build_world
 from migrations.models import target_metadata
+
+# The app's database URL → the tables' owner's URL (they differ on PostgreSQL).
+OWNER_URLS: dict[str, str] = {}
 
 
 def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -26,22 +29,45 @@ def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
 
 
+def _app_role_url(app_url: str, owner_url: str) -> str:
+    """The URL the app connects with on PostgreSQL: ``app_url`` when it names a role other than
+    the owner's (``THIDUA_MIGRATION_DATABASE_URL`` set apart), else the owner's URL with the
+    role ``<database>_app``."""
+    app, owner = make_url(app_url), make_url(owner_url)
+    if app.username and app.username != owner.username:
+        return app_url
+    return owner.set(username=f"{owner.database}_app", password=None).render_as_string(
+        hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def thidua_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database migrated to head once per test session, emptied when the session starts."""
+    """A database migrated to head once per test session, emptied when the session starts.
+
+    On PostgreSQL the schema is rebuilt and migrated as the owner (``THIDUA_MIGRATION_DATABASE_URL``,
+    else the test URL itself), and the URL yielded is the application role's, which owns no table
+    and is bound by row-level security (created or fixed here, ``thidua db create-app-role``)."""
     url = _test_database_url(tmp_path_factory)
-    engine = create_engine(url)
+    owner_url = url
+    if url.startswith("postgresql") and os.environ.get("THIDUA_MIGRATION_DATABASE_URL"):
+        owner_url = normalise_url(os.environ["THIDUA_MIGRATION_DATABASE_URL"])
+    engine = create_engine(owner_url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     migrate.upgrade(engine)
+    if engine.dialect.name == "postgresql":
+        url = _app_role_url(url, owner_url)
+        roles.create_app_role(engine, make_url(url).username)
     engine.dispose()
+    OWNER_URLS[url] = owner_url
     yield url
 
 
 def empty_all_tables(app: Flask) -> None:
-    engine = database(app).engine
+    """Empty every table, as the tables' owner (the app's role may not TRUNCATE)."""
+    engine = migration_engine(app)
     tables = list(reversed(target_metadata().sorted_tables))
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
@@ -53,6 +79,7 @@ def empty_all_tables(app: Flask) -> None:
             for table in tables:
                 connection.execute(table.delete())
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+    engine.dispose()
 
 
 def testing_config(database_url: str, instance_path: str) -> dict:
@@ -61,6 +88,7 @@ def testing_config(database_url: str, instance_path: str) -> dict:
         "ENV": "testing",
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": database_url,
+        "MIGRATION_DATABASE_URL": OWNER_URLS.get(database_url),
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "LOGIN_LIMIT_PER_IP": "1000/minute",

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.scoping import TenantContext
@@ -98,29 +98,23 @@ class Access:
     def is_admin_of(self, tenant: Tenant) -> bool:
         return self.has_role(tenant, roles.ADMIN)
 
-    def _tenant_ids_reached(self, wanted_roles: frozenset[str] | None) -> frozenset[uuid.UUID]:
+    def _grants_with(self, wanted_roles: frozenset[str] | None) -> tuple[set[uuid.UUID], set[str]]:
         grants = [g for g in self.grants if wanted_roles is None or g.role in wanted_roles]
-        if not grants:
-            return frozenset()
-        subtree_paths = [g.tenant_path for g in grants if g.role in roles.SUBTREE_ROLES]
-        own = {g.tenant_id for g in grants}
-        if not subtree_paths:
-            return frozenset(own)
-        below = self.db.scalars(
-            select(Tenant.id).where(or_(*(Tenant.path.startswith(p) for p in subtree_paths)))
-        )
-        return frozenset(own | set(below))
+        own = {g.tenant_id for g in grants if g.role not in roles.SUBTREE_ROLES}
+        paths = {g.tenant_path for g in grants if g.role in roles.SUBTREE_ROLES}
+        return own, paths
 
     @cached_property
-    def readable_ids(self) -> frozenset[uuid.UUID]:
-        return self._tenant_ids_reached(None)
-
-    @cached_property
-    def writable_ids(self) -> frozenset[uuid.UUID]:
-        return self._tenant_ids_reached(frozenset(set(roles.ROLES) - {roles.VIEWER}))
+    def context(self) -> TenantContext:
+        """The grants as a tenant context: own tenant ids and subtree paths, a handful of
+        values whatever the size of the subtrees (nothing is loaded from the database)."""
+        read_ids, read_paths = self._grants_with(None)
+        write_ids, write_paths = self._grants_with(frozenset(set(roles.ROLES) - {roles.VIEWER}))
+        return TenantContext.for_grants(read_ids=read_ids, write_ids=write_ids,
+                                        read_paths=read_paths, write_paths=write_paths)
 
     def tenant_context(self) -> TenantContext:
-        return TenantContext.for_tenants(self.readable_ids, self.writable_ids)
+        return self.context
 
     def home_tenants(self) -> list[uuid.UUID]:
         """Tenants the user holds a membership in, in a stable order, without repeats."""

@@ -6,14 +6,14 @@ clusters outside the caller's reach. They are now unique per owning unit (indexe
 lookups by key).
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30
 """
 from alembic import op
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

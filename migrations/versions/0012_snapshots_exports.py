@@ -11,12 +11,19 @@ Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
+
+from migrations import rls
 from sqlalchemy.dialects import postgresql
 
 revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
+
+
+# The tenant-owned tables made here, behind row-level security as those of 0010 are. An export
+# is looked up across units by its id and checked in the application against its scope.
+TENANT_TABLES = ('snapshot_unit', 'snapshot_rollup', 'report_narrative')
 
 
 def upgrade() -> None:
@@ -114,8 +121,12 @@ def upgrade() -> None:
     op.create_index(op.f('ix_snapshot_unit_snapshot_id'), 'snapshot_unit', ['snapshot_id'], unique=False)
     op.create_index(op.f('ix_snapshot_unit_tenant_id'), 'snapshot_unit', ['tenant_id'], unique=False)
 
+    if op.get_bind().dialect.name == 'postgresql':
+        rls.enable(TENANT_TABLES)
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        rls.disable(TENANT_TABLES)
     op.drop_index(op.f('ix_snapshot_unit_tenant_id'), table_name='snapshot_unit')
     op.drop_index(op.f('ix_snapshot_unit_snapshot_id'), table_name='snapshot_unit')
     op.drop_table('snapshot_unit')

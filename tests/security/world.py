@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from core.app import create_app
 from core.clusters import operations as cluster_ops
 from core.db import scoping
-from core.db.engine import database
+from core.db.engine import ScopedSession, database, migration_engine
 from core.db.types import utcnow
 from core.exports.models import Export
 from core.exports.settings import ExportSettings
@@ -313,8 +313,11 @@ def restore(app: Flask, rows: dict[str, list[dict]], victim: Victim) -> None:
     """Put every table back as ``rows`` has it, and the victim's evidence file on disk."""
     tables = target_metadata().sorted_tables
     # Through a session with the system context, like every other write of the tests, so that a
-    # database-side wall keyed on that context lets it through.
-    db = system_session(app)
+    # database-side wall keyed on that context lets it through; as the tables' owner, since the
+    # app's role may not delete from the append-only audit log.
+    owner = migration_engine(app)
+    db = ScopedSession(bind=owner)
+    scoping.set_context(db, scoping.TenantContext.system_context())
     try:
         if db.get_bind().dialect.name == "sqlite":
             # The tenant table refers to itself: checked at commit, once every row is back.
@@ -330,5 +333,6 @@ def restore(app: Flask, rows: dict[str, list[dict]], victim: Victim) -> None:
         db.commit()
     finally:
         db.close()
+        owner.dispose()
     item = victim.objects["evidence"]
     evidence_ops.store_for(app).put(item.tenant_id, item.sha256, victim.evidence_bytes)

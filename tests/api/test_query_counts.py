@@ -1,0 +1,108 @@
+"""What a request costs in statements does not depend on how many units the caller can see.
+
+The same requests run for the city's admin (who sees every unit) and for a school's reporter
+(who sees one), first with a tree of about 30 units and then of about 300. Each request is
+counted with SQLAlchemy's ``before_cursor_execute``: the count must not change with the tree's
+size, the city admin may cost at most a few statements more than the reporter (its own
+memberships and grants), and no statement's list of bound parameters may grow with the tree."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from core.db.engine import database
+from core.tenants.operations import new_tenant
+
+from .test_reports_kit import (  # noqa: F401 (fixtures)
+    report_world_fixture,
+    thidua_config_fixture,
+    url,
+)
+
+ROLES = ("city_admin", "a1_reporter")
+# A city admin may read a few more rows than a reporter (e.g. the units below on a page), but
+# in a number of statements fixed by the code, not by the tree.
+ROLE_ALLOWANCE = 3
+
+
+def grow_tree(db, world, units: int) -> None:
+    """Add communes under the city and schools under them until ``units`` were added."""
+    city = world.tenant("ha-noi")
+    added = 0
+    while added < units:
+        commune = new_tenant(db, name=f"Xã thử {added}", kind="commune", parent=city)
+        db.flush()
+        added += 1
+        for _ in range(min(9, units - added)):
+            new_tenant(db, name=f"Trường thử {added}", kind="school", parent=commune)
+            added += 1
+    db.commit()
+
+
+class StatementLog:
+    """Every statement the app's engine sends while ``recording``, with its bound parameters."""
+
+    def __init__(self, engine) -> None:
+        self.recording = False
+        self.statements: list[tuple[str, int]] = []
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if not self.recording:
+            return
+        if executemany and parameters:
+            parameters = parameters[0]
+        self.statements.append((statement, len(parameters or ())))
+
+    def measure(self, send) -> tuple[int, int]:
+        """(statements, most bound parameters of one statement) of ``send()``'s second run:
+        the first run warms caches that are not per request."""
+        send()
+        self.statements.clear()
+        self.recording = True
+        try:
+            response = send()
+        finally:
+            self.recording = False
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        return len(self.statements), max((n for _s, n in self.statements), default=0)
+
+
+def test_queries_do_not_grow_with_the_units_a_caller_sees(app, db, report_world, api_as, client_as):
+    world = report_world
+    log = StatementLog(database(app).engine)
+    api = {name: api_as(name) for name in ROLES}
+    web = {name: client_as(name) for name in ROLES}
+    requests = {
+        "GET /api/v1/me": lambda name: api[name].get("/api/v1/me"),
+        "GET the school's report": lambda name: api[name].get(url(world)),
+        "GET /api/v1/tenants?limit=20": lambda name: api[name].get("/api/v1/tenants?limit=20"),
+        "web report page": lambda name: web[name].get(url(world).removeprefix("/api/v1")),
+    }
+    figures: dict[int, dict[tuple[str, str], tuple[int, int]]] = {}
+    for size, extra in ((30, 30 - len(world.tenants)), (300, 270)):
+        grow_tree(db, world, extra)
+        figures[size] = {(label, name): log.measure(lambda s=send, n=name: s(n))
+                         for label, send in requests.items() for name in ROLES}
+    report = "\n".join(f"{label} as {name}: {figures[30][label, name]} → {figures[300][label, name]}"
+                       for label in requests for name in ROLES)
+    print("\n(statements, most bound parameters) at 30 → 300 units\n" + report)
+    for label in requests:
+        for name in ROLES:
+            small, large = figures[30][label, name], figures[300][label, name]
+            assert large[0] == small[0], f"{label} as {name}: statements grow with the tree\n{report}"
+            assert large[1] == small[1], f"{label} as {name}: bound parameters grow with the tree\n{report}"
+        city, reporter = figures[300][label, "city_admin"][0], figures[300][label, "a1_reporter"][0]
+        assert city <= reporter + ROLE_ALLOWANCE, f"{label}: the city admin costs more\n{report}"
+
+
+@pytest.mark.parametrize("name", ROLES)
+def test_no_statement_binds_the_subtree(app, db, report_world, api_as, name):
+    """With 300 units below the city, no statement of a report read carries as many bound
+    parameters as there are units the caller reaches."""
+    grow_tree(db, report_world, 300)
+    log = StatementLog(database(app).engine)
+    client = api_as(name)
+    _statements, most = log.measure(lambda: client.get(url(report_world)))
+    assert most < 50, f"a statement binds {most} parameters"
