@@ -127,11 +127,10 @@ def _code_taken_within_reach(db: Session, access: Access, code: str) -> bool:
     """Whether a unit the caller can see already holds ``code``. Codes held outside the caller's
     reach do not count: refusing them would tell a commune which codes another commune uses, so
     such a code answers exactly as a free one does."""
-    holders = db.scalars(select(Tenant.id).where(Tenant.code == code)).all()
+    holders = db.scalars(select(Tenant).where(Tenant.code == code)).all()
     if holders and access.tenant_context().system:
         return True  # the platform itself reaches every unit
-    readable = access.readable_ids
-    return any(holder in readable for holder in holders)
+    return any(access.can_see(holder) for holder in holders)
 
 
 def new_tenant(
