@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from core.bench import dataset, figures, output
 from core.bench.scratch import app_on, scratch_database
 from core.bench.server import ServerError, serve
+from core.db.engine import migration_engine
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -64,7 +65,10 @@ def bench_command(units: int, departments: int | None, schools: int | None, seco
     # and the servers stopped.
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        with scratch_database(app.config["DATABASE_URL"], keep=keep) as scratch, \
+        owner = migration_engine(app)
+        owner_url = owner.url.render_as_string(hide_password=False)
+        owner.dispose()
+        with scratch_database(app.config["DATABASE_URL"], owner_url=owner_url, keep=keep) as scratch, \
              app_on(app, scratch.url) as db:
             run["database"] = db.engine.dialect.name
             run["scratch"] = scratch.schema or str(scratch.workdir)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from core.bench import sql
 from core.db import migrate
 from core.db.engine import Database, normalise_url
+from core.db.roles import create_app_role
 
 
 @dataclass(frozen=True)
@@ -33,38 +34,46 @@ class Scratch:
 
 
 @contextmanager
-def scratch_database(configured_url: str, *, keep: bool = False) -> Iterator[Scratch]:
+def scratch_database(configured_url: str, *, owner_url: str | None = None,
+                     keep: bool = False) -> Iterator[Scratch]:
     """A migrated, empty database beside ``configured_url``; dropped on exit unless ``keep``.
+    On PostgreSQL the schema is made, migrated and dropped through ``owner_url`` (the migration
+    URL, when the application connects as a role bound by row-level security), and the
+    application's role is granted its tables, so the run measures the product as it is served.
 
     :raises RuntimeError: the configured database is neither PostgreSQL nor SQLite.
     """
     url = make_url(normalise_url(configured_url))
+    owner = make_url(normalise_url(owner_url)) if owner_url else url
     workdir = Path(tempfile.mkdtemp(prefix="thidua-bench-"))
     schema = None
     try:
         if url.get_backend_name() == "postgresql":
             schema = f"thidua_bench_{secrets.token_hex(4)}"
-            admin = create_engine(url)
+            admin = create_engine(owner)
             try:
                 with admin.begin() as connection:
                     sql.create_schema(connection, schema)
             finally:
                 admin.dispose()
             scratch_url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+            migrate_url = owner.update_query_dict({"options": f"-csearch_path={schema}"})
         elif url.get_backend_name() == "sqlite":
-            scratch_url = make_url(f"sqlite:///{workdir / 'bench.db'}")
+            scratch_url = migrate_url = make_url(f"sqlite:///{workdir / 'bench.db'}")
         else:
             raise RuntimeError(f"thidua bench runs on PostgreSQL or SQLite, not {url.get_backend_name()}")
         rendered = scratch_url.render_as_string(hide_password=False)
-        engine = create_engine(rendered)
+        engine = create_engine(migrate_url)
         try:
             migrate.upgrade(engine)
+            if schema is not None and url.username != owner.username:
+                create_app_role(engine, url.username, schema=schema)
         finally:
             engine.dispose()
         yield Scratch(rendered, workdir, schema)
     finally:
         if schema is not None and not keep:
-            admin = create_engine(url)
+            admin = create_engine(owner)
             try:
                 with admin.begin() as connection:
                     sql.drop_schema(connection, schema)

@@ -21,21 +21,22 @@ APPEND_ONLY = ("audit_entry",)
 OWNER_ONLY = ("alembic_version",)
 
 
-def create_app_role(engine: Engine, name: str, password: str | None = None) -> None:
+def create_app_role(engine: Engine, name: str, password: str | None = None, *,
+                    schema: str = "public") -> None:
     """Create (or fix) the application's role ``name`` on ``engine``'s database and grant it
-    DML on every table of the ``public`` schema, now and for tables the connecting owner
-    creates later. Idempotent; run it as the tables' owner.
+    DML on every table of ``schema``, now and for tables the connecting owner creates later.
+    Idempotent; run it as the tables' owner.
 
     :raises ValueError: ``name`` is not a plain lower-case identifier, or the database is not
         PostgreSQL.
     """
-    if not ROLE_NAME.match(name):
-        raise ValueError(f"role names are lower-case letters, digits and _: {name!r}")
+    if not ROLE_NAME.match(name) or not ROLE_NAME.match(schema):
+        raise ValueError(f"role and schema names are lower-case letters, digits and _: {name!r}, {schema!r}")
     if engine.dialect.name != "postgresql":
         raise ValueError("roles exist on PostgreSQL only; SQLite needs none")
     with engine.begin() as connection:
         _create(connection, name, password)
-        _grant(connection, name)
+        _grant(connection, name, schema)
 
 
 def _create(connection: Connection, name: str, password: str | None) -> None:
@@ -48,23 +49,24 @@ def _create(connection: Connection, name: str, password: str | None) -> None:
         connection.exec_driver_sql(f'ALTER ROLE "{name}" PASSWORD {literal}')
 
 
-def _grant(connection: Connection, name: str) -> None:
+def _grant(connection: Connection, name: str, schema: str = "public") -> None:
     database = connection.execute(text("SELECT current_database()")).scalar()
     role = f'"{name}"'
     for statement in (
         f'GRANT CONNECT ON DATABASE "{database}" TO {role}',
-        f"GRANT USAGE ON SCHEMA public TO {role}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
-        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+        f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema}"
+        f" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
     ):
         connection.exec_driver_sql(statement)
     present = set(connection.execute(text(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+        "SELECT tablename FROM pg_tables WHERE schemaname = :schema"), {"schema": schema}).scalars())
     for table in APPEND_ONLY:
         if table in present:
-            connection.exec_driver_sql(f"REVOKE UPDATE, DELETE ON {table} FROM {role}")
+            connection.exec_driver_sql(f"REVOKE UPDATE, DELETE ON {schema}.{table} FROM {role}")
     for table in OWNER_ONLY:
         if table in present:
-            connection.exec_driver_sql(f"REVOKE INSERT, UPDATE, DELETE ON {table} FROM {role}")
+            connection.exec_driver_sql(f"REVOKE INSERT, UPDATE, DELETE ON {schema}.{table} FROM {role}")
