@@ -88,8 +88,7 @@ def notify_above(db: Session, tenant: Tenant, roles: Iterable[str], **notice) ->
         return []
     before = scoping.get_context(db)
     if before is not None and not before.system:
-        scoping.set_context(db, scoping.TenantContext(readable=before.readable | set(above),
-                                                      writable=before.writable | set(above)))
+        scoping.set_context(db, before.widened(above))
     try:
         for unit_id in reversed(above):
             unit = db.get(Tenant, unit_id)
