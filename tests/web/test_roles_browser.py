@@ -98,7 +98,7 @@ def test_a_reporter_fills_from_the_home_page_and_attaches_proof_from_the_criteri
     wait(browser).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#report-status"), "Bản nháp"))
     # The index counts the section's filled criteria.
     click(browser, "details.section-jump summary")
-    assert "2/5 mục" in browser.find_element(By.CSS_SELECTOR, "details.section-jump").text
+    assert "2/6 mục" in browser.find_element(By.CSS_SELECTOR, "details.section-jump").text
     # Proof from the criterion itself: the evidence page opens with it chosen, then back.
     click(browser, "#field-rpt-safety-plan_issued a.evidence-link")
     wait(browser).until(ec.url_contains("/evidence?criterion=rpt.safety.plan_issued"))
