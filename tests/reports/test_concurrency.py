@@ -236,22 +236,25 @@ def test_six_submits_at_once_submit_once(api, db, report_world, events):
     assert [event for _unit, event in events] == ["submitted"]
 
 
+def edited_copy(workbook: bytes, staff: int) -> bytes:
+    """The downloaded form with the "staff" count typed as ``staff``."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(workbook))
+    sheet = book["An toàn về an ninh, trật tự"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "staff")
+    sheet.cell(row, 4).value = staff
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
 def test_the_same_workbook_uploaded_twice_at_once_is_saved_once(api, db, report_world):
     """The Excel import saves through the draft save: the version written in the file is the one
     claimed, so two uploads of one downloaded file cannot both apply."""
-    from openpyxl import load_workbook
 
     reporter = api("a1_reporter")
     xlsx = report_path(report_world).removesuffix("/report") + "/report.xlsx"
-    uploads = []
-    for staff in (31, 32):
-        book = load_workbook(io.BytesIO(fetch(reporter, xlsx)))
-        sheet = book["An toàn về an ninh, trật tự"]
-        row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "staff")
-        sheet.cell(row, 4).value = staff
-        buffer = io.BytesIO()
-        book.save(buffer)
-        uploads.append(buffer.getvalue())
+    uploads = [edited_copy(fetch(reporter, xlsx), staff) for staff in (31, 32)]
     answers = at_once([(api("a1_reporter"), "POST", xlsx, *upload_of(data)) for data in uploads])
     won, lost = outcome(answers)
     assert len(won) == 1 and len(lost) == 1, answers
@@ -266,7 +269,6 @@ def test_two_merged_copies_of_one_old_download_at_once_apply_one(api, db, report
     """A copy of an older download is merged with what was saved since, then saved by the same
     compare-and-set: of two copies changing one field, exactly one applies, whether the other
     loses the claim or, arriving later, conflicts with it in the merge."""
-    from openpyxl import load_workbook
 
     reporter = api("a1_reporter")
     xlsx = report_path(report_world).removesuffix("/report") + "/report.xlsx"
@@ -274,15 +276,7 @@ def test_two_merged_copies_of_one_old_download_at_once_apply_one(api, db, report
     status, _view = reporter.send("PUT", report_path(report_world), {
         "version": 0, "sections": {"rpt.safety": {"incidents": 1}}})
     assert status == 200
-    uploads = []
-    for name, value in (("staff", 31), ("staff", 32)):
-        book = load_workbook(io.BytesIO(downloaded))
-        sheet = book["An toàn về an ninh, trật tự"]
-        row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == name)
-        sheet.cell(row, 4).value = value
-        buffer = io.BytesIO()
-        book.save(buffer)
-        uploads.append(buffer.getvalue())
+    uploads = [edited_copy(downloaded, staff) for staff in (31, 32)]
     answers = at_once([(api("a1_reporter"), "POST", xlsx, *upload_of(data)) for data in uploads])
     won, lost = outcome(answers)
     assert len(won) == 1 and len(lost) == 1, answers
