@@ -61,6 +61,20 @@ def current_version(db: Session, submission: Submission) -> int:
         Submission.tenant_id == submission.tenant_id, Submission.id == submission.id)) or 0
 
 
+def still_read(db: Session, submission: Submission | None, read: int) -> None:
+    """Before refusing a change for what was read (a missing proof, say), confirm the report
+    still holds version ``read``. Each statement may see commits made after the report was
+    loaded (READ COMMITTED on PostgreSQL, autocommit reads on SQLite), so a refusal computed
+    from a newer state than the caller's must be answered as what it is: a stale read (409).
+
+    :raises StaleVersion: the report moved past ``read`` while it was being checked.
+    """
+    if submission is not None and submission.id is not None:
+        stored = current_version(db, submission)
+        if stored != read:
+            raise StaleVersion(stored)
+
+
 def claim(db: Session, submission: Submission, expected: int | None = None) -> None:
     """Move ``submission`` from version ``expected`` (by default the one loaded) to the next.
 

@@ -25,7 +25,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods.models import ReportingPeriod
 from core.plugins.manager import PluginHost
 from core.reports import deadlines, events, hierarchy, permissions, scoring
-from core.reports.atomic import StaleVersion, claim, conflict, expect, insert_or_ignore
+from core.reports.atomic import StaleVersion, claim, conflict, expect, insert_or_ignore, still_read
 from core.reports.models import APPROVED, DRAFT, RETURNED, SUBMITTED, Comment, Section, Submission
 from core.reports.sections import (
     Missing,
@@ -307,9 +307,10 @@ def submit(
     expect(submission, version)
     # Checked on the version read: the claim below fails if anything (a value, a file) changed.
     found = missing(db, host, submission, tenant, period)
-    if found:
-        raise Incomplete(found)
     read = submission.version if version is None else version
+    if found:
+        still_read(db, submission, read)
+        raise Incomplete(found)
     if submission.id is None:
         submission = get_or_start(db, tenant, period)
     claim(db, submission, read)

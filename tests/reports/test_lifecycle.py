@@ -321,3 +321,42 @@ def test_a_locked_report_says_so_before_any_version_check(acting, host, report_w
     with pytest.raises(Conflict) as error:
         fill(acting, host, report_world, version=submission.version + 5)
     assert "đã gửi hoặc đã duyệt" in error.value.message
+
+
+def test_submit_checked_on_a_state_newer_than_its_read_answers_stale_not_incomplete(
+        acting, host, report_world):
+    """A proof removed (and the version moved) by another request after the submit loaded the
+    report but before it checked the proofs: the submit saw a newer state than the version it
+    read, so it answers 409 with that version, not 422 naming a proof the caller had."""
+    from sqlalchemy import event, update
+
+    submitted_values = fill(acting, host, report_world, user="a1_head")
+    session, access = acting("a1_head")
+    period, tenant = period_and_tenant(session, report_world, "school-a1")
+    attach_evidence(session, session.get(Submission, (submitted_values.tenant_id, submitted_values.id)))
+    session.commit()
+    read = session.get(Submission, (submitted_values.tenant_id, submitted_values.id)).version
+    other, _ = acting("a1_reporter")
+    engine = session.get_bind()
+    fired = []
+
+    def remove_proof_first(conn, cursor, statement, parameters, context, executemany):
+        # The other request commits between the submit's read of the report and of its proofs.
+        if not fired and "FROM evidence" in statement and conn is not other.connection():
+            fired.append(statement)
+            other.execute(Evidence.__table__.delete().where(
+                Evidence.submission_id == submitted_values.id))
+            other.execute(update(Submission).where(Submission.id == submitted_values.id)
+                          .values(version=Submission.version + 1))
+            other.commit()
+
+    session.expire_all()
+    event.listen(engine, "before_cursor_execute", remove_proof_first)
+    try:
+        with pytest.raises(Conflict) as error:
+            operations.submit(session, access, host, tenant, period, version=read)
+    finally:
+        event.remove(engine, "before_cursor_execute", remove_proof_first)
+    assert fired, "the proofs were never read"
+    assert not isinstance(error.value, Incomplete)
+    assert error.value.details["version"] == read + 1
