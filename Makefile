@@ -15,8 +15,13 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-translations: $(VENV)/.installed
+# A file target, so that two `make test` started together (CI's two legs) never both rewrite it.
+MO := core/translations/en/LC_MESSAGES/messages.mo
+
+$(MO): core/translations/en/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(BIN)/pybabel -q compile --use-fuzzy -d core/translations
+
+translations: $(MO)
 
 # Re-extract the messages and update the English catalogue (one line per msgid, sorted).
 catalog: $(VENV)/.installed

@@ -66,18 +66,23 @@ def thidua_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
 
 
 def empty_all_tables(app: Flask) -> None:
-    """Empty every table, as the tables' owner (the app's role may not TRUNCATE)."""
+    """Empty every table, as the tables' owner, children first.
+
+    DELETE rather than TRUNCATE: on PostgreSQL a TRUNCATE of every table gives each one new
+    files, which costs about a second per test, where deleting a test's few hundred rows costs
+    milliseconds. The owner's transaction sets the system context, since the tables FORCE
+    row-level security on their owner too (a superuser bypasses it anyway)."""
     engine = migration_engine(app)
     tables = list(reversed(target_metadata().sorted_tables))
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} CASCADE"))
+            connection.execute(text(f"SELECT set_config('{scoping.SETTING_BYPASS}', 'system', true)"))
         else:
             # The tenant table refers to itself; order cannot satisfy it row by row.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            for table in tables:
-                connection.execute(table.delete())
+        for table in tables:
+            connection.execute(table.delete())
+        if engine.dialect.name != "postgresql":
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
     engine.dispose()
 
