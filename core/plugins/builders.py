@@ -4,7 +4,11 @@ sector plugins share.
 Every field builder puts ``label`` and ``label_en`` (and ``unit`` where it takes one) first in the
 field's metadata and passes any other keyword through as metadata, in the order given: ``points``,
 ``points_per_unit``, ``points_rule``, ``evidence_required``, ``help``, ``multiline``… (see
-:func:`core.plugins.describe` and :func:`core.plugins.default_score` for what they mean)::
+:func:`core.plugins.describe` and :func:`core.plugins.default_score` for what they mean).
+
+The interface is Vietnamese first and English complete: a field with ``help`` gives ``help_en``;
+a choice field gives ``choices_en`` (each stored choice → its English label); a unit the core's
+vocabulary (:mod:`core.plugins.units`) does not know gives ``unit_en``::
 
     class TrainingSchema(Schema):
         sessions = count_field("Số buổi tập huấn", "Training sessions", "buổi", maximum=1_000,
@@ -67,10 +71,14 @@ def yes_no_field(label: str, label_en: str, *, required: bool = True, **meta: An
 
 
 def choice_field(label: str, label_en: str, choices: Iterable[str], *, required: bool = True,
-                 **meta: Any) -> fields.String:
-    """One of ``choices``; ``points`` may map each choice to its own points."""
+                 choices_en: Mapping[str, str] | None = None, **meta: Any) -> fields.String:
+    """One of ``choices`` (stored as written, in Vietnamese); ``choices_en`` maps each to the label
+    the English interface shows; ``points`` may map each choice to its own points."""
+    labels = _labels(label, label_en)
+    if choices_en is not None:
+        labels["choices_en"] = dict(choices_en)
     return fields.String(
-        required=required, validate=validate.OneOf(choices), metadata={**_labels(label, label_en), **meta},
+        required=required, validate=validate.OneOf(list(choices)), metadata={**labels, **meta},
     )
 
 

@@ -40,6 +40,9 @@ class FieldInfo:
     multiline: bool = False
     label_en: str | None = None  # the English label; ``label`` when the set gives none
     points_per_unit: float | None = None
+    help_en: str | None = None  # the English help; None when the set gives none
+    unit_en: str | None = None  # the English unit; None: the core's vocabulary of units
+    choices_en: dict[str, str] | None = None  # each choice's English label, by the stored value
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,6 +94,10 @@ def describe_field(name: str, declared: ma_fields.Field) -> FieldInfo:
         multiline=bool(meta.get("multiline", False)),
         label_en=str(meta.get("label_en") or meta.get("label") or name),
         points_per_unit=meta.get("points_per_unit"),
+        help_en=str(meta["help_en"]) if meta.get("help_en") else None,
+        unit_en=str(meta["unit_en"]) if meta.get("unit_en") else None,
+        choices_en=({str(k): str(v) for k, v in meta["choices_en"].items()}
+                    if meta.get("choices_en") else None),
     )
 
 

@@ -21,6 +21,7 @@ from core.plugins import operations
 from core.plugins.criteria import CriteriaSet
 from core.plugins.evaluation import EvaluationContext, evaluate
 from core.plugins.fields import FieldInfo, describe
+from core.plugins.language import in_language
 from core.plugins.manager import plugin_host
 from core.tenants import kinds as tenant_kinds
 from core.tenants import operations as tenant_ops
@@ -187,9 +188,10 @@ def criteria_form(period_id: str, tenant_id: str, key: str):
                                  host=host)
         status = 422 if errors else 200
     lang = str(get_locale() or "vi")
+    shown = [in_language(info.as_dict(), lang == "en") for info in fields]
     return render_template(
         "plugins/criteria_form.html", period=period, tenant=tenant, lang=lang,
         set_title=criteria_set.title_en if lang == "en" else criteria_set.title,
-        criteria_set=criteria_set, fields=fields, values=values, errors=errors, score=score,
+        criteria_set=criteria_set, fields=shown, values=values, errors=errors, score=score,
         submitted=request.method == "POST",
     ), status

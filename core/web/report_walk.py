@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from core.periods.bands import band_label
+from core.plugins.language import in_language
 from core.plugins.points import field_points
 from core.reports import history, scoring
 from core.web.dashboards import num
@@ -29,14 +30,13 @@ def filled(value: Any) -> bool:
 
 
 def localise(view: dict[str, Any], english: bool) -> None:
-    """In English, each section's title is its ``title_en`` and each criterion's label its
-    ``label_en`` (in place)."""
-    if not english:
-        return
+    """Each section and criterion as the interface's language shows them (in place): in English,
+    a section's title is its ``title_en``, a criterion's label, help and unit their English, and
+    every criterion gets ``choice_labels`` (see :func:`core.plugins.language.in_language`)."""
     for section in view["sections"]:
-        section["title"] = section["title_en"] or section["title"]
-        for field in section["fields"]:
-            field["label"] = field.get("label_en") or field["label"]
+        if english:
+            section["title"] = section["title_en"] or section["title"]
+        section["fields"] = [in_language(field, english) for field in section["fields"]]
 
 
 def add_points(view: dict[str, Any]) -> None:
