@@ -26,6 +26,15 @@ LISTED_INCIDENTS_HELP = (
     "phạm môi trường, an toàn vệ sinh thực phẩm gây hậu quả nghiêm trọng. Không tính trường hợp bất khả "
     "kháng và vụ tội phạm đã được kịp thời phát hiện, giảm thiểu hậu quả và báo cáo ngay cấp có thẩm quyền."
 )
+LISTED_INCIDENTS_HELP_EN = (
+    "Includes: spreading or developing unlawful beliefs or religions; exploiting beliefs, religion, "
+    "ethnicity, disputes or complaints so as to complicate security and order; inciting or drawing crowds "
+    "to complain or to disturb public security and order; serious crimes or worse; breaches of the rules "
+    "on protecting State secrets; serious fires or explosions, fatal work accidents, serious incidents, "
+    "and environmental or food-safety violations with serious consequences. Force majeure does not count, "
+    "nor does a crime detected in time, its consequences limited and reported at once to the competent "
+    "authority."
+)
 
 
 class SchoolAtanttSchema(Schema):
@@ -35,6 +44,7 @@ class SchoolAtanttSchema(Schema):
     has_party_organisation = yes_no_field(
         "Nhà trường có tổ chức Đảng", "The school has a Party organisation",
         help="Nơi chưa có tổ chức Đảng thì không xét tiêu chí nghị quyết của tổ chức Đảng.",
+        help_en="Where there is no Party organisation, the Party resolution criterion is not assessed.",
     )
     party_resolution = yes_no_field(
         "Quý I, tổ chức Đảng có nghị quyết chuyên đề hoặc lồng ghép công tác bảo đảm an ninh, trật tự "
@@ -68,6 +78,7 @@ class SchoolAtanttSchema(Schema):
         "Staff, teachers and learners briefed on the rules and the standard", "người", maximum=PEOPLE_MAX,
         points=10, points_rule="10 × people_briefed / people_total",
         help="Tiêu chuẩn yêu cầu 100% cán bộ, người dạy, người học được phổ biến, quán triệt.",
+        help_en="The standard requires 100% of staff, teachers and learners to be briefed.",
     )
     effective_models = count(
         "Số mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc hoạt động hiệu quả",
@@ -86,13 +97,14 @@ class SchoolAtanttSchema(Schema):
         "Coordination with the parents' board in managing pupils", points=5, evidence_required=True,
         points_rule="5 if yes, or when the school is not general education (attribute level)",
         help="Áp dụng với cấp học phổ thông.",
+        help_en="Applies to general education schools.",
     )
     # Khoản 3: none of the events of Điều 6 khoản 3 a, b, c, đ, e, g.
     listed_incidents = count(
         "Số vụ việc thuộc các trường hợp tại điểm a, b, c, đ, e, g khoản 3 Điều 6 Thông tư số "
         "124/2021/TT-BCA",
         "Incidents listed in TT 124 Art. 6(3) a, b, c, đ, e, g", "vụ", points=10, points_rule="10 if 0",
-        help=LISTED_INCIDENTS_HELP,
+        help=LISTED_INCIDENTS_HELP, help_en=LISTED_INCIDENTS_HELP_EN,
     )
     # Khoản 4: no school violence, no crime or social-evil discipline.
     school_violence_cases = count(
@@ -107,7 +119,7 @@ class SchoolAtanttSchema(Schema):
     # Khoản 5: the school's protection force, if any.
     protection_force_rating = choice_field(
         "Kết quả bình xét, đánh giá lực lượng bảo vệ nhà trường", "Rating of the school's protection force",
-        rules.SCHOOL_FORCE_RATINGS, points=10,
+        rules.SCHOOL_FORCE_RATINGS, choices_en=rules.SCHOOL_FORCE_RATINGS_EN, points=10,
         points_rule="10 if Tập thể lao động tiên tiến or Hoàn thành tốt nhiệm vụ or better, "
                     "not eligible for rating, or no protection force",
     )
@@ -127,6 +139,7 @@ class SchoolAtanttSchema(Schema):
         "Sub-units rated “Advanced collective” or “Completed tasks well” or better", "đầu mối", points=5,
         points_rule="5 if at least 70% of sub_units_total (or no sub-unit)",
         help="Tiêu chuẩn yêu cầu từ 70% trở lên số đầu mối trực thuộc.",
+        help_en="The standard requires at least 70% of the sub-units to be so rated.",
     )
     sub_units_disciplined = count(
         "Số cá nhân thuộc các đầu mối trực thuộc bị kỷ luật từ hình thức cảnh cáo trở lên",
@@ -154,6 +167,7 @@ class SafeGateSchema(Schema):
         "Số lần ùn tắc giao thông kéo dài tại khu vực cổng trường", "Prolonged congestion at the gate",
         "lần", points=10, points_rule="10 if 0",
         help="Ùn tắc kéo dài từ 30 phút trở lên vào giờ đón, trả học sinh.",
+        help_en="Congestion lasting 30 minutes or more at pick-up or drop-off times.",
     )
     helmet_violations = count(
         "Số trường hợp học sinh vi phạm quy định về đội mũ bảo hiểm bị phát hiện tại cổng trường",
@@ -177,7 +191,7 @@ class DrugViolenceFreeSchema(Schema):
     propaganda_sessions = count(
         "Số buổi tuyên truyền, giáo dục phòng, chống ma túy và bạo lực học đường",
         "Sessions on preventing drugs and school violence", "buổi", points=20, points_per_unit=5,
-        help="Mỗi buổi 5 điểm, tối đa 20 điểm.",
+        help="Mỗi buổi 5 điểm, tối đa 20 điểm.", help_en="5 points per session, at most 20 points.",
     )
     students_total = count("Tổng số học sinh", "Pupils", "người", minimum=1, maximum=PEOPLE_MAX)
     students_committed = count(
@@ -202,20 +216,22 @@ class LegalEducationSchema(Schema):
         "trình chính khóa và ngoại khóa",
         "Lessons on law, crime, school violence and drug prevention", "buổi", points=20,
         points_per_unit=2.5, help="Mỗi tiết, buổi 2,5 điểm, tối đa 20 điểm.",
+        help_en="2.5 points per lesson or session, at most 20 points.",
     )
     fraud_lessons = count(
         "Số buổi giáo dục kỹ năng phòng, chống lừa đảo, vi phạm pháp luật trên không gian mạng",
         "Lessons on preventing online fraud and online offences", "buổi", points=20, points_per_unit=5,
-        help="Mỗi buổi 5 điểm, tối đa 20 điểm.",
+        help="Mỗi buổi 5 điểm, tối đa 20 điểm.", help_en="5 points per session, at most 20 points.",
     )
     traffic_lessons = count(
         "Số buổi giáo dục an toàn giao thông", "Road safety lessons", "buổi", points=10,
         points_per_unit=2.5, help="Mỗi buổi 2,5 điểm, tối đa 10 điểm.",
+        help_en="2.5 points per session, at most 10 points.",
     )
     police_talks = count(
         "Số buổi có cán bộ Công an tham gia tuyên truyền, nói chuyện chuyên đề tại trường",
         "Talks given at the school by police officers", "buổi", points=10, points_per_unit=5,
-        help="Mỗi buổi 5 điểm, tối đa 10 điểm.",
+        help="Mỗi buổi 5 điểm, tối đa 10 điểm.", help_en="5 points per session, at most 10 points.",
     )
     students_total = count("Tổng số học sinh", "Pupils", "người", minimum=1, maximum=PEOPLE_MAX)
     students_reached = count(

@@ -18,6 +18,15 @@ NO_FORCE = "Không có lực lượng bảo vệ"
 SCHOOL_FORCE_RATINGS: tuple[str, ...] = (
     RATING_ADVANCED, RATING_EXCELLENT, RATING_GOOD, RATING_DONE, RATING_FAILED, NOT_ELIGIBLE, NO_FORCE,
 )
+SCHOOL_FORCE_RATINGS_EN: dict[str, str] = {
+    RATING_ADVANCED: "Advanced collective",
+    RATING_EXCELLENT: "Completed tasks excellently",
+    RATING_GOOD: "Completed tasks well",
+    RATING_DONE: "Completed tasks",
+    RATING_FAILED: "Did not complete tasks",
+    NOT_ELIGIBLE: "Not yet eligible for rating",
+    NO_FORCE: "No protection force",
+}
 # TT 124 Điều 7 khoản 5: "Tập thể lao động tiên tiến" or "Hoàn thành tốt nhiệm vụ" or better, only
 # where the force may be rated, and only if the school has one.
 FORCE_RATINGS_MET = frozenset({RATING_ADVANCED, RATING_EXCELLENT, RATING_GOOD, NOT_ELIGIBLE, NO_FORCE})
