@@ -25,6 +25,7 @@ class TrainingSchema(Schema):
         "Số buổi tập huấn, bồi dưỡng kỹ năng bảo đảm an toàn thông tin, an ninh mạng",
         "Information-security training sessions", "buổi", points=10, points_per_unit=2.5,
         help="Mỗi buổi 2,5 điểm, tối đa 10 điểm.",
+        help_en="2.5 points per session, at most 10 points.",
     )
     participants = count(
         "Số lượt người tham gia tập huấn", "Attendances at the training", "lượt người", maximum=PEOPLE_MAX,
@@ -38,11 +39,13 @@ class TrainingSchema(Schema):
         "Staff trained in information security this year", "người", maximum=PEOPLE_MAX, points=40,
         points_rule="40 × staff_trained / staff_total",
         help="Mỗi người chỉ tính một lần dù tham gia nhiều buổi.",
+        help_en="Each person counts once, however many sessions they attend.",
     )
     phishing_drills = count(
         "Số lần diễn tập, thử nghiệm nhận diện thư điện tử, tin nhắn giả mạo",
         "Phishing drills", "lần", maximum=100, points=15, points_per_unit=7.5,
         help="Mỗi lần 7,5 điểm, tối đa 15 điểm.",
+        help_en="7.5 points per drill, at most 15 points.",
     )
     drill_recipients = count(
         "Số người nhận thư, tin nhắn giả mạo trong các lần diễn tập", "People sent drill messages",
@@ -57,11 +60,13 @@ class TrainingSchema(Schema):
         "Số buổi tuyên truyền phòng, chống lừa đảo trực tuyến, tội phạm sử dụng công nghệ cao",
         "Sessions on preventing online fraud and high-tech crime", "buổi", points=10, points_per_unit=2.5,
         help="Mỗi buổi 2,5 điểm, tối đa 10 điểm.",
+        help_en="2.5 points per session, at most 10 points.",
     )
     fraud_people_reached = count(
         "Số lượt người được tuyên truyền phòng, chống lừa đảo trực tuyến",
         "People reached by online-fraud prevention", "lượt người", maximum=10_000_000,
         help="Gồm cán bộ, người lao động và người dân, học sinh được tuyên truyền.",
+        help_en="Includes staff, workers, residents and pupils reached.",
     )
     fraud_alerts = yes_no_field(
         "Kịp thời phổ biến cảnh báo về thủ đoạn lừa đảo trực tuyến mới qua kênh thông tin của đơn vị",
@@ -98,6 +103,7 @@ class SystemsSchema(Schema):
         "Số vụ lộ, lọt thông tin, dữ liệu của đơn vị", "Data leaks", "vụ", points=30, points_rule="30 if 0",
         help="Chỉ cần xảy ra một vụ lộ, lọt dữ liệu là không đạt tiêu chí “không để lộ, lọt dữ liệu” "
              "của Kế hoạch.",
+        help_en="A single data leak fails the plan's criterion “no data leaked”.",
     )
     response_plan = yes_no_field(
         "Có phương án ứng phó sự cố bảo đảm an toàn thông tin mạng", "An incident response plan",

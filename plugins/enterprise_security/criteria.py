@@ -27,6 +27,15 @@ LISTED_INCIDENTS_HELP = (
     "trọng. Không tính trường hợp bất khả kháng và vụ tội phạm đã được kịp thời phát hiện, giảm thiểu hậu "
     "quả và báo cáo ngay cấp có thẩm quyền."
 )
+LISTED_INCIDENTS_HELP_EN = (
+    "Includes: spreading or developing unlawful beliefs or religions; exploiting beliefs, religion, "
+    "ethnicity, disputes or complaints so as to complicate security and order; inciting or drawing crowds "
+    "to complain or to disturb public security and order; unlawful strikes and go-slows; serious crimes or "
+    "worse; breaches of the rules on protecting State secrets; serious fires or explosions, fatal work "
+    "accidents, serious incidents, and environmental or food-safety violations with serious consequences. "
+    "Force majeure does not count, nor does a crime detected in time, its consequences limited and reported "
+    "at once to the competent authority."
+)
 
 
 class AtanttSchema(Schema):
@@ -36,6 +45,7 @@ class AtanttSchema(Schema):
     has_party_organisation = yes_no_field(
         "Cơ quan, doanh nghiệp có tổ chức Đảng", "The unit has a Party organisation",
         help="Nơi chưa có tổ chức Đảng thì không xét tiêu chí nghị quyết của tổ chức Đảng.",
+        help_en="Where there is no Party organisation, the Party resolution criterion is not assessed.",
     )
     party_resolution = yes_no_field(
         "Quý I, tổ chức Đảng có nghị quyết chuyên đề hoặc lồng ghép công tác bảo đảm an ninh, trật tự "
@@ -71,6 +81,8 @@ class AtanttSchema(Schema):
         points=10, points_rule="10 × staff_briefed / staff_total",
         help="Tiêu chuẩn yêu cầu 100% cán bộ, công chức, viên chức, người lao động được phổ biến, "
              "quán triệt.",
+        help_en="The standard requires 100% of officials, civil servants, public employees and workers to be"
+                " briefed.",
     )
     effective_models = count(
         "Số mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc hoạt động hiệu quả",
@@ -88,6 +100,7 @@ class AtanttSchema(Schema):
         "Số vụ việc thuộc các trường hợp tại điểm a đến điểm g khoản 3 Điều 6 Thông tư số 124/2021/TT-BCA",
         "Incidents listed in TT 124 Art. 6(3) a–g", "vụ", points=15, points_rule="15 if 0",
         help=LISTED_INCIDENTS_HELP,
+        help_en=LISTED_INCIDENTS_HELP_EN,
     )
     staff_sanctioned = count(
         "Số cán bộ, người lao động bị xử phạt vi phạm hành chính trong lĩnh vực an ninh, trật tự hoặc mắc "
@@ -98,7 +111,8 @@ class AtanttSchema(Schema):
     # Khoản 4: the protection force.
     protection_force_rating = choice_field(
         "Kết quả bình xét, đánh giá lực lượng bảo vệ cơ quan, doanh nghiệp",
-        "Rating of the protection force", rules.FORCE_RATINGS, points=10,
+        "Rating of the protection force", rules.FORCE_RATINGS, choices_en=rules.FORCE_RATINGS_EN,
+        points=10,
         points_rule="10 if Tập thể lao động tiên tiến or Hoàn thành tốt nhiệm vụ or better, or not "
                     "eligible for rating; a unit without a protection force does not meet it",
     )
@@ -117,6 +131,7 @@ class AtanttSchema(Schema):
         "Sub-units rated “Advanced collective” or “Completed tasks well” or better", "đầu mối", points=5,
         points_rule="5 if at least 70% of sub_units_total (or no sub-unit)",
         help="Tiêu chuẩn yêu cầu từ 70% trở lên số đầu mối trực thuộc.",
+        help_en="The standard requires at least 70% of the sub-units to be so rated.",
     )
     sub_units_disciplined = count(
         "Số cá nhân thuộc các đầu mối trực thuộc bị kỷ luật từ hình thức cảnh cáo trở lên",
@@ -147,7 +162,7 @@ class ProtectionForceSchema(Schema):
     )
     rating = choice_field(
         "Kết quả bình xét, đánh giá lực lượng bảo vệ trong năm", "Rating of the force this year",
-        rules.FORCE_RATINGS, points=rules.FORCE_RATING_POINTS,
+        rules.FORCE_RATINGS, choices_en=rules.FORCE_RATINGS_EN, points=rules.FORCE_RATING_POINTS,
     )
     disciplined = count(
         "Số thành viên bị kỷ luật từ hình thức cảnh cáo trở lên", "Members disciplined (warning or above)",
@@ -166,25 +181,30 @@ class PoliceModelsSchema(Schema):
         "Số mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc đang duy trì, có phối hợp với Công an cơ sở",
         "Models of the movement maintained with the local police", "mô hình", maximum=100, points=30,
         points_per_unit=15, help="Mỗi mô hình 15 điểm, tối đa 30 điểm.",
+        help_en="15 points per model, at most 30 points.",
     )
     models_new = count(
         "Số mô hình xây dựng mới hoặc nhân rộng trong năm", "Models built or replicated this year",
         "mô hình", maximum=100, points=15, points_per_unit=15, help="Có ít nhất 01 mô hình mới: 15 điểm.",
+        help_en="At least 1 new model: 15 points.",
     )
     joint_activities = count(
         "Số lần phối hợp với Công an cơ sở tuần tra, kiểm tra, diễn tập phương án bảo vệ",
         "Joint patrols, inspections and drills with the local police", "lần", points=15,
         points_per_unit=5, help="Mỗi lần 5 điểm, tối đa 15 điểm.",
+        help_en="5 points each time, at most 15 points.",
     )
     tips_reported = count(
         "Số tin báo, tố giác tội phạm, vi phạm pháp luật cung cấp cho cơ quan Công an",
         "Tips on crimes and offences given to the police", "tin", points=10, points_per_unit=5,
         help="Mỗi tin 5 điểm, tối đa 10 điểm.",
+        help_en="5 points per tip, at most 10 points.",
     )
     propaganda_sessions = count(
         "Số buổi tuyên truyền, phổ biến pháp luật về an ninh, trật tự cho cán bộ, người lao động",
         "Sessions on security law for staff and workers", "buổi", points=10, points_per_unit=2.5,
         help="Mỗi buổi 2,5 điểm, tối đa 10 điểm.",
+        help_en="2.5 points per session, at most 10 points.",
     )
 
 

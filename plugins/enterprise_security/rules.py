@@ -18,6 +18,15 @@ NO_FORCE = "Không có lực lượng bảo vệ"
 FORCE_RATINGS: tuple[str, ...] = (
     RATING_ADVANCED, RATING_EXCELLENT, RATING_GOOD, RATING_DONE, RATING_FAILED, NOT_ELIGIBLE, NO_FORCE,
 )
+FORCE_RATINGS_EN: dict[str, str] = {
+    RATING_ADVANCED: "Advanced collective",
+    RATING_EXCELLENT: "Completed tasks excellently",
+    RATING_GOOD: "Completed tasks well",
+    RATING_DONE: "Completed tasks",
+    RATING_FAILED: "Did not complete tasks",
+    NOT_ELIGIBLE: "Not yet eligible for rating",
+    NO_FORCE: "No protection force",
+}
 # TT 124 Điều 6 khoản 4 asks the force of every agency and enterprise (unlike a school's, "nếu
 # có") for "Tập thể lao động tiên tiến" or "Hoàn thành tốt nhiệm vụ" or better, where it may be rated.
 FORCE_RATINGS_MET = frozenset({RATING_ADVANCED, RATING_EXCELLENT, RATING_GOOD, NOT_ELIGIBLE})

@@ -33,16 +33,20 @@ class MovementSchema(Schema):
         "chương trình", points=10,
         points_rule="10 × programmes_done / programmes_signed (0 when none signed)",
         help="Điểm theo tỷ lệ chương trình đã triển khai trên tổng số chương trình phối hợp.",
+        help_en="Points in proportion to the programmes carried out out of all the joint programmes.",
     )
     info_exchanges = count(
         "Số cuộc trao đổi, giao ban, cung cấp thông tin với Công an về an ninh, trật tự",
         "Meetings and information exchanges with the police", "cuộc", points=5, points_per_unit=1.25,
         help="Mỗi cuộc 1,25 điểm, tối đa 5 điểm (giao ban hằng quý là đủ điểm).",
+        help_en="1.25 points per meeting or exchange, at most 5 points (quarterly briefings earn the full "
+                "points).",
     )
     propaganda_sessions = count(
         "Số buổi tuyên truyền, phổ biến về phong trào cho thành viên, hội viên, đoàn viên",
         "Propaganda sessions for members", "buổi", points=10, points_per_unit=2.5,
         help="Mỗi buổi 2,5 điểm, tối đa 10 điểm.",
+        help_en="2.5 points per session, at most 10 points.",
     )
     members_total = count(
         "Tổng số thành viên, hội viên, đoàn viên của tổ chức", "Members of the organisation", "người",
@@ -53,26 +57,32 @@ class MovementSchema(Schema):
         "Members reached by propaganda", "người", maximum=MEMBERS_MAX, points=20,
         points_rule="20 × members_reached / members_total",
         help="Điểm theo tỷ lệ thành viên, hội viên, đoàn viên được tuyên truyền trên tổng số.",
+        help_en="Points in proportion to the members reached out of all the members.",
     )
     grassroots_support = count(
         "Số hoạt động hướng dẫn, hỗ trợ lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
         "Activities guiding and supporting the grassroots security forces", "hoạt động",
         points=10, points_per_unit=2.5, help="Mỗi hoạt động 2,5 điểm, tối đa 10 điểm.",
+        help_en="2.5 points per activity, at most 10 points.",
     )
     supervisions = count(
         "Số cuộc giám sát việc thực hiện phong trào và chính sách, pháp luật về an ninh, trật tự",
         "Supervision visits on the movement and on security law", "cuộc", points=10, points_per_unit=5,
         help="Mỗi cuộc 5 điểm, tối đa 10 điểm.",
+        help_en="5 points per supervision visit, at most 10 points.",
     )
     social_criticisms = count(
         "Số ý kiến phản biện xã hội, góp ý xây dựng pháp luật, cơ chế, chính sách về phong trào",
         "Social criticism and contributions to laws and policies", "ý kiến", points=5, points_per_unit=2.5,
         help="Mỗi ý kiến 2,5 điểm, tối đa 5 điểm.",
+        help_en="2.5 points per contribution, at most 5 points.",
     )
     issues_raised = count(
         "Số vụ việc phức tạp về an ninh, trật tự được phát hiện, kiến nghị chính quyền xử lý",
         "Security issues detected and raised with the authorities", "vụ việc",
         help="Do Ban công tác Mặt trận, tổ hòa giải ở khu dân cư phát hiện sớm và kiến nghị.",
+        help_en="Detected early and raised by the Front's working committee or the mediation team in the "
+                "residential area.",
     )
     dan_van_kheo_models = count(
         "Số mô hình “Dân vận khéo” lĩnh vực an ninh, trật tự được xây dựng, nhân rộng",
@@ -82,6 +92,7 @@ class MovementSchema(Schema):
         "Số mô hình “Dân vận khéo” lĩnh vực an ninh, trật tự được cấp có thẩm quyền công nhận",
         "“Dân vận khéo” models recognised", "mô hình", points=10, points_per_unit=5,
         evidence_required=True, help="Mỗi mô hình được công nhận 5 điểm, tối đa 10 điểm.",
+        help_en="5 points per recognised model, at most 10 points.",
     )
     festival_held = yes_no_field(
         "Phối hợp tổ chức “Ngày hội toàn dân bảo vệ an ninh Tổ quốc” (19/8)",
