@@ -21,6 +21,8 @@ class OrganisationSchema(Schema):
         "Số thôn, tổ dân phố đã thành lập Tổ bảo vệ an ninh, trật tự",
         "Villages and neighbourhoods with a security and order team", "thôn, tổ dân phố", maximum=2_000,
         help="Tối đa 30 điểm, theo tỷ lệ thôn, tổ dân phố có Tổ bảo vệ an ninh, trật tự.",
+        help_en="At most 30 points, in proportion to the villages and residential groups with a security and"
+                " order protection team.",
     )
     teams = count_field("Số Tổ bảo vệ an ninh, trật tự", "Security and order teams", "tổ", maximum=4_000)
     members = count_field(
@@ -30,11 +32,13 @@ class OrganisationSchema(Schema):
     members_trained = count_field(
         "Số thành viên được huấn luyện, bồi dưỡng trong năm", "Members trained during the year", "người",
         maximum=40_000, help="Tối đa 35 điểm, theo tỷ lệ thành viên được huấn luyện, bồi dưỡng.",
+        help_en="At most 35 points, in proportion to the members trained.",
     )
     members_regimes_paid = count_field(
         "Số thành viên được chi trả đầy đủ chế độ, chính sách", "Members paid their allowances in full",
         "người", maximum=40_000, evidence_required=True,
         help="Tối đa 35 điểm, theo tỷ lệ thành viên được chi trả đầy đủ chế độ.",
+        help_en="At most 35 points, in proportion to the members paid their full entitlements.",
     )
 
 
@@ -54,6 +58,7 @@ class RatingSchema(Schema):
     teams_assessed = count_field(
         "Số Tổ bảo vệ an ninh, trật tự được đánh giá, xếp loại", "Teams assessed", "tổ", maximum=4_000,
         help="Không đánh giá tổ mới thành lập, hoạt động chưa đủ 9 tháng.",
+        help_en="A team newly set up and active for less than 9 months is not assessed.",
     )
     teams_excellent = level_count("tổ", "Teams", "tổ", "excellent", 4_000, evidence_required=True)
     teams_good = level_count("tổ", "Teams", "tổ", "good", 4_000)
@@ -62,6 +67,7 @@ class RatingSchema(Schema):
     members_assessed = count_field(
         "Số tổ viên được đánh giá, xếp loại", "Members assessed", "người", maximum=40_000,
         help="Không đánh giá tổ viên tham gia chưa đủ 9 tháng trong năm.",
+        help_en="A member who has taken part for less than 9 months in the year is not assessed.",
     )
     members_excellent = level_count(
         "tổ viên", "Members", "người", "excellent", 40_000, evidence_required=True,
@@ -73,6 +79,7 @@ class RatingSchema(Schema):
         "Số thành viên bị xử lý kỷ luật trong năm", "Members disciplined during the year", "người",
         maximum=40_000,
         help="Đạt 20 điểm khi không có thành viên nào bị xử lý kỷ luật.",
+        help_en="20 points when no member is disciplined.",
     )
 
 

@@ -20,6 +20,13 @@ CATEGORIES = (
     "Đoàn viên, hội viên",
     "Cá nhân khác",
 )
+CATEGORIES_EN: dict[str, str] = {
+    "Cán bộ, chiến sĩ lực lượng vũ trang": "Officers and soldiers of the armed forces",
+    "Công nhân viên, người lao động": "Employees and workers",
+    "Cán bộ, công chức, viên chức": "Officials, civil servants and public employees",
+    "Đoàn viên, hội viên": "Youth Union and association members",
+    "Cá nhân khác": "Other individuals",
+}
 
 # Every unit that may nominate someone; the city reviews nominations rather than filling them.
 NOMINATING_KINDS = frozenset({"ward", "commune", "department", "front_org", "agency", "enterprise", "school"})
@@ -38,7 +45,7 @@ class AchievementSchema(Schema):
         "Chức vụ, đơn vị công tác hoặc nơi cư trú", "Position and unit, or place of residence",
         max_length=255, required=False,
     )
-    category = choice_field("Đối tượng", "Category", CATEGORIES)
+    category = choice_field("Đối tượng", "Category", CATEGORIES, choices_en=CATEGORIES_EN)
     exemplary = yes_no_field(
         "Gương mẫu, đi đầu hưởng ứng, tham gia phong trào thi đua", "Led by example in the movement",
         points=10,
@@ -47,16 +54,19 @@ class AchievementSchema(Schema):
         "Số người thân, người dân được vận động tham gia phong trào", "People mobilised to take part",
         "người",
         points=10, points_per_unit=0.5, help="Mỗi người 0,5 điểm, tối đa 10 điểm.",
+        help_en="0.5 points per person, at most 10 points.",
     )
     propaganda_items = count(
         "Số tin, bài, hình ảnh tuyên truyền, lan tỏa cách làm hay của phong trào", "Items spreading the "
         "movement's good practice", "tin, bài", points=5, points_per_unit=1,
         help="Mỗi tin, bài 1 điểm, tối đa 5 điểm.",
+        help_en="1 point per news item or article, at most 5 points.",
     )
     initiatives = count(
         "Số sáng kiến, giải pháp hiệu quả đẩy mạnh phong trào được cấp có thẩm quyền công nhận",
         "Recognised initiatives", "sáng kiến", points=15, points_per_unit=7.5, evidence_required=True,
         help="Mỗi sáng kiến 7,5 điểm, tối đa 15 điểm.",
+        help_en="7.5 points per initiative, at most 15 points.",
     )
     models_joined = count(
         "Số mô hình phong trào “Toàn dân bảo vệ an ninh Tổ quốc” tham gia xây dựng", "Movement models helped "
@@ -66,16 +76,19 @@ class AchievementSchema(Schema):
         "Số vụ tố giác, cung cấp thông tin về tội phạm, vi phạm pháp luật", "Crimes and offences reported",
         "vụ", points=10, points_per_unit=5, evidence_required=True,
         help="Mỗi vụ 5 điểm, tối đa 10 điểm.",
+        help_en="5 points per case, at most 10 points.",
     )
     crimes_solved = count(
         "Trong đó: số vụ thông tin cung cấp giúp cơ quan chức năng làm rõ, xử lý", "Of which helped to solve",
         "vụ",
         points=10, points_per_unit=10, evidence_required=True, help="Mỗi vụ 10 điểm, tối đa 10 điểm.",
+        help_en="10 points per case, at most 10 points.",
     )
     police_support = count(
         "Số lượt hỗ trợ Công an, lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở (tuần tra, truy bắt, "
         "giữ gìn trật tự…)", "Times the police or the grassroots forces were supported", "lượt",
         points=15, points_per_unit=1.5, help="Mỗi lượt 1,5 điểm, tối đa 15 điểm.",
+        help_en="1.5 points each time, at most 15 points.",
     )
     brave_acts = count(
         "Số lần có hành động dũng cảm (bắt giữ người phạm tội, cứu người, cứu tài sản của Nhà nước, "

@@ -30,6 +30,7 @@ class MovementSchema(Schema):
         "Số cơ chế, chính sách, văn bản chỉ đạo về phong trào, phòng, chống tội phạm, tệ nạn xã hội",
         "Policies and directives on the movement and crime prevention", "văn bản",
         points=5, points_per_unit=2.5, help="Mỗi văn bản 2,5 điểm, tối đa 5 điểm.",
+        help_en="2.5 points per document, at most 5 points.",
     )
     steering_committee = yes_no_field(
         "Ban Chỉ đạo phong trào được kiện toàn, có quy chế hoạt động",
@@ -38,21 +39,25 @@ class MovementSchema(Schema):
     steering_meetings = count(
         "Số cuộc họp, giao ban của Ban Chỉ đạo", "Steering committee meetings", "cuộc",
         points=5, points_per_unit=1.25, help="Mỗi cuộc 1,25 điểm, tối đa 5 điểm (họp hằng quý là đủ điểm).",
+        help_en="1.25 points per meeting, at most 5 points (quarterly meetings earn the full points).",
     )
     models_active = count(
         "Số mô hình bảo đảm an ninh, trật tự đang duy trì (Camera an ninh, Tổ tự phòng, tự quản, "
         "Tổ liên gia về ANTT, Khu dân cư an toàn về ANTT…)",
         "Security models in operation", "mô hình", points=5,
         help="Có ít nhất 1 mô hình đang duy trì: 5 điểm.",
+        help_en="At least 1 model maintained: 5 points.",
     )
     models_new = count(
         "Số mô hình mới xây dựng trong năm", "Models built this year", "mô hình",
         points=5, points_per_unit=2.5,
         help="Mỗi mô hình mới 2,5 điểm, tối đa 5 điểm; đã tính trong số mô hình đang duy trì.",
+        help_en="2.5 points per new model, at most 5 points; already counted among the models maintained.",
     )
     models_replicated = count(
         "Số điểm (địa bàn, cơ quan, đơn vị) nhân rộng mô hình", "Places the models were replicated to",
         "điểm", points=5, points_per_unit=1, help="Mỗi nơi nhân rộng được tính 1 điểm, tối đa 5 điểm.",
+        help_en="1 point per place the models were replicated to, at most 5 points.",
     )
     staff_total = count(
         "Tổng số cán bộ, công chức, viên chức, người lao động", "Staff", "người", maximum=STAFF_MAX,
@@ -64,26 +69,32 @@ class MovementSchema(Schema):
         points_rule="15 × staff_briefed / staff_total",
         help="Điểm theo tỷ lệ người được quán triệt trên tổng số cán bộ, công chức, viên chức, "
         "người lao động.",
+        help_en="Points in proportion to the people briefed out of all the officials, civil servants, public"
+                " employees and workers.",
     )
     it_applications = count(
         "Số ứng dụng, hệ thống công nghệ thông tin được đưa vào phục vụ bảo đảm an ninh, trật tự",
         "IT applications used for security work", "ứng dụng", points=5, points_per_unit=2.5,
         help="Mỗi ứng dụng 2,5 điểm, tối đa 5 điểm.",
+        help_en="2.5 points per application, at most 5 points.",
     )
     data_leaks = count(
         "Số vụ lộ, lọt thông tin, dữ liệu của cơ quan, đơn vị", "Information or data leaks", "vụ",
         points=10, points_rule="10 if 0, else 0",
         help="Không để xảy ra vụ nào: 10 điểm; có từ 1 vụ trở lên: 0 điểm.",
+        help_en="No leak at all: 10 points; 1 leak or more: 0 points.",
     )
     propaganda_items = count(
         "Số tin, bài, phóng sự tuyên truyền về phong trào trên phương tiện thông tin đại chúng, mạng xã hội",
         "News items and posts on the movement", "tin, bài", points=10, points_per_unit=0.5,
         help="Mỗi tin, bài 0,5 điểm, tối đa 10 điểm.",
+        help_en="0.5 points per news item or article, at most 10 points.",
     )
     bravery_examples = count(
         "Số tấm gương hy sinh, bị thương, dũng cảm cứu người, cứu tài sản được tuyên truyền, biểu dương",
         "Examples of sacrifice and bravery made known", "tấm gương", points=5, points_per_unit=2.5,
         help="Mỗi tấm gương 2,5 điểm, tối đa 5 điểm.",
+        help_en="2.5 points per example, at most 5 points.",
     )
     grassroots_regimes = yes_no_field(
         "Thực hiện đầy đủ chế độ, chính sách cho lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
@@ -116,6 +127,7 @@ class AtAnttSchema(Schema):
         "Số mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc hoạt động hiệu quả",
         "Effective movement models", "mô hình",
         points_rule="10 if ≥ 1", points=10, help="Cần ít nhất 1 mô hình (Điều 5 khoản 1).",
+        help_en="At least 1 model is needed (Điều 5 khoản 1).",
     )
     policies_implemented = yes_no_field(
         "Triển khai đầy đủ chủ trương của Đảng, chính sách, pháp luật và quy định của địa phương về an ninh, "
@@ -126,11 +138,14 @@ class AtAnttSchema(Schema):
         "Events listed in TT 124 Art. 4(3) that occurred", "vụ", points_rule="10 if 0", points=10,
         help="Hoạt động chống Đảng, chính quyền; phá hoại; tôn giáo trái pháp luật; ly khai; tranh chấp phức "
         "tạp, kéo dài; kích động tập trung đông người… Phải bằng 0.",
+        help_en="Activities against the Party or the government; sabotage; unlawful religion; separatism; "
+                "complex, prolonged disputes; inciting crowds to gather… Must be 0.",
     )
     offences = count(
         "Số vụ tội phạm, tệ nạn xã hội, vi phạm pháp luật khác trong năm", "Crimes, social evils and "
         "offences this year", "vụ", points_rule="10 if ≤ offences_previous_year", points=10,
         help="Đạt khi không vượt số vụ của năm trước (kiềm chế, kéo giảm).",
+        help_en="Met when the cases do not exceed the previous year's (contained and reduced).",
     )
     offences_previous_year = count(
         "Số vụ tội phạm, tệ nạn xã hội, vi phạm pháp luật khác năm trước", "The same, previous year", "vụ",
@@ -143,22 +158,26 @@ class AtAnttSchema(Schema):
         "Serious crimes detected, contained and reported at once", "vụ",
         points_rule="10 if = serious_crimes", points=10,
         help="Đạt khi không có vụ nào, hoặc mọi vụ đều được xử lý kịp thời.",
+        help_en="Met when there is no case, or every case is handled promptly.",
     )
     new_hotspots = count(
         "Số tụ điểm phức tạp về trật tự xã hội phát sinh", "New social-order hotspots", "tụ điểm",
         points_rule="5 if 0", points=5,
         help="Đạt khi không phát sinh tụ điểm nào.",
+        help_en="Met when no new hotspot arises.",
     )
     new_social_evil_persons = count(
         "Số người mắc tệ nạn xã hội phát sinh mới", "New people with a social evil", "người",
         points_rule="5 if 0", points=5,
         help="Đạt khi không phát sinh người nào.",
+        help_en="Met when no new person arises.",
     )
     serious_incidents = count(
         "Số vụ cháy, nổ nghiêm trọng, tai nạn lao động chết người, sự cố nghiêm trọng (trừ bất khả kháng)",
         "Serious fires, explosions, fatal work accidents and serious incidents", "vụ",
         points_rule="5 if 0", points=5,
         help="Đạt khi không xảy ra vụ nào.",
+        help_en="Met when no incident occurs.",
     )
     police_effective = yes_no_field(
         "Công an xã, phường chủ động nắm chắc tình hình, kịp thời tham mưu, tổ chức thực hiện hiệu quả",
@@ -167,6 +186,7 @@ class AtAnttSchema(Schema):
     police_disciplined = count(
         "Số cán bộ Công an xã, phường bị xử lý kỷ luật", "Commune police officers disciplined", "người",
         points_rule="5 if 0", points=5, help="Đạt khi không có ai bị kỷ luật.",
+        help_en="Met when nobody is disciplined.",
     )
     units_total = count(
         "Số khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục thuộc thẩm quyền quản lý",
@@ -177,18 +197,24 @@ class AtAnttSchema(Schema):
         "Of which registered for the standard", "đơn vị",
         points_rule="5 if = units_total (100% registered)", points=5,
         help="Đạt khi 100% đơn vị đã đăng ký (Điều 5 khoản 4).",
+        help_en="Met when 100% of the units have registered (Điều 5 khoản 4).",
     )
     areas_total = count(
         "Trong đó: số khu dân cư (thôn, tổ dân phố)", "Of which residential areas (villages, street groups)",
         "khu dân cư",
         help="Khu dân cư thường không phải là đơn vị báo cáo trên hệ thống nên xã, phường tự kê khai; "
         "cơ quan, doanh nghiệp, cơ sở giáo dục được tính theo kết quả của chính các đơn vị đó.",
+        help_en="Residential areas are usually not reporting units in the system, so the commune or ward "
+                "declares them itself; agencies, enterprises and educational institutions count by their own"
+                " results.",
     )
     areas_recognised = count(
         "Số khu dân cư được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
         "Residential areas recognised “Safe in security and order”", "khu dân cư",
         help="Cùng với kết quả của các cơ quan, doanh nghiệp, cơ sở giáo dục trực thuộc, phải đạt từ 70% "
         "trở lên (Điều 5 khoản 4).",
+        help_en="Together with the results of the agencies, enterprises and educational institutions under "
+                "it, at least 70% is required (Điều 5 khoản 4).",
     )
 
 
