@@ -81,8 +81,8 @@ class AtanttSchema(Schema):
         points=10, points_rule="10 × staff_briefed / staff_total",
         help="Tiêu chuẩn yêu cầu 100% cán bộ, công chức, viên chức, người lao động được phổ biến, "
              "quán triệt.",
-        help_en="The standard requires 100% of officials, civil servants, public employees and workers to be"
-                " briefed.",
+        help_en="The standard requires 100% of officials, civil servants, public employees and workers to be "
+                "briefed.",
     )
     effective_models = count(
         "Số mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc hoạt động hiệu quả",

@@ -21,8 +21,8 @@ class OrganisationSchema(Schema):
         "Số thôn, tổ dân phố đã thành lập Tổ bảo vệ an ninh, trật tự",
         "Villages and neighbourhoods with a security and order team", "thôn, tổ dân phố", maximum=2_000,
         help="Tối đa 30 điểm, theo tỷ lệ thôn, tổ dân phố có Tổ bảo vệ an ninh, trật tự.",
-        help_en="At most 30 points, in proportion to the villages and residential groups with a security and"
-                " order protection team.",
+        help_en="At most 30 points, in proportion to the villages and neighbourhoods with a security and "
+                "order team.",
     )
     teams = count_field("Số Tổ bảo vệ an ninh, trật tự", "Security and order teams", "tổ", maximum=4_000)
     members = count_field(

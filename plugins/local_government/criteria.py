@@ -69,8 +69,8 @@ class MovementSchema(Schema):
         points_rule="15 × staff_briefed / staff_total",
         help="Điểm theo tỷ lệ người được quán triệt trên tổng số cán bộ, công chức, viên chức, "
         "người lao động.",
-        help_en="Points in proportion to the people briefed out of all the officials, civil servants, public"
-                " employees and workers.",
+        help_en="Points in proportion to the people briefed out of all the officials, civil servants, public "
+                "employees and workers.",
     )
     it_applications = count(
         "Số ứng dụng, hệ thống công nghệ thông tin được đưa vào phục vụ bảo đảm an ninh, trật tự",
@@ -205,8 +205,8 @@ class AtAnttSchema(Schema):
         help="Khu dân cư thường không phải là đơn vị báo cáo trên hệ thống nên xã, phường tự kê khai; "
         "cơ quan, doanh nghiệp, cơ sở giáo dục được tính theo kết quả của chính các đơn vị đó.",
         help_en="Residential areas are usually not reporting units in the system, so the commune or ward "
-                "declares them itself; agencies, enterprises and educational institutions count by their own"
-                " results.",
+                "declares them itself; agencies, enterprises and educational institutions count by their own "
+                "results.",
     )
     areas_recognised = count(
         "Số khu dân cư được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",

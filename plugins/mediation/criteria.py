@@ -19,6 +19,8 @@ class TeamsSchema(Schema):
         "Teams with at least 3 mediators including a woman", "tổ", maximum=2_000,
         evidence_required=True,
         help="Theo Điều 12 Luật Hòa giải ở cơ sở năm 2013; tối đa 60 điểm, theo tỷ lệ tổ đạt quy định.",
+        help_en="Under Điều 12 of the 2013 Law on Grassroots Mediation; at most 60 points, in proportion to "
+                "the teams meeting the rule.",
     )
     mediators = count_field("Tổng số hòa giải viên", "Mediators", "người", maximum=30_000)
     women_mediators = count_field("Số hòa giải viên nữ", "Women mediators", "người", maximum=30_000)
@@ -26,6 +28,7 @@ class TeamsSchema(Schema):
         "Số hòa giải viên được tập huấn, bồi dưỡng kỹ năng trong năm",
         "Mediators trained during the year", "người", maximum=30_000,
         help="Tối đa 40 điểm, theo tỷ lệ hòa giải viên được tập huấn.",
+        help_en="At most 40 points, in proportion to the mediators trained.",
     )
 
 
@@ -33,12 +36,15 @@ class CasesSchema(Schema):
     cases_received = count_field(
         "Số vụ việc tiếp nhận hòa giải", "Cases received for mediation", "vụ", maximum=100_000,
         help="Gồm cả vụ việc đã rút yêu cầu hoặc chuyển cơ quan có thẩm quyền giải quyết.",
+        help_en="Includes cases whose request was withdrawn or that were passed to the competent authority.",
     )
     cases_successful = count_field(
         "Số vụ việc hòa giải thành", "Cases settled", "vụ", maximum=100_000,
         evidence_required=True,
         help="Các bên đạt được thỏa thuận. Tối đa 80 điểm, theo tỷ lệ hòa giải thành trên số vụ đã kết thúc "
              "hòa giải (thành và không thành).",
+        help_en="The parties reached an agreement. At most 80 points, in proportion to the successful "
+                "mediations out of the cases whose mediation has ended (successful or not).",
     )
     cases_unsuccessful = count_field(
         "Số vụ việc hòa giải không thành", "Cases not settled", "vụ", maximum=100_000,
@@ -46,6 +52,7 @@ class CasesSchema(Schema):
     cases_pending = count_field(
         "Số vụ việc đang hòa giải", "Cases still being mediated", "vụ", maximum=100_000,
         help="Vụ việc chưa kết thúc hòa giải tại thời điểm báo cáo.",
+        help_en="Cases whose mediation has not ended at the time of the report.",
     )
 
 

@@ -21,21 +21,26 @@ class CameraSchema(Schema):
     cameras_installed = count_field(
         "Số camera an ninh đã lắp đặt", "Security cameras installed", "camera", maximum=100_000,
         points=20, help="Camera do hộ gia đình, cơ sở kinh doanh và chính quyền lắp đặt, tính đến cuối kỳ.",
+        help_en="Cameras installed by households, businesses and the authorities, as at the end of the "
+                "period.",
     )
     cameras_connected = count_field(
         "Số camera kết nối, chia sẻ hình ảnh với Công an xã, phường",
         "Cameras connected to the commune or ward police", "camera", maximum=100_000,
         help="Tối đa 40 điểm, theo tỷ lệ camera đã kết nối trên số camera đã lắp đặt.",
+        help_en="At most 40 points, in proportion to the cameras connected out of the cameras installed.",
     )
     locations = count_field(
         "Số điểm lắp đặt camera", "Camera locations", "điểm", maximum=50_000,
         help="Mỗi điểm có thể có nhiều camera.",
+        help_en="One location may have several cameras.",
     )
     cases_supported = count_field(
         "Số vụ việc được phát hiện, giải quyết nhờ dữ liệu camera",
         "Cases detected or solved with camera footage", "vụ", maximum=10_000,
         points=30, points_per_unit=5, evidence_required=True,
         help="Mỗi vụ việc 5 điểm, tối đa 30 điểm.",
+        help_en="5 points per case, at most 30 points.",
     )
 
 
@@ -51,6 +56,7 @@ class TeamsSchema(Schema):
     self_managed_households = count_field(
         "Số hộ tham gia Tổ tự phòng, tự quản", "Households in self-management teams", "hộ", maximum=500_000,
         help="Tối đa 25 điểm, theo tỷ lệ hộ tham gia trên tổng số hộ.",
+        help_en="At most 25 points, in proportion to the households taking part out of all households.",
     )
     liaison_teams = count_field(
         "Số Tổ liên gia về an ninh, trật tự", "Neighbourhood security teams (tổ liên gia)", "tổ",
@@ -59,12 +65,15 @@ class TeamsSchema(Schema):
     liaison_households = count_field(
         "Số hộ tham gia Tổ liên gia về an ninh, trật tự", "Households in neighbourhood security teams", "hộ",
         maximum=500_000, help="Tối đa 25 điểm, theo tỷ lệ hộ tham gia trên tổng số hộ.",
+        help_en="At most 25 points, in proportion to the households taking part out of all households.",
     )
     effective_teams = count_field(
         "Số tổ được đánh giá hoạt động hiệu quả", "Teams rated effective", "tổ", maximum=60_000,
         evidence_required=True,
         help="Tính chung Tổ tự phòng, tự quản và Tổ liên gia; tối đa 20 điểm, theo tỷ lệ tổ hoạt động "
              "hiệu quả.",
+        help_en="Self-management teams and neighbourhood security teams counted together; at most 20 points, "
+                "in proportion to the teams working effectively.",
     )
 
 
@@ -78,11 +87,14 @@ class AreasSchema(Schema):
         "Areas registered in the first quarter to become “safe in security and order”", "khu dân cư",
         maximum=2_000,
         help="Tối đa 20 điểm, theo tỷ lệ khu dân cư đăng ký trên tổng số khu dân cư.",
+        help_en="At most 20 points, in proportion to the residential areas registered out of all residential "
+                "areas.",
     )
     areas_all_households = count_field(
         "Số khu dân cư có 100% hộ gia đình đăng ký tham gia",
         "Areas where every household registered to take part", "khu dân cư", maximum=2_000,
         help="Tối đa 20 điểm, theo tỷ lệ trên tổng số khu dân cư.",
+        help_en="At most 20 points, in proportion to all residential areas.",
     )
     areas_recognised = count_field(
         "Số khu dân cư được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
@@ -90,6 +102,8 @@ class AreasSchema(Schema):
         evidence_required=True,
         help="Theo quyết định công nhận của Chủ tịch Ủy ban nhân dân cấp xã (Điều 4 Thông tư "
              "124/2021/TT-BCA); tối đa 60 điểm, theo tỷ lệ trên tổng số khu dân cư.",
+        help_en="By the recognition decision of the Chairman of the commune-level People's Committee (Điều 4 "
+                "Thông tư 124/2021/TT-BCA); at most 60 points, in proportion to all residential areas.",
     )
 
 
