@@ -143,7 +143,8 @@ from core.plugins import CriteriaSet, choice_field, count_field, yes_no_field
 
 
 # One field per criterion: the Vietnamese and English labels, then what the form and the default
-# scorer use (points, points_per_unit, evidence_required, help).
+# scorer use (points, points_per_unit, evidence_required, help); the English interface reads
+# help_en beside help and choices_en beside the choices.
 class ExampleSchema(Schema):
     has_plan = yes_no_field(
         "Có kế hoạch thực hiện phong trào", "A plan for the movement", points=10, evidence_required=True,
@@ -151,10 +152,11 @@ class ExampleSchema(Schema):
     meetings = count_field(
         "Số buổi sinh hoạt, tuyên truyền", "Meetings and awareness sessions", "buổi", maximum=366,
         points=20, points_per_unit=5, help="Mỗi buổi được 5 điểm, tối đa 20 điểm.",
+        help_en="5 points per session, at most 20 points.",
     )
     rating = choice_field(
         "Tự đánh giá", "Self-assessment", ["Tốt", "Khá", "Trung bình"], required=False,
-        points={{"Tốt": 10, "Khá": 5}},
+        choices_en={{"Tốt": "Good", "Khá": "Fair", "Trung bình": "Average"}}, points={{"Tốt": 10, "Khá": 5}},
     )
 
 

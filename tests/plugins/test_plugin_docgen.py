@@ -27,7 +27,8 @@ class FireV1(Schema):
     drills = fields.Integer(
         required=True, validate=validate.Range(min=0, max=50),
         metadata={"label": "Số buổi diễn tập", "label_en": "Drills held", "unit": "buổi",
-                  "points": 20, "points_per_unit": 5, "help": "Mỗi buổi 5 điểm, tối đa 20 điểm."},
+                  "points": 20, "points_per_unit": 5, "help": "Mỗi buổi 5 điểm, tối đa 20 điểm.",
+                  "help_en": "5 points per drill, at most 20 points."},
     )
     fires = fields.Integer(
         load_default=0, validate=validate.Range(min=0),
@@ -36,6 +37,7 @@ class FireV1(Schema):
     rating = fields.String(
         validate=validate.OneOf(["tot", "kha", "dat"]),
         metadata={"label": "Tự đánh giá | xếp loại", "label_en": "Self-rating",
+                  "choices_en": {"tot": "Good", "kha": "Fair", "dat": "Pass"},
                   "points": {"tot": 40, "kha": 20}},
     )
 
@@ -44,6 +46,7 @@ class FireV2(FireV1):
     extinguishers = fields.Integer(
         required=True, validate=validate.Range(min=0, max=500),
         metadata={"label": "Số bình chữa cháy", "label_en": "Extinguishers", "unit": "bình",
+                  "unit_en": "extinguishers",
                   "points": 10, "points_rule": "10 when at least one per classroom"},
     )
 
@@ -114,9 +117,11 @@ def test_each_field_is_a_table_row_with_labels_unit_range_points_and_evidence(pl
             "| 5 per unit, capped at 20 | — |") in v1
     assert "| `fires` | Số vụ cháy | Fires | integer | vụ | no | ≥ 0 | −10 if > 0 | — |" in v1
     # a pipe inside a label cannot break the table
-    assert ("| `rating` | Tự đánh giá \\| xếp loại | Self-rating | string | — | no | `tot`, `kha`, `dat` "
-            "| tot: 40; kha: 20 | — |") in v1
-    assert "- `drills`: Mỗi buổi 5 điểm, tối đa 20 điểm." in v1
+    assert ("| `rating` | Tự đánh giá \\| xếp loại | Self-rating | string | — | no "
+            "| `tot` (Good), `kha` (Fair), `dat` (Pass) | tot: 40; kha: 20 | — |") in v1
+    # the help, and its English beneath it
+    assert ("- `drills`: Mỗi buổi 5 điểm, tối đa 20 điểm.\n"
+            "  - English: 5 points per drill, at most 20 points.") in v1
     assert "default rule: the fields' points are summed (at most 100)" in v1
     assert "`extinguishers`" not in v1
 
@@ -127,8 +132,8 @@ def test_aggregates_and_rules_come_from_the_declaration(plugin_host):
     v1 = section(page, "## `fire.school` version 1")
     assert "- Applies to: `enterprise`, `school`" in v2
     # a set's own scorer may word a field's rule itself
-    assert ("| `extinguishers` | Số bình chữa cháy | Extinguishers | integer | bình | yes | 0–500 "
-            "| 10 when at least one per classroom | — |") in v2
+    assert ("| `extinguishers` | Số bình chữa cháy | Extinguishers | integer | bình (extinguishers) | yes "
+            "| 0–500 | 10 when at least one per classroom | — |") in v2
     assert "- `drills` (Số buổi diễn tập): sum\n- `has_team` (Có đội phòng cháy cơ sở): count_true" in v2
     assert "Scored by its own rule (see Rules below)" in v2
     assert "#### Validation: `drills_need_team`\n\nCó diễn tập thì phải có đội phòng cháy cơ sở." in v2
@@ -192,6 +197,10 @@ def test_the_command_says_where_each_text_comes_from(app, tmp_path):
 
 SCORER_DOCSTRING = '    """100 when there is a team and no fire, 50 with a team, otherwise 0."""\n'
 UNDOCUMENTED = SOURCE.replace(SCORER_DOCSTRING, "")
+HELP_EN = ',\n                  "help_en": "5 points per drill, at most 20 points."'
+CHOICES_EN = '\n                  "choices_en": {"tot": "Good", "kha": "Fair", "dat": "Pass"},'
+assert HELP_EN in SOURCE and CHOICES_EN in SOURCE
+WITHOUT_ENGLISH = SOURCE.replace(HELP_EN, "").replace(CHOICES_EN, "")
 
 
 @pytest.mark.parametrize(("source", "warnings"), [
@@ -203,7 +212,11 @@ UNDOCUMENTED = SOURCE.replace(SCORER_DOCSTRING, "")
     ('"""fire: example criteria (replace this line with the sector\'s name)\n\nText.\n"""\n'
      + SOURCE.split("\n", 4)[4], [
          "Warning: fire: the docstring of module thidua_fire still has the scaffold's title line"]),
-], ids=["missing docstrings", "scaffold title"])
+    (WITHOUT_ENGLISH, [
+        f"Warning: fire: fire.school v{version}: field `{name}` lacks {what}: the English interface "
+        "shows the Vietnamese"
+        for version in (2, 1) for name, what in (("drills", "help_en"), ("rating", "choices_en"))]),
+], ids=["missing docstrings", "scaffold title", "missing English"])
 def test_missing_or_placeholder_texts_are_warned_about(install_plugin, thidua_database_url, tmp_path,
                                                         source, warnings):
     from core.app import create_app
