@@ -8,12 +8,15 @@ field's metadata and passes any other keyword through as metadata, in the order 
 
 The interface is Vietnamese first and English complete: a field with ``help`` gives ``help_en``;
 a choice field gives ``choices_en`` (each stored choice → its English label); a unit the core's
-vocabulary (:mod:`core.plugins.units`) does not know gives ``unit_en``::
+vocabulary (:data:`core.plugins.language.UNITS`) does not know gives ``unit_en``::
 
     class TrainingSchema(Schema):
         sessions = count_field("Số buổi tập huấn", "Training sessions", "buổi", maximum=1_000,
-                               points=10, points_per_unit=2.5)
+                               points=10, points_per_unit=2.5, help="Mỗi buổi 2,5 điểm, tối đa 10 điểm.",
+                               help_en="2.5 points per session, at most 10 points.")
         plan = yes_no_field("Có kế hoạch", "A plan", points=10, evidence_required=True)
+        rating = choice_field("Tự đánh giá", "Self-assessment", ("Tốt", "Khá"),
+                              choices_en={"Tốt": "Good", "Khá": "Fair"}, points={"Tốt": 10, "Khá": 5})
 
 A scorer that gives some fields a fraction of their points and the rest by the default rule (the
 set being scored is ``ctx.criteria_set``)::
