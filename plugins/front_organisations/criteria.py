@@ -33,7 +33,7 @@ class MovementSchema(Schema):
         "chương trình", points=10,
         points_rule="10 × programmes_done / programmes_signed (0 when none signed)",
         help="Điểm theo tỷ lệ chương trình đã triển khai trên tổng số chương trình phối hợp.",
-        help_en="Points in proportion to the programmes carried out out of all the joint programmes.",
+        help_en="Points in proportion to the share of the joint programmes carried out.",
     )
     info_exchanges = count(
         "Số cuộc trao đổi, giao ban, cung cấp thông tin với Công an về an ninh, trật tự",

@@ -145,7 +145,7 @@ class AtAnttSchema(Schema):
         "Số vụ tội phạm, tệ nạn xã hội, vi phạm pháp luật khác trong năm", "Crimes, social evils and "
         "offences this year", "vụ", points_rule="10 if ≤ offences_previous_year", points=10,
         help="Đạt khi không vượt số vụ của năm trước (kiềm chế, kéo giảm).",
-        help_en="Met when the cases do not exceed the previous year's (contained and reduced).",
+        help_en="Met when the cases do not exceed the previous year's number (contained and reduced).",
     )
     offences_previous_year = count(
         "Số vụ tội phạm, tệ nạn xã hội, vi phạm pháp luật khác năm trước", "The same, previous year", "vụ",
@@ -170,7 +170,7 @@ class AtAnttSchema(Schema):
         "Số người mắc tệ nạn xã hội phát sinh mới", "New people with a social evil", "người",
         points_rule="5 if 0", points=5,
         help="Đạt khi không phát sinh người nào.",
-        help_en="Met when no new person arises.",
+        help_en="Met when no one new is found with a social evil.",
     )
     serious_incidents = count(
         "Số vụ cháy, nổ nghiêm trọng, tai nạn lao động chết người, sự cố nghiêm trọng (trừ bất khả kháng)",

@@ -94,7 +94,7 @@ class AreasSchema(Schema):
         "Số khu dân cư có 100% hộ gia đình đăng ký tham gia",
         "Areas where every household registered to take part", "khu dân cư", maximum=2_000,
         help="Tối đa 20 điểm, theo tỷ lệ trên tổng số khu dân cư.",
-        help_en="At most 20 points, in proportion to all residential areas.",
+        help_en="At most 20 points, by their share of all the residential areas.",
     )
     areas_recognised = count_field(
         "Số khu dân cư được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự”",
@@ -103,7 +103,7 @@ class AreasSchema(Schema):
         help="Theo quyết định công nhận của Chủ tịch Ủy ban nhân dân cấp xã (Điều 4 Thông tư "
              "124/2021/TT-BCA); tối đa 60 điểm, theo tỷ lệ trên tổng số khu dân cư.",
         help_en="By the recognition decision of the Chairman of the commune-level People's Committee (Điều 4 "
-                "Thông tư 124/2021/TT-BCA); at most 60 points, in proportion to all residential areas.",
+                "Thông tư 124/2021/TT-BCA); at most 60 points, by their share of all the residential areas.",
     )
 
 

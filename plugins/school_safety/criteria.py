@@ -97,7 +97,7 @@ class SchoolAtanttSchema(Schema):
         "Coordination with the parents' board in managing pupils", points=5, evidence_required=True,
         points_rule="5 if yes, or when the school is not general education (attribute level)",
         help="Áp dụng với cấp học phổ thông.",
-        help_en="Applies to general education schools.",
+        help_en="Applies to the general education levels.",
     )
     # Khoản 3: none of the events of Điều 6 khoản 3 a, b, c, đ, e, g.
     listed_incidents = count(
