@@ -40,6 +40,7 @@ class FieldInfo:
     multiline: bool = False
     label_en: str | None = None  # the English label; ``label`` when the set gives none
     points_per_unit: float | None = None
+    code: str | None = None  # the criterion's code in its table (Mã: "I.", "1.1", "a)"), if any
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,6 +92,7 @@ def describe_field(name: str, declared: ma_fields.Field) -> FieldInfo:
         multiline=bool(meta.get("multiline", False)),
         label_en=str(meta.get("label_en") or meta.get("label") or name),
         points_per_unit=meta.get("points_per_unit"),
+        code=str(meta["code"]) if meta.get("code") else None,
     )
 
 
