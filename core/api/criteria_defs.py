@@ -35,7 +35,7 @@ class TemplateQuerySchema(Schema):
 
 @route("/tenants/<uuid:tenant_id>/criteria-sets/import", ["POST"], Operation(
     summary="Import a table of criteria from the Excel template", tag="criteria-sets", ok_status=201,
-    response=ImportedTableSchema, errors=(403, 404, 409, 413, 422),
+    response=ImportedTableSchema, errors=(403, 404, 409, 422),
     description="Admin of the owner unit. multipart/form-data with `file` (the template: sheet "
                 "«Tiêu chí», columns Mã, Cấp, Tên tiêu chí, Điểm tối đa, Loại, Đơn vị tính, Chỉ tiêu, "
                 "Điểm mỗi lần, Điểm cộng, Điểm trừ, Điểm tối thiểu, Minh chứng, Hướng dẫn), `key` "
