@@ -193,6 +193,23 @@ def get_version(db: Session, access: Access, owner: Tenant, key: str,
     return found
 
 
+def tables_of(db: Session, access: Access, owner: Tenant) -> list[CriteriaDefinition]:
+    """``owner``'s tables, by key, for whoever may see ``owner``."""
+    if not access.can_see(owner):
+        raise NotFound(_("Không tìm thấy đơn vị."))
+    return list(db.scalars(select(CriteriaDefinition).where(CriteriaDefinition.tenant_id == owner.id)
+                           .order_by(CriteriaDefinition.key)))
+
+
+def reachable_set_keys(db: Session, tenant: Tenant) -> list[str]:
+    """The set keys of the tables a period owned by ``tenant`` may enable: those of ``tenant``
+    and of the units above it (read past the scoping: an ancestor's table is not the caller's
+    row, but enabling it is the caller's right, see :func:`reaches`)."""
+    return list(db.scalars(select(CriteriaDefinition.set_key)
+                           .where(CriteriaDefinition.tenant_id.in_(tenant.ancestor_ids()))
+                           .order_by(CriteriaDefinition.set_key).execution_options(**UNSCOPED)))
+
+
 def nodes_of(version: CriteriaDefinitionVersion) -> list[tree.Node]:
     """The linked nodes of a stored version."""
     nodes = [tree.Node.from_dict(data) for data in version.nodes]
