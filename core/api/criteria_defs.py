@@ -9,7 +9,7 @@ from flask import Response, abort, current_app, request
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
-from core.api.routing import Operation, commit, load_query, respond, route
+from core.api.routing import Operation, commit, load_body, load_query, respond, route
 from core.auth.context import current_access
 from core.criteria_defs import excel, operations
 from core.db.engine import session
@@ -26,6 +26,16 @@ class ImportedTableSchema(Schema):
     title = fields.String()
     nodes = fields.Integer(metadata={"description": "Rows read (groups and criteria)"})
     maximum = fields.Float(metadata={"description": "The table's total points"})
+
+
+class CopyTableSchema(Schema):
+    source = fields.String(required=True, validate=validate.Length(min=1, max=120),
+                           metadata={"description": "The set key of the table to copy: the owner's "
+                                                    "own, or one of a unit above it"})
+    key = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    tenant_kinds = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
+                               validate=validate.Length(max=50), load_default=None)
 
 
 class TemplateQuerySchema(Schema):
@@ -59,6 +69,24 @@ def import_criteria_table(tenant_id: uuid.UUID) -> Response:
                                        data, kinds or None)
     commit()
     return respond(ImportedTableSchema(), imported, status=201)
+
+
+@route("/tenants/<uuid:tenant_id>/criteria-sets/copy", ["POST"], Operation(
+    summary="Copy a table of criteria into a new one of the owner", tag="criteria-sets", ok_status=201,
+    body=CopyTableSchema, response=ImportedTableSchema, errors=(403, 404, 409, 422),
+    description="Admin of the owner unit. The latest version of `source` (the owner's own table, "
+                "e.g. last year's, or one of a unit above it) becomes a new version of the owner's "
+                "table `key`, owned by the owner. A table out of reach answers 422 on `source` as "
+                "one that does not exist. Audited.",
+))
+def copy_criteria_table(tenant_id: uuid.UUID) -> Response:
+    db, access = session(), current_access()
+    owner = tenant_ops.get_visible(db, access, tenant_id)
+    data = load_body(CopyTableSchema())
+    copied = operations.copy_table(db, access, owner, data["source"], data["key"], data["title"],
+                                   data["tenant_kinds"])
+    commit()
+    return respond(ImportedTableSchema(), copied, status=201)
 
 
 @route("/tenants/<uuid:tenant_id>/criteria-sets/<key>.xlsx", ["GET"], Operation(

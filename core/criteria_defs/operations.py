@@ -119,6 +119,41 @@ def import_table(db: Session, access: Access, owner: Tenant, key: Any, title: An
         raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được xây dựng bộ tiêu chí."))
     key, title, kinds = _checked(db, owner, key, title, tenant_kinds)
     nodes = excel.read(data)
+    return _store(db, access, owner, key, title, kinds, nodes, "criteria_set.import", {})
+
+
+def copy_table(db: Session, access: Access, owner: Tenant, source: Any, key: Any, title: Any,
+               tenant_kinds: list[str] | None = None) -> Imported:
+    """Copy the latest version of the table ``source`` (a set key) into a new version of
+    ``owner``'s table ``key``, owned by ``owner``: the next year's table from this year's, or a
+    commune's own from the city's. Admin of ``owner``; the source must be a table ``owner`` may
+    enable (its own, or one of a unit above it); any other answers as one that does not exist.
+
+    :raises Forbidden: the caller is not an admin of ``owner``.
+    :raises Invalid: ``source`` unknown or out of reach (on ``source``), or a wrong key, title or
+        kinds; nothing is saved.
+    """
+    if not access.is_admin_of(owner):
+        raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được xây dựng bộ tiêu chí."))
+    source = str(source or "")
+    found = find_set(db, source, None) if is_defined_key(source) and reaches(db, source, owner) else None
+    if found is None:
+        raise Invalid({"source": [_("Không có bộ tiêu chí %(key)s.", key=source[:120])]})
+    key, title, kinds = _checked(db, owner, key, title, tenant_kinds)
+    row = db.execute(
+        select(CriteriaDefinitionVersion.nodes)
+        .join(CriteriaDefinition, (CriteriaDefinition.tenant_id == CriteriaDefinitionVersion.tenant_id)
+              & (CriteriaDefinition.id == CriteriaDefinitionVersion.definition_id))
+        .where(CriteriaDefinition.set_key == source, CriteriaDefinitionVersion.version == found.version)
+        .execution_options(**UNSCOPED)).one()
+    nodes = [tree.Node.from_dict(data) for data in row.nodes]
+    tree.link(nodes)
+    return _store(db, access, owner, key, title, kinds, nodes, "criteria_set.copy",
+                  {"source": [None, f"{source} v{found.version}"]})
+
+
+def _store(db: Session, access: Access, owner: Tenant, key: str, title: str, kinds: list[str],
+           nodes: list[tree.Node], action: str, extra: dict[str, Any]) -> Imported:
     set_key = set_key_of(owner.id, key)
     definition = db.scalar(select(CriteriaDefinition).where(
         CriteriaDefinition.tenant_id == owner.id, CriteriaDefinition.key == key))
@@ -161,10 +196,10 @@ def import_table(db: Session, access: Access, owner: Tenant, key: Any, title: An
         .values(version=version).execution_options(synchronize_session=False)
     ).rowcount
     db.flush()
-    record(db, "criteria_set.import", tenant_id=owner.id, actor_id=access.actor_id,
+    record(db, action, tenant_id=owner.id, actor_id=access.actor_id,
            actor_label=access.actor_label, object_type="criteria_definition", object_id=definition.id,
            changes={"key": [None, key], "version": [version - 1 or None, version],
-                    "nodes": [None, len(nodes)], "draft_periods_moved": [None, followed]},
+                    "nodes": [None, len(nodes)], "draft_periods_moved": [None, followed], **extra},
            ip=access.ip)
     return Imported(key=key, set_key=set_key, version=version, title=title, nodes=len(nodes),
                     maximum=float(built.maximum or 0))

@@ -226,3 +226,30 @@ def test_the_city_cannot_enable_a_wards_table_and_only_admins_import(api_as, wor
     assert enable(city, world.period, set_key).status_code == 422
     assert upload(api_as("ward_reviewer"), world, key="khac").status_code == 403
     assert upload(api_as("ward_admin"), world, key="khac", tenant_kinds="enterprise").status_code == 422
+
+
+def test_a_table_is_copied_into_a_new_one_of_the_copier_within_reach_only(api_as, world, db):
+    ward_admin = api_as("ward_admin")
+    own = upload(ward_admin, world).get_json()["set_key"]
+    city = upload(api_as("city_admin"), world, owner="ha-noi", key="chung", title="Tiêu chí chung",
+                  tenant_kinds="ward").get_json()["set_key"]
+    copy = f"/api/v1/tenants/{world.tenant('ward-a').id}/criteria-sets/copy"
+    next_year = ward_admin.post(copy, json={"source": own, "key": "an_ninh_2027", "title": "Năm 2027"})
+    assert next_year.status_code == 201, next_year.get_data(as_text=True)
+    assert next_year.get_json()["version"] == 1 and next_year.get_json()["nodes"] == len(FIVE_LEVELS)
+    from_city = ward_admin.post(copy, json={"source": city, "key": "chung", "title": "Của phường",
+                                            "tenant_kinds": ["school"]})
+    assert from_city.status_code == 201 and from_city.get_json()["set_key"].startswith(
+        f"d{world.tenant('ward-a').id.hex}.")
+    sibling = api_as("commune_admin").post(
+        f"/api/v1/tenants/{world.tenant('commune-b').id}/criteria-sets/copy",
+        json={"source": own, "key": "lay", "title": "Lấy của phường A"})
+    nobody = api_as("commune_admin").post(
+        f"/api/v1/tenants/{world.tenant('commune-b').id}/criteria-sets/copy",
+        json={"source": "d" + "0" * 32 + ".an_ninh", "key": "lay", "title": "Lấy của phường A"})
+    assert sibling.status_code == nobody.status_code == 422
+    assert list(error_of(sibling)["fields"]) == list(error_of(nobody)["fields"]) == ["source"]
+    into_sibling = api_as("commune_admin").post(copy, json={"source": own, "key": "x", "title": "x"})
+    assert into_sibling.status_code == 404
+    assert db.scalar(select(func.count()).select_from(AuditEntry)
+                     .where(AuditEntry.action == "criteria_set.copy")) == 2
