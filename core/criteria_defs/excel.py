@@ -44,7 +44,7 @@ _WIDTHS = {CODE: 8, LEVEL: 6, NAME: 60, MAXIMUM: 12, TYPE: 14, UNIT: 12, TARGET:
 _TEXT_LIMITS = {CODE: 20, NAME: 500, UNIT: 40, GUIDE: 2_000}
 
 
-class _Errors:
+class RowErrors:
     """Errors by place, at most ``limit`` places kept and the rest counted."""
 
     def __init__(self, limit: int) -> None:
@@ -96,7 +96,7 @@ def _text(value: Any) -> str:
     return nfc(str(value))
 
 
-def _number(value: Any, *, integer: bool = False) -> Decimal | None:
+def number(value: Any, *, integer: bool = False) -> Decimal | None:
     """A cell's number: Excel's own, or text written the Vietnamese way (``1.234,5``).
 
     :raises NumberFormatError: text that is not such a number, a fraction where a whole number
@@ -118,7 +118,7 @@ def _number(value: Any, *, integer: bool = False) -> Decimal | None:
     return number
 
 
-def _header(sheet, errors: _Errors) -> dict[str, int]:
+def _header(sheet, errors: RowErrors) -> dict[str, int]:
     found: dict[str, int] = {}
     first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
     for position, value in enumerate(first):
@@ -145,7 +145,7 @@ def read(data: bytes, caps: xlsx.Limits | None = None) -> list[tree.Node]:
                                   title=SHEET)]})
     sheet = book[SHEET]
     scan = scanned.get(SHEET)
-    errors = _Errors(caps.max_errors)
+    errors = RowErrors(caps.max_errors)
     columns = _header(sheet, errors)
     if errors.kept:
         raise errors.invalid()
@@ -172,7 +172,7 @@ def read(data: bytes, caps: xlsx.Limits | None = None) -> list[tree.Node]:
 
 
 def _row(row_number: int, cells: Sequence[Any], columns: dict[str, int], scan: xlsx.SheetScan | None,
-         errors: _Errors) -> tree.Node | None:
+         errors: RowErrors) -> tree.Node | None:
     failed = False
     bad: set[str] = set()
 
@@ -209,7 +209,7 @@ def _row(row_number: int, cells: Sequence[Any], columns: dict[str, int], scan: x
     numbers: dict[str, Decimal | None] = {}
     for name in (LEVEL, MAXIMUM, TARGET, PER_OCCURRENCE, BONUS, PENALTY, MINIMUM):
         try:
-            numbers[name] = _number(cell(name), integer=name == LEVEL)
+            numbers[name] = number(cell(name), integer=name == LEVEL)
         except NumberFormatError as error:
             fail(name, error.message)
             numbers[name] = None

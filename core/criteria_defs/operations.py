@@ -41,6 +41,7 @@ from core.plugins import CriteriaSet, CriteriaSetError
 from core.plugins.models import PeriodCriteriaSet
 from core.tenants.models import Tenant
 from core.text import nfc
+from core.text.numbers import NumberFormatError
 from core.users.access import Access
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -150,6 +151,57 @@ def copy_table(db: Session, access: Access, owner: Tenant, source: Any, key: Any
     tree.link(nodes)
     return _store(db, access, owner, key, title, kinds, nodes, "criteria_set.copy",
                   {"source": [None, f"{source} v{found.version}"]})
+
+
+def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
+               changes: dict[int, dict[str, str]]) -> Imported:
+    """Rename rows and change their maximum in a new version of ``owner``'s table ``key``: the
+    web editor's small changes. ``read`` is the version the editor showed; ``changes`` maps a
+    row's index (0 for the first row under the header) to its new ``name`` and ``maximum``
+    (text, written the Vietnamese way). Admin of ``owner``; the whole table is checked again.
+
+    :raises Forbidden: the caller is not an admin of ``owner``.
+    :raises Conflict: the table has a newer version than ``read`` (409, reload the editor).
+    :raises Invalid: a wrong name or maximum, or a group that no longer adds up, named by row
+        and column as in the template (the first row under the header is row 2).
+    """
+    if not access.is_admin_of(owner):
+        raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được xây dựng bộ tiêu chí."))
+    current = get_version(db, access, owner, key)
+    if str(read) != str(current.version):
+        raise Conflict(_("Bộ tiêu chí này vừa được lưu bởi người khác; hãy tải lên lại."),
+                       version=current.version)
+    nodes = nodes_of(current)
+    errors = excel.RowErrors(excel.limits().max_errors)
+    for index, change in sorted(changes.items()):
+        if not 0 <= index < len(nodes):
+            continue
+        node, row = nodes[index], index + 2
+        name = nfc(str(change.get("name", node.name)))
+        if not name or len(name) > 500:
+            errors.add(row, excel.NAME, _("Hãy ghi tên tiêu chí (tối đa %(limit)s ký tự).", limit=500))
+        else:
+            node.name = name
+        try:
+            maximum = excel.number(change.get("maximum", node.maximum))
+        except NumberFormatError as error:
+            errors.add(row, excel.MAXIMUM, error.message)
+            continue
+        if maximum is None or not 0 <= maximum <= tree.MAX_POINTS:
+            errors.add(row, excel.MAXIMUM, _("Ghi một số từ 0 đến %(limit)s.", limit="100.000"))
+            continue
+        node.maximum = float(maximum)
+        for column, messages in tree.check_node(node).items():
+            for message in messages:
+                errors.add(row, column, message)
+    if not errors.kept:
+        for (index, column), messages in tree.link(nodes, [i + 2 for i in range(len(nodes))]).items():
+            for message in messages:
+                errors.add(index + 2, column, message)
+    if errors.kept or errors.dropped:
+        raise errors.invalid()
+    return _store(db, access, owner, key, current.title, list(current.tenant_kinds), nodes,
+                  "criteria_set.edit", {"rows_changed": [None, len(changes)]})
 
 
 def _store(db: Session, access: Access, owner: Tenant, key: str, title: str, kinds: list[str],

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from core.auth.context import current_access
-from core.criteria_defs import operations
+from core.criteria_defs import operations, tree
 from core.db.engine import session
 from core.errors import Conflict, Forbidden, Invalid
 from core.reports import evidence
@@ -67,4 +67,50 @@ def criteria_tables_import(tenant_id: uuid.UUID):
     db.commit()
     flash(_("Đã lưu bộ tiêu chí %(title)s, phiên bản %(version)s (%(nodes)s dòng).", title=imported.title,
             version=imported.version, nodes=imported.nodes), "success")
+    return redirect(url_for("web.criteria_tables", tenant_id=owner.id))
+
+
+def _editor(owner: Tenant, key: str, problems: list[str] | None = None,
+            rows: dict[str, list[str]] | None = None, typed: dict[int, dict[str, str]] | None = None,
+            status: int = 200):
+    db, access = session(), current_access()
+    current = operations.get_version(db, access, owner, key)
+    if not access.is_admin_of(owner):
+        abort(403)
+    nodes = operations.nodes_of(current)
+    return render_template(
+        "plugins/criteria_table_edit.html", owner=owner, key=key, version=current, nodes=nodes,
+        words=tree.TYPE_WORDS, problems=problems or [], rows=rows or {}, typed=typed or {},
+    ), status
+
+
+@blueprint.route(PAGE + "/<key>/edit", methods=["GET"])
+@login_required
+def criteria_table_edit(tenant_id: uuid.UUID, key: str):
+    """The editor of small changes: each row's name and maximum, saved as a new version."""
+    return _editor(tenant_ops.get_visible(session(), current_access(), tenant_id), key)
+
+
+@blueprint.route(PAGE + "/<key>/edit", methods=["POST"])
+@login_required
+def criteria_table_save(tenant_id: uuid.UUID, key: str):
+    db, access = session(), current_access()
+    owner = tenant_ops.get_visible(db, access, tenant_id)
+    typed: dict[int, dict[str, str]] = {}
+    for name, value in request.form.items():
+        column, _sep, index = name.rpartition("-")
+        if column in ("name", "maximum") and index.isdigit() and len(index) <= 5:
+            typed.setdefault(int(index), {})[column] = value
+    try:
+        saved = operations.edit_table(db, access, owner, key, request.form.get("version"), typed)
+    except Invalid as error:
+        db.rollback()
+        return _editor(owner, key, [_("Bảng tiêu chí có dòng chưa hợp lệ; chưa có gì được lưu.")],
+                       error.errors, typed, status=422)
+    except (Conflict, Forbidden) as error:
+        db.rollback()
+        return _editor(owner, key, [error.message], status=error.status)
+    db.commit()
+    flash(_("Đã lưu bộ tiêu chí %(title)s, phiên bản %(version)s (%(nodes)s dòng).", title=saved.title,
+            version=saved.version, nodes=saved.nodes), "success")
     return redirect(url_for("web.criteria_tables", tenant_id=owner.id))

@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from openpyxl import load_workbook
 
 from core import clock
 from core.periods import operations as period_ops
@@ -68,3 +69,27 @@ def test_the_form_needs_the_csrf_token_and_siblings_get_404(client_as, world):
     reader = client_as("ward_reporter")
     shown = reader.get(page(world)).get_data(as_text=True)
     assert 'id="import-table"' not in shown
+
+
+def test_the_editor_renames_and_changes_maxima_as_a_new_version(client_as, world, api_as):
+    admin = client_as("ward_admin")
+    assert post(admin, world, FIVE_LEVELS).status_code == 302
+    editor = f"{page(world)}/an_ninh/edit"
+    html = admin.get(editor).get_data(as_text=True)
+    assert 'name="maximum-9" value="50"' in html
+    token = csrf_token_from(html)
+    broken = admin.post(editor, data={"csrf_token": token, "version": "1", "maximum-4": "30"})
+    assert broken.status_code == 422
+    assert "Dòng 5, cột «Điểm tối đa»" in broken.get_data(as_text=True)
+    saved = admin.post(editor, data={"csrf_token": token, "version": "1",
+                                     "name-0": "Lãnh đạo, chỉ đạo", "maximum-9": "60,5"})
+    assert saved.status_code == 302
+    stale = admin.post(editor, data={"csrf_token": token, "version": "1", "name-0": "Khác"})
+    assert stale.status_code == 409
+    ward = world.tenant("ward-a").id
+    answer = api_as("ward_admin").get(f"/api/v1/tenants/{ward}/criteria-sets/an_ninh.xlsx")
+    sheet = load_workbook(io.BytesIO(answer.data))["Tiêu chí"]
+    table = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert table[0][2] == "Lãnh đạo, chỉ đạo" and table[9][3] == 60.5
+    assert client_as("ward_reporter").get(editor).status_code == 403
+    assert client_as("commune_admin").get(editor).status_code == 404
