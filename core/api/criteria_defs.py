@@ -89,19 +89,20 @@ def copy_criteria_table(tenant_id: uuid.UUID) -> Response:
     return respond(ImportedTableSchema(), copied, status=201)
 
 
-@route("/tenants/<uuid:tenant_id>/criteria-sets/<key>.xlsx", ["GET"], Operation(
+@route("/tenants/<uuid:tenant_id>/criteria-sets/<table>.xlsx", ["GET"], Operation(
     summary="A table of criteria as the Excel template, filled", tag="criteria-sets",
     query=TemplateQuerySchema, errors=(404,),
-    description="The same template the import reads, one row per node in tree order, for whoever "
-                "may see the owner unit. Another unit's table answers 404.",
+    description="`table` is the owner's key of the table. The same template the import reads, one "
+                "row per node in tree order, for whoever may see the owner unit. Another unit's table "
+                "answers 404.",
 ))
-def download_criteria_table(tenant_id: uuid.UUID, key: str) -> Response:
+def download_criteria_table(tenant_id: uuid.UUID, table: str) -> Response:
     query = load_query(TemplateQuerySchema())
     db, access = session(), current_access()
     owner = tenant_ops.get_visible(db, access, tenant_id)
-    data = operations.template(db, access, owner, key, query.get("version"))
+    data = operations.template(db, access, owner, table, query.get("version"))
     response = Response(data, mimetype=excel.CONTENT_TYPE)
-    response.headers["Content-Disposition"] = evidence.content_disposition(f"tieu-chi-{key}.xlsx")
+    response.headers["Content-Disposition"] = evidence.content_disposition(f"tieu-chi-{table}.xlsx")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -84,16 +84,16 @@ def _editor(owner: Tenant, key: str, problems: list[str] | None = None,
     ), status
 
 
-@blueprint.route(PAGE + "/<key>/edit", methods=["GET"])
+@blueprint.route(PAGE + "/<table>/edit", methods=["GET"])
 @login_required
-def criteria_table_edit(tenant_id: uuid.UUID, key: str):
+def criteria_table_edit(tenant_id: uuid.UUID, table: str):
     """The editor of small changes: each row's name and maximum, saved as a new version."""
-    return _editor(tenant_ops.get_visible(session(), current_access(), tenant_id), key)
+    return _editor(tenant_ops.get_visible(session(), current_access(), tenant_id), table)
 
 
-@blueprint.route(PAGE + "/<key>/edit", methods=["POST"])
+@blueprint.route(PAGE + "/<table>/edit", methods=["POST"])
 @login_required
-def criteria_table_save(tenant_id: uuid.UUID, key: str):
+def criteria_table_save(tenant_id: uuid.UUID, table: str):
     db, access = session(), current_access()
     owner = tenant_ops.get_visible(db, access, tenant_id)
     typed: dict[int, dict[str, str]] = {}
@@ -102,14 +102,14 @@ def criteria_table_save(tenant_id: uuid.UUID, key: str):
         if column in ("name", "maximum") and index.isdigit() and len(index) <= 5:
             typed.setdefault(int(index), {})[column] = value
     try:
-        saved = operations.edit_table(db, access, owner, key, request.form.get("version"), typed)
+        saved = operations.edit_table(db, access, owner, table, request.form.get("version"), typed)
     except Invalid as error:
         db.rollback()
-        return _editor(owner, key, [_("Bảng tiêu chí có dòng chưa hợp lệ; chưa có gì được lưu.")],
+        return _editor(owner, table, [_("Bảng tiêu chí có dòng chưa hợp lệ; chưa có gì được lưu.")],
                        error.errors, typed, status=422)
     except (Conflict, Forbidden) as error:
         db.rollback()
-        return _editor(owner, key, [error.message], status=error.status)
+        return _editor(owner, table, [error.message], status=error.status)
     db.commit()
     flash(_("Đã lưu bộ tiêu chí %(title)s, phiên bản %(version)s (%(nodes)s dòng).", title=saved.title,
             version=saved.version, nodes=saved.nodes), "success")
