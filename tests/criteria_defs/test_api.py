@@ -96,6 +96,17 @@ def test_a_five_level_table_is_imported_enabled_filled_scored_and_rolled_up(api_
     assert board.status_code == 200, board.get_data(as_text=True)
     scores = {item["name"]: item["score"] for item in board.get_json()["items"]}
     assert scores["Trường THCS A1"] == 115
+    # The unit's Excel form carries the table's criteria with their codes, and reads back.
+    form = reporter.get(report_url(world, period) + ".xlsx")
+    assert form.status_code == 200
+    book = load_workbook(io.BytesIO(form.data))
+    labels = [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+              for cell in row]
+    assert "- Số buổi tuyên truyền *" in labels and "II. Kết quả *" in labels  # * required
+    back = reporter.post(report_url(world, period) + ".xlsx",
+                         data={"file": (io.BytesIO(form.data), "f.xlsx")}, content_type="multipart/form-data")
+    assert back.status_code == 200, back.get_data(as_text=True)
+    assert back.get_json()["self_score"] == 115
 
 
 def test_self_scored_points_need_an_explanation_and_stay_within_the_maximum(api_as, world, db):
