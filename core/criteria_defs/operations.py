@@ -351,7 +351,10 @@ def find_set(db: Session, set_key: str, version: int | None) -> CriteriaSet | No
 def reaches(db: Session, set_key: str, tenant: Tenant) -> bool:
     """Whether a period owned by ``tenant`` may enable the table ``set_key``: ``tenant`` is its
     owner or a unit below it."""
-    owner_path = db.scalar(
-        select(Tenant.path).join(CriteriaDefinition, CriteriaDefinition.tenant_id == Tenant.id)
-        .where(CriteriaDefinition.set_key == set_key).execution_options(**UNSCOPED))
-    return owner_path is not None and tenant.path.startswith(owner_path)
+    # The statement names the tenant-owned entity itself: the unscoped option is applied only
+    # to statements whose entities are tenant-owned, and a column of the tenant table joined to
+    # it would leave the table's row-level security on.
+    owner_id = db.scalar(select(CriteriaDefinition.tenant_id).where(CriteriaDefinition.set_key == set_key)
+                         .execution_options(**UNSCOPED))
+    owner = db.get(Tenant, owner_id) if owner_id is not None else None
+    return owner is not None and tenant.path.startswith(owner.path)

@@ -250,7 +250,8 @@ def test_a_table_is_copied_into_a_new_one_of_the_copier_within_reach_only(api_as
     assert next_year.get_json()["version"] == 1 and next_year.get_json()["nodes"] == len(FIVE_LEVELS)
     from_city = ward_admin.post(copy, json={"source": city, "key": "chung", "title": "Của phường",
                                             "tenant_kinds": ["school"]})
-    assert from_city.status_code == 201 and from_city.get_json()["set_key"].startswith(
+    assert from_city.status_code == 201, from_city.get_data(as_text=True)
+    assert from_city.get_json()["set_key"].startswith(
         f"d{world.tenant('ward-a').id.hex}.")
     sibling = api_as("commune_admin").post(
         f"/api/v1/tenants/{world.tenant('commune-b').id}/criteria-sets/copy",
@@ -264,3 +265,14 @@ def test_a_table_is_copied_into_a_new_one_of_the_copier_within_reach_only(api_as
     assert into_sibling.status_code == 404
     assert db.scalar(select(func.count()).select_from(AuditEntry)
                      .where(AuditEntry.action == "criteria_set.copy")) == 2
+
+
+def test_a_unit_enables_and_fills_a_table_of_the_unit_above_it(api_as, world, db):
+    city = upload(api_as("city_admin"), world, owner="ha-noi", key="chung", title="Tiêu chí chung",
+                  tenant_kinds="school").get_json()["set_key"]
+    period = ward_period(db, world)
+    assert enable(api_as("ward_admin"), period, city).status_code == 200
+    saved = api_as("a1_reporter").put(report_url(world, period),
+                                      json={"version": 0, "sections": {city: FILLED}})
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    assert saved.get_json()["self_score"] == 115
