@@ -41,7 +41,7 @@ from core.plugins import CriteriaSet, CriteriaSetError
 from core.plugins.models import PeriodCriteriaSet
 from core.tenants.models import Tenant
 from core.text import nfc
-from core.text.numbers import NumberFormatError
+from core.text.numbers import NumberFormatError, format_number
 from core.users.access import Access
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -154,7 +154,7 @@ def copy_table(db: Session, access: Access, owner: Tenant, source: Any, key: Any
 
 
 def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
-               changes: dict[int, dict[str, str]]) -> Imported:
+               changes: dict[int, dict[str, str]]) -> Imported | None:
     """Rename rows and change their maximum in a new version of ``owner``'s table ``key``: the
     web editor's small changes. ``read`` is the version the editor showed; ``changes`` maps a
     row's index (0 for the first row under the header) to its new ``name`` and ``maximum``
@@ -164,6 +164,7 @@ def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
     :raises Conflict: the table has a newer version than ``read`` (409, reload the editor).
     :raises Invalid: a wrong name or maximum, or a group that no longer adds up, named by row
         and column as in the template (the first row under the header is row 2).
+    :return: what was saved, or None when nothing changed (no version is made).
     """
     if not access.is_admin_of(owner):
         raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được xây dựng bộ tiêu chí."))
@@ -172,6 +173,7 @@ def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
         raise Conflict(_("Bộ tiêu chí này vừa được lưu bởi người khác; hãy tải lên lại."),
                        version=current.version)
     nodes = nodes_of(current)
+    before = [(node.name, node.maximum) for node in nodes]
     errors = excel.RowErrors(excel.limits().max_errors)
     for index, change in sorted(changes.items()):
         if not 0 <= index < len(nodes):
@@ -188,7 +190,8 @@ def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
             errors.add(row, excel.MAXIMUM, error.message)
             continue
         if maximum is None or not 0 <= maximum <= tree.MAX_POINTS:
-            errors.add(row, excel.MAXIMUM, _("Ghi một số từ 0 đến %(limit)s.", limit="100.000"))
+            errors.add(row, excel.MAXIMUM, _("Ghi một số từ 0 đến %(limit)s.",
+                                             limit=format_number(tree.MAX_POINTS)))
             continue
         node.maximum = float(maximum)
         for column, messages in tree.check_node(node).items():
@@ -200,8 +203,11 @@ def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
                 errors.add(index + 2, column, message)
     if errors.kept or errors.dropped:
         raise errors.invalid()
+    changed = sum(1 for node, was in zip(nodes, before, strict=True) if (node.name, node.maximum) != was)
+    if not changed:
+        return None
     return _store(db, access, owner, key, current.title, list(current.tenant_kinds), nodes,
-                  "criteria_set.edit", {"rows_changed": [None, len(changes)]})
+                  "criteria_set.edit", {"rows_changed": [None, changed]})
 
 
 def _store(db: Session, access: Access, owner: Tenant, key: str, title: str, kinds: list[str],

@@ -110,6 +110,9 @@ def criteria_table_save(tenant_id: uuid.UUID, table: str):
     except (Conflict, Forbidden) as error:
         db.rollback()
         return _editor(owner, table, [error.message], status=error.status)
+    if saved is None:
+        flash(_("Không có thay đổi nào; bộ tiêu chí giữ nguyên phiên bản."), "info")
+        return redirect(url_for("web.criteria_tables", tenant_id=owner.id))
     db.commit()
     flash(_("Đã lưu bộ tiêu chí %(title)s, phiên bản %(version)s (%(nodes)s dòng).", title=saved.title,
             version=saved.version, nodes=saved.nodes), "success")

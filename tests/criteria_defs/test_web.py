@@ -8,8 +8,10 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from core import clock
+from core.audit.models import AuditEntry
 from core.periods import operations as period_ops
 from core.testing.fixtures import csrf_token_from
 from core.users.access import SystemAccess
@@ -71,7 +73,7 @@ def test_the_form_needs_the_csrf_token_and_siblings_get_404(client_as, world):
     assert 'id="import-table"' not in shown
 
 
-def test_the_editor_renames_and_changes_maxima_as_a_new_version(client_as, world, api_as):
+def test_the_editor_renames_and_changes_maxima_as_a_new_version(client_as, world, api_as, db):
     admin = client_as("ward_admin")
     assert post(admin, world, FIVE_LEVELS).status_code == 302
     editor = f"{page(world)}/an_ninh/edit"
@@ -81,6 +83,9 @@ def test_the_editor_renames_and_changes_maxima_as_a_new_version(client_as, world
     broken = admin.post(editor, data={"csrf_token": token, "version": "1", "maximum-4": "30"})
     assert broken.status_code == 422
     assert "Dòng 5, cột «Điểm tối đa»" in broken.get_data(as_text=True)
+    unchanged = admin.post(editor, data={"csrf_token": token, "version": "1", "maximum-9": "50"})
+    assert unchanged.status_code == 302
+    assert "Không có thay đổi nào" in admin.get(page(world)).get_data(as_text=True)
     saved = admin.post(editor, data={"csrf_token": token, "version": "1",
                                      "name-0": "Lãnh đạo, chỉ đạo", "maximum-9": "60,5"})
     assert saved.status_code == 302
@@ -91,5 +96,7 @@ def test_the_editor_renames_and_changes_maxima_as_a_new_version(client_as, world
     sheet = load_workbook(io.BytesIO(answer.data))["Tiêu chí"]
     table = list(sheet.iter_rows(min_row=2, values_only=True))
     assert table[0][2] == "Lãnh đạo, chỉ đạo" and table[9][3] == 60.5
+    assert db.scalar(select(AuditEntry.changes).where(AuditEntry.action == "criteria_set.edit"))[
+        "rows_changed"] == [None, 2]
     assert client_as("ward_reporter").get(editor).status_code == 403
     assert client_as("commune_admin").get(editor).status_code == 404
