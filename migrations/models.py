@@ -9,6 +9,7 @@ from sqlalchemy import MetaData
 
 from core.audit import models as _audit  # noqa: F401
 from core.clusters import models as _clusters  # noqa: F401
+from core.criteria_defs import models as _criteria_defs  # noqa: F401
 from core.db.base import Base
 from core.exports import models as _exports  # noqa: F401
 from core.jobs import models as _jobs  # noqa: F401

@@ -143,6 +143,7 @@ def test_unscoped_escape_hatch_is_used_only_where_reviewed():
     # across owners, and closing a period freezes every cluster's ranking below the owner;
     # snapshots: closing freezes every unit of the owner's subtree, each read bounded by its path.
     allowed_bypass = {"db/scoping.py", "users/access.py", "reports/children.py", "rollups/operations.py",
+                      "criteria_defs/operations.py",
                       "clusters/operations.py", "snapshots/operations.py"}
     # rollups: the rebuild locks the rollup tables; db/roles: the app role's grants; dashboards/bench,
     # exports/bench and bench/sql: the plain SQL baselines and the bench's throw-away schema.

@@ -21,6 +21,7 @@ MODULES: tuple[str, ...] = (
     "audit",
     "plugins",
     "criteria_sets",
+    "criteria_defs",
     "evidence",
     "excel",
     "tokens",

@@ -33,6 +33,8 @@ class FieldSchema(Schema):
     evidence_required = fields.Boolean()
     minimum = fields.Float(allow_none=True)
     maximum = fields.Float(allow_none=True)
+    code = fields.String(allow_none=True, metadata={"description": "The criterion's code in its table "
+                                                                   "(Mã), for sets defined as data"})
 
 
 class CriteriaSetOutSchema(Schema):

@@ -53,6 +53,9 @@ class CriteriaSet:
     # Pass/fail standards judged from the values, e.g. {"atantt": True} for "An toàn về ANTT";
     # None for a standard that does not apply to the unit (a primary school under TT 124).
     outcomes: Callable[[Mapping[str, Any], Any], Mapping[str, bool | None]] | None = None
+    # The most points the score can reach when that is not 100 (an owner's table of 1.000
+    # points); reviewer scores keep the section within 0 and this.
+    maximum: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.key, str) or not KEY_PATTERN.match(self.key):
@@ -79,6 +82,9 @@ class CriteriaSet:
             value = getattr(self, name)
             if value is not None and not callable(value):
                 raise CriteriaSetError(f"{self.key}: {name} must be a callable taking (data, ctx)")
+        if self.maximum is not None and (isinstance(self.maximum, bool)
+                                         or not isinstance(self.maximum, int | float) or self.maximum <= 0):
+            raise CriteriaSetError(f"{self.key}: maximum must be a positive number, not {self.maximum!r}")
         self._check_fields()
         object.__setattr__(self, "aggregates", self._checked_aggregates())
 

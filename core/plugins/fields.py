@@ -43,6 +43,7 @@ class FieldInfo:
     help_en: str | None = None  # the English help; None when the set gives none
     unit_en: str | None = None  # the English unit; None: the core's vocabulary of units
     choices_en: dict[str, str] | None = None  # each choice's English label, by the stored value
+    code: str | None = None  # the criterion's code in its table (Mã: "I.", "1.1", "a)"), if any
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -98,6 +99,7 @@ def describe_field(name: str, declared: ma_fields.Field) -> FieldInfo:
         unit_en=str(meta["unit_en"]) if meta.get("unit_en") else None,
         choices_en=({str(k): str(v) for k, v in meta["choices_en"].items()}
                     if meta.get("choices_en") else None),
+        code=str(meta["code"]) if meta.get("code") else None,
     )
 
 

@@ -25,6 +25,31 @@ def thidua_criteria_sets():
 
 
 @hookspec(firstresult=True)
+def thidua_find_criteria_set(key, version):
+    """Answer a criteria set that is not declared at start-up: one stored as data (an owner's
+    table of criteria imported from Excel), looked up when a period, a report or a page names it.
+
+    :param key: the set's key, ``"<sector>.<name>"``.
+    :param version: the version wanted, or ``None`` for the latest.
+    :return: the :class:`CriteriaSet`, or ``None`` when the plugin does not know the key or the
+        version. The first non-``None`` answer wins. A version once answered must never change:
+        the host keeps what it is given (a new table is a new version).
+    """
+
+
+@hookspec
+def thidua_criteria_set_reach(criteria_set, tenant):
+    """Whether a period owned by ``tenant`` may enable ``criteria_set``.
+
+    :param criteria_set: the :class:`CriteriaSet` an admin is enabling.
+    :param tenant: the :class:`Tenant` owning the period.
+    :return: ``False`` to refuse (the admin is told the set does not exist, so a unit never
+        learns of another's set), ``True`` or ``None`` otherwise. Every implementation is asked;
+        one ``False`` refuses.
+    """
+
+
+@hookspec(firstresult=True)
 def thidua_score(criteria_set, data, context):
     """Score validated values of a criteria set that has no ``score`` callable of its own.
 

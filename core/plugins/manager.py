@@ -168,6 +168,8 @@ class PluginHost:
         self.blueprints: list[tuple[str, Any]] = []
         self.commands: list[tuple[str, Any]] = []
         self._sets: dict[str, list[CriteriaSet]] = {}
+        # Sets answered at run time by ``thidua_find_criteria_set``: key → the plugin that did.
+        self.found_owners: dict[str, str] = {}
         self._taken_commands: set[str] = set(FLASK_COMMANDS)
         if trace:
             self.pm.add_hookcall_monitoring(self._trace_before, self._trace_after)
@@ -405,11 +407,45 @@ class PluginHost:
     # -- the registry -----------------------------------------------------------------------
 
     def criteria_set(self, key: str, version: int | None = None) -> CriteriaSet | None:
-        """One version of a set, or its latest version; ``None`` when not loaded."""
+        """One version of a set, or its latest version; ``None`` when not loaded.
+
+        A key no plugin declared at start-up is asked of ``thidua_find_criteria_set`` (sets
+        stored as data); the first plugin that answers owns it.
+        """
         if version is not None:
-            return self.registry.get((key, version))
-        versions = self.versions(key)
-        return self.registry[(key, versions[-1])] if versions else None
+            found = self.registry.get((key, version))
+        else:
+            versions = self.versions(key)
+            found = self.registry[(key, versions[-1])] if versions else None
+        if found is not None or key in self.owners:
+            return found
+        return self._find(key, version)
+
+    def _find(self, key: str, version: int | None) -> CriteriaSet | None:
+        for impl in reversed(self.pm.hook.thidua_find_criteria_set.get_hookimpls()):
+            if self.trace:
+                log.info("hook thidua_find_criteria_set → plugin %s", impl.plugin_name)
+            arguments = {"key": key, "version": version}
+            found = impl.function(*(arguments[arg] for arg in impl.argnames))
+            if isinstance(found, CriteriaSet) and found.key == key:
+                self.found_owners[key] = impl.plugin_name
+                return found
+        return None
+
+    def may_enable(self, criteria_set: CriteriaSet, tenant: Any) -> bool:
+        """Whether a period owned by ``tenant`` may enable ``criteria_set``: no plugin's
+        ``thidua_criteria_set_reach`` answers ``False``."""
+        for impl in self.pm.hook.thidua_criteria_set_reach.get_hookimpls():
+            arguments = {"criteria_set": criteria_set, "tenant": tenant}
+            try:
+                answer = impl.function(*(arguments[arg] for arg in impl.argnames))
+            except Exception:
+                # Fails closed: a reach that cannot be judged is no reach.
+                log.exception("plugin %s raised in thidua_criteria_set_reach", impl.plugin_name)
+                return False
+            if answer is False:
+                return False
+        return True
 
     def versions(self, key: str) -> list[int]:
         return sorted(v for k, v in self.registry if k == key)
@@ -419,7 +455,7 @@ class PluginHost:
         return [self.criteria_set(k) for k in keys]  # type: ignore[misc]
 
     def owner_of(self, key: str) -> str | None:
-        return self.owners.get(key)
+        return self.owners.get(key) or self.found_owners.get(key)
 
     def info_list(self) -> list[PluginInfo]:
         return [self.plugins[name] for name in sorted(self.plugins)]

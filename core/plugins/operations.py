@@ -161,6 +161,11 @@ def _configure_period(
             else:
                 errors[f"{index}.key"] = [_("Không có bộ tiêu chí %(key)s.", key=key)]
             continue
+        elif not host.may_enable(criteria_set, owner) and not (
+                key in existing and existing[key].version == criteria_set.version):
+            # Another unit's set answers as an unknown key: its existence is not revealed.
+            errors[f"{index}.key"] = [_("Không có bộ tiêu chí %(key)s.", key=key)]
+            continue
         else:
             version = criteria_set.version
         item_kinds = list(dict.fromkeys(k.strip() for k in item["tenant_kinds"]))

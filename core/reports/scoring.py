@@ -31,7 +31,8 @@ def reviewer_section_score(
         declared = fields.get(name)
         own = field_points(declared.metadata, values.get(name)) if declared is not None else 0.0
         adjusted += float(entry["score"]) - own
-    return round(min(max(adjusted, 0.0), 100.0), 2)
+    ceiling = float(criteria_set.maximum) if criteria_set.maximum is not None else 100.0
+    return round(min(max(adjusted, 0.0), ceiling), 2)
 
 
 def weighted_total(scores: Iterable[tuple[float | None, float]]) -> float | None:

@@ -25,6 +25,7 @@ from core.web import (  # noqa: E402,F401
     admin_tenants,
     admin_users,
     clusters,
+    criteria_defs,
     criteria_forms,
     dashboards,
     errors,

@@ -14,6 +14,7 @@ from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
 from core.auth.context import current_access
+from core.criteria_defs import operations as criteria_defs
 from core.db.engine import session
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods import operations as period_ops
@@ -100,7 +101,7 @@ def period_criteria_sets(period_id: str):
             errors = getattr(error, "errors", None) or {"_schema": [error.message]}
             status = error.status
     all_kinds = sorted(operations.known_kinds(db), key=lambda k: (k not in tenant_kinds.CORE_KINDS, k))
-    rows = _admin_rows(host, enabled, form_items, errors)
+    rows = _admin_rows(host, enabled, form_items, errors, criteria_defs.reachable_set_keys(db, owner))
     return render_template(
         "plugins/period_sets.html", period=period, rows=rows, kinds=all_kinds,
         errors=errors,
@@ -118,11 +119,13 @@ def _items_from_form(form: MultiDict) -> list[dict[str, Any]]:
     return items
 
 
-def _admin_rows(host, enabled, form_items, errors) -> list[dict[str, Any]]:
-    """One row per loaded set and per enabled set whose plugin is not loaded."""
+def _admin_rows(host, enabled, form_items, errors, tables: list[str]) -> list[dict[str, Any]]:
+    """One row per loaded set, per table of criteria the period's owner may enable (``tables``,
+    its own and its parents') and per enabled set whose plugin is not loaded."""
     submitted = {item["key"]: (i, item) for i, item in enumerate(form_items or [])}
     rows = []
-    keys = [s.key for s in host.latest_sets()] + [k for k in enabled if host.criteria_set(k) is None]
+    keys = [s.key for s in host.latest_sets()] + [k for k in tables if host.criteria_set(k) is not None]
+    keys += [k for k in enabled if host.criteria_set(k) is None]
     for key in dict.fromkeys(keys):
         criteria_set = host.criteria_set(key)
         item = enabled.get(key)

@@ -87,7 +87,7 @@ def test_a_tenant_gets_the_sets_enabled_for_its_kind_with_their_fields(world, ap
     assert drills == {
         "name": "drills", "type": "integer", "label": "Số buổi diễn tập phòng cháy", "unit": "buổi",
         "help": "Mỗi buổi 5 điểm, tối đa 20 điểm.", "points": 20, "required": True, "choices": None,
-        "evidence_required": False, "minimum": 0, "maximum": 50,
+        "evidence_required": False, "minimum": 0, "maximum": 50, "code": None,
     }
     rating = next(f for f in safety["fields"] if f["name"] == "rating")
     assert rating["choices"] == ["Tốt", "Khá", "Trung bình"]

@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from core.app import create_app
 from core.clusters import operations as cluster_ops
+from core.criteria_defs.models import CriteriaDefinition, CriteriaDefinitionVersion
+from core.criteria_defs.operations import set_key_of
 from core.db import scoping
 from core.db.engine import ScopedSession, database, migration_engine
 from core.db.types import utcnow
@@ -221,6 +223,7 @@ def build_victim(app: Flask) -> Victim:
         victim.objects["export"] = _finished_export(app, db, victim, owner)
         victim.objects["cluster"] = cluster_ops.create(db, access, victim.tenant, {
             "name": "Cụm trường " + victim.canary("cluster"), "members": [victim.tenants["child"].id]})
+        victim.objects["criteria_table"] = _criteria_table(db, victim)
         db.flush()
         victim.objects["token"] = user_ops.token_by_value(db, victim.tokens[OWNER])
         victim.objects["membership"] = db.scalar(
@@ -228,6 +231,22 @@ def build_victim(app: Flask) -> Victim:
         )
         db.commit()
         return victim
+
+
+def _criteria_table(db: Session, victim: Victim) -> CriteriaDefinition:
+    """A table of criteria the victim owns, its title and row carrying canaries."""
+    owner = victim.tenant
+    table = CriteriaDefinition(tenant_id=owner.id, key="bang_rieng",
+                               set_key=set_key_of(owner.id, "bang_rieng"),
+                               title=victim.canary("criteria_table"), tenant_kinds=["school"],
+                               latest_version=1)
+    db.add(table)
+    db.flush()
+    db.add(CriteriaDefinitionVersion(
+        tenant_id=owner.id, definition_id=table.id, version=1, title=table.title, tenant_kinds=["school"],
+        nodes=[{"code": "1.", "level": 1, "name": victim.canary("criterion"), "maximum": 10,
+                "type": "qualitative"}]))
+    return table
 
 
 # What one row of each table looks like, for a snapshot: columns that any request may touch
