@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core.bench import dataset, figures, output
-from core.bench.scratch import app_on, scratch_database
+from core.bench.scratch import analyze, app_on, scratch_database
 from core.bench.server import ServerError, serve
 from core.db.engine import migration_engine
 
@@ -74,6 +74,8 @@ def bench_command(units: int, departments: int | None, schools: int | None, seco
             run["scratch"] = scratch.schema or str(scratch.workdir)
             _progress(f"building {units:,} units in {scratch.schema or scratch.workdir}")
             city = dataset.build(app, sizes, scratch.workdir)
+            _progress("gathering the planner's statistics (ANALYZE)")
+            analyze(scratch)
             run.update(units=city.units, reports=city.reports, load_seconds=round(city.load_seconds, 2),
                        reports_seconds=round(city.reports_seconds, 2))
             _progress(f"  loaded in {city.load_seconds:.2f} s (plain INSERT "

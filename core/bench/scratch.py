@@ -26,11 +26,13 @@ from core.db.roles import create_app_role
 @dataclass(frozen=True)
 class Scratch:
     """``url`` reaches the scratch database (what the servers get as ``DATABASE_URL``);
-    ``workdir`` holds the run's files; ``schema`` is the PostgreSQL schema (``None`` on SQLite)."""
+    ``workdir`` holds the run's files; ``schema`` is the PostgreSQL schema (``None`` on SQLite);
+    ``owner_url`` reaches it as the tables' owner (what migrated it)."""
 
     url: str
     workdir: Path
     schema: str | None
+    owner_url: str | None = None
 
 
 @contextmanager
@@ -70,7 +72,7 @@ def scratch_database(configured_url: str, *, owner_url: str | None = None,
                 create_app_role(engine, url.username, schema=schema)
         finally:
             engine.dispose()
-        yield Scratch(rendered, workdir, schema)
+        yield Scratch(rendered, workdir, schema, migrate_url.render_as_string(hide_password=False))
     finally:
         if schema is not None and not keep:
             admin = create_engine(owner)
@@ -81,6 +83,20 @@ def scratch_database(configured_url: str, *, owner_url: str | None = None,
                 admin.dispose()
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def analyze(scratch: Scratch) -> None:
+    """Gather the planner's statistics of the scratch tables (``ANALYZE``, as their owner), as
+    the autovacuum daemon does in a served database some seconds after a bulk load. Without
+    them PostgreSQL plans every statement of the freshly built city as if its tables were empty
+    (and a server may run with autovacuum off), which measures a state the product is never
+    served in."""
+    engine = create_engine(scratch.owner_url or scratch.url)
+    try:
+        with engine.begin() as connection:
+            sql.analyze(connection)
+    finally:
+        engine.dispose()
 
 
 @contextmanager

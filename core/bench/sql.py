@@ -42,3 +42,16 @@ def drop_schema(connection: Connection, name: str) -> None:
     if not _SCHEMA_NAME.fullmatch(name):
         raise ValueError(f"not a schema name: {name!r}")
     connection.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+
+
+def analyze(connection: Connection) -> None:
+    """``ANALYZE`` the tables of the connection's current schema (PostgreSQL) or database
+    (SQLite): the planner's statistics after a bulk load."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(text("ANALYZE"))
+        return
+    names = connection.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+    )).scalars().all()
+    if names:
+        connection.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in names)))

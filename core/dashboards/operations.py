@@ -195,9 +195,10 @@ def _child_row(child: Tenant, rows: RollupRows, kinds: list[str], own: dict[str,
         parts = key.split("|")
         if parts[0] == level and parts[1] == "outcome":
             outcomes[parts[2]] = parts[3] == "pass"
+    # Only the standards' counters of the subtree (every kind) are needed here, not its sum.
     subtree = Figures()
     for counters in rows.counters.get(child.id, {}).values():
-        subtree.add(0, counters)
+        subtree.add(0, {key: value for key, value in counters.items() if "|outcome|" in key})
     below: dict[str, tuple[int, int]] = {}
     for name in subtree.outcomes():
         passed, decided = subtree.outcome(name, PROVISIONAL)
@@ -249,9 +250,12 @@ def dashboard(
     infos = aggregates_of(host, set_rows)
     chart = next((i for i in infos if i.key == aggregate), infos[0] if infos else None)
     extract = rollup_figures.aggregate_keys(chart.set_key, chart.field) if chart else []
-    rows = rollup_figures.read(db, period.id, [scope.id, *(c.id for c in children)], full=[scope.id],
-                               extract=extract)
-    own = rollup_figures.own(db, period.id, [c.id for c in children])
+    # The scope and the units directly below it, as a select: by primary key and parent, so the
+    # statements carry no list of a hundred ids.
+    below = (Tenant.parent_id == scope.id) & Tenant.active.is_(True)
+    rows = rollup_figures.read(db, period.id, select(Tenant.id).where(or_(Tenant.id == scope.id, below)),
+                               full=[scope.id], extract=extract)
+    own = rollup_figures.own(db, period.id, select(Tenant.id).where(below))
     scope_kinds = rows.kinds_of(scope.id, kinds)
     child_rows = []
     for child in children:

@@ -7,25 +7,31 @@ command or job. It holds the grants, not the units they reach: the tenant ids re
 admin's unit). A handful of values whatever the size of the tree.
 
 Every ORM SELECT, UPDATE and DELETE that touches a :class:`TenantScoped` entity gets
-``tenant_id IN (SELECT id FROM tenant WHERE id IN (:own) OR path LIKE :subtree || '%')`` added
-here, a predicate whose size grows with the caller's grants and never with the units below
-them; every INSERT, UPDATE and DELETE of a tenant-owned row is checked before flush against the
-row's tenant path. With no context set, such statements raise: the filter fails closed instead of
+``tenant_id IN (:own) OR (SELECT id FROM tenant WHERE id = tenant_id AND path LIKE :subtree ||
+'%') IS NOT NULL`` added here, a predicate whose size grows with the caller's grants and never
+with the units below them, and whose cost is one primary-key probe per row read. Every INSERT,
+UPDATE and DELETE of a tenant-owned row is checked before flush against the row's tenant path.
+With no context set, such statements raise: the filter fails closed instead of
 silently returning every tenant's rows.
 
 On PostgreSQL the same grants go into transaction-local settings (``set_config(…, true)``) at the
 start of each transaction and whenever the context changes inside one; the row-level security
-policies of migration 0010 read them. A pooled connection therefore carries nothing of one
+policies (migrations 0010 and 0016) read them. A pooled connection therefore carries nothing of one
 transaction into the next.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, event, false, or_, select, text
+from sqlalchemy import Connection, bindparam, event, false, or_, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -141,14 +147,24 @@ class TenantContext:
         return or_(*clauses) if clauses else false()
 
     def owned_clause(self, tenant_id_column, *, write: bool = False) -> ColumnElement[bool]:
-        """The SQL condition "this tenant-owned row is reachable", on a ``tenant_id`` column."""
+        """The SQL condition "this tenant-owned row is reachable", on a ``tenant_id`` column:
+        the row's tenant is one of the ids granted, or its path (looked up by primary key) lies
+        under a granted subtree (see :meth:`_owned_parts`)."""
         if self.system:
             return ~false()
-        return tenant_id_column.in_(self._tenant_ids_query(write))
+        ids, lookup = self._owned_parts(write)
+        return _owned(tenant_id_column, ids, lookup)
 
-    def _tenant_ids_query(self, write: bool):
-        tenant = _tenant_table().alias("scope_tenant")
-        return select(tenant.c.id).where(self.tenant_clause(tenant.c.id, tenant.c.path, write=write))
+    def _owned_parts(self, write: bool) -> tuple[Any, Any]:
+        """The two SQL elements of :meth:`owned_clause` that do not depend on the column: the
+        ids granted one by one (an expanding bound list, or ``None``) and the tenant lookup
+        under the granted paths (a correlated select, or ``None``).
+
+        The subtree check is a scalar subquery on purpose: a database never turns it into a join,
+        so each row read costs one primary-key probe of the tenant table. As ``tenant_id IN
+        (SELECT id FROM tenant WHERE path LIKE …)`` PostgreSQL hashed the whole granted subtree
+        (10,000 tenants for the city) once per statement, whatever the number of rows read."""
+        return _owned_parts(self, write)
 
     def settings(self) -> dict[str, str]:
         """The transaction-local settings the row-level security policies read."""
@@ -173,6 +189,27 @@ _EMPTY = TenantContext()
 
 def _tenant_table():
     return Base.metadata.tables["tenant"]
+
+
+@functools.cache
+def _scope_tenant():
+    # One alias for every statement: building an alias's columns costs more than the statement's
+    # other criteria together.
+    return _tenant_table().alias("scope_tenant")
+
+
+@functools.lru_cache(maxsize=1024)
+def _owned_parts(context: TenantContext, write: bool) -> tuple[Any, Any]:
+    # Per context (a frozen, hashable value), built once: a request runs several statements with
+    # the same grants.
+    ids = context.write_ids if write else context.read_ids
+    paths = context.write_paths if write else context.read_paths
+    granted = bindparam("scope_ids", sorted(ids), expanding=True) if ids else None
+    lookup = None
+    if paths:
+        tenant = _scope_tenant()
+        lookup = (tenant, or_(*(tenant.c.path.like(path + "%") for path in sorted(paths))))
+    return granted, lookup
 
 
 def set_context(session: Session, context: TenantContext) -> None:
@@ -225,6 +262,37 @@ def _set_unscoped(connection: Connection, value: str) -> None:
     connection.execute(text(f"SELECT set_config('{SETTING_UNSCOPED}', :v, true)"), {"v": value})
 
 
+_UNSCOPED_OPEN = "tenant_unscoped_open"
+
+
+@contextmanager
+def unscoped_statements(session: Session) -> Iterator[None]:
+    """Run several reviewed statements in a row, each still marked with ``UNSCOPED_OPTION``,
+    under one pair of ``set_config`` calls instead of one pair per statement (PostgreSQL; a
+    no-op elsewhere or inside an open block).
+
+    Keep the block to the marked statements: while it is open, row-level security lets every
+    statement of the transaction through, and only the ORM criteria still apply to unmarked
+    ones. The setting is cleared when the block ends; when it ends by an error that aborted the
+    transaction, the rollback clears it instead.
+    """
+    if not _is_postgresql(session) or session.info.get(_UNSCOPED_OPEN):
+        yield
+        return
+    connection = session.connection()
+    _set_unscoped(connection, "on")
+    session.info[_UNSCOPED_OPEN] = True
+    try:
+        yield
+    except BaseException:
+        session.info.pop(_UNSCOPED_OPEN, None)
+        with contextlib.suppress(DBAPIError):
+            _set_unscoped(connection, "")
+        raise
+    session.info.pop(_UNSCOPED_OPEN, None)
+    _set_unscoped(connection, "")
+
+
 def _scope_statement(state: ORMExecuteState):
     if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
         return None
@@ -236,7 +304,7 @@ def _scope_statement(state: ORMExecuteState):
     if state.execution_options.get(UNSCOPED_OPTION):
         # Explicit escape hatch; tests list the few modules allowed to use it. On PostgreSQL the
         # row-level security lets this one statement through, and no other.
-        if not _is_postgresql(state.session):
+        if not _is_postgresql(state.session) or state.session.info.get(_UNSCOPED_OPEN):
             return None
         connection = state.session.connection()
         _set_unscoped(connection, "on")
@@ -254,15 +322,38 @@ def _scope_statement(state: ORMExecuteState):
         )
     if context.system:
         return None
-    allowed = context._tenant_ids_query(write=not state.is_select)
+    # Only SQL elements are closed over, so the cached form of the criteria follows the grants.
+    granted, lookup = context._owned_parts(write=not state.is_select)
+    tenant, under = lookup if lookup is not None else (None, None)
+    if granted is not None and tenant is not None:
+        def criteria(cls):
+            return or_(cls.tenant_id.in_(granted),
+                       select(tenant.c.id).where(tenant.c.id == cls.tenant_id, under)
+                       .scalar_subquery().is_not(None))
+    elif granted is not None:
+        def criteria(cls):
+            return cls.tenant_id.in_(granted)
+    elif tenant is not None:
+        def criteria(cls):
+            return select(tenant.c.id).where(tenant.c.id == cls.tenant_id, under) \
+                .scalar_subquery().is_not(None)
+    else:
+        def criteria(cls):
+            return false()
     state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantScoped,
-            lambda cls: cls.tenant_id.in_(allowed),
-            include_aliases=True,
-        )
+        with_loader_criteria(TenantScoped, criteria, include_aliases=True)
     )
     return None
+
+
+def _owned(column, granted, lookup) -> ColumnElement[bool]:
+    clauses = []
+    if granted is not None:
+        clauses.append(column.in_(granted))
+    if lookup is not None:
+        tenant, under = lookup
+        clauses.append(select(tenant.c.id).where(tenant.c.id == column, under).scalar_subquery().is_not(None))
+    return or_(*clauses) if clauses else false()
 
 
 def _tenant_path(session: Session, tenant_id: uuid.UUID) -> str | None:
@@ -299,8 +390,10 @@ def _check_new_rows(session: Session, flush_context, instances) -> None:
 
 
 def _forget_paths(session: Session, *args) -> None:
-    # A tenant moved with its subtree changes path; the cache lives one transaction at most.
+    # A tenant moved with its subtree changes path; the cache lives one transaction at most. An
+    # unscoped block's setting ends with its transaction too.
     session.info.pop(_PATHS_KEY, None)
+    session.info.pop(_UNSCOPED_OPEN, None)
 
 
 def install(session_class: type[Session]) -> None:

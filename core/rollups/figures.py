@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, case, null, select, type_coerce
+from sqlalchemy import JSON, Select, case, func, literal_column, null, select, true, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from core.rollups.contribution import FINAL, PROVISIONAL, Counters
@@ -156,38 +157,60 @@ class RollupRows:
         return [k for k in kinds if k in present]
 
 
-def read(db: Session, period_id: uuid.UUID, tenant_ids: Iterable[uuid.UUID], *,
+def _tenants(tenant_ids: Iterable[uuid.UUID] | Select) -> list[uuid.UUID] | Select:
+    return tenant_ids if isinstance(tenant_ids, Select) else list(set(tenant_ids))
+
+
+def read(db: Session, period_id: uuid.UUID, tenant_ids: Iterable[uuid.UUID] | Select, *,
          full: Iterable[uuid.UUID] = (), extract: Iterable[str] = ()) -> RollupRows:
     """The rollup rows of ``tenant_ids`` in a period and their census: two queries, one row per
     tenant and kind, whatever the number of units below.
+
+    :param tenant_ids: the tenants, or a select of their ids (e.g. a scope and the units
+        directly below it: the statements then carry no list of ids).
 
     Status columns, scores, classifications and standards come for every tenant; the aggregates
     (many keys) only for the tenants in ``full``, and for the others just the ``extract`` keys
     (e.g. the one aggregate a chart shows per unit), picked out by the database.
     """
-    ids = list(set(tenant_ids))
+    ids = _tenants(tenant_ids)
     counters: dict[uuid.UUID, dict[str, Counters]] = defaultdict(dict)
     census: dict[uuid.UUID, dict[str, int]] = defaultdict(dict)
-    if not ids:
+    if isinstance(ids, list) and not ids:
         return RollupRows(counters, census)
     whole = list(set(full))
     keys = list(dict.fromkeys(extract))
     aggregates = type_coerce(case((Rollup.tenant_id.in_(whole), Rollup.aggregates), else_=null()), JSON) \
         if whole else null()
-    picked = [Rollup.aggregates[key].as_float() for key in keys]
-    for row in db.execute(
-        select(Rollup.tenant_id, Rollup.unit_kind, *(getattr(Rollup, c) for c in COUNTERS), Rollup.figures,
-               aggregates.label("aggregates"), *picked)
-        .where(Rollup.period_id == period_id, Rollup.tenant_id.in_(ids))
-    ):
-        values: Counters = {c: getattr(row, c) for c in COUNTERS if getattr(row, c)}
-        values.update(row.figures or {})
-        if row.aggregates:
-            values.update(row.aggregates)
+    statement = select(Rollup.tenant_id, Rollup.unit_kind, *(getattr(Rollup, c) for c in COUNTERS),
+                       Rollup.figures, aggregates.label("aggregates"))
+    if keys and db.get_bind().dialect.name == "postgresql":
+        # Each ``->>`` on a stored (compressed) JSONB value decompresses the whole value again:
+        # six keys cost six decompressions per row. The value is decompressed once into a
+        # lateral column (``jsonb_concat`` with an empty object hands back the value itself,
+        # detoasted; OFFSET 0 keeps the planner from copying the expression into each key).
+        # Written on the table, not the entity: the row's own tenant criteria stay on the outer
+        # statement instead of being repeated inside the lateral subquery.
+        table = Rollup.__table__
+        plain = select(type_coerce(func.jsonb_concat(table.c.aggregates, func.jsonb_build_object()),
+                                   JSONB).label("value")).correlate(table).offset(literal_column("0")) \
+            .lateral("picked")
+        statement = statement.add_columns(*(plain.c.value[key].as_float() for key in keys)) \
+            .join(plain, true())
+    else:
+        statement = statement.add_columns(*(Rollup.aggregates[key].as_float() for key in keys))
+    # Rows by position (tenant, kind, the status counters, figures, aggregates, picked keys):
+    # a dashboard reads a few hundred of them.
+    width = len(COUNTERS)
+    for row in db.execute(statement.where(Rollup.period_id == period_id, Rollup.tenant_id.in_(ids))):
+        values: Counters = {c: v for c, v in zip(COUNTERS, row[2:2 + width], strict=True) if v}
+        values.update(row[2 + width] or {})
+        whole_row = row[3 + width]
+        if whole_row:
+            values.update(whole_row)
         else:
-            values.update({key: value for key, value in zip(keys, row[len(row) - len(keys):], strict=True)
-                           if value})
-        counters[row.tenant_id][row.unit_kind] = values
+            values.update({key: value for key, value in zip(keys, row[4 + width:], strict=True) if value})
+        counters[row[0]][row[1]] = values
     for tenant_id, kind, units in db.execute(
         select(SubtreeCount.tenant_id, SubtreeCount.unit_kind, SubtreeCount.units)
         .where(SubtreeCount.tenant_id.in_(ids))
@@ -202,10 +225,12 @@ def aggregate_keys(set_key: str, name: str) -> list[str]:
             for part in ("n", "sum", "true")]
 
 
-def own(db: Session, period_id: uuid.UUID, tenant_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Counters]:
-    """What each tenant's own report adds (its recorded contribution): one query."""
-    ids = list(set(tenant_ids))
-    if not ids:
+def own(db: Session, period_id: uuid.UUID,
+        tenant_ids: Iterable[uuid.UUID] | Select) -> dict[uuid.UUID, Counters]:
+    """What each tenant's own report adds (its recorded contribution): one query. ``tenant_ids``
+    as for :func:`read`."""
+    ids = _tenants(tenant_ids)
+    if isinstance(ids, list) and not ids:
         return {}
     return {tenant_id: dict(counters or {}) for tenant_id, counters in db.execute(
         select(RollupSource.tenant_id, RollupSource.counters)

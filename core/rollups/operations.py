@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.db.base import new_id
-from core.db.scoping import UNSCOPED_OPTION
+from core.db.scoping import UNSCOPED_OPTION, unscoped_statements
 from core.db.types import utcnow
 from core.periods.models import ReportingPeriod
 from core.plugins.manager import PluginHost
@@ -173,6 +173,12 @@ def refresh(db: Session, host: PluginHost, submission: Submission) -> None:
     tenant = db.get(Tenant, submission.tenant_id)
     if tenant is None:
         return
+    # Every statement below is marked unscoped: one pair of set_config calls for all of them.
+    with unscoped_statements(db):
+        _refresh(db, host, submission, tenant)
+
+
+def _refresh(db: Session, host: PluginHost, submission: Submission, tenant: Tenant) -> None:
     sections = db.scalars(
         select(Section).where(Section.tenant_id == submission.tenant_id,
                               Section.submission_id == submission.id),
