@@ -24,6 +24,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Connection, event, false, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
@@ -147,8 +148,7 @@ class TenantContext:
         return tenant_id_column.in_(self._tenant_ids_query(write))
 
     def _tenant_ids_query(self, write: bool):
-        tenant = _tenant_table().alias("scope_tenant")
-        return select(tenant.c.id).where(self.tenant_clause(tenant.c.id, tenant.c.path, write=write))
+        return _tenant_ids_query(self, write)
 
     def settings(self) -> dict[str, str]:
         """The transaction-local settings the row-level security policies read."""
@@ -173,6 +173,21 @@ _EMPTY = TenantContext()
 
 def _tenant_table():
     return Base.metadata.tables["tenant"]
+
+
+@lru_cache(maxsize=1)
+def _scope_tenant():
+    # One alias for every statement: building an alias's column collection costs more than the
+    # rest of the criteria together, and an alias is immutable once made.
+    return _tenant_table().alias("scope_tenant")
+
+
+@lru_cache(maxsize=512)
+def _tenant_ids_query(context: TenantContext, write: bool):
+    """The subquery of reachable tenant ids, built once per grants (a context is frozen and
+    hashable; the same user's requests share it within the process)."""
+    tenant = _scope_tenant()
+    return select(tenant.c.id).where(context.tenant_clause(tenant.c.id, tenant.c.path, write=write))
 
 
 def set_context(session: Session, context: TenantContext) -> None:
@@ -214,7 +229,14 @@ def _sync_settings(session: Session) -> None:
 
 
 def _after_begin(session: Session, transaction, connection: Connection) -> None:
-    apply_settings(connection, get_context(session))
+    context = get_context(session)
+    if context is None or context == _EMPTY:
+        # Every setting is written transaction-local, so a transaction starts with all of them
+        # unset, which the policies read as no grant: writing empty values would be a round
+        # trip that changes nothing (a request's first statements, loading the signed-in user,
+        # run before its grants are known).
+        return
+    apply_settings(connection, context)
 
 
 def _touches_tenant_tables(state: ORMExecuteState) -> bool:

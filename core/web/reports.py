@@ -73,8 +73,7 @@ def load_scope(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Scope:
         period = period_ops.get_visible(db, access, period_id)
     except NotFound:
         abort(404)
-    owner = db.get(Tenant, period.owner_tenant_id)
-    if owner is None or not tenant.path.startswith(owner.path):
+    if not tenant.lies_under(period.owner_tenant_id):
         abort(404)
     return Scope(db, access, current_host(), tenant, period)
 
@@ -216,9 +215,8 @@ def my_reports(db: Session, access: Access, host: PluginHost) -> list[ReportRow]
     rows = []
     now = utcnow()
     for period in periods:
-        owner = db.get(Tenant, period.owner_tenant_id)
         for tenant in tenants:
-            if owner is None or not tenant.path.startswith(owner.path):
+            if not tenant.lies_under(period.owner_tenant_id):
                 continue
             if not enabled_for(db, host, period, tenant):
                 continue
