@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
@@ -62,6 +62,23 @@ def find(db: Session, tenant: Tenant, period: ReportingPeriod) -> Submission | N
         select(Submission).where(Submission.tenant_id == tenant.id, Submission.period_id == period.id)
         .execution_options(populate_existing=True)
     )
+
+
+def find_with_sections(
+    db: Session, tenant: Tenant, period: ReportingPeriod
+) -> tuple[Submission | None, dict[str, Section]]:
+    """The unit's report as stored now (as :func:`find`) and its sections by set key, in one
+    statement (what a read of the report needs)."""
+    rows = db.execute(
+        select(Submission, Section)
+        .outerjoin(Section, and_(Section.tenant_id == Submission.tenant_id,
+                                 Section.submission_id == Submission.id))
+        .where(Submission.tenant_id == tenant.id, Submission.period_id == period.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    if not rows:
+        return None, {}
+    return rows[0][0], {section.set_key: section for _s, section in rows if section is not None}
 
 
 def require_read(access: Access, tenant: Tenant) -> None:
