@@ -8,15 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, jsonify
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from core.api.errors import flatten_messages
 from core.api.routing import Operation, commit, load_body, respond, route
 from core.auth.context import current_access
 from core.db.engine import session
-from core.errors import NotFound
-from core.periods import operations as period_operations
 from core.periods.models import ReportingPeriod
 from core.plugins import current_host
 from core.plugins.manager import PluginHost
@@ -32,7 +29,6 @@ from core.reports.schemas import (
     VersionSchema,
 )
 from core.reports.view import report_view
-from core.tenants import operations as tenant_operations
 from core.tenants.models import Tenant
 from core.users.access import Access
 
@@ -55,10 +51,7 @@ def report_scope(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Scope:
     """The unit and the period if the caller sees both and the period covers the unit; 404
     otherwise, whichever part is missing."""
     db, access = session(), current_access()
-    tenant = tenant_operations.get_visible(db, access, tenant_id)
-    period = period_operations.get_visible(db, access, period_id)
-    if not tenant.lies_under(period.owner_tenant_id):
-        raise NotFound(_("Không tìm thấy kỳ báo cáo."))
+    tenant, period = operations.visible_unit_and_period(db, access, tenant_id, period_id)
     return Scope(db, access, current_host(), tenant, period)
 
 

@@ -35,7 +35,7 @@ def report_view(
     now=None,
 ) -> dict[str, Any]:
     require_read(access, tenant)
-    submission, stored = find_with_sections(db, tenant, period)
+    submission, stored, extended_until = find_with_sections(db, tenant, period)
     enabled = enabled_for(db, host, period, tenant)
     targets = _targets(db, tenant, period)
     sections = []
@@ -59,7 +59,7 @@ def report_view(
             "outcomes": dict(section.outcomes or {}) if section is not None else {},
             "targets": targets.get(key, {}),
         })
-    state = deadlines.state_at(period, now or utcnow(), deadlines.granted_extension(db, tenant, period))
+    state = deadlines.state_until(period, now or utcnow(), extended_until)
     return {
         "tenant": {"id": tenant.id, "name": tenant.name, "kind": tenant.kind},
         "period": {"id": period.id, "key": period.key, "title": period.title,
