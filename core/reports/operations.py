@@ -25,7 +25,9 @@ from core.db.types import utcnow
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods import operations as period_operations
 from core.periods.models import ReportingPeriod
+from core.plugins import operations as plugin_operations
 from core.plugins.manager import PluginHost
+from core.plugins.models import PeriodCriteriaSet
 from core.reports import deadlines, events, hierarchy, permissions, scoring
 from core.reports.atomic import StaleVersion, claim, conflict, expect, insert_or_ignore, still_read
 from core.reports.models import (
@@ -95,10 +97,17 @@ def visible_unit_and_period(
         units = tenant_operations.visible(access).where(Tenant.id == wanted_unit)
         periods = period_operations.visible_query(access).where(ReportingPeriod.id == wanted_period)
         conditions = [c for c in (units.whereclause, periods.whereclause) if c is not None]
-        # One row at most: the unit by id joined to the period by id.
-        row = db.execute(select(Tenant, ReportingPeriod)
-                         .join(ReportingPeriod, ReportingPeriod.id == wanted_period)
-                         .where(*conditions)).first()
+        # The unit by id joined to the period by id (one row, or none), with the period's
+        # criteria sets, which every read or change of the report needs next.
+        rows = db.execute(select(Tenant, ReportingPeriod, PeriodCriteriaSet)
+                          .select_from(Tenant)
+                          .join(ReportingPeriod, ReportingPeriod.id == wanted_period)
+                          .outerjoin(PeriodCriteriaSet, PeriodCriteriaSet.period_id == ReportingPeriod.id)
+                          .where(*conditions)
+                          .order_by(PeriodCriteriaSet.position, PeriodCriteriaSet.key)).all()
+        if rows:
+            row = rows[0][:2]
+            plugin_operations.remember_rows(db, wanted_period, [r[2] for r in rows if r[2] is not None])
     if row is None:
         # Read one by one to say which is missing, as a request for either alone would.
         tenant_operations.get_visible(db, access, tenant_id)
