@@ -8,15 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, jsonify
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from core.api.errors import flatten_messages
 from core.api.routing import Operation, commit, load_body, respond, route
 from core.auth.context import current_access
 from core.db.engine import session
-from core.errors import NotFound
-from core.periods import operations as period_operations
 from core.periods.models import ReportingPeriod
 from core.plugins import current_host
 from core.plugins.manager import PluginHost
@@ -32,7 +29,6 @@ from core.reports.schemas import (
     VersionSchema,
 )
 from core.reports.view import report_view
-from core.tenants import operations as tenant_operations
 from core.tenants.models import Tenant
 from core.users.access import Access
 
@@ -55,17 +51,18 @@ def report_scope(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Scope:
     """The unit and the period if the caller sees both and the period covers the unit; 404
     otherwise, whichever part is missing."""
     db, access = session(), current_access()
-    tenant = tenant_operations.get_visible(db, access, tenant_id)
-    period = period_operations.get_visible(db, access, period_id)
-    owner = db.get(Tenant, period.owner_tenant_id)
-    if owner is None or not tenant.path.startswith(owner.path):
-        raise NotFound(_("Không tìm thấy kỳ báo cáo."))
+    tenant, period = operations.visible_unit_and_period(db, access, tenant_id, period_id)
     return Scope(db, access, current_host(), tenant, period)
+
+
+# Made once: a schema instance builds its nested schemas on first use, and dumping keeps no state
+# on it (the API serves every report read with this one).
+_VIEW_SCHEMA = ReportViewSchema()
 
 
 def view_response(scope: Scope, status: int = 200) -> Response:
     view = report_view(scope.db, scope.access, scope.host, scope.tenant, scope.period)
-    return respond(ReportViewSchema(), view, status=status)
+    return respond(_VIEW_SCHEMA, view, status=status)
 
 
 def error_with(status: int, code: str, message: str, **extra: Any) -> Response:

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from core.db import scoping
 from core.db.engine import session
-from core.users.access import Access
+from core.users.access import Access, user_with_memberships
 from core.users.models import User
 
 
@@ -21,7 +21,9 @@ def current_access() -> Access:
     """The caller's grants; anonymous callers get an Access with none."""
     if "access" not in g:
         user = current_user._get_current_object() if current_user.is_authenticated else None
-        g.access = Access.for_user(session(), user, ip=client_ip())
+        loaded = g.pop("signed_in_memberships", None)
+        memberships = loaded[1] if loaded is not None and user is not None and loaded[0] == user.id else None
+        g.access = Access.for_user(session(), user, ip=client_ip(), memberships=memberships)
         scoping.set_context(session(), g.access.tenant_context())
     return g.access
 
@@ -35,9 +37,11 @@ def load_session_user(user_key: str) -> User | None:
         expected_version = int(version)
     except ValueError:
         return None
-    user = session().get(User, uid)
+    # The memberships come with the user in one statement; current_access() takes them.
+    user, memberships = user_with_memberships(session(), uid)
     if user is None or not user.active or user.session_version != expected_version:
         return None
+    g.signed_in_memberships = (user.id, memberships)
     return user
 
 

@@ -251,7 +251,14 @@ def _sync_settings(session: Session) -> None:
 
 
 def _after_begin(session: Session, transaction, connection: Connection) -> None:
-    apply_settings(connection, get_context(session))
+    context = get_context(session)
+    if context is None or context == _EMPTY:
+        # Every setting is written transaction-local, so a transaction starts with all of them
+        # unset, which the policies read as no grant: writing empty values would be a round
+        # trip that changes nothing (a request's first statements, loading the signed-in user,
+        # run before its grants are known).
+        return
+    apply_settings(connection, context)
 
 
 def _touches_tenant_tables(state: ORMExecuteState) -> bool:

@@ -41,6 +41,11 @@ def visible(db: Session, access: Access) -> Sequence[ReportingPeriod]:
     return db.scalars(_visible_query(access)).all()
 
 
+def visible_query(access: Access):
+    """The periods :func:`visible` returns, as a query to refine (newest first)."""
+    return _visible_query(access)
+
+
 def _visible_query(access: Access):
     query = select(ReportingPeriod).order_by(ReportingPeriod.opens_at.desc())
     context = access.tenant_context()

@@ -3,8 +3,9 @@ the docs show."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from marshmallow import fields as ma_fields
 from marshmallow import validate as ma_validate
@@ -46,7 +47,18 @@ class FieldInfo:
     code: str | None = None  # the criterion's code in its table (Mã: "I.", "1.1", "a)"), if any
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Every attribute by name; ``points`` and ``choices`` copied, so the caller may change
+        the answer without touching the description (read on every report request: a plain copy
+        costs a fraction of :func:`dataclasses.asdict`'s deep one)."""
+        answer = {name: getattr(self, name) for name in _NAMES}
+        if isinstance(self.points, dict):
+            answer["points"] = dict(self.points)
+        if self.choices is not None:
+            answer["choices"] = list(self.choices)
+        return answer
+
+
+_NAMES: tuple[str, ...] = tuple(f.name for f in fields(FieldInfo))
 
 
 def field_type(declared: ma_fields.Field) -> str:
@@ -103,6 +115,25 @@ def describe_field(name: str, declared: ma_fields.Field) -> FieldInfo:
     )
 
 
+# Schema class → its fields described. A set's schema is a class fixed when its plugin loads, so
+# its description is made once per process; weak keys let a class that goes away take it along.
+_DESCRIBED: WeakKeyDictionary[type, tuple[FieldInfo, ...]] = WeakKeyDictionary()
+_TEXTS = ("label", "label_en", "help", "unit")
+
+
+def _fixed(declared: ma_fields.Field) -> bool:
+    # A lazily translated label reads differently per request's language: such a schema is
+    # described every time instead.
+    return all(isinstance(declared.metadata.get(key), str | None) for key in _TEXTS)
+
+
 def describe(criteria_set: CriteriaSet) -> list[FieldInfo]:
-    """The set's fields in declaration order."""
-    return [describe_field(name, f) for name, f in criteria_set.schema._declared_fields.items()]
+    """The set's fields in declaration order (a new list of shared, frozen descriptions)."""
+    schema = criteria_set.schema
+    described = _DESCRIBED.get(schema)
+    if described is None:
+        declared = schema._declared_fields
+        described = tuple(describe_field(name, f) for name, f in declared.items())
+        if all(_fixed(f) for f in declared.values()):
+            _DESCRIBED[schema] = described
+    return list(described)

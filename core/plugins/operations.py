@@ -58,7 +58,27 @@ def known_kinds(db: Session) -> set[str]:
     return set(kinds.CORE_KINDS) | set(db.scalars(select(Tenant.kind).distinct()))
 
 
+# session.info key: (the transaction, {period id: its rows}) read along with the period by a
+# caller that needed both (see remember_rows).
+_ROWS_KEY = "period_criteria_set_rows"
+
+
+def remember_rows(db: Session, period_id: Any, rows: Sequence[PeriodCriteriaSet]) -> None:
+    """Rows of the period ``period_id`` read by the caller in the current transaction (in the
+    order of :func:`rows_of`), so that :func:`rows_of` does not read them again in it. They are
+    forgotten when the transaction ends or the period's sets are written."""
+    transaction, known = db.info.get(_ROWS_KEY, (None, {}))
+    if transaction is not db.get_transaction():
+        transaction, known = db.get_transaction(), {}
+    known[period_id] = list(rows)
+    db.info[_ROWS_KEY] = (transaction, known)
+
+
 def rows_of(db: Session, period: ReportingPeriod) -> Sequence[PeriodCriteriaSet]:
+    """The sets enabled in ``period``, by position then key."""
+    transaction, known = db.info.get(_ROWS_KEY, (None, {}))
+    if transaction is not None and transaction is db.get_transaction() and period.id in known:
+        return known[period.id]
     return db.scalars(
         select(PeriodCriteriaSet)
         .where(PeriodCriteriaSet.period_id == period.id)
@@ -190,6 +210,7 @@ def _configure_period(
     if errors:
         raise Invalid(errors)
     before = _snapshot(list(existing.values()))
+    db.info.pop(_ROWS_KEY, None)
     db.execute(delete(PeriodCriteriaSet).where(PeriodCriteriaSet.period_id == period.id))
     db.add_all(chosen)
     db.flush()

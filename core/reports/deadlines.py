@@ -51,7 +51,11 @@ def granted_extension(db: Session, tenant: Tenant, period: ReportingPeriod) -> E
 def state_at(
     period: ReportingPeriod, now: datetime, extension: Extension | None = None
 ) -> DeadlineState:
-    extended_until = extension.until if extension is not None else None
+    return state_until(period, now, extension.until if extension is not None else None)
+
+
+def state_until(period: ReportingPeriod, now: datetime, extended_until: datetime | None) -> DeadlineState:
+    """As :func:`state_at`, from the date of the unit's granted extension (None without one)."""
     if period.state == period_models.DRAFT or now < period.opens_at:
         return DeadlineState(open=False, late=False, extended_until=extended_until)
     within_close = period.state == period_models.OPEN and now <= period.closes_at

@@ -10,23 +10,37 @@ told when the result they used changed, one audit entry). Moves of status go thr
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
 from core.db.types import utcnow
 from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.periods import operations as period_operations
 from core.periods.models import ReportingPeriod
+from core.plugins import operations as plugin_operations
 from core.plugins.manager import PluginHost
+from core.plugins.models import PeriodCriteriaSet
 from core.reports import deadlines, events, hierarchy, permissions, scoring
 from core.reports.atomic import StaleVersion, claim, conflict, expect, insert_or_ignore, still_read
-from core.reports.models import APPROVED, DRAFT, RETURNED, SUBMITTED, Comment, Section, Submission
+from core.reports.models import (
+    APPROVED,
+    DRAFT,
+    EXTENSION_GRANTED,
+    RETURNED,
+    SUBMITTED,
+    Comment,
+    Extension,
+    Section,
+    Submission,
+)
 from core.reports.sections import (
     Missing,
     check_draft,
@@ -39,6 +53,7 @@ from core.reports.sections import (
     sync_sections,
 )
 from core.rollups import operations as rollups
+from core.tenants import operations as tenant_operations
 from core.tenants.models import Tenant
 from core.users.access import Access
 
@@ -62,6 +77,73 @@ def find(db: Session, tenant: Tenant, period: ReportingPeriod) -> Submission | N
         select(Submission).where(Submission.tenant_id == tenant.id, Submission.period_id == period.id)
         .execution_options(populate_existing=True)
     )
+
+
+def visible_unit_and_period(
+    db: Session, access: Access, tenant_id: uuid.UUID | str, period_id: uuid.UUID | str
+) -> tuple[Tenant, ReportingPeriod]:
+    """The unit and the period of a report, read together in one statement, when the caller
+    sees both (the same rules as the tenants' and periods' ``get_visible``) and the period
+    covers the unit (set up by the unit or a unit above it).
+
+    :raises NotFound: whichever is missing, with the message its own ``get_visible`` gives.
+    """
+    try:
+        wanted_unit, wanted_period = uuid.UUID(str(tenant_id)), uuid.UUID(str(period_id))
+    except ValueError:
+        wanted_unit = wanted_period = None
+    row = None
+    if wanted_unit is not None:
+        units = tenant_operations.visible(access).where(Tenant.id == wanted_unit)
+        periods = period_operations.visible_query(access).where(ReportingPeriod.id == wanted_period)
+        conditions = [c for c in (units.whereclause, periods.whereclause) if c is not None]
+        # The unit by id joined to the period by id (one row, or none), with the period's
+        # criteria sets, which every read or change of the report needs next.
+        rows = db.execute(select(Tenant, ReportingPeriod, PeriodCriteriaSet)
+                          .select_from(Tenant)
+                          .join(ReportingPeriod, ReportingPeriod.id == wanted_period)
+                          .outerjoin(PeriodCriteriaSet, PeriodCriteriaSet.period_id == ReportingPeriod.id)
+                          .where(*conditions)
+                          .order_by(PeriodCriteriaSet.position, PeriodCriteriaSet.key)).all()
+        if rows:
+            row = rows[0][:2]
+            plugin_operations.remember_rows(db, wanted_period, [r[2] for r in rows if r[2] is not None])
+    if row is None:
+        # Read one by one to say which is missing, as a request for either alone would.
+        tenant_operations.get_visible(db, access, tenant_id)
+        period_operations.get_visible(db, access, period_id)
+        raise NotFound(_("Không tìm thấy kỳ báo cáo."))
+    tenant, period = row
+    if not tenant.lies_under(period.owner_tenant_id):
+        raise NotFound(_("Không tìm thấy kỳ báo cáo."))
+    return tenant, period
+
+
+def find_with_sections(
+    db: Session, tenant: Tenant, period: ReportingPeriod
+) -> tuple[Submission | None, dict[str, Section], datetime | None]:
+    """The unit's report as stored now (as :func:`find`), its sections by set key and the date
+    of the unit's granted extension (the latest; None without one), in one statement: what a
+    read of the report needs."""
+    extended = (
+        select(func.max(Extension.until))
+        .where(Extension.tenant_id == Tenant.id, Extension.period_id == period.id,
+               Extension.status == EXTENSION_GRANTED)
+        .correlate(Tenant).scalar_subquery()
+    )
+    rows = db.execute(
+        select(Submission, Section, extended)
+        .select_from(Tenant)
+        .outerjoin(Submission, and_(Submission.tenant_id == Tenant.id, Submission.period_id == period.id))
+        .outerjoin(Section, and_(Section.tenant_id == Submission.tenant_id,
+                                 Section.submission_id == Submission.id))
+        .where(Tenant.id == tenant.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    if not rows:
+        return None, {}, None
+    submission, _section, until = rows[0]
+    return submission, {s.set_key: s for _u, s, _e in rows if s is not None}, until
 
 
 def require_read(access: Access, tenant: Tenant) -> None:

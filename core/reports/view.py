@@ -13,7 +13,7 @@ from core.plugins.fields import describe
 from core.plugins.manager import PluginHost
 from core.reports import deadlines, hierarchy, history, permissions
 from core.reports.models import APPROVED, DRAFT, SUBMITTED, Submission
-from core.reports.operations import find, missing, require_read
+from core.reports.operations import find, find_with_sections, missing, require_read
 from core.reports.sections import enabled_for, sections_of
 from core.tenants.models import Tenant
 from core.users.access import Access
@@ -35,9 +35,8 @@ def report_view(
     now=None,
 ) -> dict[str, Any]:
     require_read(access, tenant)
-    submission = find(db, tenant, period)
+    submission, stored, extended_until = find_with_sections(db, tenant, period)
     enabled = enabled_for(db, host, period, tenant)
-    stored = sections_of(db, submission) if submission is not None else {}
     targets = _targets(db, tenant, period)
     sections = []
     for item in enabled:
@@ -60,7 +59,7 @@ def report_view(
             "outcomes": dict(section.outcomes or {}) if section is not None else {},
             "targets": targets.get(key, {}),
         })
-    state = deadlines.state_at(period, now or utcnow(), deadlines.granted_extension(db, tenant, period))
+    state = deadlines.state_until(period, now or utcnow(), extended_until)
     return {
         "tenant": {"id": tenant.id, "name": tenant.name, "kind": tenant.kind},
         "period": {"id": period.id, "key": period.key, "title": period.title,

@@ -60,6 +60,11 @@ class Tenant(ReferenceTable, Base):
         ends = self.code_valid_to is None or day <= self.code_valid_to
         return starts and ends
 
+    def lies_under(self, ancestor_id: uuid.UUID) -> bool:
+        """Whether the unit ``ancestor_id`` is this unit or one above it, read from the
+        materialised path (``/<root id>/…/<id>/``, one segment per unit): no query."""
+        return f"/{ancestor_id}/" in self.path
+
     def __repr__(self) -> str:
         return f"<Tenant {self.slug} {self.kind}>"
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, aliased
 
 from core import clock
 from core.audit.operations import record
@@ -92,10 +93,97 @@ def list_visible(
     return rows, total
 
 
-def subtree(db: Session, root: Tenant) -> Sequence[Tenant]:
-    return db.scalars(
-        select(Tenant).where(Tenant.path.startswith(root.path)).order_by(Tenant.path)
+@dataclass(frozen=True)
+class UnitPage:
+    """One page of units: ``items`` (what the function documents), the number of matches in
+    all, the page (from 1) and its size."""
+
+    items: list[Any]
+    total: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        """Position of the page's first item among all (from 1; 0 when the page is empty)."""
+        return (self.page - 1) * self.size + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * self.size + len(self.items)
+
+
+def _kind_rank():
+    # Wards and communes first, then departments, … (the order officials list them in).
+    order = {kind: position for position, kind in enumerate(kinds.CORE_KINDS)}
+    return case(order, value=Tenant.kind, else_=len(order))
+
+
+def _clamped(page: int, total: int, size: int) -> int:
+    return min(max(1, page), max(1, -(-total // size)))
+
+
+def children_page(db: Session, parent: Tenant, *, page: int = 1, size: int = 50) -> UnitPage:
+    """The active units directly below ``parent``, kinds in the officials' order and each kind in
+    Vietnamese alphabetical order, one page of ``size``; ``items`` are ``(unit, number of active
+    units directly below it)``. Two statements whatever the size of the tree; no permission
+    check (callers check ``parent`` lies in the caller's reach, which covers its units).
+    A page past the last gives the last."""
+    base = select(Tenant).where(Tenant.parent_id == parent.id, Tenant.active.is_(True))
+    total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
+    page = _clamped(page, total, size)
+    below = aliased(Tenant)
+    below_count = (select(func.count()).select_from(below)
+                   .where(below.parent_id == Tenant.id, below.active.is_(True))
+                   .correlate(Tenant).scalar_subquery())
+    rows = db.execute(
+        base.add_columns(below_count)
+        .order_by(_kind_rank(), Tenant.kind, Tenant.name_key, Tenant.name)
+        .limit(size).offset((page - 1) * size)
     ).all()
+    return UnitPage([(unit, count or 0) for unit, count in rows], total, page, size)
+
+
+def units_under(db: Session, root: Tenant, *, q: str = "", page: int = 1, size: int = 30) -> UnitPage:
+    """The active units of ``root``'s subtree (``root`` included) whose name or code holds every
+    word of ``q`` without accents ("hoan kiem" finds "Hoàn Kiếm"), higher levels first and each
+    level in Vietnamese alphabetical order, one page of ``size``; ``items`` are ``(unit, name of
+    the unit above it or None)``. Two statements whatever the size of the subtree (a prefix
+    match on the materialised path); no permission check (callers pass a root in reach).
+    A page past the last gives the last."""
+    query = select(Tenant).where(Tenant.path.startswith(root.path), Tenant.active.is_(True))
+    for word in fold(q or "").split():
+        query = query.where(Tenant.search_text.contains(word, autoescape=True))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = _clamped(page, total, size)
+    above = aliased(Tenant)
+    rows = db.execute(
+        query.add_columns(above.name).outerjoin(above, above.id == Tenant.parent_id)
+        .order_by(Tenant.depth, Tenant.name_key, Tenant.name)
+        .limit(size).offset((page - 1) * size)
+    ).all()
+    return UnitPage([(unit, parent_name) for unit, parent_name in rows], total, page, size)
+
+
+def count_below(db: Session, root: Tenant) -> int:
+    """How many active units lie below ``root`` (its whole subtree, itself not counted): one
+    count by path prefix."""
+    return db.scalar(select(func.count()).select_from(Tenant).where(
+        Tenant.path.startswith(root.path), Tenant.id != root.id, Tenant.active.is_(True))) or 0
+
+
+def trail(db: Session, root: Tenant, unit: Tenant) -> list[Tenant]:
+    """The units from ``root`` down to ``unit`` (both included), read from ``unit``'s path in
+    one statement; ``[root]`` when ``unit`` does not lie in ``root``'s subtree."""
+    if not unit.path.startswith(root.path):
+        return [root]
+    ids = [uuid.UUID(part) for part in unit.path[len(root.path):].strip("/").split("/") if part]
+    found = {t.id: t for t in db.scalars(select(Tenant).where(Tenant.id.in_(ids)))} if ids else {}
+    return [root, *(found[i] for i in ids if i in found)]
 
 
 #: Room left in the slug column (120) for a suffix ("-2", "-1a2b3c4d").

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from core.db.scoping import TenantContext
@@ -47,6 +47,27 @@ def memberships_of(db: Session, user: User) -> list[tuple[Membership, Tenant]]:
     return [(m, t) for m, t in rows]
 
 
+def user_with_memberships(
+    db: Session, user_id: uuid.UUID
+) -> tuple[User | None, list[tuple[Membership, Tenant]]]:
+    """A user and every membership of theirs in an active unit, in one statement (what signing
+    a request in needs); ``(None, [])`` when there is no such user.
+
+    The same deliberate cross-tenant read as :func:`memberships_of`, bounded by the user's id.
+    """
+    rows = db.execute(
+        select(User, Membership, Tenant)
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .outerjoin(Tenant, and_(Tenant.id == Membership.tenant_id, Tenant.active.is_(True)))
+        .where(User.id == user_id)
+        .order_by(Tenant.depth, Tenant.name)
+        .execution_options(tenant_unscoped_reason="the signed-in user with their memberships")
+    ).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [(m, t) for _u, m, t in rows if m is not None and t is not None]
+
+
 @dataclass
 class Access:
     """The signed-in user's grants, and the tenant context derived from them."""
@@ -57,13 +78,14 @@ class Access:
     ip: str = ""
 
     @classmethod
-    def for_user(cls, db: Session, user: User | None, ip: str = "") -> Access:
+    def for_user(cls, db: Session, user: User | None, ip: str = "",
+                 memberships: list[tuple[Membership, Tenant]] | None = None) -> Access:
+        """The grants of ``user``, from ``memberships`` when the caller read them already in
+        this session (:func:`user_with_memberships`), else read here."""
         if user is None or not user.active:
             return cls(db=db, user=None, ip=ip)
-        grants = [
-            Grant(tenant_id=t.id, tenant_path=t.path, role=m.role)
-            for m, t in memberships_of(db, user)
-        ]
+        held = memberships if memberships is not None else memberships_of(db, user)
+        grants = [Grant(tenant_id=t.id, tenant_path=t.path, role=m.role) for m, t in held]
         return cls(db=db, user=user, grants=grants, ip=ip)
 
     @property

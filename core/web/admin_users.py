@@ -13,16 +13,17 @@ from sqlalchemy import func, or_, select
 from core.auth.context import current_access
 from core.db.engine import session
 from core.errors import Forbidden, Invalid, NotFound
-from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
+from core.tenants.operations import UnitPage
 from core.users import operations as user_ops
 from core.users.access import memberships_of
 from core.users.models import Membership, User
 from core.web import blueprint
 from core.web.active import admin_root, in_subtree
-from core.web.forms import MembershipForm, NewUserForm, apply_errors, option
+from core.web.forms import MembershipForm, NewUserForm, apply_errors
+from core.web.unit_picker import Picker, chosen_unit, page_number, unit_picker
 
-LIST_LIMIT = 500
+MEMBERS_PAGE = 50
 
 
 @dataclass
@@ -31,53 +32,57 @@ class Member:
     memberships: list[tuple[Membership, Tenant]] = field(default_factory=list)
 
 
-def members_below(root: Tenant, query: str = "") -> list[Member]:
-    """Users with a membership in ``root``'s subtree. The membership table is tenant-scoped, so
-    the request session only returns rows of tenants the caller may read."""
-    statement = (
-        select(Membership, User, Tenant)
-        .join(User, User.id == Membership.user_id)
-        .join(Tenant, Tenant.id == Membership.tenant_id)
-        .where(Tenant.path.startswith(root.path))
-        .order_by(User.username, Tenant.depth, Tenant.name)
-    )
+def members_below(root: Tenant, query: str = "", page: int = 1, size: int = MEMBERS_PAGE) -> UnitPage:
+    """One page of the users with a membership in ``root``'s subtree, by user name, each with
+    its memberships there (``items`` are :class:`Member`). The membership table is
+    tenant-scoped, so the request session only returns rows of tenants the caller may read.
+    Three statements whatever the number of units or users below ``root``; a page past the last
+    gives the last."""
+    db = session()
+    below = (select(Membership.user_id)
+             .join(Tenant, Tenant.id == Membership.tenant_id)
+             .where(Tenant.path.startswith(root.path)))
+    users = select(User).where(User.id.in_(below))
     if query:
         wanted = query.strip().lower()
-        statement = statement.where(or_(
+        users = users.where(or_(
             func.lower(User.username).contains(wanted, autoescape=True),
             func.lower(User.full_name).contains(wanted, autoescape=True),
         ))
-    members: dict[uuid.UUID, Member] = {}
-    for membership, user, tenant in session().execute(statement):
-        if user.id not in members and len(members) >= LIST_LIMIT:
-            break
-        members.setdefault(user.id, Member(user)).memberships.append((membership, tenant))
-    return list(members.values())
+    total = db.scalar(select(func.count()).select_from(users.subquery())) or 0
+    page = min(max(1, page), max(1, -(-total // size)))
+    found = list(db.scalars(users.order_by(User.username).limit(size).offset((page - 1) * size)))
+    members = {user.id: Member(user) for user in found}
+    if members:
+        for membership, tenant in db.execute(
+            select(Membership, Tenant).join(Tenant, Tenant.id == Membership.tenant_id)
+            .where(Membership.user_id.in_(list(members)), Tenant.path.startswith(root.path))
+            .order_by(Tenant.depth, Tenant.name_key, Tenant.name)
+        ):
+            members[membership.user_id].memberships.append((membership, tenant))
+    return UnitPage(list(members.values()), total, page, size)
 
 
-def _tenant_choices(root: Tenant) -> list[tuple[str, str]]:
-    units = [t for t in tenant_ops.subtree(session(), root) if t.active]
-    return [option(str(t.id), "— " * (t.depth - root.depth) + t.name) for t in units]
-
-
-def _forms(root: Tenant) -> tuple[NewUserForm, MembershipForm]:
-    choices = _tenant_choices(root)
+def _forms(root: Tenant) -> tuple[NewUserForm, MembershipForm, Picker]:
+    """The two forms, their unit selects offering the chosen unit and the picker's page (never
+    the whole subtree)."""
+    query = request.args.get("q", "").strip()
+    picker = unit_picker(root, "web.admin_users", keep={"q": query} if query else {})
     new_user, membership = NewUserForm(prefix="new"), MembershipForm(prefix="member")
     for form in (new_user, membership):
-        form.tenant.choices = choices
         if not form.tenant.raw_data:
             form.tenant.data = str(root.id)
-    return new_user, membership
+        form.tenant.choices = picker.choices(chosen_unit(root, form.tenant.data))
+    return new_user, membership, picker
 
 
-def _page(root: Tenant, new_user: NewUserForm, membership: MembershipForm,
+def _page(root: Tenant, new_user: NewUserForm, membership: MembershipForm, picker: Picker,
           errors: list[str] | None = None, status: int = 200):
     query = request.args.get("q", "").strip()
-    members = members_below(root, query)
+    members = members_below(root, query, page_number("page"), MEMBERS_PAGE)
     return render_template(
         "admin/users.html", root=root, members=members, query=query,
-        truncated=len(members) >= LIST_LIMIT,
-        new_user=new_user, membership=membership, problems=errors or [],
+        new_user=new_user, membership=membership, picker=picker, problems=errors or [],
         me=current_access().actor_id,
     ), status
 
@@ -93,10 +98,10 @@ def admin_users():
 @login_required
 def admin_users_create():
     root = admin_root()
-    new_user, membership = _forms(root)
+    new_user, membership, picker = _forms(root)
     tenant = in_subtree(root, new_user.tenant.data) if new_user.tenant.data else None
     if not new_user.validate_on_submit() or tenant is None:
-        return _page(root, new_user, membership, status=422)
+        return _page(root, new_user, membership, picker, status=422)
     db, access = session(), current_access()
     try:
         user = user_ops.create_user(
@@ -105,7 +110,7 @@ def admin_users_create():
         user_ops.add_membership(db, access, user, tenant, new_user.role.data)
     except Invalid as error:
         db.rollback()
-        return _page(root, new_user, membership, apply_errors(new_user, error), status=422)
+        return _page(root, new_user, membership, picker, apply_errors(new_user, error), status=422)
     db.commit()
     flash(_("Đã tạo tài khoản %(username)s.", username=user.username), "success")
     return redirect(url_for("web.admin_users"))
@@ -115,20 +120,20 @@ def admin_users_create():
 @login_required
 def admin_memberships_add():
     root = admin_root()
-    new_user, membership = _forms(root)
+    new_user, membership, picker = _forms(root)
     tenant = in_subtree(root, membership.tenant.data) if membership.tenant.data else None
     if not membership.validate_on_submit() or tenant is None:
-        return _page(root, new_user, membership, status=422)
+        return _page(root, new_user, membership, picker, status=422)
     db = session()
     user = user_ops.find_user(db, membership.username.data)
     if user is None:
         membership.username.errors = [_("Không tìm thấy tài khoản này.")]
-        return _page(root, new_user, membership, status=422)
+        return _page(root, new_user, membership, picker, status=422)
     try:
         user_ops.add_membership(db, current_access(), user, tenant, membership.role.data)
     except Invalid as error:
         db.rollback()
-        return _page(root, new_user, membership, apply_errors(membership, error), status=422)
+        return _page(root, new_user, membership, picker, apply_errors(membership, error), status=422)
     db.commit()
     flash(_("Đã thêm %(username)s vào %(unit)s.", username=user.username, unit=tenant.name), "success")
     return redirect(url_for("web.admin_users"))

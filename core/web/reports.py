@@ -37,7 +37,6 @@ from core.reports.operations import Incomplete
 from core.reports.schemas import CommentInputSchema, ExplanationSchema, ExtensionRequestSchema
 from core.reports.sections import enabled_for
 from core.reports.view import report_view
-from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
 from core.users import roles
 from core.users.access import Access
@@ -69,12 +68,8 @@ def load_scope(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Scope:
     """404 when the caller does not see the unit or the period, or the period does not cover it."""
     db, access = session(), current_access()
     try:
-        tenant = tenant_ops.get_visible(db, access, tenant_id)
-        period = period_ops.get_visible(db, access, period_id)
+        tenant, period = operations.visible_unit_and_period(db, access, tenant_id, period_id)
     except NotFound:
-        abort(404)
-    owner = db.get(Tenant, period.owner_tenant_id)
-    if owner is None or not tenant.path.startswith(owner.path):
         abort(404)
     return Scope(db, access, current_host(), tenant, period)
 
@@ -216,9 +211,8 @@ def my_reports(db: Session, access: Access, host: PluginHost) -> list[ReportRow]
     rows = []
     now = utcnow()
     for period in periods:
-        owner = db.get(Tenant, period.owner_tenant_id)
         for tenant in tenants:
-            if owner is None or not tenant.path.startswith(owner.path):
+            if not tenant.lies_under(period.owner_tenant_id):
                 continue
             if not enabled_for(db, host, period, tenant):
                 continue

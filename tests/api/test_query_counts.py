@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import event
 
 from core.db.engine import database
+from core.tenants.models import Tenant
 from core.tenants.operations import new_tenant
+from core.users.models import Membership, User
 
 from .test_reports_kit import (  # noqa: F401 (fixtures)
     report_world_fixture,
@@ -106,3 +108,56 @@ def test_no_statement_binds_the_subtree(app, db, report_world, api_as, name):
     client = api_as(name)
     _statements, most = log.measure(lambda: client.get(url(report_world)))
     assert most < 50, f"a statement binds {most} parameters"
+
+
+def test_admin_pages_do_not_grow_with_the_tree(app, db, report_world, client_as, monkeypatch):
+    """The city admin's unit and account pages (the tree one level at a time, search, the unit
+    picker of their forms, the accounts) read as many statements, each binding as many
+    parameters, and load as many units, memberships and users, with 30 units below the city as
+    with 300: they page, and never load the subtree. (Pages of 5, so that both trees fill them.)"""
+    from core.web import admin_tenants, admin_users, unit_picker
+
+    for module, name in ((admin_tenants, "CHILDREN_PAGE"), (admin_tenants, "SEARCH_PAGE"),
+                         (unit_picker, "PICKER_SIZE"), (admin_users, "MEMBERS_PAGE")):
+        monkeypatch.setattr(module, name, 5)
+    world = report_world
+    log = StatementLog(database(app).engine)
+    loaded = LoadCount(Tenant, Membership, User)
+    web = client_as("city_admin")
+    commune = world.tenant("commune-b").id
+    pages = (
+        "/admin/tenants",
+        f"/admin/tenants?node={commune}",
+        "/admin/tenants?q=truong&page=2",
+        "/admin/tenants?unit_q=truong&unit_page=2",
+        "/admin/users",
+        "/admin/users?unit_q=truong&q=a",
+    )
+    figures: dict[int, dict[str, tuple[int, int, int]]] = {}
+    for size, extra in ((30, 30 - len(world.tenants)), (300, 270)):
+        grow_tree(db, world, extra)
+        figures[size] = {}
+        for page in pages:
+            statements, most = log.measure(lambda p=page: web.get(p))
+            figures[size][page] = (statements, most, loaded.during(lambda p=page: web.get(p)))
+    report = "\n".join(f"{page}: {figures[30][page]} → {figures[300][page]}" for page in pages)
+    print("\n(statements, most bound parameters, rows loaded) at 30 → 300 units\n" + report)
+    for page in pages:
+        assert figures[300][page] == figures[30][page], f"{page} grows with the tree\n{report}"
+
+
+class LoadCount:
+    """How many rows of the given entities the ORM loads while a request runs."""
+
+    def __init__(self, *entities) -> None:
+        self.count = 0
+        for entity in entities:
+            event.listen(entity, "load", self._loaded)
+
+    def _loaded(self, _target, _context) -> None:
+        self.count += 1
+
+    def during(self, send) -> int:
+        self.count = 0
+        assert send().status_code == 200
+        return self.count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +12,10 @@ from core.db import scoping
 from core.tenants.models import Tenant
 from core.tenants.operations import new_tenant
 from tests.web.helpers import audit_actions, post_form, text_of
+
+
+def text_of_html(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.mark.parametrize("username", ["a1_reporter", "ward_reviewer", "city_viewer", "ward_head"])
@@ -116,17 +121,81 @@ def test_a_user_without_any_unit_finds_no_admin_page(app, world, db, client_as):
     assert client.get("/admin/tenants").status_code == 404
 
 
-def test_the_parent_list_is_a_tree_in_vietnamese_order(app, client_as, world, db):
+def _parent_options(response) -> list[str]:
+    select_html = response.get_data(as_text=True).split('name="parent"', 1)[1].split("</select>", 1)[0]
+    return [unescape(o) for o in re.findall(r"<option[^>]*>([^<]*)</option>", select_html)]
+
+
+def _agencies_under_commune_b(db, world) -> None:
     scoping.set_context(db, scoping.TenantContext.system_context())
     commune = db.get(Tenant, world.tenant("commune-b").id)
     for name in ("Đông Anh", "Dương Nội", "Ba Vì", "Đan Phượng"):
         new_tenant(db, name=name, kind="agency", parent=commune)
     db.commit()
-    html = client_as("city_admin").get("/admin/tenants").get_data(as_text=True)
-    select_html = html.split('name="parent"', 1)[1].split("</select>", 1)[0]
-    options = [o.replace("— ", "") for o in re.findall(r"<option[^>]*>([^<]*)</option>", select_html)]
-    # Each unit followed by its units; siblings in Vietnamese order: D before Đ, A before Ư.
-    assert options.index("Xã B") < options.index("Ba Vì") < options.index("Dương Nội")
-    assert options.index("Dương Nội") < options.index("Đan Phượng") < options.index("Đông Anh")
-    school, department = options.index("Trường THCS A1"), options.index("Sở Giáo dục và Đào tạo")
-    assert options.index("Phường A") < school < department
+
+
+def test_the_parent_picker_lists_higher_units_first_in_vietnamese_order_and_searches(client_as, world, db):
+    _agencies_under_commune_b(db, world)
+    client = client_as("city_admin")
+    options = _parent_options(client.get("/admin/tenants"))
+    names = [option.split(" · ")[0] for option in options]
+    # The admin's unit (chosen by default) first, then each level in Vietnamese order: D before Đ.
+    assert names[0] == "Thành phố Hà Nội"
+    assert names.index("Xã B") < names.index("Ba Vì") < names.index("Dương Nội")
+    assert names.index("Dương Nội") < names.index("Đan Phượng") < names.index("Đông Anh")
+    assert names.index("Sở Giáo dục và Đào tạo") < names.index("Trường THCS A1")
+    # Each unit says which unit it lies under, to tell apart units of the same name.
+    assert "Ba Vì · Xã B" in options
+    # An accent-free search narrows the units offered; the chosen unit stays first.
+    options = _parent_options(client.get("/admin/tenants?unit_q=dong anh"))
+    assert options == ["Thành phố Hà Nội", "Đông Anh · Xã B"]
+    # A unit chosen from the tree (?parent=) is offered first even when the search misses it.
+    ward = world.tenant("ward-a").id
+    options = _parent_options(client.get(f"/admin/tenants?parent={ward}&unit_q=dong anh"))
+    assert options == ["Phường A", "Đông Anh · Xã B"]
+    # The ward's admin is offered nothing outside the ward.
+    ward_page = client_as("ward_admin").get("/admin/tenants?unit_q=xa")
+    assert [o.split(" · ")[0] for o in _parent_options(ward_page)] == ["Phường A"]
+
+
+def test_the_tree_is_browsed_one_level_at_a_time(client_as, world, db):
+    _agencies_under_commune_b(db, world)
+    client = client_as("city_admin")
+    text = text_of(client.get("/admin/tenants"))
+    assert "Thành phố Hà Nội có 10 đơn vị trực thuộc." in text
+    # The city's own units, with how many units each holds; nothing two levels down.
+    tree = text.split("Cây đơn vị")[1].split("Đăng ký đơn vị trực thuộc")[0]
+    assert "Phường A" in tree and "Xã B" in tree and "Sở Giáo dục và Đào tạo" in tree
+    assert "Trường THCS A1" not in tree and "Ba Vì" not in tree
+    assert "Xem 5 đơn vị trực thuộc" in tree and "Xem 2 đơn vị trực thuộc" in tree
+    # One level down: the commune's units in Vietnamese order, and the way back up.
+    commune = world.tenant("commune-b").id
+    tree = text_of(client.get(f"/admin/tenants?node={commune}")).split("Cây đơn vị")[1]
+    tree = tree.split("Đăng ký đơn vị trực thuộc")[0]
+    assert tree.index("Thành phố Hà Nội") < tree.index("Xã B") < tree.index("Ba Vì") < tree.index("Dương Nội")
+    assert tree.index("Dương Nội") < tree.index("Đan Phượng") < tree.index("Đông Anh")
+    assert "Phường A" not in tree
+    # A unit outside the admin's subtree is not found.
+    assert client_as("ward_admin").get(f"/admin/tenants?node={commune}").status_code == 404
+    assert client.get("/admin/tenants?node=not-a-unit").status_code == 404
+
+
+def test_a_long_level_pages(client_as, world, db, monkeypatch):
+    from core.web import admin_tenants
+
+    _agencies_under_commune_b(db, world)
+    monkeypatch.setattr(admin_tenants, "CHILDREN_PAGE", 2)
+    client = client_as("city_admin")
+    commune = world.tenant("commune-b").id
+    seen = []
+    for page in (1, 2, 3):
+        html = client.get(f"/admin/tenants?node={commune}&page={page}").get_data(as_text=True)
+        tree = text_of_html(html).split("Cây đơn vị")[1].split("Đăng ký đơn vị trực thuộc")[0]
+        seen.append([n for n in ("Công ty B1", "Ba Vì", "Dương Nội", "Đan Phượng", "Đông Anh") if n in tree])
+        assert ('rel="next"' in html.split('id="register"')[0]) == (page < 3)
+    # Agencies before enterprises (the officials' order of kinds), each kind in Vietnamese order.
+    assert seen == [["Ba Vì", "Dương Nội"], ["Đan Phượng", "Đông Anh"], ["Công ty B1"]]
+    # A page past the last, or not a page at all, answers a page, never an error.
+    assert client.get(f"/admin/tenants?node={commune}&page=99").status_code == 200
+    assert client.get(f"/admin/tenants?node={commune}&page=x{'9' * 5000}").status_code == 200
+    assert client.get(f"/admin/tenants?page={'9' * 5000}&unit_page=-1").status_code == 200

@@ -173,3 +173,39 @@ def test_search_by_name_or_username(client_as):
     assert "a1_reporter" in text and "a1_head" in text
     assert "a2_head" not in text and "ward_reporter" not in text
     assert "a1_reporter" not in text_of(client_as("ward_admin").get("/admin/users?q=%25_"))
+
+
+def test_a_unit_beyond_the_first_page_of_the_picker_is_found_and_chosen(client_as, world, db, monkeypatch):
+    from core.web import unit_picker
+
+    monkeypatch.setattr(unit_picker, "PICKER_SIZE", 2)
+    client = client_as("ward_admin")
+    html = client.get("/admin/users").get_data(as_text=True)
+    # The ward first (chosen), then one page of its units, and a link to the next page.
+    select_html = html.split('name="new-tenant"', 1)[1].split("</select>", 1)[0]
+    assert select_html.count("<option") == 2
+    assert 'rel="next"' in html and "unit_page=2" in html
+    found = client.get("/admin/users?unit_q=thcs a2").get_data(as_text=True)
+    select_html = found.split('name="member-tenant"', 1)[1].split("</select>", 1)[0]
+    assert "Trường THCS A2" in select_html and "Trường THCS A1" not in select_html
+    response = post_form(client, "/admin/users?unit_q=thcs a2", "/admin/users/memberships", {
+        "username": "a1_reporter", "tenant": str(world.tenant("school-a2").id), "role": "viewer",
+    }, prefix="member")
+    assert response.status_code == 302
+    user = db.scalar(select(User).where(User.username == "a1_reporter"))
+    assert (str(world.tenant("school-a2").id), "viewer") in memberships_of(db, user)
+
+
+def test_the_accounts_page(client_as, monkeypatch):
+    from core.web import admin_users
+
+    monkeypatch.setattr(admin_users, "MEMBERS_PAGE", 2)
+    client = client_as("ward_admin")
+    names = ("a1_head", "a1_reporter", "a2_head", "a2_reporter", "ward_admin", "ward_head", "ward_reporter",
+             "ward_reviewer")
+    seen = []
+    for page in (1, 2, 3):
+        listed = text_of(client.get(f"/admin/users?page={page}")).split("Tạo tài khoản")[1]
+        seen += [name for name in names if name in listed]
+    assert seen == ["a1_head", "a1_reporter", "a2_head", "a2_reporter", "ward_admin", "ward_head"]
+    assert "Tài khoản 1–2 trong 8." in text_of(client.get("/admin/users"))
