@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 from core.audit import models as _audit  # noqa: F401
+from core.awards import models as _awards  # noqa: F401
 from core.clusters import models as _clusters  # noqa: F401
 from core.db.base import Base
 from core.exports import models as _exports  # noqa: F401
