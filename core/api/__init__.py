@@ -27,6 +27,7 @@ MODULES: tuple[str, ...] = (
     "dashboards",
     "clusters",
     "exports",
+    "awards",
     "openapi",
 )
 

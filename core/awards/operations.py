@@ -236,6 +236,16 @@ def _load(db: Session, seen: Reach, period: ReportingPeriod,
     return row[0], row[1]
 
 
+def check_visible(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.UUID | str) -> None:
+    """Nothing when the caller sees the dossier. Surfaces call it before reading a body, so that
+    someone who may not know the dossier exists learns nothing from a validation error.
+
+    :raises NotFound: the dossier is not the caller's to see.
+    """
+    with reach(db, access, period) as seen:
+        _load(db, seen, period, dossier_id)
+
+
 @dataclass
 class DossierRow:
     """A dossier in a list."""

@@ -88,7 +88,7 @@ class NoteStepSchema(Schema):
     note = Text(2000, load_default="")
 
 
-class ReturnSchema(Schema):
+class DossierReturnSchema(Schema):
     version = _version()
     reason = Text(2000, required=True, min_length=1, strip=True)
 

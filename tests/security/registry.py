@@ -59,6 +59,8 @@ PARAMETERS: dict[str, Param] = {
     # A report's name; whose report it is comes with the scope in the query or the body.
     "report": Param(lambda v: "unit", PUBLIC),
     "export_id": Param(lambda v: v.objects["export"].id, UNIT),
+    "dossier_id": Param(lambda v: v.objects["dossier"].id, UNIT),
+    "nominee_id": Param(lambda v: v.objects["nominee"].id, UNIT),
 }
 
 

@@ -28,6 +28,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from core.app import create_app
+from core.awards import operations as award_ops
+from core.awards.catalogue import award_type_id
+from core.awards.models import Dossier, Nominee
 from core.clusters import operations as cluster_ops
 from core.db import scoping
 from core.db.engine import ScopedSession, database, migration_engine
@@ -221,6 +224,18 @@ def build_victim(app: Flask) -> Victim:
         victim.objects["export"] = _finished_export(app, db, victim, owner)
         victim.objects["cluster"] = cluster_ops.create(db, access, victim.tenant, {
             "name": "Cụm trường " + victim.canary("cluster"), "members": [victim.tenants["child"].id]})
+        award_ops.install_defaults(db)
+        dossier = Dossier(tenant_id=victim.tenant.id, period_id=period.id,
+                          justification="Thành tích " + victim.canary("dossier"))
+        db.add(dossier)
+        db.flush()
+        victim.objects["dossier"] = dossier
+        victim.objects["nominee"] = Nominee(
+            tenant_id=victim.tenant.id, dossier_id=dossier.id, period_id=period.id,
+            award_type_id=award_type_id("giay-khen-cong-an-tp"), subject="individual",
+            unit_id=victim.tenant.id, person_name="Cán bộ " + victim.canary("nominee"),
+            subject_key=f"person:{victim.tenant.id}:can bo")
+        db.add(victim.objects["nominee"])
         db.flush()
         victim.objects["token"] = user_ops.token_by_value(db, victim.tokens[OWNER])
         victim.objects["membership"] = db.scalar(
