@@ -61,6 +61,8 @@ PARAMETERS: dict[str, Param] = {
     "export_id": Param(lambda v: v.objects["export"].id, UNIT),
     "dossier_id": Param(lambda v: v.objects["dossier"].id, UNIT),
     "nominee_id": Param(lambda v: v.objects["nominee"].id, UNIT),
+    # A step of the commendation chain; whose dossier it moves comes with <dossier_id>.
+    "step": Param(lambda v: "vet", PUBLIC),
 }
 
 
