@@ -755,3 +755,64 @@ def registry(db: Session, access: Access, *, query: str = "", year: int | None =
     return [RegistryRow(a, n.subject, t, n.person_name, n.person_position, p, d.decision_number or "",
                         d.decision_date, d.decision_authority or "")
             for n, a, t, p, d in db.execute(rows)]
+
+
+# --- documents --------------------------------------------------------------------------------
+
+# The printed name of each form that comes with a paper certificate (research on certificates:
+# Bằng khen and Giấy khen share one structure; a Cờ thi đua or a Huân chương is no paper).
+CERTIFICATE_TITLES = {"bang_khen": "BẰNG KHEN", "giay_khen": "GIẤY KHEN"}
+
+
+@dataclass
+class DecisionDocument:
+    """What the list attached to a decision and the certificates print, in Vietnamese: documents
+    are issued in Vietnamese whatever the interface language (NĐ 30/2020 Điều 8).
+
+    ``collectives`` and ``individuals`` hold ``{"name", "position", "unit", "award", "form",
+    "authority"}`` in the dossier's order."""
+
+    unit: str
+    period: str
+    decision_number: str
+    decision_date: date
+    decision_authority: str
+    awards: list[str]
+    collectives: list[dict[str, str]]
+    individuals: list[dict[str, str]]
+
+    def certificates(self) -> list[dict[str, str]]:
+        """One certificate per nominee whose award is a Bằng khen or a Giấy khen, collectives
+        first, with its printed ``title``."""
+        return [{**row, "title": CERTIFICATE_TITLES[row["form"]]}
+                for row in (*self.collectives, *self.individuals) if row["form"] in CERTIFICATE_TITLES]
+
+
+def decision_document(db: Session, access: Access, period: ReportingPeriod,
+                      dossier_id: uuid.UUID | str) -> DecisionDocument:
+    """The decided dossier's nominees as the decision's list and the certificates print them.
+
+    :raises NotFound: the caller does not see the dossier.
+    :raises Conflict: the dossier has no decision yet.
+    """
+    with reach(db, access, period) as seen:
+        dossier, unit = _load(db, seen, period, dossier_id)
+        if dossier.status != DECIDED or not dossier.decision_number or dossier.decision_date is None:
+            raise Conflict(_("Hồ sơ chưa có quyết định khen thưởng."), version=dossier.version)
+        rows = db.execute(select(Nominee, AwardType, Tenant)
+                          .join(AwardType, AwardType.id == Nominee.award_type_id)
+                          .join(Tenant, Tenant.id == Nominee.unit_id)
+                          .where(Nominee.tenant_id == dossier.tenant_id, Nominee.dossier_id == dossier.id)
+                          .order_by(AwardType.position, Nominee.created_at, Nominee.id)).all()
+        collectives, individuals, awards = [], [], []
+        for nominee, award, member in rows:
+            if award.name not in awards:
+                awards.append(award.name)
+            row = {"name": member.name if nominee.subject == COLLECTIVE else nominee.person_name,
+                   "position": nominee.person_position, "unit": member.name, "award": award.name,
+                   "form": award.form, "authority": award.authority}
+            (collectives if nominee.subject == COLLECTIVE else individuals).append(row)
+        return DecisionDocument(unit=unit.name, period=period.title, decision_number=dossier.decision_number,
+                                decision_date=dossier.decision_date,
+                                decision_authority=dossier.decision_authority or "", awards=awards,
+                                collectives=collectives, individuals=individuals)

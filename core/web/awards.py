@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -26,6 +26,7 @@ from core.awards.schemas import (
     SubmitSchema,
 )
 from core.db.engine import session
+from core.documents import date_words, render_pdf
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods import operations as period_ops
 from core.periods.models import ReportingPeriod
@@ -254,3 +255,28 @@ def award_dossier_step(period_id: uuid.UUID, dossier_id: uuid.UUID, step: str):
     db.commit()
     flash(_("Đã cập nhật hồ sơ: %(status)s.", status=status_labels()[operations.STEPS[step][1]]), "success")
     return _back(period, dossier_id)
+
+
+def _pdf(template: str, period: ReportingPeriod, dossier_id: uuid.UUID, filename: str) -> Response:
+    db, access = session(), current_access()
+    try:
+        doc = operations.decision_document(db, access, period, dossier_id)
+    except NotFound:
+        abort(404)
+    pdf = render_pdf(template, doc=doc, date_words=date_words)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blueprint.route("/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/decision-list.pdf", methods=["GET"])
+@login_required
+def award_decision_list(period_id: uuid.UUID, dossier_id: uuid.UUID):
+    """The list attached to the decision (danh sách kèm theo Quyết định), as PDF."""
+    return _pdf("awards/decision_list.html", _period(period_id), dossier_id, "danh-sach-khen-thuong.pdf")
+
+
+@blueprint.route("/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/certificates.pdf", methods=["GET"])
+@login_required
+def award_certificates(period_id: uuid.UUID, dossier_id: uuid.UUID):
+    """The Bằng khen and Giấy khen of the decided dossier, one page each, as PDF."""
+    return _pdf("awards/certificates.html", _period(period_id), dossier_id, "bang-khen-giay-khen.pdf")

@@ -124,6 +124,17 @@ def test_whole_chain_with_returns_audited_and_notified(acting, awards_world, db)
     assert any(n.kind == "award.decide" and "1234/QĐ-UBND" in n.body for n in to_ward)
     assert not [n for n in notices if n.user_id == world.user("police_reporter").id]
 
+    # What the decision's list and the certificates print: collectives first, each certificate
+    # with its printed form.
+    session, access = acting("ward_head")
+    doc = ops.decision_document(session, access, loaded(session, world)[0], dossier_id)
+    assert [r["name"] for r in doc.collectives] == ["Phường A"]
+    assert [(r["name"], r["position"]) for r in doc.individuals] == [
+        ("Nguyễn Văn Đức", "Trưởng Công an phường")]
+    assert [(c["name"], c["title"]) for c in doc.certificates()] == [
+        ("Phường A", "BẰNG KHEN"), ("Nguyễn Văn Đức", "GIẤY KHEN")]
+    session.close()
+
     # The registry finds the decided commendations across units, accent-free.
     session, access = acting("ward_admin")
     found = ops.registry(session, access, query="nguyen van duc", year=2026)

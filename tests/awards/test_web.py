@@ -3,9 +3,11 @@ forms (CSRF on each), siblings get 404, the wrong role 403, and the page reads i
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from pypdf import PdfReader
 
 from core.testing.fixtures import csrf_token_from
 
@@ -88,6 +90,20 @@ def test_propose_vet_and_decide_on_the_web(web, awards_world):
     english, _token = page(head, dossier + "?lang=en")
     assert "Decision no. 7/QĐ-CAHN of 24/12/2026" in english
 
+    # The decision's list and the certificates, in Vietnamese whatever the page's language.
+    listed = head.get(f"{dossier}/decision-list.pdf?lang=en")
+    assert listed.status_code == 200 and listed.mimetype == "application/pdf"
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(listed.data)).pages)
+    assert "DANH SÁCH" in text and "Kèm theo Quyết định số 7/QĐ-CAHN ngày 24 tháng 12 năm 2026" in text
+    assert "Đỗ Văn Hùng" in text and "Tổ trưởng tổ bảo vệ ANTT, Phường A" in text
+    assert "(Danh sách có 0 tập thể và 1 cá nhân)./." in text
+    certificates = PdfReader(io.BytesIO(head.get(f"{dossier}/certificates.pdf").data))
+    assert len(certificates.pages) == 1
+    text = " ".join(certificates.pages[0].extract_text().split())
+    assert "GIÁM ĐỐC CÔNG AN THÀNH PHỐ HÀ NỘI" in text and "GIẤY KHEN" in text and "Đỗ Văn Hùng" in text
+    assert "Quyết định số 7/QĐ-CAHN" in text
+    assert web("commune_head").get(f"{dossier}/certificates.pdf").status_code == 404
+
 
 def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
     world = awards_world
@@ -109,6 +125,7 @@ def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
                                                 "justification": "Thành tích"})
     html, token = page(head, dossier)
     head.post(f"{dossier}/steps/submit", data={"csrf_token": token, "version": version_of(html)})
+    assert head.get(f"{dossier}/decision-list.pdf").status_code == 409  # no decision yet
     police = web("police_reviewer")
     html, token = page(police, dossier)
     police.post(f"{dossier}/steps/return", data={"csrf_token": token, "version": version_of(html),

@@ -225,8 +225,11 @@ def build_victim(app: Flask) -> Victim:
         victim.objects["cluster"] = cluster_ops.create(db, access, victim.tenant, {
             "name": "Cụm trường " + victim.canary("cluster"), "members": [victim.tenants["child"].id]})
         award_ops.install_defaults(db)
-        dossier = Dossier(tenant_id=victim.tenant.id, period_id=period.id,
-                          justification="Thành tích " + victim.canary("dossier"))
+        # Decided, so that its decision's list and certificates exist to be asked for.
+        dossier = Dossier(tenant_id=victim.tenant.id, period_id=period.id, status="decided",
+                          justification="Thành tích " + victim.canary("dossier"),
+                          decision_number="1/QĐ-" + victim.canary("decision"),
+                          decision_date=now.date(), decision_authority="Chủ tịch UBND")
         db.add(dossier)
         db.flush()
         victim.objects["dossier"] = dossier
