@@ -246,6 +246,16 @@ def check_visible(db: Session, access: Access, period: ReportingPeriod, dossier_
         _load(db, seen, period, dossier_id)
 
 
+def dossier_unit(db: Session, access: Access, period: ReportingPeriod,
+                 dossier_id: uuid.UUID | str) -> uuid.UUID:
+    """The proposing unit's id of a dossier the caller sees.
+
+    :raises NotFound: the dossier is not the caller's to see.
+    """
+    with reach(db, access, period) as seen:
+        return _load(db, seen, period, dossier_id)[1].id
+
+
 @dataclass
 class DossierRow:
     """A dossier in a list."""

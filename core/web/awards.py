@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from core.auth.context import current_access
+from core.awards import excel as award_excel
 from core.awards import operations
 from core.awards.models import COLLECTIVE, INDIVIDUAL, ROUND_OF_PERIOD_KIND, AwardType
 from core.awards.schemas import (
@@ -280,3 +281,23 @@ def award_decision_list(period_id: uuid.UUID, dossier_id: uuid.UUID):
 def award_certificates(period_id: uuid.UUID, dossier_id: uuid.UUID):
     """The Bằng khen and Giấy khen of the decided dossier, one page each, as PDF."""
     return _pdf("awards/certificates.html", _period(period_id), dossier_id, "bang-khen-giay-khen.pdf")
+
+
+@blueprint.route("/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/nominees.xlsx", methods=["POST"])
+@login_required
+def award_nominees_import(period_id: uuid.UUID, dossier_id: uuid.UUID):
+    """Nominees from an Excel sheet (:mod:`core.awards.excel`): all rows or none, bad rows named."""
+    period = _period(period_id)
+    db, access = session(), current_access()
+    upload = request.files.get("file")
+    try:
+        operations.check_visible(db, access, period, dossier_id)
+        if upload is None or not upload.filename:
+            raise Invalid({"file": [_("Chọn tệp Excel để tải lên.")]})
+        version = NoteStepSchema().load({"version": request.form.get("version") or None})["version"]
+        added = award_excel.import_nominees(db, access, period, dossier_id, upload.read(), version)
+    except (NotFound, Forbidden, Conflict, Invalid, ValidationError) as error:
+        return _failed(error, period, dossier_id)
+    db.commit()
+    flash(_("Đã nhập %(count)s đối tượng từ tệp Excel.", count=added), "success")
+    return _back(period, dossier_id)
