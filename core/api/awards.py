@@ -24,6 +24,8 @@ from core.awards.schemas import (
     ForwardSchema,
     NomineeInputSchema,
     NoteStepSchema,
+    RegistryListSchema,
+    RegistryQuerySchema,
     SubmitSchema,
     VersionQuerySchema,
 )
@@ -175,3 +177,17 @@ def _step_view(name: str) -> Callable[..., Response]:
 
 for _name in _STEP_DOCS:
     _step_view(_name)
+
+
+@route("/award-registry", ["GET"], Operation(
+    summary="Commendations decided, across years", tag=TAG, query=RegistryQuerySchema,
+    response=RegistryListSchema,
+    description="Those of the units the caller reaches, newest decision first (at most 200): by person "
+                "or unit name (accent-free: nguyen van duc finds Nguyễn Văn Đức), the decision's year, the "
+                "award type, the unit.",
+))
+def award_registry() -> Response:
+    data = load_query(RegistryQuerySchema())
+    rows = operations.registry(session(), current_access(), query=data.get("q", ""), year=data.get("year"),
+                               award_key=data.get("award"), unit_id=data.get("unit"))
+    return respond(RegistryListSchema(), {"items": rows})

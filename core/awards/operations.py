@@ -751,8 +751,9 @@ def registry(db: Session, access: Access, *, query: str = "", year: int | None =
             .join(Dossier, (Dossier.tenant_id == Nominee.tenant_id) & (Dossier.id == Nominee.dossier_id))
             .where(Dossier.status == DECIDED))
     if query.strip():
-        term = f"%{fold(query)}%"
-        rows = rows.where(Nominee.person_search.like(term) | Tenant.search_text.like(term))
+        term = fold(query)
+        rows = rows.where(Nominee.person_search.contains(term, autoescape=True)
+                          | Tenant.search_text.contains(term, autoescape=True))
     if year is not None:
         rows = rows.where(Dossier.decision_date >= date(year, 1, 1),
                           Dossier.decision_date <= date(year, 12, 31))

@@ -182,3 +182,26 @@ class DossierSchema(Schema):
     nominees = fields.List(fields.Nested(NomineeSchema))
     warnings = fields.List(fields.Nested(QuotaWarningSchema))
     actions = fields.List(fields.String(), metadata={"description": "Steps the caller may take now"})
+
+
+class RegistryQuerySchema(Schema):
+    q = Line(100, load_default="", metadata={"description": "A person's or unit's name, accents optional"})
+    year = Integer(minimum=1900, maximum=2200, metadata={"description": "The decision's year"})
+    award = Line(80, metadata={"description": "An award type's key"})
+    unit = fields.UUID(metadata={"description": "The unit commended (or the person's unit)"})
+
+
+class RegistryRowSchema(Schema):
+    award = fields.Nested(AwardRefSchema)
+    subject = fields.String()
+    unit = fields.Nested(UnitRefSchema)
+    person_name = fields.String()
+    person_position = fields.String()
+    period = fields.UUID(attribute="period.id")
+    decision_number = fields.String()
+    decision_date = fields.Date(allow_none=True)
+    decision_authority = fields.String()
+
+
+class RegistryListSchema(Schema):
+    items = fields.List(fields.Nested(RegistryRowSchema))

@@ -118,3 +118,27 @@ def test_removing_a_nominee(api, awards_world):
     assert api("ward_head").delete(f"{url}/nominees/{nominee}?version=0").status_code == 409
     assert api("ward_head").delete(f"{url}/nominees/{nominee}?version=1").status_code == 204
     assert api("ward_head").get(url).get_json()["nominees"] == []
+
+
+def test_the_registry_searches_decided_commendations(api, awards_world):
+    world = awards_world
+    dossier = opened(api, world)
+    url = f"{base(world)}/{dossier['id']}"
+    ward = str(world.tenant("ward-a").id)
+    api("ward_head").post(f"{url}/nominees", json={"subject": "individual", "award": "giay-khen-cong-an-tp",
+                                                   "unit": ward, "person_name": "Nguyễn Thị Đào",
+                                                   "person_position": "Tổ trưởng dân phố"})
+    registry = f"{PREFIX}/award-registry"
+    assert api("ward_head").get(f"{registry}?q=nguyen thi dao").get_json()["items"] == []  # not decided yet
+    api("ward_head").post(f"{url}/submit", json={})
+    api("police_reviewer").post(f"{url}/vet", json={})
+    api("noivu_reviewer").post(f"{url}/appraise", json={})
+    api("noivu_reviewer").post(f"{url}/decide", json={"number": "9/QĐ-CAHN", "date": "2026-12-28"})
+    found = api("ward_head").get(f"{registry}?q=nguyen thi dao&year=2026").get_json()["items"]
+    rows = [(r["person_name"], r["unit"]["name"], r["award"]["key"], r["decision_number"]) for r in found]
+    assert rows == [("Nguyễn Thị Đào", "Phường A", "giay-khen-cong-an-tp", "9/QĐ-CAHN")]
+    assert api("ward_head").get(f"{registry}?year=2025").get_json()["items"] == []
+    assert api("ward_head").get(f"{registry}?award=bang-khen-chu-tich-tp").get_json()["items"] == []
+    assert len(api("ward_head").get(f"{registry}?unit={ward}").get_json()["items"]) == 1
+    assert api("commune_head").get(f"{registry}?q=nguyen").get_json()["items"] == []
+    assert "year" in error_of(api("ward_head").get(f"{registry}?year=99999"))["fields"]
