@@ -24,6 +24,7 @@ from core.awards.schemas import (
     ForwardSchema,
     NomineeInputSchema,
     NoteStepSchema,
+    RegistryQuerySchema,
     SubmitSchema,
 )
 from core.db.engine import session
@@ -301,3 +302,21 @@ def award_nominees_import(period_id: uuid.UUID, dossier_id: uuid.UUID):
     db.commit()
     flash(_("Đã nhập %(count)s đối tượng từ tệp Excel.", count=added), "success")
     return _back(period, dossier_id)
+
+
+@blueprint.route("/nominations/registry", methods=["GET"])
+@login_required
+def award_registry():
+    """Decided commendations across years, searched by name (accent-free), year and award."""
+    db, access = session(), current_access()
+    raw = {k: request.args.get(k) for k in ("q", "year", "award") if request.args.get(k)}
+    try:
+        query = RegistryQuerySchema().load(raw)
+    except ValidationError as error:
+        flash(_("Dữ liệu chưa hợp lệ: %(fields)s.", fields=", ".join(sorted(error.normalized_messages()))),
+              "error")
+        query = {}
+    rows = operations.registry(db, access, query=query.get("q", ""), year=query.get("year"),
+                               award_key=query.get("award")) if query else []
+    return render_template("awards/registry.html", rows=rows, query=raw, searched=bool(query),
+                           awards=operations.award_types(db), subjects=subject_labels())

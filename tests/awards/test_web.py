@@ -104,6 +104,13 @@ def test_propose_vet_and_decide_on_the_web(web, awards_world):
     assert "Quyết định số 7/QĐ-CAHN" in text
     assert web("commune_head").get(f"{dossier}/certificates.pdf").status_code == 404
 
+    # The registry finds him typed without accents, within the ward's reach only.
+    html, _token = page(head, "/nominations/registry?q=do+van+hung&year=2026")
+    assert "Đỗ Văn Hùng" in html and "7/QĐ-CAHN" in html
+    assert "Đỗ Văn Hùng" not in page(web("commune_head"), "/nominations/registry?q=do+van+hung")[0]
+    # (the page speaks English since the ?lang=en above)
+    assert "Invalid input: year." in page(head, "/nominations/registry?year=abc")[0]
+
 
 def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
     world = awards_world
