@@ -96,6 +96,11 @@ USERS: tuple[tuple[str, str, str, str], ...] = (
     ("demo.hoankiem.reporter", "Cán bộ báo cáo Phường Hoàn Kiếm", roles.REPORTER, "phuong-hoan-kiem"),
     ("demo.mttq", "Cán bộ Ủy ban MTTQ Việt Nam Thành phố", roles.VIEWER, "uy-ban-mttq"),
     ("demo.sogddt", "Cán bộ thẩm định Sở Giáo dục và Đào tạo", roles.REVIEWER, "so-giao-duc-va-dao-tao"),
+    # The commendation chain: Công an Thành phố vets the units' dossiers, Sở Nội vụ's Ban Thi đua -
+    # Khen thưởng appraises them and records the decisions.
+    ("demo.congan.khenthuong", "Cán bộ thi đua - khen thưởng Công an Thành phố", roles.REVIEWER,
+     "cong-an-thanh-pho"),
+    ("demo.tdkt", "Cán bộ Ban Thi đua - Khen thưởng Thành phố", roles.REVIEWER, "ban-thi-dua-khen-thuong"),
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 from core.audit import models as _audit  # noqa: F401
+from core.awards import models as _awards  # noqa: F401
 from core.clusters import models as _clusters  # noqa: F401
 from core.criteria_defs import models as _criteria_defs  # noqa: F401
 from core.db.base import Base

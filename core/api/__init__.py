@@ -28,6 +28,7 @@ MODULES: tuple[str, ...] = (
     "dashboards",
     "clusters",
     "exports",
+    "awards",
     "openapi",
 )
 

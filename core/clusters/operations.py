@@ -418,3 +418,24 @@ def freeze(db: Session, host: PluginHost | None, period: ReportingPeriod) -> int
 def thaw(db: Session, period: ReportingPeriod) -> None:
     """The period reopened: its frozen rankings go, rankings are provisional again."""
     db.execute(delete(ClusterResult).where(ClusterResult.period_id == period.id), execution_options=UNSCOPED)
+
+
+def best_frozen_ranks(db: Session, period: ReportingPeriod,
+                      unit_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Each unit's best rank in any cluster of the period's frozen rankings (units not ranked, and
+    every unit before the period closes, are absent). Commendations read it: a Cờ thi đua goes
+    to collectives leading their cluster (Luật Thi đua, khen thưởng, Art. 25.1 and 26).
+
+    Rankings are owned by each cluster's owner, above the units they rank: the read crosses
+    owners, bounded by the period and the given units, and returns ranks only."""
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return {}
+    best: dict[uuid.UUID, int] = {}
+    for member_id, rank in db.execute(
+        select(ClusterResult.member_id, ClusterResult.rank)
+        .where(ClusterResult.period_id == period.id, ClusterResult.member_id.in_(ids),
+               ClusterResult.rank.is_not(None)), execution_options=UNSCOPED,
+    ):
+        best[member_id] = min(rank, best.get(member_id, rank))
+    return best

@@ -81,8 +81,10 @@ def thidua_validate(criteria_set, data, context):
 def thidua_award_rules():
     """Declare commendation eligibility rules. Called once at start-up.
 
-    :return: a list of rule objects (the commendation workflow defines their shape); each must
-        carry a ``key`` attribute prefixed with the plugin's sector.
+    :return: a list of rule objects, each with ``key`` (prefixed with the plugin's sector),
+        ``label``, optionally ``awards`` (award type keys) and ``subjects``, and ``check(subject)``
+        answering True, False or None (:mod:`core.awards.eligibility` reads them; the shape is in
+        ``docs/plugins.md``).
     """
 
 

@@ -24,6 +24,7 @@ from core.web import (  # noqa: E402,F401
     admin_periods,
     admin_tenants,
     admin_users,
+    awards,
     clusters,
     criteria_defs,
     criteria_forms,

@@ -61,6 +61,10 @@ PARAMETERS: dict[str, Param] = {
     "export_id": Param(lambda v: v.objects["export"].id, UNIT),
     # The owner's key of one of its tables of criteria.
     "table": Param(lambda v: v.objects["criteria_table"].key, UNIT),
+    "dossier_id": Param(lambda v: v.objects["dossier"].id, UNIT),
+    "nominee_id": Param(lambda v: v.objects["nominee"].id, UNIT),
+    # A step of the commendation chain; whose dossier it moves comes with <dossier_id>.
+    "step": Param(lambda v: "vet", PUBLIC),
 }
 
 

@@ -28,6 +28,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from core.app import create_app
+from core.awards import operations as award_ops
+from core.awards.catalogue import award_type_id
+from core.awards.models import Dossier, Nominee
 from core.clusters import operations as cluster_ops
 from core.criteria_defs.models import CriteriaDefinition, CriteriaDefinitionVersion
 from core.criteria_defs.operations import set_key_of
@@ -224,6 +227,21 @@ def build_victim(app: Flask) -> Victim:
         victim.objects["cluster"] = cluster_ops.create(db, access, victim.tenant, {
             "name": "Cụm trường " + victim.canary("cluster"), "members": [victim.tenants["child"].id]})
         victim.objects["criteria_table"] = _criteria_table(db, victim)
+        award_ops.install_defaults(db)
+        # Decided, so that its decision's list and certificates exist to be asked for.
+        dossier = Dossier(tenant_id=victim.tenant.id, period_id=period.id, status="decided",
+                          justification="Thành tích " + victim.canary("dossier"),
+                          decision_number="1/QĐ-" + victim.canary("decision"),
+                          decision_date=now.date(), decision_authority="Chủ tịch UBND")
+        db.add(dossier)
+        db.flush()
+        victim.objects["dossier"] = dossier
+        victim.objects["nominee"] = Nominee(
+            tenant_id=victim.tenant.id, dossier_id=dossier.id, period_id=period.id,
+            award_type_id=award_type_id("giay-khen-cong-an-tp"), subject="individual",
+            unit_id=victim.tenant.id, person_name="Cán bộ " + victim.canary("nominee"),
+            subject_key=f"person:{victim.tenant.id}:can bo")
+        db.add(victim.objects["nominee"])
         db.flush()
         victim.objects["token"] = user_ops.token_by_value(db, victim.tokens[OWNER])
         victim.objects["membership"] = db.scalar(

@@ -1,0 +1,139 @@
+"""Nominees imported from an Excel sheet into a dossier, all or nothing, every bad row reported.
+
+The first sheet holds a header row, then one nominee per row, in the columns named by the header
+(in any order; other columns are ignored):
+
+* ``Đối tượng``: ``Tập thể`` or ``Cá nhân`` (accents optional);
+* ``Hình thức khen thưởng``: the award type's name or key;
+* ``Đơn vị``: the collective, or the person's unit: its name, code or slug, in the proposer's
+  subtree (empty for a person: the proposing unit);
+* ``Họ và tên``, ``Chức vụ``: the person's (individuals only);
+* ``Ghi chú``.
+
+The upload is checked by content and bounded as the report forms are (:mod:`core.reports.xlsx`:
+``THIDUA_EXCEL_MAX_*``) before it is loaded. Each row goes through the same checks as a nominee
+added by hand (:func:`core.awards.operations.add_nominee`), so a duplicate within the file or
+with another dossier is caught too; when any row fails, nothing is saved and every failing row is
+named (up to ``THIDUA_EXCEL_MAX_ERRORS``, then a count).
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from typing import Any
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from openpyxl import load_workbook
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.awards import operations
+from core.awards.models import COLLECTIVE, INDIVIDUAL, AwardType
+from core.awards.schemas import NomineeInputSchema
+from core.errors import Invalid
+from core.periods.models import ReportingPeriod
+from core.reports import evidence, xlsx
+from core.tenants.models import Tenant
+from core.text import fold, nfc
+from core.users.access import Access
+
+COLUMNS = {"doi tuong": "subject", "hinh thuc khen thuong": "award", "don vi": "unit",
+           "ho va ten": "person_name", "chuc vu": "person_position", "ghi chu": "note"}
+SUBJECTS = {"tap the": COLLECTIVE, "collective": COLLECTIVE, "ca nhan": INDIVIDUAL, "individual": INDIVIDUAL}
+
+
+def _limits() -> xlsx.Limits:
+    return xlsx.Limits.from_config(current_app.config) if has_app_context() else xlsx.Limits()
+
+
+def _rows(data: bytes, limits: xlsx.Limits) -> list[tuple[int, dict[str, str]]]:
+    if evidence.sniff(data) is not evidence.XLSX:
+        raise Invalid({"file": [_("Tệp tải lên phải là bảng tính Excel (.xlsx).")]})
+    try:
+        xlsx.scan(data, limits)
+        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        sheet = book.worksheets[0]
+        found = []
+        header: dict[int, str] = {}
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            values = ["" if v is None else nfc(str(v)) for v in row]
+            if not header:
+                header = {i: COLUMNS[fold(v)] for i, v in enumerate(values) if fold(v) in COLUMNS}
+                if not header:
+                    raise Invalid({"file": [_(
+                        "Dòng đầu của trang tính phải là tiêu đề các cột: Đối tượng, Hình thức khen thưởng, "
+                        "Đơn vị, Họ và tên, Chức vụ, Ghi chú.")]})
+                continue
+            if any(values):
+                found.append((number, {name: values[i] for i, name in header.items() if i < len(values)}))
+        book.close()
+        return found
+    except xlsx.Unreadable as error:
+        raise Invalid({"file": [error.message]}) from None
+    except xlsx.READ_ERRORS:
+        raise Invalid({"file": [_("Không đọc được tệp Excel này (tệp hỏng hoặc không đúng định dạng "
+                                  ".xlsx).")]}) from None
+
+
+def _award_key(db: Session, text: str) -> str:
+    folded = fold(text)
+    for award in db.scalars(select(AwardType).where(AwardType.active.is_(True))):
+        if folded in (fold(award.name), award.key):
+            return award.key
+    return text
+
+
+def _unit_id(db: Session, proposer: Tenant, text: str) -> Any:
+    if not text:
+        return str(proposer.id)
+    unit = db.scalar(select(Tenant).where(
+        Tenant.path.startswith(proposer.path), Tenant.active.is_(True),
+        or_(Tenant.name == text, Tenant.code == text, Tenant.slug == text)).limit(1))
+    return str(unit.id) if unit is not None else str(uuid.UUID(int=0))
+
+
+def _messages(errors: dict[str, list[str]]) -> str:
+    return " ".join(m for messages in errors.values() for m in messages)
+
+
+def import_nominees(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.UUID | str,
+                    data: bytes, version: int | None = None) -> int:
+    """Add every row of the sheet to the dossier; returns the number added.
+
+    :raises Invalid: the file is not a readable, bounded .xlsx, or has no header (``file``); one
+        or more rows fail (``file``: ``"Dòng 4: …"`` per row, in order).
+    :raises NotFound, Forbidden, Conflict, StaleDossier: as :func:`operations.add_nominee`.
+    """
+    limits = _limits()
+    operations.check_visible(db, access, period, dossier_id)
+    rows = _rows(data, limits)
+    if not rows:
+        raise Invalid({"file": [_("Trang tính không có dòng nào để nhập.")]})
+    proposer = db.get(Tenant, operations.dossier_unit(db, access, period, dossier_id))
+    errors: list[str] = []
+    added = 0
+    for number, row in rows:
+        raw = {"subject": SUBJECTS.get(fold(row.get("subject", "")), row.get("subject", "")),
+               "award": _award_key(db, row.get("award", "")),
+               "unit": _unit_id(db, proposer, row.get("unit", "")),
+               "person_name": row.get("person_name", ""), "person_position": row.get("person_position", ""),
+               "note": row.get("note", "")}
+        if version is not None and added == 0 and not errors:
+            raw["version"] = version
+        try:
+            operations.add_nominee(db, access, period, dossier_id, NomineeInputSchema().load(raw))
+            added += 1
+        except ValidationError as error:
+            errors.append(_("Dòng %(row)s: %(message)s", row=number,
+                            message=_("sai cột %(fields)s.", fields=", ".join(sorted(error.messages)))))
+        except Invalid as error:
+            errors.append(_("Dòng %(row)s: %(message)s", row=number, message=_messages(error.errors)))
+    if errors:
+        shown = errors[:limits.max_errors]
+        if len(errors) > len(shown):
+            shown.append(_("và %(count)s lỗi khác", count=len(errors) - len(shown)))
+        raise Invalid({"file": shown}, _("Chưa nhập: sửa các dòng được nêu rồi tải lên lại."))
+    return added

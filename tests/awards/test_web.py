@@ -1,0 +1,145 @@
+"""The commendation pages: a unit proposes, Công an Thành phố vets and Sở Nội vụ decides through the
+forms (CSRF on each), siblings get 404, the wrong role 403, and the page reads in English too."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from core.testing.fixtures import csrf_token_from
+
+
+@pytest.fixture
+def web(client_as, awards_world):
+    return client_as
+
+
+def page(client, url: str) -> tuple[str, str]:
+    answer = client.get(url)
+    assert answer.status_code == 200, answer.status_code
+    html = answer.get_data(as_text=True)
+    return html, csrf_token_from(html)
+
+
+def version_of(html: str) -> str:
+    return re.search(r'name="version" value="(\d+)"', html).group(1)
+
+
+def test_propose_vet_and_decide_on_the_web(web, awards_world):
+    world = awards_world
+    head = web("ward_head")
+    listing = f"/periods/{world.period.id}/nominations"
+    assert head.get("/nominations").headers["Location"].endswith(listing)
+    html, token = page(head, listing)
+    assert "Lập hồ sơ đề nghị khen thưởng" in html
+    opened = head.post(listing, data={"csrf_token": token})
+    assert opened.status_code == 303
+    dossier = opened.headers["Location"]
+
+    html, token = page(head, dossier)
+    assert "Giấy khen của Giám đốc Công an Thành phố" in html and 'name="person_name"' in html
+    head.post(f"{dossier}/justification", data={"csrf_token": token, "version": version_of(html),
+                                                "justification": "Thành tích nổi bật"})
+    html, token = page(head, dossier)
+    added = head.post(f"{dossier}/nominees", data={
+        "csrf_token": token, "version": version_of(html), "award": "giay-khen-cong-an-tp",
+        "subject": "individual", "unit": str(world.tenant("ward-a").id), "person_name": "Đỗ Văn Hùng",
+        "person_position": "Tổ trưởng tổ bảo vệ ANTT"})
+    assert added.status_code == 303
+    html, token = page(head, dossier)
+    assert "Đỗ Văn Hùng" in html
+    # Without the form's token nothing moves.
+    assert head.post(f"{dossier}/steps/submit", data={"version": version_of(html)}).status_code == 400
+    head.post(f"{dossier}/steps/submit", data={"csrf_token": token, "version": version_of(html)})
+    html, _token = page(head, dossier)
+    assert "Chờ Công an Thành phố thẩm định" in html and 'name="person_name"' not in html
+
+    # A sibling never sees it; the unit cannot vet its own dossier.
+    sibling = web("commune_head")
+    assert sibling.get(dossier).status_code == 404
+    _html, sibling_token = page(sibling, listing)
+    assert sibling.post(f"{dossier}/steps/vet", data={"csrf_token": sibling_token}).status_code == 404
+    assert head.post(f"{dossier}/steps/vet", data={"csrf_token": token}).status_code == 403
+
+    police = web("police_reviewer")
+    html, token = page(police, listing)
+    assert "Phường A" in html
+    html, token = page(police, dossier)
+    assert "Xác nhận thẩm định" in html and "Trả lại" in html
+    police.post(f"{dossier}/steps/vet", data={"csrf_token": token, "version": version_of(html)})
+    html, _token = page(police, dossier)
+    assert "Chờ Sở Nội vụ thẩm định" in html
+
+    board = web("board_admin")
+    html, token = page(board, dossier)
+    board.post(f"{dossier}/steps/appraise", data={"csrf_token": token, "version": version_of(html)})
+    html, token = page(board, dossier)
+    stale = board.post(f"{dossier}/steps/decide", data={
+        "csrf_token": token, "version": "0", "number": "7/QĐ-CAHN", "date": "2026-12-24"})
+    assert stale.status_code == 303
+    html, token = page(board, dossier)
+    assert "Hồ sơ vừa được người khác cập nhật" in html
+    board.post(f"{dossier}/steps/decide", data={
+        "csrf_token": token, "version": version_of(html), "number": "7/QĐ-CAHN", "date": "2026-12-24"})
+    html, _token = page(head, dossier)
+    assert "Quyết định số 7/QĐ-CAHN ngày 24/12/2026" in html
+
+    english, _token = page(head, dossier + "?lang=en")
+    assert "Decision no. 7/QĐ-CAHN of 24/12/2026" in english
+
+    # The decision's list and the certificates, in Vietnamese whatever the page's language.
+    listed = head.get(f"{dossier}/decision-list.pdf?lang=en")
+    assert listed.status_code == 200 and listed.mimetype == "application/pdf"
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(listed.data)).pages)
+    assert "DANH SÁCH" in text and "Kèm theo Quyết định số 7/QĐ-CAHN ngày 24 tháng 12 năm 2026" in text
+    assert "Đỗ Văn Hùng" in text and "Tổ trưởng tổ bảo vệ ANTT, Phường A" in text
+    assert "(Danh sách có 0 tập thể và 1 cá nhân)./." in text
+    certificates = PdfReader(io.BytesIO(head.get(f"{dossier}/certificates.pdf").data))
+    assert len(certificates.pages) == 1
+    text = " ".join(certificates.pages[0].extract_text().split())
+    assert "GIÁM ĐỐC CÔNG AN THÀNH PHỐ HÀ NỘI" in text and "GIẤY KHEN" in text and "Đỗ Văn Hùng" in text
+    assert "Quyết định số 7/QĐ-CAHN" in text
+    assert web("commune_head").get(f"{dossier}/certificates.pdf").status_code == 404
+
+    # The registry finds him typed without accents, within the ward's reach only.
+    html, _token = page(head, "/nominations/registry?q=do+van+hung&year=2026")
+    assert "Đỗ Văn Hùng" in html and "7/QĐ-CAHN" in html
+    assert "Đỗ Văn Hùng" not in page(web("commune_head"), "/nominations/registry?q=do+van+hung")[0]
+    # (the page speaks English since the ?lang=en above)
+    assert "Invalid input: year." in page(head, "/nominations/registry?year=abc")[0]
+
+
+def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
+    world = awards_world
+    head = web("ward_head")
+    listing = f"/periods/{world.period.id}/nominations"
+    _html, token = page(head, listing)
+    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    html, token = page(head, dossier)
+    head.post(f"{dossier}/nominees", data={"csrf_token": token, "version": version_of(html),
+                                           "award": "giay-khen-cong-an-tp", "subject": "individual",
+                                           "unit": str(world.tenant("ward-a").id)})
+    html, token = page(head, dossier)
+    assert "Cần nhập họ và tên cá nhân được đề nghị." in html
+    head.post(f"{dossier}/nominees", data={"csrf_token": token, "version": version_of(html),
+                                           "award": "giay-khen-cong-an-tp", "subject": "collective",
+                                           "unit": str(world.tenant("ward-a").id)})
+    html, token = page(head, dossier)
+    head.post(f"{dossier}/justification", data={"csrf_token": token, "version": version_of(html),
+                                                "justification": "Thành tích"})
+    html, token = page(head, dossier)
+    head.post(f"{dossier}/steps/submit", data={"csrf_token": token, "version": version_of(html)})
+    assert head.get(f"{dossier}/decision-list.pdf").status_code == 409  # no decision yet
+    police = web("police_reviewer")
+    html, token = page(police, dossier)
+    police.post(f"{dossier}/steps/return", data={"csrf_token": token, "version": version_of(html),
+                                                 "reason": ""})
+    html, token = page(police, dossier)
+    assert "Dữ liệu chưa hợp lệ: reason." in html and "Chờ Công an Thành phố thẩm định" in html
+    police.post(f"{dossier}/steps/return", data={"csrf_token": token, "version": version_of(html),
+                                                 "reason": "Thiếu biên bản họp"})
+    html, _token = page(head, dossier)
+    assert "Lý do trả lại: Thiếu biên bản họp" in html and "Gửi đề nghị" in html
