@@ -19,14 +19,11 @@ named (up to ``THIDUA_EXCEL_MAX_ERRORS``, then a count).
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Any
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from openpyxl import load_workbook
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -35,7 +32,7 @@ from core.awards.models import COLLECTIVE, INDIVIDUAL, AwardType
 from core.awards.schemas import NomineeInputSchema
 from core.errors import Invalid
 from core.periods.models import ReportingPeriod
-from core.reports import evidence, xlsx
+from core.reports import workbooks, xlsx
 from core.tenants.models import Tenant
 from core.text import fold, nfc
 from core.users.access import Access
@@ -45,16 +42,9 @@ COLUMNS = {"doi tuong": "subject", "hinh thuc khen thuong": "award", "don vi": "
 SUBJECTS = {"tap the": COLLECTIVE, "collective": COLLECTIVE, "ca nhan": INDIVIDUAL, "individual": INDIVIDUAL}
 
 
-def _limits() -> xlsx.Limits:
-    return xlsx.Limits.from_config(current_app.config) if has_app_context() else xlsx.Limits()
-
-
 def _rows(data: bytes, limits: xlsx.Limits) -> list[tuple[int, dict[str, str]]]:
-    if evidence.sniff(data) is not evidence.XLSX:
-        raise Invalid({"file": [_("Tệp tải lên phải là bảng tính Excel (.xlsx).")]})
+    book, _scanned = workbooks.open_upload(data, limits, read_only=True)
     try:
-        xlsx.scan(data, limits)
-        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
         sheet = book.worksheets[0]
         found = []
         header: dict[int, str] = {}
@@ -69,13 +59,12 @@ def _rows(data: bytes, limits: xlsx.Limits) -> list[tuple[int, dict[str, str]]]:
                 continue
             if any(values):
                 found.append((number, {name: values[i] for i, name in header.items() if i < len(values)}))
-        book.close()
         return found
-    except xlsx.Unreadable as error:
-        raise Invalid({"file": [error.message]}) from None
     except xlsx.READ_ERRORS:
-        raise Invalid({"file": [_("Không đọc được tệp Excel này (tệp hỏng hoặc không đúng định dạng "
-                                  ".xlsx).")]}) from None
+        # A read-only workbook reads its rows as they are iterated: a broken part shows only here.
+        raise workbooks.unreadable() from None
+    finally:
+        book.close()
 
 
 def _award_key(db: Session, text: str) -> str:
@@ -107,7 +96,7 @@ def import_nominees(db: Session, access: Access, period: ReportingPeriod, dossie
         or more rows fail (``file``: ``"Dòng 4: …"`` per row, in order).
     :raises NotFound, Forbidden, Conflict, StaleDossier: as :func:`operations.add_nominee`.
     """
-    limits = _limits()
+    limits = workbooks.limits()
     operations.check_visible(db, access, period, dossier_id)
     rows = _rows(data, limits)
     if not rows:

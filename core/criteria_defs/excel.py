@@ -16,18 +16,17 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from marshmallow import fields as ma_fields
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.criteria_defs import tree
 from core.errors import Invalid
 from core.plugins.numbers import read_number
-from core.reports import evidence, xlsx
+from core.reports import evidence, workbooks, xlsx
+from core.reports.workbooks import PlaceErrors
 from core.text import nfc
 from core.text.numbers import NumberFormatError
 
@@ -44,48 +43,11 @@ _WIDTHS = {CODE: 8, LEVEL: 6, NAME: 60, MAXIMUM: 12, TYPE: 14, UNIT: 12, TARGET:
 _TEXT_LIMITS = {CODE: 20, NAME: 500, UNIT: 40, GUIDE: 2_000}
 
 
-class RowErrors:
-    """Errors by place, at most ``limit`` places kept and the rest counted."""
+class RowErrors(PlaceErrors):
+    """Errors by row and column of the sheet, at most ``limit`` places kept and the rest counted."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.kept: dict[str, list[str]] = {}
-        self.dropped = 0
-
-    def add(self, row: int, column: str, message: str) -> None:
-        place = _("Dòng %(row)s, cột «%(column)s»", row=row, column=column)
-        if place in self.kept:
-            self.kept[place].append(message)
-        elif len(self.kept) < self.limit:
-            self.kept[place] = [message]
-        else:
-            self.dropped += 1
-
-    def invalid(self) -> Invalid:
-        errors = dict(self.kept)
-        if self.dropped:
-            errors.setdefault("file", []).append(ngettext(
-                "và %(num)d lỗi khác (hãy sửa các lỗi trên rồi tải lên lại để xem tiếp).",
-                "và %(num)d lỗi khác (hãy sửa các lỗi trên rồi tải lên lại để xem tiếp).", self.dropped))
-        return Invalid(errors)
-
-
-def limits() -> xlsx.Limits:
-    """The caps of the running app (defaults outside one)."""
-    return xlsx.Limits.from_config(current_app.config) if has_app_context() else xlsx.Limits()
-
-
-def _open(data: bytes, caps: xlsx.Limits):
-    if evidence.sniff(data) is not evidence.XLSX:
-        raise Invalid({"file": [_("Tệp tải lên phải là bảng tính Excel (.xlsx).")]})
-    try:
-        scanned = xlsx.scan(data, caps)
-        return load_workbook(io.BytesIO(data), data_only=True), scanned
-    except xlsx.Unreadable as error:
-        raise Invalid({"file": [error.message]}) from None
-    except xlsx.READ_ERRORS:
-        raise Invalid({"file": [_("Không đọc được tệp Excel này (tệp hỏng hoặc không đúng định dạng "
-                                  ".xlsx); hãy dùng biểu mẫu tải từ hệ thống.")]}) from None
+    def cell(self, row: int, column: str, message: str) -> None:
+        self.add(_("Dòng %(row)s, cột «%(column)s»", row=row, column=column), message)
 
 
 def _text(value: Any) -> str:
@@ -127,7 +89,7 @@ def _header(sheet, errors: RowErrors) -> dict[str, int]:
             found[name] = position
     for name in COLUMNS:
         if name not in found:
-            errors.add(1, name, _("Thiếu cột «%(column)s» ở dòng tiêu đề.", column=name))
+            errors.cell(1, name, _("Thiếu cột «%(column)s» ở dòng tiêu đề.", column=name))
     return found
 
 
@@ -138,8 +100,8 @@ def read(data: bytes, caps: xlsx.Limits | None = None) -> list[tree.Node]:
         «Tiêu chí», or any cell is wrong; keys name the row and the column
         (``Dòng 5, cột «Điểm tối đa»``), nothing is kept.
     """
-    caps = caps or limits()
-    book, scanned = _open(data, caps)
+    caps = caps or workbooks.limits()
+    book, scanned = workbooks.open_upload(data, caps)
     if SHEET not in book.sheetnames:
         raise Invalid({"file": [_("Tệp không có trang «%(title)s»; hãy dùng mẫu tải từ hệ thống.",
                                   title=SHEET)]})
@@ -165,7 +127,7 @@ def read(data: bytes, caps: xlsx.Limits | None = None) -> list[tree.Node]:
     if not errors.kept:
         for (index, column), messages in tree.link(nodes, rows).items():
             for message in messages:
-                errors.add(rows[index], column, message)
+                errors.cell(rows[index], column, message)
     if errors.kept or errors.dropped:
         raise errors.invalid()
     return nodes
@@ -184,7 +146,7 @@ def _row(row_number: int, cells: Sequence[Any], columns: dict[str, int], scan: x
         nonlocal failed
         failed = True
         bad.add(column)
-        errors.add(row_number, column, message)
+        errors.cell(row_number, column, message)
 
     if scan is not None:
         for name, position in columns.items():

@@ -39,6 +39,7 @@ from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
 from core.plugins import CriteriaSet, CriteriaSetError
 from core.plugins.models import PeriodCriteriaSet
+from core.reports import workbooks
 from core.tenants.models import Tenant
 from core.text import nfc
 from core.text.numbers import NumberFormatError, format_number
@@ -174,33 +175,33 @@ def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
                        version=current.version)
     nodes = nodes_of(current)
     before = [(node.name, node.maximum) for node in nodes]
-    errors = excel.RowErrors(excel.limits().max_errors)
+    errors = excel.RowErrors(workbooks.limits().max_errors)
     for index, change in sorted(changes.items()):
         if not 0 <= index < len(nodes):
             continue
         node, row = nodes[index], index + 2
         name = nfc(str(change.get("name", node.name)))
         if not name or len(name) > 500:
-            errors.add(row, excel.NAME, _("Hãy ghi tên tiêu chí (tối đa %(limit)s ký tự).", limit=500))
+            errors.cell(row, excel.NAME, _("Hãy ghi tên tiêu chí (tối đa %(limit)s ký tự).", limit=500))
         else:
             node.name = name
         try:
             maximum = excel.number(change.get("maximum", node.maximum))
         except NumberFormatError as error:
-            errors.add(row, excel.MAXIMUM, error.message)
+            errors.cell(row, excel.MAXIMUM, error.message)
             continue
         if maximum is None or not 0 <= maximum <= tree.MAX_POINTS:
-            errors.add(row, excel.MAXIMUM, _("Ghi một số từ 0 đến %(limit)s.",
+            errors.cell(row, excel.MAXIMUM, _("Ghi một số từ 0 đến %(limit)s.",
                                              limit=format_number(tree.MAX_POINTS)))
             continue
         node.maximum = float(maximum)
         for column, messages in tree.check_node(node).items():
             for message in messages:
-                errors.add(row, column, message)
+                errors.cell(row, column, message)
     if not errors.kept:
         for (index, column), messages in tree.link(nodes, [i + 2 for i in range(len(nodes))]).items():
             for message in messages:
-                errors.add(index + 2, column, message)
+                errors.cell(index + 2, column, message)
     if errors.kept or errors.dropped:
         raise errors.invalid()
     changed = sum(1 for node, was in zip(nodes, before, strict=True) if (node.name, node.maximum) != was)

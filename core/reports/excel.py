@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from marshmallow import fields as ma_fields
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -38,11 +36,12 @@ from core.periods.models import ReportingPeriod
 from core.plugins.fields import describe
 from core.plugins.manager import PluginHost
 from core.plugins.numbers import read_number
-from core.reports import evidence, operations, permissions, xlsx
+from core.reports import evidence, operations, permissions, workbooks, xlsx
 from core.reports.atomic import conflict
 from core.reports.models import Submission
 from core.reports.sections import check_draft, enabled_for, sections_of
 from core.reports.view import report_view
+from core.reports.workbooks import PlaceErrors
 from core.tenants.models import Tenant
 from core.text.numbers import NumberFormatError
 from core.users.access import Access
@@ -310,36 +309,6 @@ def _converted(kind: str, value: Any) -> tuple[Any, str | None]:
     return str(value), None
 
 
-class _Errors:
-    """The errors of one upload, by place; at most ``limit`` places are kept and the rest
-    counted, so that a file full of mistakes answers a short list."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.kept: dict[str, list[str]] = {}
-        self.dropped = 0
-
-    def add(self, place: str, *messages: str) -> None:
-        if place in self.kept:
-            self.kept[place].extend(messages)
-        elif len(self.kept) < self.limit:
-            self.kept[place] = list(messages)
-        else:
-            self.dropped += 1
-
-    def __bool__(self) -> bool:
-        return bool(self.kept)
-
-    def invalid(self) -> Invalid:
-        errors = dict(self.kept)
-        if self.dropped:
-            more = ngettext("và %(num)d lỗi khác (hãy sửa các lỗi trên rồi tải lên lại để xem tiếp).",
-                            "và %(num)d lỗi khác (hãy sửa các lỗi trên rồi tải lên lại để xem tiếp).",
-                            self.dropped)
-            errors.setdefault("file", []).append(more)
-        return Invalid(errors)
-
-
 def _cell_place(sheet: str, cell: str, label: str | None = None) -> str:
     if label:
         return _("Trang «%(sheet)s», ô %(cell)s (%(label)s)", sheet=sheet, cell=cell, label=label)
@@ -359,25 +328,6 @@ def _guide(book) -> dict[str, Any]:
     sheet = book[GUIDE_TITLE]
     return {str(row[0].value): row[2].value for row in sheet.iter_rows(min_row=1, max_row=10, max_col=3)
             if len(row) >= 3 and row[0].value}
-
-
-def limits() -> xlsx.Limits:
-    """The caps of the running app (defaults outside one)."""
-    return xlsx.Limits.from_config(current_app.config) if has_app_context() else xlsx.Limits()
-
-
-def _open(data: bytes, caps: xlsx.Limits):
-    if evidence.sniff(data) is not evidence.XLSX:
-        raise Invalid({"file": [_("Tệp tải lên phải là bảng tính Excel (.xlsx).")]})
-    try:
-        # Bounded first: only a file within the caps is ever loaded whole.
-        scanned = xlsx.scan(data, caps)
-        return load_workbook(io.BytesIO(data), data_only=True), scanned
-    except xlsx.Unreadable as error:
-        raise Invalid({"file": [error.message]}) from None
-    except xlsx.READ_ERRORS:
-        raise Invalid({"file": [_("Không đọc được tệp Excel này (tệp hỏng hoặc không đúng định dạng "
-                                  ".xlsx); hãy dùng biểu mẫu tải từ hệ thống.")]}) from None
 
 
 @dataclass
@@ -423,8 +373,8 @@ def read_upload(
         key per place (sheet in full, cell, field label), every error found, at most
         ``caps.max_errors`` places and then how many more.
     """
-    caps = caps or limits()
-    book, scanned = _open(data, caps)
+    caps = caps or workbooks.limits()
+    book, scanned = workbooks.open_upload(data, caps)
     guide = _guide(book)
     if str(guide.get("tenant_id")) != str(tenant.id) or str(guide.get("period_id")) != str(period.id):
         raise Invalid({"file": [_("Tệp này là biểu mẫu của đơn vị hoặc kỳ báo cáo khác.")]})
@@ -437,7 +387,7 @@ def read_upload(
         raise Invalid({"file": [_("Không đọc được phiên bản báo cáo trong trang «%(title)s».",
                                   title=GUIDE_TITLE)]})
     described = {item["key"]: item for item in _sections_described(db, host, tenant, period)}
-    errors = _Errors(caps.max_errors)
+    errors = PlaceErrors(caps.max_errors)
     upload = Upload(version=version, sections={}, base=base, labels={}, places={})
     for sheet in book.worksheets:
         if sheet.title in (GUIDE_TITLE, FORM_SHEET):
@@ -463,7 +413,7 @@ def read_upload(
 
 
 def _read_sheet(sheet: Worksheet, section: dict[str, Any], scanned: xlsx.SheetScan | None,
-                errors: _Errors, upload: Upload) -> None:
+                errors: PlaceErrors, upload: Upload) -> None:
     key, title, fields = section["key"], section["title"], section["fields"]
     uncalculated = scanned.uncalculated if scanned else {}
     excel_errors = scanned.excel_errors if scanned else {}

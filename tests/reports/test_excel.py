@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.plugins.manager import plugin_host
-from core.reports import operations
+from core.reports import operations, workbooks
 from core.reports.excel import _sheet_titles
 from core.reports.models import Section
 from core.users.access import Access
@@ -188,10 +188,9 @@ def test_a_renamed_text_file_is_refused(report_world, api_as):
 
 
 def test_a_workbook_that_unpacks_to_too_much_is_refused(report_world, api_as, monkeypatch):
-    from core.reports import excel
 
     data = as_bytes(download(api_as("a1_reporter"), report_world))
-    monkeypatch.setattr(excel, "limits", lambda: excel.xlsx.Limits(max_unpacked_bytes=1000))
+    monkeypatch.setattr(workbooks, "limits", lambda: workbooks.xlsx.Limits(max_unpacked_bytes=1000))
     response = send(api_as("a1_reporter"), report_world, data)
     assert response.status_code == 422
     assert "giải nén" in response.get_json()["error"]["fields"]["file"][0]

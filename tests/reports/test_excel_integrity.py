@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from core.reports import excel
+from core.reports import workbooks
 from core.reports.xlsx import Limits
 
 from .test_excel import LABEL, SAFETY, as_bytes, download, fill, place, send, stored
@@ -155,7 +155,7 @@ def test_the_sheet_is_named_in_full_even_when_its_tab_is_cut(report_world, api_a
 
 
 def test_errors_past_the_cap_are_counted(report_world, api_as, db, monkeypatch):
-    monkeypatch.setattr(excel, "limits", lambda: Limits(max_errors=2))
+    monkeypatch.setattr(workbooks, "limits", lambda: Limits(max_errors=2))
     client = api_as("a1_reporter")
     book = download(client, report_world)
     fill(book, SAFETY, plan_issued="có lẽ", staff="x", trained="y", incidents="z", level=True)

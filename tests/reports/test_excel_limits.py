@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from core.reports import excel
+from core.reports import workbooks
 from core.reports.xlsx import Limits, Unreadable, scan
 
 from .test_excel import SAFETY, as_bytes, download, send, stored
@@ -26,7 +26,7 @@ def refusal(response) -> str:
 
 @pytest.fixture
 def small_caps(monkeypatch):
-    monkeypatch.setattr(excel, "limits", lambda: Limits(max_rows=100, max_columns=10, max_cells=400))
+    monkeypatch.setattr(workbooks, "limits", lambda: Limits(max_rows=100, max_columns=10, max_cells=400))
 
 
 def test_too_many_rows_are_refused_before_loading(report_world, api_as, db, small_caps):
