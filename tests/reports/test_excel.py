@@ -188,7 +188,6 @@ def test_a_renamed_text_file_is_refused(report_world, api_as):
 
 
 def test_a_workbook_that_unpacks_to_too_much_is_refused(report_world, api_as, monkeypatch):
-
     data = as_bytes(download(api_as("a1_reporter"), report_world))
     monkeypatch.setattr(workbooks, "limits", lambda: workbooks.xlsx.Limits(max_unpacked_bytes=1000))
     response = send(api_as("a1_reporter"), report_world, data)
