@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -186,3 +188,29 @@ def api_as(app: Flask, world: World, db) -> Callable[[str], FlaskClient]:
         return client
 
     return make
+
+
+@contextmanager
+def acting_in(app: Flask, world: World) -> Iterator[Callable[[str], tuple[Any, Any]]]:
+    """``make("a1_head")`` → (session, access) scoped as that user of ``world`` would be in a
+    request, inside a request context (messages are translated); the sessions close at the end.
+    Fixtures that call the operations layer directly build on it."""
+    from core.users.access import Access
+
+    sessions = []
+    context = app.test_request_context()
+    context.push()
+
+    def make(username: str):
+        session = database(app).new_session()
+        sessions.append(session)
+        access = Access.for_user(session, world.user(username))
+        scoping.set_context(session, access.tenant_context())
+        return session, access
+
+    try:
+        yield make
+    finally:
+        for session in sessions:
+            session.close()
+        context.pop()

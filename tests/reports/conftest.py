@@ -38,25 +38,10 @@ def complete_values() -> dict:
 def acting(app, report_world):
     """``acting("a1_head")`` → (session, access) scoped as that user would be in a request,
     inside a request context (messages are translated)."""
-    from core.db import scoping
-    from core.db.engine import database
-    from core.users.access import Access
+    from core.testing.fixtures import acting_in
 
-    sessions = []
-    context = app.test_request_context()
-    context.push()
-
-    def make(username: str):
-        session = database(app).new_session()
-        sessions.append(session)
-        access = Access.for_user(session, report_world.user(username))
-        scoping.set_context(session, access.tenant_context())
-        return session, access
-
-    yield make
-    for session in sessions:
-        session.close()
-    context.pop()
+    with acting_in(app, report_world) as make:
+        yield make
 
 
 @pytest.fixture
