@@ -54,10 +54,12 @@ from core.awards.models import (
     EDITABLE,
     FORWARDED,
     INDIVIDUAL,
+    MEMO,
     PROPOSED,
     RETURNED,
     ROUND_OF_PERIOD_KIND,
     VETTED,
+    Attachment,
     AwardType,
     Dossier,
     Nominee,
@@ -363,6 +365,11 @@ def describe(db: Session, access: Access, period: ReportingPeriod, dossier_id: u
                          "note": nominee.note, "hints": eligibility.hints(award, subject, rules)})
         warnings = eligibility.quota_warnings(awards, [(n.award_type_id, n.subject) for n in nominees],
                                               _subtree_units(db, unit))
+        attachments = [{"id": a.id, "kind": a.kind, "filename": a.filename, "content_type": a.content_type,
+                        "size": a.size, "uploaded_at": a.uploaded_at}
+                       for a in db.scalars(select(Attachment).where(
+                           Attachment.tenant_id == dossier.tenant_id, Attachment.dossier_id == dossier.id)
+                           .order_by(Attachment.kind, Attachment.uploaded_at, Attachment.id))]
         decision = None
         if dossier.decision_number:
             decision = {"number": dossier.decision_number, "date": dossier.decision_date,
@@ -373,7 +380,7 @@ def describe(db: Session, access: Access, period: ReportingPeriod, dossier_id: u
             "status": dossier.status, "version": dossier.version, "justification": dossier.justification,
             "return_reason": dossier.return_reason, "returned_from": dossier.returned_from,
             "proposed_at": dossier.proposed_at, "decision": decision, "forwarded_to": dossier.forwarded_to,
-            "results_frozen": frozen, "nominees": rows, "warnings": warnings,
+            "results_frozen": frozen, "nominees": rows, "warnings": warnings, "attachments": attachments,
             "actions": _actions(seen, access, dossier, unit, awards.values()),
         }
 
@@ -604,9 +611,9 @@ def step(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.
     :raises StaleDossier: the dossier moved since ``version`` (409, naming the version now).
     :raises Conflict: the dossier is not where the step starts from (409), or a dossier holding
         an award above the City is decided before it was forwarded.
-    :raises Invalid: proposing an empty dossier (``nominees``) or one without a justification
-        (``justification``); proposing over a quota without ``confirm`` (``confirm``, naming
-        each warning).
+    :raises Invalid: proposing an empty dossier (``nominees``), one without a justification
+        (``justification``) or without its cover memo, tờ trình (``attachments``); proposing
+        over a quota without ``confirm`` (``confirm``, naming each warning).
     """
     starts, target, actor = STEPS[name]
     with reach(db, access, period) as seen:
@@ -632,6 +639,13 @@ def step(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.
                 raise Invalid({"nominees": [_("Hồ sơ chưa có tập thể hoặc cá nhân nào được đề nghị.")]})
             if not dossier.justification.strip():
                 raise Invalid({"justification": [_("Cần nhập tóm tắt thành tích.")]})
+            # The cover memo is part of every dossier (NĐ 98/2023/NĐ-CP, Art. 84); the minutes
+            # are shown when attached but not required.
+            if db.scalar(select(Attachment.id).where(Attachment.tenant_id == dossier.tenant_id,
+                                                     Attachment.dossier_id == dossier.id,
+                                                     Attachment.kind == MEMO).limit(1)) is None:
+                raise Invalid({"attachments": [_("Cần đính kèm tờ trình đề nghị khen thưởng trước khi gửi "
+                                                 "hồ sơ.")]})
             warnings = eligibility.quota_warnings(awards, [tuple(n) for n in nominees],
                                                   _subtree_units(db, unit))
             if warnings and not data.get("confirm"):

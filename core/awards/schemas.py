@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from core.awards.models import ROUNDS, STATUSES, SUBJECTS
+from core.awards.models import ATTACHMENT_KINDS, ROUNDS, STATUSES, SUBJECTS
 from core.text.fields import Day, Integer, Line, Text
 
 MAX_VERSION = 2**31 - 1
@@ -165,6 +165,27 @@ class DossierListSchema(Schema):
     items = fields.List(fields.Nested(DossierSummarySchema))
 
 
+class AttachmentSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String(metadata={"description": "memo (tờ trình) or minutes (biên bản họp)"})
+    filename = fields.String(metadata={"description": "The uploaded name, cleaned for display"})
+    content_type = fields.String(metadata={"description": "Judged from the content, not the name"})
+    size = fields.Integer()
+    uploaded_at = fields.AwareDateTime(format="iso")
+
+
+class AttachmentListSchema(Schema):
+    items = fields.List(fields.Nested(AttachmentSchema))
+
+
+class AttachmentFormSchema(Schema):
+    """The form fields beside the uploaded ``file``."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(ATTACHMENT_KINDS), metadata={
+        "description": "memo (tờ trình, required before the dossier is proposed) or minutes (biên bản họp)"})
+    version = _version()
+
+
 class DossierSchema(Schema):
     id = fields.UUID()
     period = fields.UUID()
@@ -181,6 +202,7 @@ class DossierSchema(Schema):
     results_frozen = fields.Boolean(metadata={"description": "Hints read the closed period's snapshot"})
     nominees = fields.List(fields.Nested(NomineeSchema))
     warnings = fields.List(fields.Nested(QuotaWarningSchema))
+    attachments = fields.List(fields.Nested(AttachmentSchema))
     actions = fields.List(fields.String(), metadata={"description": "Steps the caller may take now"})
 
 

@@ -19,6 +19,7 @@ from core.periods import operations as period_ops
 from core.periods.models import ReportingPeriod
 from core.tenants.models import Tenant
 from core.users.access import SystemAccess
+from tests.awards.files import attach_memo
 
 JUSTIFICATION = "Năm năm liền không để xảy ra vụ việc phức tạp về an ninh, trật tự."
 
@@ -38,6 +39,7 @@ def prepared(acting, world, unit="ward-a", user="ward_head", nominees=None):
          "person_name": "Nguyễn Văn Đức", "person_position": "Trưởng Công an phường"},
     ):
         ops.add_nominee(session, access, period, dossier_id, nominee)
+    attach_memo(session, access, period, dossier_id)
     session.commit()
     session.close()
     return dossier_id
@@ -107,7 +109,8 @@ def test_whole_chain_with_returns_audited_and_notified(acting, awards_world, db)
     actions = [a for a in db.scalars(select(AuditEntry.action).where(AuditEntry.object_id == str(dossier_id))
                                      .order_by(AuditEntry.seq))]
     assert actions == ["award_dossier.created", "award_dossier.nominee_added", "award_dossier.nominee_added",
-                       "award_dossier.submit", "award_dossier.return", "award_dossier.edited",
+                       "award_dossier.attachment_added", "award_dossier.submit", "award_dossier.return",
+                       "award_dossier.edited",
                        "award_dossier.submit", "award_dossier.vet", "award_dossier.appraise",
                        "award_dossier.return", "award_dossier.submit", "award_dossier.vet",
                        "award_dossier.appraise", "award_dossier.decide"]
@@ -196,7 +199,7 @@ def test_editing_after_proposal_and_stale_versions_answer_conflict(acting, award
     world = awards_world
     dossier_id = prepared(acting, world)
     version = view(acting, world, "ward_head", dossier_id)["version"]
-    assert version == 2  # created at 0, two nominees added
+    assert version == 3  # created at 0, two nominees added, the memo attached
     take(acting, world, "ward_head", dossier_id, "submit", version=version)
     with pytest.raises(ops.StaleDossier) as stale:
         take(acting, world, "police_reviewer", dossier_id, "vet", version=version)
@@ -269,6 +272,16 @@ def test_submitting_needs_nominees_and_a_justification(acting, awards_world):
     with pytest.raises(Invalid) as unjustified:
         take(acting, world, "commune_head", dossier_id, "submit")
     assert "justification" in unjustified.value.errors
+    session, access = acting("commune_head")
+    ops.update_justification(session, access, loaded(session, world)[0], dossier_id, JUSTIFICATION)
+    session.commit()
+    with pytest.raises(Invalid) as no_memo:
+        take(acting, world, "commune_head", dossier_id, "submit")
+    assert "tờ trình" in no_memo.value.errors["attachments"][0]
+    session, access = acting("commune_head")
+    attach_memo(session, access, loaded(session, world)[0], dossier_id)
+    session.commit()
+    assert take(acting, world, "commune_head", dossier_id, "submit").status == "proposed"
 
 
 def test_awards_above_the_city_are_forwarded_before_the_decision(acting, awards_world, db, app):
