@@ -252,9 +252,10 @@ for _name in _STEP_DOCS:
 @route("/award-registry", ["GET"], Operation(
     summary="Commendations decided, across years", tag=TAG, query=RegistryQuerySchema,
     response=RegistryListSchema,
-    description="Those of the units the caller reaches, newest decision first (at most 200): by person "
-                "or unit name (accent-free: nguyen van duc finds Nguyễn Văn Đức), the decision's year, the "
-                "award type, the unit.",
+    description="Those of the units the caller reaches (for Công an Thành phố and Sở Nội vụ, whose "
+                "reviewers and admins take the chain's steps, the whole city), newest decision first "
+                "(at most 200): by person or unit name (accent-free: nguyen van duc finds Nguyễn Văn "
+                "Đức), the decision's year, the award type, the unit.",
 ))
 def award_registry() -> Response:
     data = load_query(RegistryQuerySchema())

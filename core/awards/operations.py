@@ -752,12 +752,44 @@ class RegistryRow:
     decision_authority: str
 
 
+@contextmanager
+def registry_reach(db: Session, access: Access) -> Iterator[None]:
+    """For the duration, a vetting or appraising user's session also reads (never writes) the
+    whole tree their chain unit belongs to: Công an Thành phố and Sở Nội vụ vet and appraise
+    every unit's dossiers, so they search the city's registry, not only their own units'. The
+    city's own admins and viewers reach it through their grants already; any other caller keeps
+    their subtree."""
+    before = scoping.get_context(db)
+    roots = set()
+    if before is not None and not before.system:
+        for step_name in chain_steps(db, access):
+            unit = chain_unit(db, step_name)
+            if unit is not None:
+                roots.add(f"/{unit.path.strip('/').split('/')[0]}/")
+    if roots:
+        scoping.set_context(db, TenantContext.for_grants(
+            read_ids=before.read_ids, write_ids=before.write_ids,
+            read_paths=before.read_paths | roots, write_paths=before.write_paths))
+    try:
+        yield
+    finally:
+        if roots:
+            scoping.set_context(db, before)
+
+
 def registry(db: Session, access: Access, *, query: str = "", year: int | None = None,
              award_key: str | None = None, unit_id: uuid.UUID | None = None,
              limit: int = 200) -> list[RegistryRow]:
-    """Decided commendations across years that the caller's own grants reach, newest decision
-    first: by person (accent-free: "nguyen van duc" finds "Nguyễn Văn Đức") or unit name,
-    the decision's year, the award type's key, the nominated unit."""
+    """Decided commendations across years, newest decision first: by person (accent-free:
+    "nguyen van duc" finds "Nguyễn Văn Đức") or unit name, the decision's year, the award type's
+    key, the nominated unit. Each caller searches the units their grants reach; the vetting and
+    appraising units search the whole city (:func:`registry_reach`)."""
+    with registry_reach(db, access):
+        return _registry(db, query=query, year=year, award_key=award_key, unit_id=unit_id, limit=limit)
+
+
+def _registry(db: Session, *, query: str, year: int | None, award_key: str | None,
+              unit_id: uuid.UUID | None, limit: int) -> list[RegistryRow]:
     rows = (select(Nominee, AwardType, Tenant, ReportingPeriod, Dossier)
             .join(AwardType, AwardType.id == Nominee.award_type_id)
             .join(Tenant, Tenant.id == Nominee.unit_id)

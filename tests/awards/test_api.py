@@ -219,3 +219,31 @@ def test_attachments_are_frozen_once_proposed_and_bounded_in_size(api, awards_wo
     assert head.delete(f"{url}/attachments/{memo['id']}").status_code == 409
     # The vetting unit now sees the dossier and its memo.
     assert api("police_reviewer").get(f"{url}/attachments/{memo['id']}").data == PDF
+
+
+def test_the_registry_reaches_the_whole_city_for_the_chain_and_the_city_only(api, awards_world):
+    world = awards_world
+    dossier = opened(api, world)
+    url = f"{base(world)}/{dossier['id']}"
+    ward = str(world.tenant("ward-a").id)
+    api("ward_head").post(f"{url}/nominees", json={"subject": "collective", "award": "giay-khen-cong-an-tp",
+                                                   "unit": ward})
+    attach(api("ward_head"), url)
+    api("ward_head").post(f"{url}/submit", json={})
+    api("police_reviewer").post(f"{url}/vet", json={})
+    api("noivu_reviewer").post(f"{url}/appraise", json={})
+    assert api("noivu_reviewer").post(f"{url}/decide", json={"number": "7/QĐ-CAHN",
+                                                             "date": "2026-12-28"}).status_code == 200
+    registry = f"{PREFIX}/award-registry?q=phuong a"
+
+    def found(user):
+        return [r["decision_number"] for r in api(user).get(registry).get_json()["items"]]
+
+    # Công an TP, Sở Nội vụ and its board, and the city's own admins and viewers: the whole city.
+    for user in ("police_reviewer", "noivu_reviewer", "board_admin", "city_admin", "city_viewer",
+                 "ward_head", "ward_reporter"):
+        assert found(user) == ["7/QĐ-CAHN"], user
+    # Siblings and units below keep their own subtree; a reporter of Công an TP takes no step of
+    # the chain, so its reach stays its own unit's.
+    for user in ("commune_head", "commune_admin", "edu_reviewer", "a1_head", "police_reporter"):
+        assert found(user) == [], user
