@@ -135,6 +135,10 @@ class Nominee(TenantScoped, Base):
     # "unit:<id>" or "person:<unit id>:<accent-free name>": who is nominated, whoever proposes.
     subject_key: Mapped[str] = mapped_column(String(400))
     note: Mapped[str] = mapped_column(Text, default="")
+    # An individual's achievement record (thành tích) copied from the individuals criteria set
+    # of their unit's report when proposed: ``{"set_key", "set_version", "full_name", "position",
+    # "category", "score"}``; None when none was attached.
+    achievement: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (

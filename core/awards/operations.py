@@ -75,6 +75,7 @@ from core.notifications.operations import notify
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
 from core.reports.atomic import insert_or_ignore
+from core.reports.models import Section, Submission
 from core.snapshots.operations import UnitResult, results_for
 from core.tenants.models import Tenant
 from core.text import fold, nfc
@@ -362,7 +363,8 @@ def describe(db: Session, access: Access, period: ReportingPeriod, dossier_id: u
                          "award": {"id": award.id, "key": award.key, "name": award.name},
                          "unit": {"id": member.id, "name": member.name, "kind": member.kind},
                          "person_name": nominee.person_name, "person_position": nominee.person_position,
-                         "note": nominee.note, "hints": eligibility.hints(award, subject, rules)})
+                         "note": nominee.note, "achievement": nominee.achievement,
+                         "hints": eligibility.hints(award, subject, rules)})
         warnings = eligibility.quota_warnings(awards, [(n.award_type_id, n.subject) for n in nominees],
                                               _subtree_units(db, unit))
         attachments = [{"id": a.id, "kind": a.kind, "filename": a.filename, "content_type": a.content_type,
@@ -493,6 +495,32 @@ def update_justification(db: Session, access: Access, period: ReportingPeriod, d
         db.flush()
 
 
+# The individuals plugin's criteria set (plugins/individuals/criteria.py, plan III.2.d): one
+# nominee's achievements per unit report, with their name, position and category.
+ACHIEVEMENT_SET = "individual.achievements"
+
+
+def achievement_record(db: Session, unit: Tenant, period: ReportingPeriod) -> dict[str, Any] | None:
+    """The achievement record the individuals criteria set holds in ``unit``'s report for the
+    period, or None when the unit did not fill it. The plugin records one person per unit
+    report, so the record is the unit's: ``{"set_key", "set_version", "full_name", "position",
+    "category", "score"}``, ``score`` in points out of 100, the reviewer's score once the report
+    was reviewed, the unit's own before. Read within the caller's reach (the proposer's subtree).
+    """
+    row = db.execute(select(Section).join(Submission, (Submission.tenant_id == Section.tenant_id)
+                                          & (Submission.id == Section.submission_id))
+                     .where(Submission.tenant_id == unit.id, Submission.period_id == period.id,
+                            Section.set_key == ACHIEVEMENT_SET)).scalars().first()
+    if row is None or not str((row.values or {}).get("full_name") or "").strip():
+        return None
+    values = row.values
+    score = row.review_score if row.review_score is not None else row.self_score
+    return {"set_key": row.set_key, "set_version": row.set_version,
+            "full_name": nfc(str(values["full_name"])),
+            "position": nfc(str(values.get("position") or "")), "category": str(values.get("category") or ""),
+            "score": score}
+
+
 def _subject_key(subject: str, unit_id: uuid.UUID, person_name: str) -> str:
     if subject == COLLECTIVE:
         return f"unit:{unit_id}"
@@ -507,7 +535,8 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
         proposer's kind of unit may not propose (``award``) or not given to this kind of subject
         (``subject``), a unit outside the proposer's subtree (``unit``), an individual without a
         name (``person_name``), the same unit or person already nominated for this award in
-        this round, by any unit (``unit`` or ``person_name``).
+        this round, by any unit (``unit`` or ``person_name``); ``achievement`` asked for a
+        collective, or for a unit whose report holds no individuals record (``achievement``).
     """
     with reach(db, access, period) as seen:
         dossier, proposer = _editable(db, access, seen, period, dossier_id, data.get("version"))
@@ -525,6 +554,15 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
             raise Invalid({"unit": [_("Chỉ đề nghị đơn vị trực thuộc đơn vị mình (hoặc chính đơn vị "
                                       "mình).")]})
         name = nfc(data.get("person_name") or "") if subject == INDIVIDUAL else ""
+        position = nfc(data.get("person_position") or "")
+        achievement = None
+        if data.get("achievement"):
+            achievement = achievement_record(db, member, period) if subject == INDIVIDUAL else None
+            if achievement is None:
+                raise Invalid({"achievement": [_("Báo cáo của đơn vị trong kỳ này chưa có thành tích cá nhân "
+                                                 "(bộ tiêu chí cá nhân) để đính kèm.")]})
+            name = name or achievement["full_name"]
+            position = position or achievement["position"]
         if subject == INDIVIDUAL and not name:
             raise Invalid({"person_name": [_("Cần nhập họ và tên cá nhân được đề nghị.")]})
         claim(db, dossier)
@@ -532,7 +570,7 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
         inserted = insert_or_ignore(db, Nominee, {
             "tenant_id": dossier.tenant_id, "id": nominee_id, "dossier_id": dossier.id,
             "period_id": period.id, "award_type_id": award.id, "subject": subject, "unit_id": member.id,
-            "person_name": name, "person_position": nfc(data.get("person_position") or "") if name else "",
+            "person_name": name, "person_position": position if name else "", "achievement": achievement,
             "person_search": fold(name)[:255], "subject_key": _subject_key(subject, member.id, name),
             "note": nfc(data.get("note") or ""), "created_at": utcnow(),
         }, ["period_id", "award_type_id", "subject_key"])
@@ -543,7 +581,7 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
         dossier.updated_at = utcnow()
         _audit(db, access, "nominee_added", dossier, {
             "nominee": str(nominee_id), "award": award.key, "subject": subject, "unit": str(member.id),
-            "person_name": name})
+            "person_name": name, "achievement": achievement})
         db.flush()
         return nominee_id
 

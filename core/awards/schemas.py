@@ -69,6 +69,10 @@ class NomineeInputSchema(Schema):
     person_name = Line(255, load_default="", strip=True)
     person_position = Line(255, load_default="", strip=True)
     note = Text(2000, load_default="")
+    achievement = fields.Boolean(load_default=False, metadata={
+        "description": "An individual only: attach the achievement record (thành tích) of the "
+                       "individuals criteria set from their unit's report for the period; the name and "
+                       "position default to the record's"})
     version = _version()
 
 
@@ -134,6 +138,9 @@ class NomineeSchema(Schema):
     person_name = fields.String()
     person_position = fields.String()
     note = fields.String()
+    achievement = fields.Dict(allow_none=True, metadata={
+        "description": "The individual's record from the individuals criteria set: set_key, set_version, "
+                       "full_name, position, category, score"})
     hints = fields.List(fields.Nested(HintSchema))
 
 

@@ -214,7 +214,7 @@ def award_dossier_justification(period_id: uuid.UUID, dossier_id: uuid.UUID):
 def award_nominee_add(period_id: uuid.UUID, dossier_id: uuid.UUID):
     period = _period(period_id)
     db, access = session(), current_access()
-    fields = ("subject", "award", "unit", "person_name", "person_position", "note", "version")
+    fields = ("subject", "award", "unit", "person_name", "person_position", "note", "version", "achievement")
     try:
         operations.check_visible(db, access, period, dossier_id)
         data = NomineeInputSchema().load({k: request.form.get(k) for k in fields if request.form.get(k)})

@@ -1,4 +1,5 @@
-"""commendations: a dossier's attachments (the cover memo and the meeting minutes)
+"""commendations: a dossier's attachments (the cover memo and the meeting minutes), and an
+individual nominee's achievement record
 
 Revision ID: 0018_awards_files
 Revises: 0017_awards
@@ -36,6 +37,8 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_award_attachment_dossier_id'), 'award_attachment', ['dossier_id'], unique=False)
     op.create_index(op.f('ix_award_attachment_tenant_id'), 'award_attachment', ['tenant_id'], unique=False)
+    with op.batch_alter_table('award_nominee', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('achievement', sa.JSON(), nullable=True))
     if op.get_bind().dialect.name == 'postgresql':
         rls.enable(TENANT_TABLES, rls.LOOKUP)
 
@@ -43,4 +46,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         rls.disable(TENANT_TABLES)
+    with op.batch_alter_table('award_nominee', schema=None) as batch_op:
+        batch_op.drop_column('achievement')
     op.drop_table('award_attachment')

@@ -247,3 +247,22 @@ def test_the_registry_reaches_the_whole_city_for_the_chain_and_the_city_only(api
     # the chain, so its reach stays its own unit's.
     for user in ("commune_head", "commune_admin", "edu_reviewer", "a1_head", "police_reporter"):
         assert found(user) == [], user
+
+
+def test_an_individual_with_the_achievement_record_over_the_api(api, awards_world, db):
+    from tests.awards.test_chain import _record
+
+    world = awards_world
+    dossier = opened(api, world)
+    url = f"{base(world)}/{dossier['id']}"
+    nominee = {"subject": "individual", "award": "giay-khen-cong-an-tp",
+               "unit": str(world.tenant("ward-a").id), "achievement": True}
+    refused = api("ward_head").post(f"{url}/nominees", json=nominee)
+    assert refused.status_code == 422 and list(error_of(refused)["fields"]) == ["achievement"]
+    _record(db, world)
+    added = api("ward_head").post(f"{url}/nominees", json=nominee)
+    assert added.status_code == 201, added.get_json()
+    row = added.get_json()["nominees"][0]
+    assert row["person_name"] == "Trần Thị Mai" and row["achievement"]["score"] == 87.5
+    odd = api("ward_head").post(f"{url}/nominees", json={**nominee, "achievement": "maybe"})
+    assert odd.status_code == 422

@@ -340,3 +340,51 @@ def test_award_types_are_data_installed_once(awards_world, db):
     db.commit()
     assert "ward" in db.scalar(select(AwardType.proposer_kinds).where(AwardType.key == "giay-khen-so-nganh"))
     assert db.scalar(select(Dossier.id)) is None
+
+
+def _record(db, world, slug="ward-a", score=87.5):
+    """The individuals criteria set filled in the unit's report for the period, as the report
+    form stores it."""
+    from core.reports.models import Section
+    from core.reports.operations import get_or_start
+
+    tenant = db.get(Tenant, world.tenant(slug).id)
+    submission = get_or_start(db, tenant, db.get(ReportingPeriod, world.period.id))
+    db.add(Section(tenant_id=tenant.id, submission_id=submission.id, set_key=ops.ACHIEVEMENT_SET,
+                   set_version=1, values={"full_name": "Trần Thị Mai", "position": "Tổ trưởng tổ dân phố",
+                                          "category": "Đoàn viên, hội viên", "exemplary": True},
+                   self_score=score))
+    db.commit()
+
+
+def test_an_individual_carries_the_achievement_record_of_the_individuals_set(acting, awards_world, db):
+    world = awards_world
+    _record(db, world)
+    session, access = acting("ward_head")
+    period, ward = loaded(session, world)
+    dossier_id = ops.create(session, access, period, ward, JUSTIFICATION)
+    assert ops.achievement_record(session, ward, period)["score"] == 87.5
+    ops.add_nominee(session, access, period, dossier_id, {
+        "subject": "individual", "award": "giay-khen-cong-an-tp", "unit": ward.id, "achievement": True})
+    session.commit()
+    nominee = view(acting, world, "ward_head", dossier_id)["nominees"][0]
+    assert (nominee["person_name"], nominee["person_position"]) == ("Trần Thị Mai", "Tổ trưởng tổ dân phố")
+    assert nominee["achievement"] == {"set_key": "individual.achievements", "set_version": 1,
+                                      "full_name": "Trần Thị Mai", "position": "Tổ trưởng tổ dân phố",
+                                      "category": "Đoàn viên, hội viên", "score": 87.5}
+    # A collective carries no personal record; a unit whose report holds none has nothing to attach.
+    session, access = acting("ward_head")
+    period, ward = loaded(session, world)
+    for data in ({"subject": "collective", "award": "giay-khen-cong-an-tp", "unit": ward.id},
+                 {"subject": "individual", "award": "giay-khen-cong-an-tp",
+                  "unit": world.tenant("school-a1").id, "person_name": "Lê Văn Nam"}):
+        with pytest.raises(Invalid) as refused:
+            ops.add_nominee(session, access, period, dossier_id, {**data, "achievement": True})
+        assert list(refused.value.errors) == ["achievement"]
+        session.rollback()
+    # Without asking for it, a nominee carries none.
+    ops.add_nominee(session, access, period, dossier_id, {
+        "subject": "individual", "award": "giay-khen-cong-an-tp", "unit": ward.id,
+        "person_name": "Phạm Văn An"})
+    session.commit()
+    assert view(acting, world, "ward_head", dossier_id)["nominees"][1]["achievement"] is None

@@ -189,3 +189,22 @@ def test_attachments_on_the_dossier_page(web, awards_world):
     assert head.post(remove, data={"csrf_token": token, "version": version_of(html)}).status_code == 303
     html, _token = page(head, dossier)
     assert "tờ trình.pdf" not in html
+
+
+def test_the_nominee_form_attaches_the_achievement_record(web, awards_world, db):
+    from tests.awards.test_chain import _record
+
+    world = awards_world
+    _record(db, world, score=92)
+    head = web("ward_head")
+    listing = f"/periods/{world.period.id}/nominations"
+    _html, token = page(head, listing)
+    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    html, token = page(head, dossier)
+    assert 'name="achievement"' in html
+    head.post(f"{dossier}/nominees", data={"csrf_token": token, "version": version_of(html),
+                                           "award": "giay-khen-cong-an-tp", "subject": "individual",
+                                           "unit": str(world.tenant("ward-a").id), "achievement": "true"})
+    html, _token = page(head, dossier)
+    assert "Trần Thị Mai" in html
+    assert "Thành tích (bộ tiêu chí cá nhân): Trần Thị Mai · Đoàn viên, hội viên · 92 điểm" in html
