@@ -161,7 +161,7 @@ def list_attachments(period_id: uuid.UUID, dossier_id: uuid.UUID) -> Response:
 
 @route(BASE + "/<uuid:dossier_id>/attachments", ["POST"], Operation(
     summary="Attach the cover memo (tờ trình) or the meeting minutes to the dossier", tag=TAG, ok_status=201,
-    response=AttachmentSchema, errors=(403, 404, 409, 413, 422),
+    response=AttachmentSchema, errors=(403, 404, 409, 422),
     description="multipart/form-data with the fields `file`, `kind` (memo or minutes) and optionally "
                 "`version` (the dossier's version read: a dossier changed since answers 409). The unit's "
                 "head or admin, while the dossier is a draft or returned. The type is judged from the "
