@@ -557,7 +557,9 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
         position = nfc(data.get("person_position") or "")
         achievement = None
         if data.get("achievement"):
-            achievement = achievement_record(db, member, period) if subject == INDIVIDUAL else None
+            if subject != INDIVIDUAL:
+                raise Invalid({"achievement": [_("Chỉ cá nhân được đề nghị mới kèm thành tích cá nhân.")]})
+            achievement = achievement_record(db, member, period)
             if achievement is None:
                 raise Invalid({"achievement": [_("Báo cáo của đơn vị trong kỳ này chưa có thành tích cá nhân "
                                                  "(bộ tiêu chí cá nhân) để đính kèm.")]})
