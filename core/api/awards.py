@@ -6,12 +6,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from flask import Response, url_for
+from flask import Response, abort, current_app, request, url_for
+from flask_babel import gettext as _
 
+from core.api.evidence import send_evidence
 from core.api.routing import Operation, load_body, load_query, respond, route
 from core.auth.context import current_access
-from core.awards import operations
+from core.awards import attachments, operations
 from core.awards.schemas import (
+    AttachmentFormSchema,
+    AttachmentListSchema,
+    AttachmentSchema,
     AwardTypeListSchema,
     AwardTypeQuerySchema,
     DecideSchema,
@@ -30,8 +35,10 @@ from core.awards.schemas import (
     VersionQuerySchema,
 )
 from core.db.engine import session
+from core.errors import Invalid
 from core.periods import operations as period_operations
 from core.plugins import current_host
+from core.reports import evidence
 from core.tenants import operations as tenant_operations
 
 TAG = "commendations"
@@ -143,9 +150,72 @@ def remove_nominee(period_id: uuid.UUID, dossier_id: uuid.UUID, nominee_id: uuid
     return Response(status=204)
 
 
+@route(BASE + "/<uuid:dossier_id>/attachments", ["GET"], Operation(
+    summary="The dossier's attachments: the cover memo (tờ trình) and the meeting minutes", tag=TAG,
+    response=AttachmentListSchema, errors=(404,),
+))
+def list_attachments(period_id: uuid.UUID, dossier_id: uuid.UUID) -> Response:
+    items = attachments.list_for(session(), current_access(), _period(period_id), dossier_id)
+    return respond(AttachmentListSchema(), {"items": items})
+
+
+@route(BASE + "/<uuid:dossier_id>/attachments", ["POST"], Operation(
+    summary="Attach the cover memo (tờ trình) or the meeting minutes to the dossier", tag=TAG, ok_status=201,
+    response=AttachmentSchema, errors=(403, 404, 409, 422),
+    description="multipart/form-data with the fields `file`, `kind` (memo or minutes) and optionally "
+                "`version` (the dossier's version read: a dossier changed since answers 409). The unit's "
+                "head or admin, while the dossier is a draft or returned. The type is judged from the "
+                "content as for evidence files (PDF, JPEG, PNG, Word, Excel, UTF-8 text; 422 on `file` "
+                "otherwise); over THIDUA_MAX_UPLOAD_BYTES answers 413. A dossier is proposed only once "
+                "it holds a memo.",
+))
+def upload_attachment(period_id: uuid.UUID, dossier_id: uuid.UUID) -> Response:
+    period = _seen(period_id, dossier_id)
+    form = AttachmentFormSchema().load({k: v for k, v in request.form.items() if k in ("kind", "version")})
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid({"file": [_("Hãy chọn một tệp để tải lên.")]})
+    try:
+        data = evidence.read_limited(upload.stream, evidence.max_bytes_for(current_app))
+    except evidence.TooLarge:
+        abort(413)
+    db = session()
+    item = attachments.add(db, current_access(), evidence.store_for(current_app), period, dossier_id,
+                           form["kind"], data, upload.filename, form.get("version"))
+    db.commit()
+    location = url_for(".download_attachment", period_id=period.id, dossier_id=dossier_id,
+                       attachment_id=item.id)
+    return respond(AttachmentSchema(), item, status=201, headers={"Location": location})
+
+
+@route(BASE + "/<uuid:dossier_id>/attachments/<uuid:attachment_id>", ["GET"], Operation(
+    summary="Download one attachment of the dossier", tag=TAG, errors=(404,),
+    description="The stored bytes as an attachment, the original name in Content-Disposition (RFC 5987).",
+))
+def download_attachment(period_id: uuid.UUID, dossier_id: uuid.UUID, attachment_id: uuid.UUID) -> Response:
+    return send_evidence(attachments.get(session(), current_access(), _period(period_id), dossier_id,
+                                         attachment_id))
+
+
+@route(BASE + "/<uuid:dossier_id>/attachments/<uuid:attachment_id>", ["DELETE"], Operation(
+    summary="Remove an attachment from the dossier", tag=TAG, ok_status=204, query=VersionQuerySchema,
+    errors=(403, 404, 409, 422), description="The unit's head or admin, while the dossier is a draft or "
+                                             "returned; a stale `version` answers 409.",
+))
+def delete_attachment(period_id: uuid.UUID, dossier_id: uuid.UUID, attachment_id: uuid.UUID) -> Response:
+    period = _seen(period_id, dossier_id)
+    data = load_query(VersionQuerySchema())
+    db = session()
+    item = attachments.remove(db, current_access(), period, dossier_id, attachment_id, data.get("version"))
+    db.commit()
+    attachments.purge(db, evidence.store_for(current_app), item.tenant_id, item.sha256)
+    return Response(status=204)
+
+
 _STEP_DOCS = {
     "submit": ("Propose the dossier (the unit's head or admin)", SubmitSchema, False,
-               "Refused (422 on nominees, justification) when empty; over a quota without confirm, 422 on "
+               "Refused (422 on nominees, justification, attachments) when empty or without the cover memo; "
+               "over a quota without confirm, 422 on "
                "confirm listing the warnings."),
     "vet": ("Vet the dossier (Công an Thành phố)", NoteStepSchema, False, ""),
     "appraise": ("Appraise the dossier (Sở Nội vụ, Ban Thi đua - Khen thưởng)", NoteStepSchema, False, ""),
@@ -182,9 +252,10 @@ for _name in _STEP_DOCS:
 @route("/award-registry", ["GET"], Operation(
     summary="Commendations decided, across years", tag=TAG, query=RegistryQuerySchema,
     response=RegistryListSchema,
-    description="Those of the units the caller reaches, newest decision first (at most 200): by person "
-                "or unit name (accent-free: nguyen van duc finds Nguyễn Văn Đức), the decision's year, the "
-                "award type, the unit.",
+    description="Those of the units the caller reaches (for Công an Thành phố and Sở Nội vụ, whose "
+                "reviewers and admins take the chain's steps, the whole city), newest decision first "
+                "(at most 200): by person or unit name (accent-free: nguyen van duc finds Nguyễn Văn "
+                "Đức), the decision's year, the award type, the unit.",
 ))
 def award_registry() -> Response:
     data = load_query(RegistryQuerySchema())

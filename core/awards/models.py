@@ -135,10 +135,42 @@ class Nominee(TenantScoped, Base):
     # "unit:<id>" or "person:<unit id>:<accent-free name>": who is nominated, whoever proposes.
     subject_key: Mapped[str] = mapped_column(String(400))
     note: Mapped[str] = mapped_column(Text, default="")
+    # An individual's achievement record (thành tích) copied from the individuals criteria set
+    # of their unit's report when proposed: ``{"set_key", "set_version", "full_name", "position",
+    # "category", "score"}``; None when none was attached.
+    achievement: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "dossier_id"], ["award_dossier.tenant_id", "award_dossier.id"],
                              ondelete="CASCADE", name="fk_award_nominee_dossier"),
         UniqueConstraint("period_id", "award_type_id", "subject_key", name="uq_award_nominee_subject"),
+    )
+
+
+# The papers a dossier carries besides its nominees (NĐ 98/2023/NĐ-CP, Art. 84–85: the cover memo
+# — tờ trình — and the minutes of the emulation council's meeting — biên bản họp hội đồng).
+MEMO = "memo"
+MINUTES = "minutes"
+ATTACHMENT_KINDS: tuple[str, ...] = (MEMO, MINUTES)
+
+
+class Attachment(TenantScoped, Base):
+    """A file of a dossier, its bytes in the evidence store (:class:`core.reports.evidence.Store`)
+    under the proposing unit and the content's sha256; ``kind`` is ``memo`` or ``minutes``."""
+
+    __tablename__ = "award_attachment"
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "dossier_id"], ["award_dossier.tenant_id", "award_dossier.id"],
+                             ondelete="CASCADE", name="fk_award_attachment_dossier"),
     )

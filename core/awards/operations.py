@@ -54,10 +54,12 @@ from core.awards.models import (
     EDITABLE,
     FORWARDED,
     INDIVIDUAL,
+    MEMO,
     PROPOSED,
     RETURNED,
     ROUND_OF_PERIOD_KIND,
     VETTED,
+    Attachment,
     AwardType,
     Dossier,
     Nominee,
@@ -73,6 +75,7 @@ from core.notifications.operations import notify
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
 from core.reports.atomic import insert_or_ignore
+from core.reports.models import Section, Submission
 from core.snapshots.operations import UnitResult, results_for
 from core.tenants.models import Tenant
 from core.text import fold, nfc
@@ -360,9 +363,15 @@ def describe(db: Session, access: Access, period: ReportingPeriod, dossier_id: u
                          "award": {"id": award.id, "key": award.key, "name": award.name},
                          "unit": {"id": member.id, "name": member.name, "kind": member.kind},
                          "person_name": nominee.person_name, "person_position": nominee.person_position,
-                         "note": nominee.note, "hints": eligibility.hints(award, subject, rules)})
+                         "note": nominee.note, "achievement": nominee.achievement,
+                         "hints": eligibility.hints(award, subject, rules)})
         warnings = eligibility.quota_warnings(awards, [(n.award_type_id, n.subject) for n in nominees],
                                               _subtree_units(db, unit))
+        attachments = [{"id": a.id, "kind": a.kind, "filename": a.filename, "content_type": a.content_type,
+                        "size": a.size, "uploaded_at": a.uploaded_at}
+                       for a in db.scalars(select(Attachment).where(
+                           Attachment.tenant_id == dossier.tenant_id, Attachment.dossier_id == dossier.id)
+                           .order_by(Attachment.kind, Attachment.uploaded_at, Attachment.id))]
         decision = None
         if dossier.decision_number:
             decision = {"number": dossier.decision_number, "date": dossier.decision_date,
@@ -373,7 +382,7 @@ def describe(db: Session, access: Access, period: ReportingPeriod, dossier_id: u
             "status": dossier.status, "version": dossier.version, "justification": dossier.justification,
             "return_reason": dossier.return_reason, "returned_from": dossier.returned_from,
             "proposed_at": dossier.proposed_at, "decision": decision, "forwarded_to": dossier.forwarded_to,
-            "results_frozen": frozen, "nominees": rows, "warnings": warnings,
+            "results_frozen": frozen, "nominees": rows, "warnings": warnings, "attachments": attachments,
             "actions": _actions(seen, access, dossier, unit, awards.values()),
         }
 
@@ -486,6 +495,32 @@ def update_justification(db: Session, access: Access, period: ReportingPeriod, d
         db.flush()
 
 
+# The individuals plugin's criteria set (plugins/individuals/criteria.py, plan III.2.d): one
+# nominee's achievements per unit report, with their name, position and category.
+ACHIEVEMENT_SET = "individual.achievements"
+
+
+def achievement_record(db: Session, unit: Tenant, period: ReportingPeriod) -> dict[str, Any] | None:
+    """The achievement record the individuals criteria set holds in ``unit``'s report for the
+    period, or None when the unit did not fill it. The plugin records one person per unit
+    report, so the record is the unit's: ``{"set_key", "set_version", "full_name", "position",
+    "category", "score"}``, ``score`` in points out of 100, the reviewer's score once the report
+    was reviewed, the unit's own before. Read within the caller's reach (the proposer's subtree).
+    """
+    row = db.execute(select(Section).join(Submission, (Submission.tenant_id == Section.tenant_id)
+                                          & (Submission.id == Section.submission_id))
+                     .where(Submission.tenant_id == unit.id, Submission.period_id == period.id,
+                            Section.set_key == ACHIEVEMENT_SET)).scalars().first()
+    if row is None or not str((row.values or {}).get("full_name") or "").strip():
+        return None
+    values = row.values
+    score = row.review_score if row.review_score is not None else row.self_score
+    return {"set_key": row.set_key, "set_version": row.set_version,
+            "full_name": nfc(str(values["full_name"])),
+            "position": nfc(str(values.get("position") or "")), "category": str(values.get("category") or ""),
+            "score": score}
+
+
 def _subject_key(subject: str, unit_id: uuid.UUID, person_name: str) -> str:
     if subject == COLLECTIVE:
         return f"unit:{unit_id}"
@@ -500,7 +535,8 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
         proposer's kind of unit may not propose (``award``) or not given to this kind of subject
         (``subject``), a unit outside the proposer's subtree (``unit``), an individual without a
         name (``person_name``), the same unit or person already nominated for this award in
-        this round, by any unit (``unit`` or ``person_name``).
+        this round, by any unit (``unit`` or ``person_name``); ``achievement`` asked for a
+        collective, or for a unit whose report holds no individuals record (``achievement``).
     """
     with reach(db, access, period) as seen:
         dossier, proposer = _editable(db, access, seen, period, dossier_id, data.get("version"))
@@ -518,6 +554,17 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
             raise Invalid({"unit": [_("Chỉ đề nghị đơn vị trực thuộc đơn vị mình (hoặc chính đơn vị "
                                       "mình).")]})
         name = nfc(data.get("person_name") or "") if subject == INDIVIDUAL else ""
+        position = nfc(data.get("person_position") or "")
+        achievement = None
+        if data.get("achievement"):
+            if subject != INDIVIDUAL:
+                raise Invalid({"achievement": [_("Chỉ cá nhân được đề nghị mới kèm thành tích cá nhân.")]})
+            achievement = achievement_record(db, member, period)
+            if achievement is None:
+                raise Invalid({"achievement": [_("Báo cáo của đơn vị trong kỳ này chưa có thành tích cá nhân "
+                                                 "(bộ tiêu chí cá nhân) để đính kèm.")]})
+            name = name or achievement["full_name"]
+            position = position or achievement["position"]
         if subject == INDIVIDUAL and not name:
             raise Invalid({"person_name": [_("Cần nhập họ và tên cá nhân được đề nghị.")]})
         claim(db, dossier)
@@ -525,7 +572,7 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
         inserted = insert_or_ignore(db, Nominee, {
             "tenant_id": dossier.tenant_id, "id": nominee_id, "dossier_id": dossier.id,
             "period_id": period.id, "award_type_id": award.id, "subject": subject, "unit_id": member.id,
-            "person_name": name, "person_position": nfc(data.get("person_position") or "") if name else "",
+            "person_name": name, "person_position": position if name else "", "achievement": achievement,
             "person_search": fold(name)[:255], "subject_key": _subject_key(subject, member.id, name),
             "note": nfc(data.get("note") or ""), "created_at": utcnow(),
         }, ["period_id", "award_type_id", "subject_key"])
@@ -536,7 +583,7 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
         dossier.updated_at = utcnow()
         _audit(db, access, "nominee_added", dossier, {
             "nominee": str(nominee_id), "award": award.key, "subject": subject, "unit": str(member.id),
-            "person_name": name})
+            "person_name": name, "achievement": achievement})
         db.flush()
         return nominee_id
 
@@ -604,9 +651,9 @@ def step(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.
     :raises StaleDossier: the dossier moved since ``version`` (409, naming the version now).
     :raises Conflict: the dossier is not where the step starts from (409), or a dossier holding
         an award above the City is decided before it was forwarded.
-    :raises Invalid: proposing an empty dossier (``nominees``) or one without a justification
-        (``justification``); proposing over a quota without ``confirm`` (``confirm``, naming
-        each warning).
+    :raises Invalid: proposing an empty dossier (``nominees``), one without a justification
+        (``justification``) or without its cover memo, tờ trình (``attachments``); proposing
+        over a quota without ``confirm`` (``confirm``, naming each warning).
     """
     starts, target, actor = STEPS[name]
     with reach(db, access, period) as seen:
@@ -632,6 +679,13 @@ def step(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.
                 raise Invalid({"nominees": [_("Hồ sơ chưa có tập thể hoặc cá nhân nào được đề nghị.")]})
             if not dossier.justification.strip():
                 raise Invalid({"justification": [_("Cần nhập tóm tắt thành tích.")]})
+            # The cover memo is part of every dossier (NĐ 98/2023/NĐ-CP, Art. 84); the minutes
+            # are shown when attached but not required.
+            if db.scalar(select(Attachment.id).where(Attachment.tenant_id == dossier.tenant_id,
+                                                     Attachment.dossier_id == dossier.id,
+                                                     Attachment.kind == MEMO).limit(1)) is None:
+                raise Invalid({"attachments": [_("Cần đính kèm tờ trình đề nghị khen thưởng trước khi gửi "
+                                                 "hồ sơ.")]})
             warnings = eligibility.quota_warnings(awards, [tuple(n) for n in nominees],
                                                   _subtree_units(db, unit))
             if warnings and not data.get("confirm"):
@@ -738,12 +792,44 @@ class RegistryRow:
     decision_authority: str
 
 
+@contextmanager
+def registry_reach(db: Session, access: Access) -> Iterator[None]:
+    """For the duration, a vetting or appraising user's session also reads (never writes) the
+    whole tree their chain unit belongs to: Công an Thành phố and Sở Nội vụ vet and appraise
+    every unit's dossiers, so they search the city's registry, not only their own units'. The
+    city's own admins and viewers reach it through their grants already; any other caller keeps
+    their subtree."""
+    before = scoping.get_context(db)
+    roots = set()
+    if before is not None and not before.system:
+        for step_name in chain_steps(db, access):
+            unit = chain_unit(db, step_name)
+            if unit is not None:
+                roots.add(f"/{unit.path.strip('/').split('/')[0]}/")
+    if roots:
+        scoping.set_context(db, TenantContext.for_grants(
+            read_ids=before.read_ids, write_ids=before.write_ids,
+            read_paths=before.read_paths | roots, write_paths=before.write_paths))
+    try:
+        yield
+    finally:
+        if roots:
+            scoping.set_context(db, before)
+
+
 def registry(db: Session, access: Access, *, query: str = "", year: int | None = None,
              award_key: str | None = None, unit_id: uuid.UUID | None = None,
              limit: int = 200) -> list[RegistryRow]:
-    """Decided commendations across years that the caller's own grants reach, newest decision
-    first: by person (accent-free: "nguyen van duc" finds "Nguyễn Văn Đức") or unit name,
-    the decision's year, the award type's key, the nominated unit."""
+    """Decided commendations across years, newest decision first: by person (accent-free:
+    "nguyen van duc" finds "Nguyễn Văn Đức") or unit name, the decision's year, the award type's
+    key, the nominated unit. Each caller searches the units their grants reach; the vetting and
+    appraising units search the whole city (:func:`registry_reach`)."""
+    with registry_reach(db, access):
+        return _registry(db, query=query, year=year, award_key=award_key, unit_id=unit_id, limit=limit)
+
+
+def _registry(db: Session, *, query: str, year: int | None, award_key: str | None,
+              unit_id: uuid.UUID | None, limit: int) -> list[RegistryRow]:
     rows = (select(Nominee, AwardType, Tenant, ReportingPeriod, Dossier)
             .join(AwardType, AwardType.id == Nominee.award_type_id)
             .join(Tenant, Tenant.id == Nominee.unit_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from core.awards.models import ROUNDS, STATUSES, SUBJECTS
+from core.awards.models import ATTACHMENT_KINDS, ROUNDS, STATUSES, SUBJECTS
 from core.text.fields import Day, Integer, Line, Text
 
 MAX_VERSION = 2**31 - 1
@@ -69,6 +69,10 @@ class NomineeInputSchema(Schema):
     person_name = Line(255, load_default="", strip=True)
     person_position = Line(255, load_default="", strip=True)
     note = Text(2000, load_default="")
+    achievement = fields.Boolean(load_default=False, metadata={
+        "description": "An individual only: attach the achievement record (thành tích) of the "
+                       "individuals criteria set from their unit's report for the period; the name and "
+                       "position default to the record's"})
     version = _version()
 
 
@@ -134,6 +138,9 @@ class NomineeSchema(Schema):
     person_name = fields.String()
     person_position = fields.String()
     note = fields.String()
+    achievement = fields.Dict(allow_none=True, metadata={
+        "description": "The individual's record from the individuals criteria set: set_key, set_version, "
+                       "full_name, position, category, score"})
     hints = fields.List(fields.Nested(HintSchema))
 
 
@@ -165,6 +172,27 @@ class DossierListSchema(Schema):
     items = fields.List(fields.Nested(DossierSummarySchema))
 
 
+class AttachmentSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String(metadata={"description": "memo (tờ trình) or minutes (biên bản họp)"})
+    filename = fields.String(metadata={"description": "The uploaded name, cleaned for display"})
+    content_type = fields.String(metadata={"description": "Judged from the content, not the name"})
+    size = fields.Integer()
+    uploaded_at = fields.AwareDateTime(format="iso")
+
+
+class AttachmentListSchema(Schema):
+    items = fields.List(fields.Nested(AttachmentSchema))
+
+
+class AttachmentFormSchema(Schema):
+    """The form fields beside the uploaded ``file``."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(ATTACHMENT_KINDS), metadata={
+        "description": "memo (tờ trình, required before the dossier is proposed) or minutes (biên bản họp)"})
+    version = _version()
+
+
 class DossierSchema(Schema):
     id = fields.UUID()
     period = fields.UUID()
@@ -181,6 +209,7 @@ class DossierSchema(Schema):
     results_frozen = fields.Boolean(metadata={"description": "Hints read the closed period's snapshot"})
     nominees = fields.List(fields.Nested(NomineeSchema))
     warnings = fields.List(fields.Nested(QuotaWarningSchema))
+    attachments = fields.List(fields.Nested(AttachmentSchema))
     actions = fields.List(fields.String(), metadata={"description": "Steps the caller may take now"})
 
 

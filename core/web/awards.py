@@ -7,18 +7,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from core.api.evidence import send_evidence
 from core.auth.context import current_access
+from core.awards import attachments, operations
 from core.awards import excel as award_excel
-from core.awards import operations
 from core.awards.models import COLLECTIVE, INDIVIDUAL, ROUND_OF_PERIOD_KIND, AwardType
 from core.awards.schemas import (
+    AttachmentFormSchema,
     DecideSchema,
     DossierReturnSchema,
     ForwardSchema,
@@ -33,6 +35,7 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods import operations as period_ops
 from core.periods.models import ReportingPeriod
 from core.plugins import current_host
+from core.reports import evidence
 from core.tenants.models import Tenant
 from core.web import blueprint, labels
 from core.web.active import active_tenant
@@ -54,6 +57,10 @@ def status_labels() -> dict[str, str]:
 
 def subject_labels() -> dict[str, str]:
     return {COLLECTIVE: _("Tập thể"), INDIVIDUAL: _("Cá nhân")}
+
+
+def attachment_labels() -> dict[str, str]:
+    return {"memo": _("Tờ trình"), "minutes": _("Biên bản họp")}
 
 
 def step_labels() -> dict[str, str]:
@@ -181,7 +188,7 @@ def award_dossier(period_id: uuid.UUID, dossier_id: uuid.UUID):
         awards=[a for a in awards if dossier["unit"]["kind"] in (a.proposer_kinds or [])],
         candidates=_candidates(dossier["unit"]["id"]) if editable else [],
         statuses=status_labels(), subjects=subject_labels(), steps=step_labels(),
-        kind_label=lambda code: labels.label(labels.TENANT_KINDS, code),
+        attachment_kinds=attachment_labels(), kind_label=lambda code: labels.label(labels.TENANT_KINDS, code),
     )
 
 
@@ -207,7 +214,7 @@ def award_dossier_justification(period_id: uuid.UUID, dossier_id: uuid.UUID):
 def award_nominee_add(period_id: uuid.UUID, dossier_id: uuid.UUID):
     period = _period(period_id)
     db, access = session(), current_access()
-    fields = ("subject", "award", "unit", "person_name", "person_position", "note", "version")
+    fields = ("subject", "award", "unit", "person_name", "person_position", "note", "version", "achievement")
     try:
         operations.check_visible(db, access, period, dossier_id)
         data = NomineeInputSchema().load({k: request.form.get(k) for k in fields if request.form.get(k)})
@@ -256,6 +263,60 @@ def award_dossier_step(period_id: uuid.UUID, dossier_id: uuid.UUID, step: str):
         return _failed(error, period, dossier_id)
     db.commit()
     flash(_("Đã cập nhật hồ sơ: %(status)s.", status=status_labels()[operations.STEPS[step][1]]), "success")
+    return _back(period, dossier_id)
+
+
+ATTACHMENTS = "/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/attachments"
+
+
+@blueprint.route(ATTACHMENTS, methods=["POST"])
+@login_required
+def award_attachment_add(period_id: uuid.UUID, dossier_id: uuid.UUID):
+    """Attach the cover memo or the minutes (:mod:`core.awards.attachments`)."""
+    period = _period(period_id)
+    db, access = session(), current_access()
+    upload = request.files.get("file")
+    try:
+        operations.check_visible(db, access, period, dossier_id)
+        form = AttachmentFormSchema().load({"kind": request.form.get("kind") or "",
+                                            "version": request.form.get("version") or None})
+        if upload is None or not upload.filename:
+            raise Invalid({"file": [_("Hãy chọn một tệp để tải lên.")]})
+        data = evidence.read_limited(upload.stream, evidence.max_bytes_for(current_app))
+        attachments.add(db, access, evidence.store_for(current_app), period, dossier_id, form["kind"], data,
+                        upload.filename, form["version"])
+    except (NotFound, Forbidden, Conflict, Invalid, ValidationError, evidence.TooLarge) as error:
+        return _failed(error, period, dossier_id)
+    db.commit()
+    flash(_("Đã đính kèm tệp."), "success")
+    return _back(period, dossier_id)
+
+
+@blueprint.route(ATTACHMENTS + "/<uuid:attachment_id>", methods=["GET"])
+@login_required
+def award_attachment_download(period_id: uuid.UUID, dossier_id: uuid.UUID,
+                              attachment_id: uuid.UUID) -> Response:
+    try:
+        item = attachments.get(session(), current_access(), _period(period_id), dossier_id, attachment_id)
+    except NotFound:
+        abort(404)
+    return send_evidence(item)
+
+
+@blueprint.route(ATTACHMENTS + "/<uuid:attachment_id>/delete", methods=["POST"])
+@login_required
+def award_attachment_remove(period_id: uuid.UUID, dossier_id: uuid.UUID, attachment_id: uuid.UUID):
+    period = _period(period_id)
+    db, access = session(), current_access()
+    try:
+        operations.check_visible(db, access, period, dossier_id)
+        data = NoteStepSchema().load({"version": request.form.get("version") or None})
+        item = attachments.remove(db, access, period, dossier_id, attachment_id, data["version"])
+    except (NotFound, Forbidden, Conflict, Invalid, ValidationError) as error:
+        return _failed(error, period, dossier_id)
+    db.commit()
+    attachments.purge(db, evidence.store_for(current_app), item.tenant_id, item.sha256)
+    flash(_("Đã gỡ tệp đính kèm."), "success")
     return _back(period, dossier_id)
 
 

@@ -11,6 +11,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from core.testing.browser import page_text
+from tests.awards.files import PDF
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +48,7 @@ def shows(browser, text: str) -> None:
     wait(browser).until(lambda b: text in page_text(b))
 
 
-def test_a_ward_proposes_and_the_city_police_vets_on_a_phone(browser, live_server, awards_world):
+def test_a_ward_proposes_and_the_city_police_vets_on_a_phone(browser, live_server, awards_world, tmp_path):
     world = awards_world
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": PHONE_WIDTH, "height": 844, "deviceScaleFactor": 1, "mobile": True})
@@ -69,6 +70,11 @@ def test_a_ward_proposes_and_the_city_police_vets_on_a_phone(browser, live_serve
     click(browser, "#nominee-form button[type=submit]")
     shows(browser, "Vũ Thị Lan")
     fits(browser)
+    memo = tmp_path / "tờ trình.pdf"
+    memo.write_bytes(PDF)
+    browser.find_element(By.ID, "attachment-file").send_keys(str(memo))
+    click(browser, "#attachment-form button[type=submit]")
+    shows(browser, "Đã đính kèm tệp.")
     click(browser, ".step-submit button")
     shows(browser, "Chờ Công an Thành phố thẩm định")
     dossier = browser.current_url

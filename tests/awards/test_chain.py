@@ -19,6 +19,7 @@ from core.periods import operations as period_ops
 from core.periods.models import ReportingPeriod
 from core.tenants.models import Tenant
 from core.users.access import SystemAccess
+from tests.awards.files import attach_memo
 
 JUSTIFICATION = "Năm năm liền không để xảy ra vụ việc phức tạp về an ninh, trật tự."
 
@@ -38,6 +39,7 @@ def prepared(acting, world, unit="ward-a", user="ward_head", nominees=None):
          "person_name": "Nguyễn Văn Đức", "person_position": "Trưởng Công an phường"},
     ):
         ops.add_nominee(session, access, period, dossier_id, nominee)
+    attach_memo(session, access, period, dossier_id)
     session.commit()
     session.close()
     return dossier_id
@@ -107,7 +109,8 @@ def test_whole_chain_with_returns_audited_and_notified(acting, awards_world, db)
     actions = [a for a in db.scalars(select(AuditEntry.action).where(AuditEntry.object_id == str(dossier_id))
                                      .order_by(AuditEntry.seq))]
     assert actions == ["award_dossier.created", "award_dossier.nominee_added", "award_dossier.nominee_added",
-                       "award_dossier.submit", "award_dossier.return", "award_dossier.edited",
+                       "award_dossier.attachment_added", "award_dossier.submit", "award_dossier.return",
+                       "award_dossier.edited",
                        "award_dossier.submit", "award_dossier.vet", "award_dossier.appraise",
                        "award_dossier.return", "award_dossier.submit", "award_dossier.vet",
                        "award_dossier.appraise", "award_dossier.decide"]
@@ -196,7 +199,7 @@ def test_editing_after_proposal_and_stale_versions_answer_conflict(acting, award
     world = awards_world
     dossier_id = prepared(acting, world)
     version = view(acting, world, "ward_head", dossier_id)["version"]
-    assert version == 2  # created at 0, two nominees added
+    assert version == 3  # created at 0, two nominees added, the memo attached
     take(acting, world, "ward_head", dossier_id, "submit", version=version)
     with pytest.raises(ops.StaleDossier) as stale:
         take(acting, world, "police_reviewer", dossier_id, "vet", version=version)
@@ -269,6 +272,16 @@ def test_submitting_needs_nominees_and_a_justification(acting, awards_world):
     with pytest.raises(Invalid) as unjustified:
         take(acting, world, "commune_head", dossier_id, "submit")
     assert "justification" in unjustified.value.errors
+    session, access = acting("commune_head")
+    ops.update_justification(session, access, loaded(session, world)[0], dossier_id, JUSTIFICATION)
+    session.commit()
+    with pytest.raises(Invalid) as no_memo:
+        take(acting, world, "commune_head", dossier_id, "submit")
+    assert "tờ trình" in no_memo.value.errors["attachments"][0]
+    session, access = acting("commune_head")
+    attach_memo(session, access, loaded(session, world)[0], dossier_id)
+    session.commit()
+    assert take(acting, world, "commune_head", dossier_id, "submit").status == "proposed"
 
 
 def test_awards_above_the_city_are_forwarded_before_the_decision(acting, awards_world, db, app):
@@ -327,3 +340,51 @@ def test_award_types_are_data_installed_once(awards_world, db):
     db.commit()
     assert "ward" in db.scalar(select(AwardType.proposer_kinds).where(AwardType.key == "giay-khen-so-nganh"))
     assert db.scalar(select(Dossier.id)) is None
+
+
+def _record(db, world, slug="ward-a", score=87.5):
+    """The individuals criteria set filled in the unit's report for the period, as the report
+    form stores it."""
+    from core.reports.models import Section
+    from core.reports.operations import get_or_start
+
+    tenant = db.get(Tenant, world.tenant(slug).id)
+    submission = get_or_start(db, tenant, db.get(ReportingPeriod, world.period.id))
+    db.add(Section(tenant_id=tenant.id, submission_id=submission.id, set_key=ops.ACHIEVEMENT_SET,
+                   set_version=1, values={"full_name": "Trần Thị Mai", "position": "Tổ trưởng tổ dân phố",
+                                          "category": "Đoàn viên, hội viên", "exemplary": True},
+                   self_score=score))
+    db.commit()
+
+
+def test_an_individual_carries_the_achievement_record_of_the_individuals_set(acting, awards_world, db):
+    world = awards_world
+    _record(db, world)
+    session, access = acting("ward_head")
+    period, ward = loaded(session, world)
+    dossier_id = ops.create(session, access, period, ward, JUSTIFICATION)
+    assert ops.achievement_record(session, ward, period)["score"] == 87.5
+    ops.add_nominee(session, access, period, dossier_id, {
+        "subject": "individual", "award": "giay-khen-cong-an-tp", "unit": ward.id, "achievement": True})
+    session.commit()
+    nominee = view(acting, world, "ward_head", dossier_id)["nominees"][0]
+    assert (nominee["person_name"], nominee["person_position"]) == ("Trần Thị Mai", "Tổ trưởng tổ dân phố")
+    assert nominee["achievement"] == {"set_key": "individual.achievements", "set_version": 1,
+                                      "full_name": "Trần Thị Mai", "position": "Tổ trưởng tổ dân phố",
+                                      "category": "Đoàn viên, hội viên", "score": 87.5}
+    # A collective carries no personal record; a unit whose report holds none has nothing to attach.
+    session, access = acting("ward_head")
+    period, ward = loaded(session, world)
+    for data in ({"subject": "collective", "award": "giay-khen-cong-an-tp", "unit": ward.id},
+                 {"subject": "individual", "award": "giay-khen-cong-an-tp",
+                  "unit": world.tenant("school-a1").id, "person_name": "Lê Văn Nam"}):
+        with pytest.raises(Invalid) as refused:
+            ops.add_nominee(session, access, period, dossier_id, {**data, "achievement": True})
+        assert list(refused.value.errors) == ["achievement"]
+        session.rollback()
+    # Without asking for it, a nominee carries none.
+    ops.add_nominee(session, access, period, dossier_id, {
+        "subject": "individual", "award": "giay-khen-cong-an-tp", "unit": ward.id,
+        "person_name": "Phạm Văn An"})
+    session.commit()
+    assert view(acting, world, "ward_head", dossier_id)["nominees"][1]["achievement"] is None

@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from core.audit.models import AuditEntry
 from core.awards import operations as ops
-from core.awards.models import Dossier, Nominee
+from core.awards.models import Attachment, Dossier, Nominee
 from core.notifications.models import Notification
 from core.periods.models import ReportingPeriod
 from core.tenants.models import Tenant
 from core.users.access import SystemAccess
 from core.users.operations import issue_token
+from tests.awards.files import attach_memo
 from tests.reports.test_concurrency import Api, at_once
 
 
@@ -38,6 +39,7 @@ def _appraised(acting, world) -> tuple[str, int]:
     dossier_id = ops.create(session, access, period, ward, "Thành tích")
     ops.add_nominee(session, access, period, dossier_id,
                     {"subject": "collective", "award": "bang-khen-chu-tich-tp", "unit": ward.id})
+    attach_memo(session, access, period, dossier_id)
     ops.step(session, access, period, dossier_id, "submit", {})
     session.commit()
     for user, step in (("police_reviewer", "vet"), ("noivu_reviewer", "appraise")):
@@ -92,3 +94,29 @@ def test_the_same_person_proposed_by_two_units_at_once_stands_once(acting, award
     assert "person_name" in refused["error"]["fields"]
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(Nominee)) == 1
+
+
+def test_removing_the_memo_while_proposing_cannot_both_apply(acting, awards_world, api, db):
+    """The submit checks the memo and the removal takes it away: of the two sent at the same
+    version, exactly one applies, so no dossier is proposed without its tờ trình."""
+    world = awards_world
+    session, access = acting("ward_head")
+    period = session.get(ReportingPeriod, world.period.id)
+    ward = session.get(Tenant, world.tenant("ward-a").id)
+    dossier_id = ops.create(session, access, period, ward, "Thành tích")
+    ops.add_nominee(session, access, period, dossier_id,
+                    {"subject": "collective", "award": "bang-khen-chu-tich-tp", "unit": ward.id})
+    memo = attach_memo(session, access, period, dossier_id)
+    session.commit()
+    version = 2
+    base = f"/api/v1/periods/{world.period.id}/nominations/{dossier_id}"
+    answers = at_once([
+        (api("ward_head"), "POST", f"{base}/submit", {"version": version}),
+        (api("ward_head"), "DELETE", f"{base}/attachments/{memo.id}?version={version}", None),
+    ])
+    assert sorted(status for status, _body in answers) in ([200, 409], [204, 409]), answers
+    db.expire_all()
+    stored = db.scalar(select(Dossier).where(Dossier.id == dossier_id))
+    memos = db.scalar(select(func.count()).select_from(Attachment).where(Attachment.dossier_id == dossier_id))
+    assert stored.version == version + 1
+    assert (stored.status, memos) in (("proposed", 1), ("draft", 0))

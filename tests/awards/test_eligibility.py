@@ -21,6 +21,7 @@ from core.reports.models import Submission
 from core.snapshots.operations import UnitResult
 from core.tenants.models import Tenant
 from core.users.access import SystemAccess
+from tests.awards.files import attach_memo
 
 BANDS = [dict(band) for band in DEFAULT_BANDS]
 
@@ -143,6 +144,8 @@ def test_a_dossier_over_its_quota_is_proposed_only_once_confirmed(acting, awards
     warnings = ops.describe(session, access, period, dossier_id)["warnings"]
     assert [(w.award_key, w.rule, w.limit, w.count) for w in warnings] == [
         ("giay-khen-xa-phuong", "max_collectives", 1, 2)]
+    attach_memo(session, access, period, dossier_id)
+    session.commit()
     with pytest.raises(Invalid) as unconfirmed:
         ops.step(session, access, period, dossier_id, "submit", {})
     session.rollback()

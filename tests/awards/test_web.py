@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from core.testing.fixtures import csrf_token_from
+from tests.awards.files import EXE, PDF
 
 
 @pytest.fixture
@@ -26,6 +27,13 @@ def page(client, url: str) -> tuple[str, str]:
 
 def version_of(html: str) -> str:
     return re.search(r'name="version" value="(\d+)"', html).group(1)
+
+
+def attach(client, dossier: str, kind: str = "memo", data: bytes = PDF, token: str | None = None):
+    html, fresh = page(client, dossier)
+    return client.post(f"{dossier}/attachments", content_type="multipart/form-data", data={
+        "csrf_token": fresh if token is None else token, "version": version_of(html), "kind": kind,
+        "file": (io.BytesIO(data), "tờ trình.pdf")})
 
 
 def test_propose_vet_and_decide_on_the_web(web, awards_world):
@@ -51,6 +59,11 @@ def test_propose_vet_and_decide_on_the_web(web, awards_world):
     assert added.status_code == 303
     html, token = page(head, dossier)
     assert "Đỗ Văn Hùng" in html
+    head.post(f"{dossier}/steps/submit", data={"csrf_token": token, "version": version_of(html)})
+    html, token = page(head, dossier)
+    assert "Cần đính kèm tờ trình đề nghị khen thưởng trước khi gửi hồ sơ." in html
+    assert attach(head, dossier).status_code == 303
+    html, token = page(head, dossier)
     # Without the form's token nothing moves.
     assert head.post(f"{dossier}/steps/submit", data={"version": version_of(html)}).status_code == 400
     head.post(f"{dossier}/steps/submit", data={"csrf_token": token, "version": version_of(html)})
@@ -130,6 +143,7 @@ def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
     html, token = page(head, dossier)
     head.post(f"{dossier}/justification", data={"csrf_token": token, "version": version_of(html),
                                                 "justification": "Thành tích"})
+    attach(head, dossier)
     html, token = page(head, dossier)
     head.post(f"{dossier}/steps/submit", data={"csrf_token": token, "version": version_of(html)})
     assert head.get(f"{dossier}/decision-list.pdf").status_code == 409  # no decision yet
@@ -143,3 +157,54 @@ def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
                                                  "reason": "Thiếu biên bản họp"})
     html, _token = page(head, dossier)
     assert "Lý do trả lại: Thiếu biên bản họp" in html and "Gửi đề nghị" in html
+
+
+def test_attachments_on_the_dossier_page(web, awards_world):
+    world = awards_world
+    head = web("ward_head")
+    listing = f"/periods/{world.period.id}/nominations"
+    _html, token = page(head, listing)
+    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    html, token = page(head, dossier)
+    assert 'id="attachment-form"' in html and "Tờ trình" in html and "Biên bản họp" in html
+    assert attach(head, dossier, token="").status_code == 400  # CSRF
+    assert attach(head, dossier, data=EXE).status_code == 303
+    html, _token = page(head, dossier)
+    assert "không phải minh chứng" in html and "tờ trình.pdf" not in html
+    assert attach(head, dossier, kind="minutes").status_code == 303
+    html, token = page(head, dossier)
+    link = re.search(r'href="([^"]+/attachments/[0-9a-f-]+)"', html).group(1)
+    assert head.get(link).data == PDF
+    assert web("commune_head").get(link).status_code == 404
+    assert web("ward_reporter").get(link).data == PDF
+    reporter = web("ward_reporter")
+    _html, reporter_token = page(reporter, dossier)
+    assert 'id="attachment-form"' not in _html
+    remove = link + "/delete"
+    refused = reporter.post(remove, data={"csrf_token": reporter_token, "version": version_of(html)})
+    assert refused.status_code == 403
+    assert head.post(remove, data={"csrf_token": token, "version": "0"}).status_code == 303
+    html, token = page(head, dossier)
+    assert "tờ trình.pdf" in html  # stale version: nothing removed
+    assert head.post(remove, data={"csrf_token": token, "version": version_of(html)}).status_code == 303
+    html, _token = page(head, dossier)
+    assert "tờ trình.pdf" not in html
+
+
+def test_the_nominee_form_attaches_the_achievement_record(web, awards_world, db):
+    from tests.awards.test_chain import _record
+
+    world = awards_world
+    _record(db, world, score=92)
+    head = web("ward_head")
+    listing = f"/periods/{world.period.id}/nominations"
+    _html, token = page(head, listing)
+    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    html, token = page(head, dossier)
+    assert 'name="achievement"' in html
+    head.post(f"{dossier}/nominees", data={"csrf_token": token, "version": version_of(html),
+                                           "award": "giay-khen-cong-an-tp", "subject": "individual",
+                                           "unit": str(world.tenant("ward-a").id), "achievement": "true"})
+    html, _token = page(head, dossier)
+    assert "Trần Thị Mai" in html
+    assert "Thành tích (bộ tiêu chí cá nhân): Trần Thị Mai · Đoàn viên, hội viên · 92 điểm" in html

@@ -63,6 +63,7 @@ PARAMETERS: dict[str, Param] = {
     "table": Param(lambda v: v.objects["criteria_table"].key, UNIT),
     "dossier_id": Param(lambda v: v.objects["dossier"].id, UNIT),
     "nominee_id": Param(lambda v: v.objects["nominee"].id, UNIT),
+    "attachment_id": Param(lambda v: v.objects["attachment"].id, UNIT),
     # A step of the commendation chain; whose dossier it moves comes with <dossier_id>.
     "step": Param(lambda v: "vet", PUBLIC),
 }

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from core.app import create_app
 from core.awards import operations as award_ops
 from core.awards.catalogue import award_type_id
-from core.awards.models import Dossier, Nominee
+from core.awards.models import Attachment, Dossier, Nominee
 from core.clusters import operations as cluster_ops
 from core.criteria_defs.models import CriteriaDefinition, CriteriaDefinitionVersion
 from core.criteria_defs.operations import set_key_of
@@ -242,6 +242,13 @@ def build_victim(app: Flask) -> Victim:
             unit_id=victim.tenant.id, person_name="Cán bộ " + victim.canary("nominee"),
             subject_key=f"person:{victim.tenant.id}:can bo")
         db.add(victim.objects["nominee"])
+        # The dossier's memo shares the evidence file's bytes, so its download leaks the same canary.
+        evidence_item = victim.objects["evidence"]
+        victim.objects["attachment"] = Attachment(
+            tenant_id=victim.tenant.id, dossier_id=dossier.id, kind="memo",
+            filename=victim.canary("attachment-name") + ".txt", content_type=evidence_item.content_type,
+            size=evidence_item.size, sha256=evidence_item.sha256)
+        db.add(victim.objects["attachment"])
         db.flush()
         victim.objects["token"] = user_ops.token_by_value(db, victim.tokens[OWNER])
         victim.objects["membership"] = db.scalar(
