@@ -17,8 +17,10 @@ from core.awards.schemas import (
     AttachmentFormSchema,
     AttachmentListSchema,
     AttachmentSchema,
+    AwardTypeConfigureSchema,
     AwardTypeListSchema,
     AwardTypeQuerySchema,
+    AwardTypeSchema,
     DecideSchema,
     DossierCreateSchema,
     DossierListSchema,
@@ -54,6 +56,19 @@ BASE = "/periods/<uuid:period_id>/nominations"
 def list_award_types() -> Response:
     data = load_query(AwardTypeQuerySchema())
     return respond(AwardTypeListSchema(), {"items": operations.award_types(session(), data.get("round"))})
+
+
+@route("/award-types/<key>", ["PATCH"], Operation(
+    summary="Configure an award type: who may propose it, its quotas, whether it is offered", tag=TAG,
+    body=AwardTypeConfigureSchema, response=AwardTypeSchema, errors=(403, 404, 422),
+    description="An admin of the city only (award types serve the whole city). The fields given replace "
+                "those stored (quota: each key given; null lifts a cap). Audited.",
+))
+def configure_award_type(key: str) -> Response:
+    data = load_body(AwardTypeConfigureSchema())
+    award = operations.configure_award_type(session(), current_access(), key, data)
+    session().commit()
+    return respond(AwardTypeSchema(), award)
 
 
 def _period(period_id: uuid.UUID):

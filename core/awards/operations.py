@@ -151,6 +151,41 @@ def award_types(db: Session, round_kind: str | None = None) -> list[AwardType]:
     return list(db.scalars(query))
 
 
+def configure_award_type(db: Session, access: Access, key: str, changes: dict[str, Any]) -> AwardType:
+    """Change how an award type is given: ``proposer_kinds`` (the kinds of unit that may propose
+    it), ``quota`` (``max_collectives``, ``max_individuals``, ``max_share``; None lifts a cap)
+    and ``active``. Award types serve the whole city, so only an admin of a top-level unit (the
+    city) may change them. The row is locked while it changes; the change is audited with each
+    value before and after. Dossiers already holding the award keep their nominees.
+
+    :raises Forbidden: the caller is not an admin of a top-level unit.
+    :raises NotFound: no award type has this key.
+    """
+    if not any(grant.role == roles.ADMIN and grant.tenant_path.count("/") == 2 for grant in access.grants):
+        raise Forbidden(_("Chỉ quản trị viên cấp thành phố được cấu hình các hình thức khen thưởng."))
+    award = db.scalar(select(AwardType).where(AwardType.key == key).with_for_update())
+    if award is None:
+        raise NotFound(_("Không có hình thức khen thưởng này."))
+    applied: dict[str, list[Any]] = {}
+    for name in ("proposer_kinds", "quota", "active"):
+        if name not in changes:
+            continue
+        value = changes[name]
+        if name == "proposer_kinds":
+            value = sorted(set(value))
+        elif name == "quota":
+            value = {k: v for k, v in {**(award.quota or {}), **value}.items() if v is not None}
+        before = getattr(award, name)
+        if before != value:
+            applied[name] = [before, value]
+            setattr(award, name, value)
+    if applied:
+        db.flush()
+        record(db, "award_type.configure", actor_id=access.actor_id, actor_label=access.actor_label,
+               object_type="award_type", object_id=award.key, changes=applied, ip=access.ip)
+    return award
+
+
 def round_of(period: ReportingPeriod) -> str | None:
     """The round a period holds: ``annual`` for an annual period, ``five_year`` for a summary."""
     return ROUND_OF_PERIOD_KIND.get(period.kind)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from core.awards.models import ATTACHMENT_KINDS, ROUNDS, STATUSES, SUBJECTS
-from core.text.fields import Day, Integer, Line, Text
+from core.text.fields import Day, Integer, Line, Number, Text
 
 MAX_VERSION = 2**31 - 1
 VERSION_DESCRIPTION = "The dossier's version the caller read; another stored version answers 409"
@@ -44,6 +44,24 @@ class AwardTypeSchema(Schema):
 
 class AwardTypeListSchema(Schema):
     items = fields.List(fields.Nested(AwardTypeSchema))
+
+
+class QuotaSchema(Schema):
+    max_collectives = Integer(minimum=0, maximum=100_000, allow_none=True,
+                              metadata={"description": "Collectives per dossier; null lifts the cap"})
+    max_individuals = Integer(minimum=0, maximum=100_000, allow_none=True,
+                              metadata={"description": "Individuals per dossier; null lifts the cap"})
+    max_share = Number(allow_none=True, validate=validate.Range(min=0, max=1),
+                       metadata={"description": "Share of the proposer's units, 0 to 1; null lifts it"})
+
+
+class AwardTypeConfigureSchema(Schema):
+    proposer_kinds = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")), validate=validate.Length(max=40),
+        metadata={"description": "Kinds of unit that may propose it (city, ward, commune, department…)"})
+    quota = fields.Nested(QuotaSchema, metadata={"description": "Caps warned before proposing; the keys "
+                                                               "given replace those stored"})
+    active = fields.Boolean(metadata={"description": "Offered to new nominations"})
 
 
 class DossierCreateSchema(Schema):
