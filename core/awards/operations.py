@@ -42,6 +42,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core import clock
 from core.audit.operations import record
 from core.awards import eligibility
 from core.awards.catalogue import DEFAULT_AWARD_TYPES, award_type_id
@@ -77,6 +78,7 @@ from core.periods.models import ReportingPeriod
 from core.reports.atomic import insert_or_ignore
 from core.reports.models import Section, Submission
 from core.snapshots.operations import UnitResult, results_for
+from core.tenants import kinds as tenant_kinds
 from core.tenants.models import Tenant
 from core.text import fold, nfc
 from core.users import roles
@@ -173,6 +175,7 @@ def configure_award_type(db: Session, access: Access, key: str, changes: dict[st
         value = changes[name]
         if name == "proposer_kinds":
             value = sorted(set(value))
+            _check_kinds(db, value)
         elif name == "quota":
             value = {k: v for k, v in {**(award.quota or {}), **value}.items() if v is not None}
         before = getattr(award, name)
@@ -184,6 +187,20 @@ def configure_award_type(db: Session, access: Access, key: str, changes: dict[st
         record(db, "award_type.configure", actor_id=access.actor_id, actor_label=access.actor_label,
                object_type="award_type", object_id=award.key, changes=applied, ip=access.ip)
     return award
+
+
+def _check_kinds(db: Session, kinds: list[str]) -> None:
+    """Kinds of unit the core knows or the directory uses, at least one.
+
+    :raises Invalid: on ``proposer_kinds``, naming each unknown kind.
+    """
+    if not kinds:
+        raise Invalid({"proposer_kinds": [_("Cần ít nhất một loại đơn vị được đề nghị; để ngừng xét hình "
+                                            "thức này, hãy tắt nó (active).")]})
+    known = set(tenant_kinds.CORE_KINDS) | set(db.scalars(select(Tenant.kind).distinct()))
+    unknown = [kind for kind in kinds if kind not in known]
+    if unknown:
+        raise Invalid({"proposer_kinds": [_("Không có loại đơn vị: %(kinds)s.", kinds=", ".join(unknown))]})
 
 
 def round_of(period: ReportingPeriod) -> str | None:
@@ -356,6 +373,8 @@ def _actions(seen: Reach, access: Access, dossier: Dossier, unit: Tenant,
             continue
         if step == "decide" and dossier.status == APPRAISED and _above_city(awards):
             continue
+        if step == "forward" and not _above_city(awards):
+            continue  # the City decides its own awards: nothing to send above it
         actions.append(step)
     return actions
 
@@ -434,6 +453,44 @@ def expect(dossier: Dossier, version: int | None) -> None:
     """Refuse at once a change naming a version other than the one just read."""
     if version is not None and version != dossier.version:
         raise StaleDossier(dossier.version)
+
+
+def _check_proposal(db: Session, period: ReportingPeriod, dossier: Dossier, unit: Tenant,
+                    awards: dict[uuid.UUID, AwardType], nominees: list[Any],
+                    data: dict[str, Any]) -> list[eligibility.QuotaWarning]:
+    """What a dossier must hold to be proposed; the quota warnings it may be proposed with.
+
+    :raises Invalid: see :func:`take_step`.
+    """
+    _require_round(period)
+    if not nominees:
+        raise Invalid({"nominees": [_("Hồ sơ chưa có tập thể hoặc cá nhân nào được đề nghị.")]})
+    if not dossier.justification.strip():
+        raise Invalid({"justification": [_("Cần nhập tóm tắt thành tích.")]})
+    # The cover memo is part of every dossier (NĐ 98/2023/NĐ-CP, Art. 84); the minutes
+    # are shown when attached but not required.
+    if db.scalar(select(Attachment.id).where(Attachment.tenant_id == dossier.tenant_id,
+                                             Attachment.dossier_id == dossier.id,
+                                             Attachment.kind == MEMO).limit(1)) is None:
+        raise Invalid({"attachments": [_("Cần đính kèm tờ trình đề nghị khen thưởng trước khi gửi "
+                                         "hồ sơ.")]})
+    warnings = eligibility.quota_warnings(awards, [tuple(n) for n in nominees],
+                                          _subtree_units(db, unit))
+    if warnings and not data.get("confirm"):
+        raise Invalid({"confirm": [w.message for w in warnings]},
+                      _("Hồ sơ vượt mức khen thưởng cho phép; xác nhận để vẫn gửi."))
+    return warnings
+
+
+def still_read(db: Session, dossier: Dossier) -> None:
+    """Before refusing a step for what was read, confirm the dossier still holds the version
+    loaded (as :func:`core.reports.atomic.still_read` does for a report).
+
+    :raises StaleDossier: the dossier moved while it was being checked.
+    """
+    stored = _current_version(db, dossier)
+    if stored != dossier.version:
+        raise StaleDossier(stored)
 
 
 def claim(db: Session, dossier: Dossier, expected: int | None = None) -> None:
@@ -709,26 +766,22 @@ def step(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.
             AwardType.id.in_({n[0] for n in nominees})))} if nominees else {}
         warnings: list[eligibility.QuotaWarning] = []
         if name == "submit":
-            _require_round(period)
-            if not nominees:
-                raise Invalid({"nominees": [_("Hồ sơ chưa có tập thể hoặc cá nhân nào được đề nghị.")]})
-            if not dossier.justification.strip():
-                raise Invalid({"justification": [_("Cần nhập tóm tắt thành tích.")]})
-            # The cover memo is part of every dossier (NĐ 98/2023/NĐ-CP, Art. 84); the minutes
-            # are shown when attached but not required.
-            if db.scalar(select(Attachment.id).where(Attachment.tenant_id == dossier.tenant_id,
-                                                     Attachment.dossier_id == dossier.id,
-                                                     Attachment.kind == MEMO).limit(1)) is None:
-                raise Invalid({"attachments": [_("Cần đính kèm tờ trình đề nghị khen thưởng trước khi gửi "
-                                                 "hồ sơ.")]})
-            warnings = eligibility.quota_warnings(awards, [tuple(n) for n in nominees],
-                                                  _subtree_units(db, unit))
-            if warnings and not data.get("confirm"):
-                raise Invalid({"confirm": [w.message for w in warnings]},
-                              _("Hồ sơ vượt mức khen thưởng cho phép; xác nhận để vẫn gửi."))
+            try:
+                warnings = _check_proposal(db, period, dossier, unit, awards, nominees, data)
+            except Invalid:
+                # Found on what each statement read, possibly a change committed after the dossier
+                # was loaded (a memo removed meanwhile): then the caller's read is stale, a 409.
+                still_read(db, dossier)
+                raise
         if name == "decide" and dossier.status == APPRAISED and _above_city(awards.values()):
             raise Conflict(_("Hồ sơ có hình thức khen thưởng thuộc thẩm quyền cấp trên: cần trình cấp trên "
                              "trước khi ghi quyết định."), version=dossier.version)
+        if name == "forward" and not _above_city(awards.values()):
+            raise Conflict(_("Hồ sơ chỉ có hình thức khen thưởng thuộc thẩm quyền của Thành phố: ghi quyết "
+                             "định thay vì trình cấp trên."), version=dossier.version)
+        if name == "decide" and data["date"] > clock.today():
+            raise Invalid({"date": [_("Ngày quyết định %(day)s chưa đến; hãy ghi ngày đã ký quyết định.",
+                                      day=data["date"].strftime("%d/%m/%Y"))]})
         claim(db, dossier)
         before = dossier.status
         changes: dict[str, Any] = {"status": [before, target]}

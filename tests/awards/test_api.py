@@ -79,9 +79,9 @@ def test_the_chain_over_the_api(api, awards_world):
     assert police.post(f"{url}/vet", json={"note": "Đủ điều kiện"}).get_json()["status"] == "vetted"
     noivu = api("noivu_reviewer")
     assert noivu.post(f"{url}/appraise").get_json()["status"] == "appraised"
-    decided = noivu.post(f"{url}/decide", json={"number": "55/QĐ-CAHN", "date": "2026-12-22"})
+    decided = noivu.post(f"{url}/decide", json={"number": "55/QĐ-CAHN", "date": "2026-11-22"})
     assert decided.status_code == 200, decided.get_json()
-    assert decided.get_json()["decision"] == {"number": "55/QĐ-CAHN", "date": "2026-12-22",
+    assert decided.get_json()["decision"] == {"number": "55/QĐ-CAHN", "date": "2026-11-22",
                                               "authority": "Giám đốc Công an Thành phố Hà Nội"}
 
 
@@ -148,7 +148,7 @@ def test_the_registry_searches_decided_commendations(api, awards_world):
     api("ward_head").post(f"{url}/submit", json={})
     api("police_reviewer").post(f"{url}/vet", json={})
     api("noivu_reviewer").post(f"{url}/appraise", json={})
-    api("noivu_reviewer").post(f"{url}/decide", json={"number": "9/QĐ-CAHN", "date": "2026-12-28"})
+    api("noivu_reviewer").post(f"{url}/decide", json={"number": "9/QĐ-CAHN", "date": "2026-11-28"})
     found = api("ward_head").get(f"{registry}?q=nguyen thi dao&year=2026").get_json()["items"]
     rows = [(r["person_name"], r["unit"]["name"], r["award"]["key"], r["decision_number"]) for r in found]
     assert rows == [("Nguyễn Thị Đào", "Phường A", "giay-khen-cong-an-tp", "9/QĐ-CAHN")]
@@ -233,7 +233,7 @@ def test_the_registry_reaches_the_whole_city_for_the_chain_and_the_city_only(api
     api("police_reviewer").post(f"{url}/vet", json={})
     api("noivu_reviewer").post(f"{url}/appraise", json={})
     assert api("noivu_reviewer").post(f"{url}/decide", json={"number": "7/QĐ-CAHN",
-                                                             "date": "2026-12-28"}).status_code == 200
+                                                             "date": "2026-11-28"}).status_code == 200
     registry = f"{PREFIX}/award-registry?q=phuong a"
 
     def found(user):

@@ -95,9 +95,16 @@ def test_whole_chain_with_returns_audited_and_notified(acting, awards_world, db)
     take(acting, world, "ward_head", dossier_id, "submit")
     take(acting, world, "police_reviewer", dossier_id, "vet")
     take(acting, world, "noivu_reviewer", dossier_id, "appraise")
-    assert view(acting, world, "board_admin", dossier_id)["actions"] == ["forward", "decide", "return"]
+    # City-level awards only: nothing to forward, and a decision is not dated in the future.
+    assert view(acting, world, "board_admin", dossier_id)["actions"] == ["decide", "return"]
+    with pytest.raises(Conflict):
+        take(acting, world, "board_admin", dossier_id, "forward", to="Thủ tướng Chính phủ")
+    tomorrow = clock.today() + timedelta(days=1)
+    with pytest.raises(Invalid) as future:
+        take(acting, world, "board_admin", dossier_id, "decide", number="1234/QĐ-UBND", date=tomorrow)
+    assert list(future.value.errors) == ["date"]
     decided = take(acting, world, "board_admin", dossier_id, "decide", number="1234/QĐ-UBND",
-                   date=date(2026, 12, 20), authority="")
+                   date=date(2026, 11, 20), authority="")
     assert decided.status == "decided"
 
     final = view(acting, world, "ward_head", dossier_id)
@@ -123,7 +130,12 @@ def test_whole_chain_with_returns_audited_and_notified(acting, awards_world, db)
     to_ward = [n for n in notices if n.user_id == world.user("ward_head").id]
     assert [n.kind for n in to_police] == ["award.submit"] * 3
     assert [n.kind for n in to_noivu] == ["award.vet"] * 2
-    assert "Thiếu biên bản họp xét" in next(n.body for n in to_ward if n.kind == "award.return")
+    # Both returns reached the unit, each with its reason (the notices' order is not asserted:
+    # two may share a timestamp).
+    returned_bodies = [n.body for n in to_ward if n.kind == "award.return"]
+    assert len(returned_bodies) == 2
+    assert sorted("Thiếu biên bản họp xét" in body for body in returned_bodies) == [False, True]
+    assert sorted("Sai chức vụ cá nhân" in body for body in returned_bodies) == [False, True]
     assert any(n.kind == "award.decide" and "1234/QĐ-UBND" in n.body for n in to_ward)
     assert not [n for n in notices if n.user_id == world.user("police_reporter").id]
 
@@ -184,7 +196,7 @@ def test_steps_refused_to_the_wrong_role_or_tenant(acting, awards_world):
     with pytest.raises(Forbidden):
         take(acting, world, "police_reviewer", dossier_id, "submit")
     with pytest.raises(Conflict):  # the right role, the wrong moment
-        take(acting, world, "noivu_reviewer", dossier_id, "decide", number="1/QĐ", date=date(2026, 12, 1))
+        take(acting, world, "noivu_reviewer", dossier_id, "decide", number="1/QĐ", date=date(2026, 11, 1))
     take(acting, world, "police_reviewer", dossier_id, "vet")
     with pytest.raises(Forbidden):
         take(acting, world, "police_reviewer", dossier_id, "appraise")
@@ -302,10 +314,11 @@ def test_awards_above_the_city_are_forwarded_before_the_decision(acting, awards_
     take(acting, world, "noivu_reviewer", dossier_id, "appraise")
     assert view(acting, world, "noivu_reviewer", dossier_id)["actions"] == ["forward", "return"]
     with pytest.raises(Conflict):
-        take(acting, world, "noivu_reviewer", dossier_id, "decide", number="99/QĐ-TTg", date=date(2027, 1, 5))
+        take(acting, world, "noivu_reviewer", dossier_id, "decide", number="99/QĐ-TTg",
+             date=date(2026, 11, 5))
     take(acting, world, "noivu_reviewer", dossier_id, "forward", to="Thủ tướng Chính phủ (qua Bộ Nội vụ)")
     assert view(acting, world, "noivu_reviewer", dossier_id)["actions"] == ["decide"]
-    take(acting, world, "noivu_reviewer", dossier_id, "decide", number="99/QĐ-TTg", date=date(2027, 1, 5),
+    take(acting, world, "noivu_reviewer", dossier_id, "decide", number="99/QĐ-TTg", date=date(2026, 11, 5),
          authority="Thủ tướng Chính phủ")
     final = view(acting, world, "ward_head", dossier_id)
     assert (final["status"], final["forwarded_to"], final["decision"]["authority"]) == (

@@ -56,9 +56,9 @@ def test_two_concurrent_decisions_exactly_one_wins(acting, awards_world, api, db
     path = f"/api/v1/periods/{world.period.id}/nominations/{dossier_id}/decide"
     answers = at_once([
         (api("noivu_reviewer"), "POST", path,
-         {"version": version, "number": "100/QĐ-UBND", "date": "2026-12-20"}),
+         {"version": version, "number": "100/QĐ-UBND", "date": "2026-11-20"}),
         (api("board_admin"), "POST", path,
-         {"version": version, "number": "200/QĐ-UBND", "date": "2026-12-21"}),
+         {"version": version, "number": "200/QĐ-UBND", "date": "2026-11-21"}),
     ])
     statuses = sorted(status for status, _body in answers)
     assert statuses == [200, 409], answers

@@ -60,6 +60,8 @@ def test_only_the_city_admin_configures_and_values_are_checked(api_as, awards_wo
     for body, field in (({"quota": {"max_share": 1.5}}, "quota.max_share"),
                         ({"quota": {"max_individuals": -1}}, "quota.max_individuals"),
                         ({"proposer_kinds": ["Phường A"]}, "proposer_kinds.0"),
+                        ({"proposer_kinds": ["martian"]}, "proposer_kinds"),
+                        ({"proposer_kinds": []}, "proposer_kinds"),
                         ({"colour": "gold"}, "colour")):
         answer = admin.patch(f"{TYPES}/{AWARD}", json=body)
         assert answer.status_code == 422 and field in error_of(answer)["fields"], (body, answer.get_json())

@@ -91,23 +91,23 @@ def test_propose_vet_and_decide_on_the_web(web, awards_world):
     board.post(f"{dossier}/steps/appraise", data={"csrf_token": token, "version": version_of(html)})
     html, token = page(board, dossier)
     stale = board.post(f"{dossier}/steps/decide", data={
-        "csrf_token": token, "version": "0", "number": "7/QĐ-CAHN", "date": "2026-12-24"})
+        "csrf_token": token, "version": "0", "number": "7/QĐ-CAHN", "date": "2026-11-24"})
     assert stale.status_code == 303
     html, token = page(board, dossier)
     assert "Hồ sơ vừa được người khác cập nhật" in html
     board.post(f"{dossier}/steps/decide", data={
-        "csrf_token": token, "version": version_of(html), "number": "7/QĐ-CAHN", "date": "2026-12-24"})
+        "csrf_token": token, "version": version_of(html), "number": "7/QĐ-CAHN", "date": "2026-11-24"})
     html, _token = page(head, dossier)
-    assert "Quyết định số 7/QĐ-CAHN ngày 24/12/2026" in html
+    assert "Quyết định số 7/QĐ-CAHN ngày 24/11/2026" in html
 
     english, _token = page(head, dossier + "?lang=en")
-    assert "Decision no. 7/QĐ-CAHN of 24/12/2026" in english
+    assert "Decision no. 7/QĐ-CAHN of 24/11/2026" in english
 
     # The decision's list and the certificates, in Vietnamese whatever the page's language.
     listed = head.get(f"{dossier}/decision-list.pdf?lang=en")
     assert listed.status_code == 200 and listed.mimetype == "application/pdf"
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(listed.data)).pages)
-    assert "DANH SÁCH" in text and "Kèm theo Quyết định số 7/QĐ-CAHN ngày 24 tháng 12 năm 2026" in text
+    assert "DANH SÁCH" in text and "Kèm theo Quyết định số 7/QĐ-CAHN ngày 24 tháng 11 năm 2026" in text
     assert "Đỗ Văn Hùng" in text and "Tổ trưởng tổ bảo vệ ANTT, Phường A" in text
     assert "(Danh sách có 0 tập thể và 1 cá nhân)./." in text
     certificates = PdfReader(io.BytesIO(head.get(f"{dossier}/certificates.pdf").data))
