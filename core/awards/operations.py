@@ -414,7 +414,8 @@ def describe(db: Session, access: Access, period: ReportingPeriod, dossier_id: u
                 cluster_rank=ranks.get(member.id) if nominee.subject == COLLECTIVE else None,
                 bands=list(period.bands or []))
             rows.append({"id": nominee.id, "subject": nominee.subject,
-                         "award": {"id": award.id, "key": award.key, "name": award.name},
+                         "award": {"id": award.id, "key": award.key, "name": award.name,
+                                   "name_en": award.name_en},
                          "unit": {"id": member.id, "name": member.name, "kind": member.kind},
                          "person_name": nominee.person_name, "person_position": nominee.person_position,
                          "note": nominee.note, "achievement": nominee.achievement,

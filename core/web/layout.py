@@ -96,6 +96,18 @@ def day(value: date | None) -> str:
     return format_date(value, DATE_PATTERN) if value is not None else ""
 
 
+@blueprint.app_template_filter("localised")
+def localised(item: Any, name: str) -> Any:
+    """``item``'s ``name`` in the interface's language: its ``<name>_en`` in English when it has
+    one (data shipped with both, such as an award type's name), else ``name`` as written."""
+    def field(key: str) -> Any:
+        return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+    if str(get_locale() or "vi") == "en":
+        return field(f"{name}_en") or field(name)
+    return field(name)
+
+
 @blueprint.app_template_global("lang_url")
 def lang_url(code: str) -> str:
     """The current page in another language, keeping its other query parameters (a search)."""

@@ -102,6 +102,10 @@ def test_propose_vet_and_decide_on_the_web(web, awards_world):
 
     english, _token = page(head, dossier + "?lang=en")
     assert "Decision no. 7/QĐ-CAHN of 24/11/2026" in english
+    # The award's own English name, not the Vietnamese one, beside each nominee.
+    assert "Certificate of Merit of the Director of the City Police" in english
+    assert "Giấy khen của Giám đốc Công an Thành phố" not in english
+    assert "Giấy khen của Giám đốc Công an Thành phố" in html
 
     # The decision's list and the certificates, in Vietnamese whatever the page's language.
     listed = head.get(f"{dossier}/decision-list.pdf?lang=en")
