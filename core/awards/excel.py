@@ -39,6 +39,9 @@ from core.users.access import Access
 
 COLUMNS = {"doi tuong": "subject", "hinh thuc khen thuong": "award", "don vi": "unit",
            "ho va ten": "person_name", "chuc vu": "person_position", "ghi chu": "note"}
+# Each field by the header of its column, as the sheet writes it.
+HEADERS = {"subject": "Đối tượng", "award": "Hình thức khen thưởng", "unit": "Đơn vị",
+           "person_name": "Họ và tên", "person_position": "Chức vụ", "note": "Ghi chú"}
 SUBJECTS = {"tap the": COLLECTIVE, "collective": COLLECTIVE, "ca nhan": INDIVIDUAL, "individual": INDIVIDUAL}
 
 
@@ -117,7 +120,8 @@ def import_nominees(db: Session, access: Access, period: ReportingPeriod, dossie
             added += 1
         except ValidationError as error:
             errors.append(_("Dòng %(row)s: %(message)s", row=number,
-                            message=_("sai cột %(fields)s.", fields=", ".join(sorted(error.messages)))))
+                            message=_("sai cột %(fields)s.", fields=", ".join(
+                                f"«{HEADERS.get(name, name)}»" for name in sorted(error.messages)))))
         except Invalid as error:
             errors.append(_("Dòng %(row)s: %(message)s", row=number, message=_messages(error.errors)))
     if errors:

@@ -113,6 +113,27 @@ def award_dossiers(period_id: uuid.UUID):
                            kind_label=lambda code: labels.label(labels.TENANT_KINDS, code))
 
 
+# The forms' fields as their labels name them, for messages about a refused input.
+FIELD_LABELS = {
+    "unit": _l("Đơn vị"), "subject": _l("Đối tượng"), "award": _l("Hình thức khen thưởng"),
+    "person_name": _l("Họ và tên"), "person_position": _l("Chức vụ"), "note": _l("Ghi chú"),
+    "justification": _l("Tóm tắt thành tích"), "kind": _l("Loại tệp"), "file": _l("Tệp"),
+    "reason": _l("Lý do trả lại"), "number": _l("Số quyết định"), "date": _l("Ngày quyết định"),
+    "authority": _l("Cấp quyết định"), "to": _l("Trình cấp"), "year": _l("Năm quyết định"),
+    "q": _l("Tìm kiếm"), "version": _l("Phiên bản"), "confirm": _l("Xác nhận"),
+}
+
+
+def refused_fields(error: ValidationError) -> str:
+    """A refused form as one line: each field by its label, with what is wrong with it."""
+    parts = []
+    for name, messages in sorted(error.normalized_messages().items()):
+        texts = messages if isinstance(messages, list) else [str(messages)]
+        label = FIELD_LABELS.get(name, name)
+        parts.append(f"{label}: {' '.join(str(text) for text in texts)}")
+    return _("Dữ liệu chưa hợp lệ: %(fields)s", fields="; ".join(parts))
+
+
 def _back(period: ReportingPeriod, dossier_id: Any) -> Any:
     return redirect(url_for("web.award_dossier", period_id=period.id, dossier_id=dossier_id), 303)
 
@@ -128,8 +149,7 @@ def _failed(error: Exception, period: ReportingPeriod, dossier_id: Any):
     if isinstance(error, Invalid):
         flash("; ".join(m for messages in error.errors.values() for m in messages) or error.message, "error")
     elif isinstance(error, ValidationError):
-        flash(_("Dữ liệu chưa hợp lệ: %(fields)s.", fields=", ".join(sorted(error.normalized_messages()))),
-              "error")
+        flash(refused_fields(error), "error")
     else:
         flash(getattr(error, "message", "") or str(error), "error")
     return _back(period, dossier_id)
@@ -374,8 +394,7 @@ def award_registry():
     try:
         query = RegistryQuerySchema().load(raw)
     except ValidationError as error:
-        flash(_("Dữ liệu chưa hợp lệ: %(fields)s.", fields=", ".join(sorted(error.normalized_messages()))),
-              "error")
+        flash(refused_fields(error), "error")
         query = {}
     rows = operations.registry(db, access, query=query.get("q", ""), year=query.get("year"),
                                award_key=query.get("award")) if query else []

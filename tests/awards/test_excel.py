@@ -73,7 +73,7 @@ def test_bad_rows_are_each_named_and_nothing_is_saved(acting, awards_world, doss
     rows = [message.split(":", 1)[0] for message in error.value.errors["file"]]
     assert rows == ["Dòng 3", "Dòng 4", "Dòng 5", "Dòng 6", "Dòng 8"]
     assert "Cần nhập họ và tên" in error.value.errors["file"][0]
-    assert "subject" in error.value.errors["file"][3]
+    assert "sai cột «Đối tượng»" in error.value.errors["file"][3]
     assert "đã được đề nghị" in error.value.errors["file"][4]
     assert count(db) == 0
 

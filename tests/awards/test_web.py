@@ -126,7 +126,7 @@ def test_propose_vet_and_decide_on_the_web(web, awards_world):
     assert "Đỗ Văn Hùng" in html and "7/QĐ-CAHN" in html
     assert "Đỗ Văn Hùng" not in page(web("commune_head"), "/nominations/registry?q=do+van+hung")[0]
     # (the page speaks English since the ?lang=en above)
-    assert "Invalid input: year." in page(head, "/nominations/registry?year=abc")[0]
+    assert "Invalid data: Year of the decision:" in page(head, "/nominations/registry?year=abc")[0]
 
 
 def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
@@ -156,7 +156,7 @@ def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
     police.post(f"{dossier}/steps/return", data={"csrf_token": token, "version": version_of(html),
                                                  "reason": ""})
     html, token = page(police, dossier)
-    assert "Dữ liệu chưa hợp lệ: reason." in html and "Chờ Công an Thành phố thẩm định" in html
+    assert "Dữ liệu chưa hợp lệ: Lý do trả lại:" in html and "Chờ Công an Thành phố thẩm định" in html
     police.post(f"{dossier}/steps/return", data={"csrf_token": token, "version": version_of(html),
                                                  "reason": "Thiếu biên bản họp"})
     html, _token = page(head, dossier)
