@@ -14,10 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import has_app_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from core.dashboards.operations import AggregateInfo, Dashboard
 from core.periods.bands import band_label
+from core.plugins import current_host
 from core.rollups.contribution import FINAL, PROVISIONAL
 from core.rollups.figures import Figures
 
@@ -151,7 +154,13 @@ def _previous_rows(board: Dashboard) -> list[list[Any]]:
 
 
 def outcome_label(name: str) -> str:
-    return {"atantt": _("“An toàn về ANTT”")}.get(name, name)
+    """A standard as shown: "An toàn về ANTT" by the core's catalogue, any other by the name its
+    criteria set gives it (``outcome_labels``), in the interface's language."""
+    if name == "atantt":
+        return _("“An toàn về ANTT”")
+    if not has_app_context():
+        return name
+    return current_host().outcome_label(name, str(get_locale() or "vi") == "en") or name
 
 
 def _cell(value: Any, english: bool) -> str:

@@ -53,6 +53,9 @@ class CriteriaSet:
     # Pass/fail standards judged from the values, e.g. {"atantt": True} for "An toàn về ANTT";
     # None for a standard that does not apply to the unit (a primary school under TT 124).
     outcomes: Callable[[Mapping[str, Any], Any], Mapping[str, bool | None]] | None = None
+    # The name each standard of ``outcomes`` is shown by, (Vietnamese, English): dashboards and
+    # exports never show a standard's key.
+    outcome_labels: Mapping[str, tuple[str, str]] | None = None
     # The most points the score can reach when that is not 100 (an owner's table of 1.000
     # points); reviewer scores keep the section within 0 and this.
     maximum: float | None = None

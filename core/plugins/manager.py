@@ -406,6 +406,15 @@ class PluginHost:
 
     # -- the registry -----------------------------------------------------------------------
 
+    def outcome_label(self, name: str, english: bool) -> str | None:
+        """The name a loaded set gives the standard ``name`` (its ``outcome_labels``), in English
+        or Vietnamese; None when no set names it."""
+        for criteria_set in self.registry.values():
+            labels = criteria_set.outcome_labels or {}
+            if name in labels:
+                return labels[name][1 if english else 0]
+        return None
+
     def criteria_set(self, key: str, version: int | None = None) -> CriteriaSet | None:
         """One version of a set, or its latest version; ``None`` when not loaded.
 

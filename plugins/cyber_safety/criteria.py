@@ -129,6 +129,7 @@ SYSTEMS_V1 = CriteriaSet(
     title="An toàn hệ thống thông tin và dữ liệu", title_en="Information systems and data security",
     applies_to=REPORTING_KINDS, schema=SystemsSchema,
     validate=rules.validate_systems, score=rules.score_systems, outcomes=rules.systems_outcomes,
+    outcome_labels={"no_data_leak": ("Không để lộ, lọt dữ liệu", "No data leaked")},
     aggregates={
         "systems_total": "sum", "systems_level_approved": "sum", "systems_assessed": "sum",
         "incidents": "sum", "incidents_handled": "sum", "data_leaks": "sum", "response_plan": "count_true",

@@ -112,6 +112,8 @@ RATING_V1 = CriteriaSet(
     validate=rules.validate_rating,
     score=rules.score_rating,
     outcomes=rules.rating_outcomes,
+    outcome_labels={"force_atantt": ("Lực lượng cơ sở đạt tiêu chí “An toàn về ANTT”",
+                                     "Grassroots force meets the “safe for security and order” criterion")},
     aggregates={
         "teams_assessed": "sum",
         "teams_excellent": "sum",

@@ -228,6 +228,7 @@ MOVEMENT_V1 = CriteriaSet(
     score=rules.movement_score,
     validate=rules.validate_movement,
     outcomes=rules.movement_outcomes,
+    outcome_labels={"no_data_leak": ("Không để lộ, lọt thông tin", "No information leaked")},
     aggregates={
         "plan_issued": "count_true",
         "policies_issued": "sum",

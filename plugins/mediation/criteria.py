@@ -66,6 +66,8 @@ TEAMS_V1 = CriteriaSet(
     validate=rules.validate_teams,
     score=rules.score_teams,
     outcomes=rules.teams_outcomes,
+    outcome_labels={"teams_compliant": ("Mọi tổ hòa giải đạt yêu cầu",
+                                        "Every mediation team meets the requirements")},
     aggregates={
         "teams": "sum",
         "teams_compliant": "sum",

@@ -154,6 +154,8 @@ ATANTT_AREAS_V1 = CriteriaSet(
     validate=rules.validate_areas,
     score=rules.score_areas,
     outcomes=rules.areas_outcomes,
+    outcome_labels={"areas_atantt_70": ("Ít nhất 70% khu dân cư đạt “An toàn về ANTT”",
+                                        "At least 70% of residential areas “safe for security and order”")},
     aggregates={
         "areas_total": "sum",
         "areas_registered": "sum",

@@ -264,6 +264,7 @@ SAFE_GATE_V1 = CriteriaSet(
     title="Cổng trường an toàn giao thông", title_en="Safe school gate",
     applies_to=SCHOOL, schema=SafeGateSchema,
     score=rules.score_safe_gate, outcomes=rules.safe_gate_outcomes,
+    outcome_labels={"safe_gate": ("Cổng trường an toàn giao thông", "Safe school gate")},
     aggregates={
         "traffic_accidents": "sum", "congestion_incidents": "sum", "helmet_violations": "sum",
         "self_management_team": "count_true", "commitments_signed": "count_true",
@@ -276,6 +277,8 @@ DRUG_VIOLENCE_FREE_V1 = CriteriaSet(
     applies_to=SCHOOL, schema=DrugViolenceFreeSchema,
     validate=rules.validate_drug_violence_free, score=rules.score_drug_violence_free,
     outcomes=rules.drug_violence_free_outcomes,
+    outcome_labels={"drug_violence_free": ("Trường học không ma túy, không bạo lực",
+                                           "School free of drugs and violence")},
     aggregates={
         "propaganda_sessions": "sum", "students_total": "sum", "students_committed": "sum",
         "drug_cases": "sum", "violence_cases": "sum",
