@@ -115,3 +115,75 @@ def test_a_pooled_connection_carries_nothing_to_the_next_request(pg, app, world,
     assert tuple(leftovers) in {("", "", 0), (None, None, 0)}, leftovers
     assert sibling_head.get(url(world)).status_code == 404
     assert len(set(pids)) == 1 and len(pids) >= 3, pids
+
+
+def _settings(session) -> tuple[str, str]:
+    return tuple(session.execute(text(
+        "SELECT coalesce(current_setting('thidua.unscoped', true), ''),"
+        " coalesce(current_setting('thidua.read_ids', true), '')")).one())
+
+
+def test_an_unscoped_block_ended_with_a_context_closes_in_the_same_statement(pg, app, db, world):
+    """Signing a request in reads the user's memberships unscoped, then sets their grants: the
+    statement that sets the grants closes the block, and setting the same grants again sends
+    nothing, while a block opened afterwards makes set_context write them again."""
+    grants = grants_of(db, world, "a1_head")
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    session = database(app).new_session()
+    event.listen(pg, "before_cursor_execute", note)
+    try:
+        with scoping.unscoped_statements(session) as block:
+            every = set(session.scalars(select(Membership.tenant_id).execution_options(
+                **{scoping.UNSCOPED_OPTION: "a test of the block"})))
+            block.end_with(grants)
+        assert len(every) > 1, "the block read across units"
+        assert [s.count("set_config") for s in statements] == [1, 0, 6], statements
+        assert _settings(session) == ("", str(world.tenant("school-a1").id).join("{}"))
+        assert set(session.scalars(select(Membership.tenant_id))) == {world.tenant("school-a1").id}
+        before = len(statements)
+        scoping.set_context(session, grants)
+        assert len(statements) == before, "equal grants were sent again"
+        with scoping.unscoped_statements(session):
+            scoping.set_context(session, grants)
+            assert _settings(session)[0] == "", "set_context inside a block must close it"
+    finally:
+        event.remove(pg, "before_cursor_execute", note)
+        session.close()
+
+
+def test_a_pooled_connection_idle_too_long_is_pinged_and_replaced_when_dead(pg, app, monkeypatch):
+    """A connection in steady use is not pinged (a round trip per request for nothing); one idle
+    longer than IDLE_PING_SECONDS is, and the pool replaces it when its backend is gone."""
+    import time
+
+    from core.db import engine as engine_module
+
+    fresh = engine_module.Database(database(app).url)
+    pings: list[bool] = []
+    real_ping = fresh.engine.dialect.do_ping
+
+    def counted(dbapi_connection):
+        pings.append(True)
+        return real_ping(dbapi_connection)
+
+    monkeypatch.setattr(fresh.engine.dialect, "do_ping", counted)
+    try:
+        def backend() -> int:
+            with fresh.engine.connect() as connection:
+                return connection.execute(text("SELECT pg_backend_pid()")).scalar()
+
+        first = backend()
+        assert backend() == first and pings == [], "a connection just used was pinged"
+        with pg.connect() as other:
+            assert other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": first}).scalar()
+        aged = time.monotonic() - engine_module.IDLE_PING_SECONDS - 1
+        for record in list(fresh.engine.pool._pool.queue):
+            record.info["checked_in_at"] = aged
+        replaced = backend()
+        assert pings == [True] and replaced != first
+    finally:
+        fresh.dispose()

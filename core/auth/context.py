@@ -37,11 +37,16 @@ def load_session_user(user_key: str) -> User | None:
         expected_version = int(version)
     except ValueError:
         return None
-    # The memberships come with the user in one statement; current_access() takes them.
-    user, memberships = user_with_memberships(session(), uid)
-    if user is None or not user.active or user.session_version != expected_version:
-        return None
-    g.signed_in_memberships = (user.id, memberships)
+    db = session()
+    with scoping.unscoped_statements(db) as block:
+        # The memberships come with the user in one statement; current_access() takes them.
+        user, memberships = user_with_memberships(db, uid)
+        if user is None or not user.active or user.session_version != expected_version:
+            return None
+        g.signed_in_memberships = (user.id, memberships)
+        # The grants are known here: the statement that closes the unscoped read sets them, and
+        # current_access() setting the same context again sends nothing.
+        block.end_with(Access.for_user(db, user, memberships=memberships).tenant_context())
     return user
 
 

@@ -25,7 +25,7 @@ def _json(value: object) -> Response:
 def create_bare_app(url: str) -> Flask:
     """The baseline app on the database at ``url``."""
     app = Flask("thidua_bench_bare")
-    engine = create_engine(normalise_url(url), pool_pre_ping=True)
+    engine = create_engine(normalise_url(url))
 
     @app.get("/")
     def index() -> Response:

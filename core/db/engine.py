@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, exc, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import scoping
@@ -35,6 +36,35 @@ def normalise_url(url: str) -> str:
     return url
 
 
+# A pooled connection idle longer than this is pinged before use (see _ping_when_idle).
+IDLE_PING_SECONDS = 10.0
+
+
+def _note_checkin(dbapi_connection, connection_record) -> None:
+    connection_record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_when_idle(engine: Engine):
+    """A checkout listener: ping a connection that has been idle ``IDLE_PING_SECONDS`` or more,
+    and have the pool replace it if the ping fails.
+
+    ``pool_pre_ping`` pings on every checkout, one round trip per request whose answer is the
+    same under load; a connection in steady use has just proved itself. A database restarted
+    within the idle window costs one failed request: its error invalidates the whole pool
+    (SQLAlchemy's disconnect handling), and the next requests connect anew."""
+    def ping(dbapi_connection, connection_record, connection_proxy) -> None:
+        checked_in = connection_record.info.get("checked_in_at")
+        if checked_in is None or time.monotonic() - checked_in < IDLE_PING_SECONDS:
+            return
+        try:
+            ok = engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # any failure of the ping means a dead connection
+            raise exc.DisconnectionError() from error
+        if not ok:
+            raise exc.DisconnectionError()
+    return ping
+
+
 class Database:
     """Holds the engine and session factory of one Flask app."""
 
@@ -42,9 +72,12 @@ class Database:
         self.url = normalise_url(url)
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
+        self.engine: Engine = create_engine(self.url, echo=echo)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _enable_sqlite_foreign_keys)
+        else:
+            event.listen(self.engine, "checkin", _note_checkin)
+            event.listen(self.engine, "checkout", _ping_when_idle(self.engine))
         self.sessionmaker = sessionmaker(
             bind=self.engine, class_=ScopedSession, expire_on_commit=False
         )

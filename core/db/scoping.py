@@ -40,6 +40,9 @@ from core.db.base import Base, TenantScoped
 CONTEXT_KEY = "tenant_context"
 UNSCOPED_OPTION = "tenant_unscoped_reason"
 _PATHS_KEY = "tenant_paths"
+# The context whose settings the open transaction holds (PostgreSQL): setting it again sends
+# nothing. Forgotten with the transaction, and whenever an unscoped block opens.
+_APPLIED_KEY = "tenant_context_applied"
 
 # The transaction-local settings the row-level security policies read (migration 0010).
 SETTING_BYPASS = "thidua.bypass"  # 'system': the system context, and only it, sets it
@@ -245,9 +248,19 @@ def apply_settings(connection: Connection, context: TenantContext | None) -> Non
     connection.execute(text(f"SELECT {calls}"), {f"v{i}": values[n] for i, n in enumerate(names)})
 
 
+def _apply(session: Session, connection: Connection, context: TenantContext | None) -> None:
+    apply_settings(connection, context)
+    session.info[_APPLIED_KEY] = context
+
+
 def _sync_settings(session: Session) -> None:
     if session.in_transaction() and _is_postgresql(session):
-        apply_settings(session.connection(), get_context(session))
+        context = get_context(session)
+        if _APPLIED_KEY in session.info and session.info[_APPLIED_KEY] == context:
+            # The grants read once per request are often set again (the signed-in user's, then
+            # the request's access): equal settings would be a round trip that changes nothing.
+            return
+        _apply(session, session.connection(), context)
 
 
 def _after_begin(session: Session, transaction, connection: Connection) -> None:
@@ -258,7 +271,7 @@ def _after_begin(session: Session, transaction, connection: Connection) -> None:
         # trip that changes nothing (a request's first statements, loading the signed-in user,
         # run before its grants are known).
         return
-    apply_settings(connection, context)
+    _apply(session, connection, context)
 
 
 def _touches_tenant_tables(state: ORMExecuteState) -> bool:
@@ -272,32 +285,59 @@ def _set_unscoped(connection: Connection, value: str) -> None:
 _UNSCOPED_OPEN = "tenant_unscoped_open"
 
 
+class UnscopedBlock:
+    """What an :func:`unscoped_statements` block yields: :meth:`end_with` names the context the
+    session takes when the block ends."""
+
+    def __init__(self) -> None:
+        self.context: TenantContext | None = None
+
+    def end_with(self, context: TenantContext) -> None:
+        """End the block by setting ``context`` (as :func:`set_context`). On PostgreSQL the
+        grants and the closing of the block then go in one statement: signing a request in
+        reads the user's memberships unscoped and knows the grants right after."""
+        self.context = context
+
+
 @contextmanager
-def unscoped_statements(session: Session) -> Iterator[None]:
+def unscoped_statements(session: Session) -> Iterator[UnscopedBlock]:
     """Run several reviewed statements in a row, each still marked with ``UNSCOPED_OPTION``,
     under one pair of ``set_config`` calls instead of one pair per statement (PostgreSQL; a
     no-op elsewhere or inside an open block).
 
     Keep the block to the marked statements: while it is open, row-level security lets every
     statement of the transaction through, and only the ORM criteria still apply to unmarked
-    ones. The setting is cleared when the block ends; when it ends by an error that aborted the
-    transaction, the rollback clears it instead.
+    ones. The setting is cleared when the block ends, by the context given to
+    :meth:`UnscopedBlock.end_with` when there is one (whose settings clear it too); when it ends
+    by an error that aborted the transaction, the rollback clears it instead.
     """
+    block = UnscopedBlock()
     if not _is_postgresql(session) or session.info.get(_UNSCOPED_OPEN):
-        yield
+        yield block
+        if block.context is not None:
+            set_context(session, block.context)
         return
     connection = session.connection()
     _set_unscoped(connection, "on")
     session.info[_UNSCOPED_OPEN] = True
+    # The settings held now are no longer the applied context's: any set_context inside the
+    # block writes its settings again (closing the block early, never leaving it open).
+    session.info.pop(_APPLIED_KEY, None)
     try:
-        yield
+        yield block
     except BaseException:
         session.info.pop(_UNSCOPED_OPEN, None)
         with contextlib.suppress(DBAPIError):
             _set_unscoped(connection, "")
         raise
     session.info.pop(_UNSCOPED_OPEN, None)
-    _set_unscoped(connection, "")
+    if block.context is not None:
+        # Its settings include SETTING_UNSCOPED = '': one statement sets the grants and closes
+        # the block.
+        session.info[CONTEXT_KEY] = block.context
+        _apply(session, connection, block.context)
+    else:
+        _set_unscoped(connection, "")
 
 
 def _scope_statement(state: ORMExecuteState):
@@ -401,6 +441,7 @@ def _forget_paths(session: Session, *args) -> None:
     # unscoped block's setting ends with its transaction too.
     session.info.pop(_PATHS_KEY, None)
     session.info.pop(_UNSCOPED_OPEN, None)
+    session.info.pop(_APPLIED_KEY, None)
 
 
 def install(session_class: type[Session]) -> None:

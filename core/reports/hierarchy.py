@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -39,25 +39,49 @@ Result = dict[str, Any]
 CHILDREN = "children"
 
 
+class Deferred:
+    """A value of a :class:`ReadTracker` computed when a criteria set first reads it: most sets
+    never read the children, and a read of a unit's report should not query them for nothing."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self.compute = compute
+
+
 class ReadTracker(dict):
     """The ``extra`` mapping of an evaluation context, remembering which keys a criteria set
-    asked for: only a report whose computation read ``children`` depends on them."""
+    asked for: only a report whose computation read ``children`` depends on them. A
+    :class:`Deferred` value is computed on its first read."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.asked: set[Any] = set()
 
-    def __getitem__(self, key: Any) -> Any:
+    def _read(self, key: Any) -> Any:
         self.asked.add(key)
-        return super().__getitem__(key)
+        value = super().__getitem__(key)
+        if isinstance(value, Deferred):
+            value = value.compute()
+            super().__setitem__(key, value)
+        return value
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._read(key)
 
     def get(self, key: Any, default: Any = None) -> Any:
-        self.asked.add(key)
-        return super().get(key, default)
+        if not super().__contains__(key):
+            self.asked.add(key)
+            return default
+        return self._read(key)
 
     def __contains__(self, key: object) -> bool:
         self.asked.add(key)
         return super().__contains__(key)
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [self._read(key) for key in list(self)]
+
+    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
+        return [(key, self._read(key)) for key in list(self)]
 
 
 def values_digest(values: Mapping[str, Mapping[str, Any]]) -> str:

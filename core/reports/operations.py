@@ -347,9 +347,12 @@ def save_draft(
 
 
 def missing(db: Session, host: PluginHost, submission: Submission, tenant: Tenant,
-            period: ReportingPeriod) -> list[Missing]:
+            period: ReportingPeriod, stored: dict[str, Section] | None = None) -> list[Missing]:
+    """What keeps the report from being submitted: required fields left empty, invalid values,
+    proofs (minh chứng) the sets require. ``stored``: the report's sections when the caller has
+    read them already (:func:`find_with_sections`)."""
     enabled = enabled_for(db, host, period, tenant)
-    sections = sync_sections(db, submission, enabled, persist=False)
+    sections = sync_sections(db, submission, enabled, persist=False, stored=stored)
     return missing_items(db, host, submission, enabled, sections, context_for(db, tenant, period))
 
 

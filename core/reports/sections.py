@@ -20,7 +20,7 @@ from core.plugins.messages import localised_schema
 from core.plugins.numbers import read_numbers
 from core.plugins.operations import EnabledSet, sets_for_tenant
 from core.reports.children import children_of
-from core.reports.hierarchy import CHILDREN, ReadTracker
+from core.reports.hierarchy import CHILDREN, Deferred, ReadTracker
 from core.reports.models import Evidence, Section, Submission
 from core.tenants.models import Tenant
 
@@ -55,12 +55,13 @@ def sections_of(db: Session, submission: Submission) -> dict[str, Section]:
 
 
 def sync_sections(db: Session, submission: Submission, enabled: list[EnabledSet],
-                  persist: bool = True) -> dict[str, Section]:
+                  persist: bool = True, stored: dict[str, Section] | None = None) -> dict[str, Section]:
     """One section per enabled set, pinned to the version the period enabled; sections of sets
     the period no longer enables are kept (their data is never dropped). With ``persist``
     false, the missing ones are empty stand-ins that are never written: readers must not insert
-    rows (a read racing a first save would then fail on the unique key)."""
-    existing = sections_of(db, submission)
+    rows (a read racing a first save would then fail on the unique key). ``stored``: the
+    sections as the caller already read them (by set key), instead of reading them again."""
+    existing = dict(stored) if stored is not None else sections_of(db, submission)
     added = False
     for item in enabled:
         if item.row.key not in existing:
@@ -79,8 +80,9 @@ def sync_sections(db: Session, submission: Submission, enabled: list[EnabledSet]
 
 def context_for(db: Session, tenant: Tenant, period: ReportingPeriod) -> EvaluationContext:
     """What a criteria set may read besides the values: ``extra["children"]``, the results of
-    the units below (a :class:`ReadTracker` notes whether a set asked for them)."""
-    children = children_of(db, tenant, period)
+    the units below (a :class:`ReadTracker` notes whether a set asked for them, and reads them
+    from the database only then)."""
+    children = Deferred(lambda: children_of(db, tenant, period))
     return EvaluationContext(tenant=tenant, period=period, extra=ReadTracker({CHILDREN: children}))
 
 
@@ -150,7 +152,7 @@ def missing_items(
     sections: dict[str, Section], ctx: EvaluationContext,
 ) -> list[Missing]:
     found: list[Missing] = []
-    proofs = evidence_criteria(db, submission)
+    proofs: set[str] | None = None  # read once, and only for a report that claims something
     for item in enabled:
         key = item.row.key
         criteria_set = host.criteria_set(key, sections[key].set_version) if key in sections else None
@@ -169,6 +171,8 @@ def missing_items(
         for name, messages in errors.items():
             found.extend(Missing(key, None if name == "_schema" else name, "invalid", m) for m in messages)
         for name in evidence_needed(criteria_set, values):
+            if proofs is None:
+                proofs = evidence_criteria(db, submission)
             if f"{key}.{name}" not in proofs:
                 label = field_label(criteria_set, name)
                 found.append(Missing(key, name, "evidence",

@@ -77,7 +77,7 @@ def report_view(
         "provisional": submission.provisional if submission else True,
         "outcomes": dict(submission.outcomes or {}) if submission else {},
         "sections": sections,
-        "missing": [m.as_dict() for m in missing(db, host, submission, tenant, period)]
+        "missing": [m.as_dict() for m in missing(db, host, submission, tenant, period, stored)]
         if submission is not None and submission.editable else [],
         "deadline": {"open": state.open, "late": state.late, "extended_until": state.extended_until},
         "can": {

@@ -17,7 +17,9 @@ from core.tenants.operations import new_tenant
 from core.users.models import Membership, User
 
 from .test_reports_kit import (  # noqa: F401 (fixtures)
+    COMPLETE,
     report_world_fixture,
+    save,
     thidua_config_fixture,
     url,
 )
@@ -161,3 +163,25 @@ class LoadCount:
         self.count = 0
         assert send().status_code == 200
         return self.count
+
+
+def test_a_report_read_reads_each_thing_once_and_only_what_it_needs(app, db, report_world, api_as):
+    """A draft's read: its sections come with the report and are not read again to list what is
+    missing; the units below are not read for sets that never ask for them; the proofs are read
+    only for a report that claims something needing one, and then once."""
+    reporter = api_as("a1_reporter")
+    log = StatementLog(database(app).engine)
+
+    def read() -> list[str]:
+        log.measure(lambda: reporter.get(url(report_world)))
+        return [statement for statement, _n in log.statements]
+
+    save(reporter, report_world, values={"staff": 20})
+    claiming_nothing = read()
+    assert not [s for s in claiming_nothing if s.lstrip().startswith("SELECT submission_section")]
+    assert not [s for s in claiming_nothing if "FROM evidence" in s]
+    assert not [s for s in claiming_nothing if " tenant.path LIKE" in s], "the units below were read"
+    save(reporter, report_world, values=COMPLETE)
+    claiming_a_plan = read()
+    assert len([s for s in claiming_a_plan if "FROM evidence" in s]) == 1
+    assert len(claiming_a_plan) == len(claiming_nothing) + 1
