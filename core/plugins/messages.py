@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 
 from flask import current_app, has_app_context, has_request_context
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from marshmallow import Schema
 from marshmallow import validate as ma_validate
@@ -76,9 +76,25 @@ def _translate_validator(validator: object) -> None:
             validator.error = _("Phải có ít nhất {min} ký tự.")
 
 
+# (schema class, locale) → its localised instance. A criteria set's schema is a class fixed when
+# its plugin loads, read on every report request; loading with an instance keeps no state on it.
+_LOCALISED: dict[tuple[type[Schema], str], Schema] = {}
+_LOCALISED_LIMIT = 512
+
+
 def localised_schema(schema_class: type[Schema]) -> Schema:
-    """An instance of ``schema_class`` whose default messages are Vietnamese."""
-    schema = schema_class()
+    """An instance of ``schema_class`` whose default messages are in the current locale
+    (Vietnamese first); one instance per class and locale, made on first use."""
+    key = (schema_class, str(get_locale() or "vi"))
+    schema = _LOCALISED.get(key)
+    if schema is None:
+        if len(_LOCALISED) >= _LOCALISED_LIMIT:
+            _LOCALISED.clear()  # classes made at run time (tests, tables as data) must not pile up
+        schema = _LOCALISED[key] = _localise(schema_class())
+    return schema
+
+
+def _localise(schema: Schema) -> Schema:
     schema.error_messages = {**schema.error_messages, "unknown": _("Trường này không có trong bộ tiêu chí.")}
     common = _field_messages()
     by_type = _type_messages()
