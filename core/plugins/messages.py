@@ -6,6 +6,7 @@ every message the plugin author did not write themselves.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 
@@ -110,6 +111,10 @@ def _localise(schema: Schema) -> Schema:
                 field.error_messages[key] = by_type.get(kind, common["invalid"])
             elif key in common:
                 field.error_messages[key] = common[key]
-        for validator in getattr(field, "validators", []):
-            _translate_validator(validator)
+        if getattr(field, "validators", None):
+            # The instance's fields share their validators with the class: translating them in
+            # place would hand the first language's messages to every other one.
+            field.validators = [copy.copy(v) for v in field.validators]
+            for validator in field.validators:
+                _translate_validator(validator)
     return schema
