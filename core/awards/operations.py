@@ -32,8 +32,9 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -359,6 +360,70 @@ def _unit_results(db: Session, period: ReportingPeriod,
     return results.frozen, found
 
 
+def period_years(period: ReportingPeriod) -> list[int]:
+    """The calendar years a period's results cover, oldest first: those of its data window
+    (``window_start`` to ``window_end``), else the year it opens in (Hanoi time). An annual
+    period covers one year; a five-year summary, 2021–2025 say, covers five."""
+    start, end = period.window_start, period.window_end
+    if start is not None and end is not None and start <= end:
+        return list(range(start.year, end.year + 1))
+    if end is not None or start is not None:
+        return [(end or start).year]
+    opens = period.opens_at.replace(tzinfo=period.opens_at.tzinfo or UTC)
+    return [opens.astimezone(ZoneInfo(period.time_zone or period_models.TIME_ZONE)).year]
+
+
+def needed_years(period: ReportingPeriod, award: AwardType) -> list[int]:
+    """The years an award's classification and standard rules read, oldest first: the
+    ``years`` consecutive years (``requires``) ending with the round's last year; none when the
+    award does not ask for several (its rules read the round's own results)."""
+    count = int((award.requires or {}).get("years") or 0)
+    if count < 1:
+        return []
+    last = period_years(period)[-1]
+    return list(range(last - count + 1, last + 1))
+
+
+def _year_sources(db: Session, period: ReportingPeriod, years: Iterable[int]) -> dict[int, ReportingPeriod]:
+    """The annual period whose results stand for each year, when there is one: the round's own
+    period for its year when it is annual; otherwise an annual period of the round's owner
+    covering that year, a closed one (its snapshot) before one still open, the latest opened
+    first. Periods not yet open hold no results."""
+    wanted = set(years)
+    found: dict[int, ReportingPeriod] = {}
+    if period.kind == "annual":
+        for year in period_years(period):
+            if year in wanted:
+                found[year] = period
+    candidates = db.scalars(select(ReportingPeriod).where(
+        ReportingPeriod.owner_tenant_id == period.owner_tenant_id, ReportingPeriod.kind == "annual",
+        ReportingPeriod.state != period_models.DRAFT, ReportingPeriod.id != period.id))
+    closed = (period_models.CLOSED, period_models.ARCHIVED)
+    for candidate in sorted(candidates, key=lambda p: (p.state in closed, p.opens_at)):
+        year = period_years(candidate)[-1]
+        if year in wanted and found.get(year) is not period:
+            found[year] = candidate  # the sort puts the preferred one last
+    return found
+
+
+def history(db: Session, period: ReportingPeriod, units: Sequence[Tenant],
+            years: Sequence[int]) -> dict[uuid.UUID, list[eligibility.YearResult]]:
+    """Each unit's result in each of ``years`` (oldest first), read from that year's annual
+    period (:func:`_year_sources`) through :func:`core.snapshots.operations.results_for`: the
+    closed period's snapshot where it has one, the live reports otherwise. A year without a
+    period, or a unit without a report in it, gives a :class:`~core.awards.eligibility.YearResult`
+    whose ``result`` is None."""
+    sources = _year_sources(db, period, years)
+    found: dict[uuid.UUID, list[eligibility.YearResult]] = {unit.id: [] for unit in units}
+    for year in sorted(years):
+        source = sources.get(year)
+        frozen, results = _unit_results(db, source, units) if source is not None else (False, {})
+        bands = list(source.bands or []) if source is not None else []
+        for unit in units:
+            found[unit.id].append(eligibility.YearResult(year, results.get(unit.id), bands, frozen))
+    return found
+
+
 def _actions(seen: Reach, access: Access, dossier: Dossier, unit: Tenant,
              awards: Iterable[AwardType]) -> list[str]:
     actions = []
@@ -403,16 +468,21 @@ def describe(db: Session, access: Access, period: ReportingPeriod, dossier_id: u
         collectives = [units[n.unit_id] for n in nominees if n.subject == COLLECTIVE and n.unit_id in units]
         frozen, results = _unit_results(db, period, collectives)
         ranks = best_frozen_ranks(db, period, [u.id for u in collectives])
+        years = sorted({y for a in awards.values() for y in needed_years(period, a)})
+        past = history(db, period, collectives, years) if years else {}
         rules = list(rules)
         rows = []
         for nominee in nominees:
             award, member = awards[nominee.award_type_id], units[nominee.unit_id]
+            wanted = needed_years(period, award)
             subject = eligibility.Subject(
                 award_key=award.key, subject=nominee.subject, unit_id=member.id, unit_kind=member.kind,
                 person_name=nominee.person_name, person_position=nominee.person_position,
                 result=results.get(member.id) if nominee.subject == COLLECTIVE else None,
                 cluster_rank=ranks.get(member.id) if nominee.subject == COLLECTIVE else None,
-                bands=list(period.bands or []))
+                bands=list(period.bands or []),
+                history=tuple(y for y in past.get(member.id, ()) if y.year in wanted)
+                if nominee.subject == COLLECTIVE else ())
             rows.append({"id": nominee.id, "subject": nominee.subject,
                          "award": {"id": award.id, "key": award.key, "name": award.name,
                                    "name_en": award.name_en},

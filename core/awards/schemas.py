@@ -37,7 +37,7 @@ class AwardTypeSchema(Schema):
     proposer_kinds = fields.List(fields.String(),
                                  metadata={"description": "Kinds of unit that may propose it"})
     requires = fields.Dict(
-        metadata={"description": "Eligibility hints: top_band, bands, standards, cluster_rank"})
+        metadata={"description": "Eligibility hints: top_band, bands, standards, cluster_rank, years"})
     quota = fields.Dict(metadata={"description": "Caps warned before proposing: max_collectives, "
                                                 "max_individuals, max_share"})
 
@@ -146,6 +146,8 @@ class HintSchema(Schema):
     rule = fields.String()
     met = fields.Boolean(allow_none=True, metadata={"description": "None: nothing to judge from yet"})
     message = fields.String()
+    failing = fields.List(fields.Integer(), metadata={"description": "Years that fail the rule"})
+    missing = fields.List(fields.Integer(), metadata={"description": "Years without a result"})
 
 
 class NomineeSchema(Schema):
