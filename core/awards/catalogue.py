@@ -57,6 +57,23 @@ AWARD_TYPES = (
 )
 
 
+# (Kept apart from DEFAULT_AWARD_TYPES, which migration 0017 seeds as its table stood then;
+# 0019 sets them there, :func:`core.awards.operations.install_defaults` on any type it adds.)
+# The Giấy khen granted by the head of a unit (Art. 75: heads of agencies and units, and the
+# chairman of a commune-level People's Committee): the unit is the proposer's nearest one of these
+# kinds, so the decision and the certificate name it ("Chủ tịch Ủy ban nhân dân phường A") instead
+# of the award's generic ``authority``.
+ISSUER_KINDS: dict[str, list[str]] = {
+    "giay-khen-so-nganh": ["department", "agency"],
+    "giay-khen-xa-phuong": ["ward", "commune"],
+}
+
+# How the head of a unit of each kind is styled before the unit's name; other kinds: Thủ trưởng.
+HEAD_TITLES: dict[str, str] = {
+    "ward": "Chủ tịch Ủy ban nhân dân", "commune": "Chủ tịch Ủy ban nhân dân", "department": "Giám đốc",
+}
+
+
 def award_type_id(key: str) -> uuid.UUID:
     """The stable id of a shipped award type: the same on every installation."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"thidua:award-type:{key}")

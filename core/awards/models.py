@@ -87,6 +87,10 @@ class AwardType(ReferenceTable, Base):
     round_kind: Mapped[str] = mapped_column(String(20))
     subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
     proposer_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The kinds of unit whose head grants it (a ward's chairman, a department's director): the
+    # proposer's nearest unit of these kinds, itself included, is the issuing body. Empty:
+    # ``authority`` names the one body that grants it.
+    issuer_kinds: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     requires: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     quota: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)

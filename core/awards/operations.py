@@ -46,7 +46,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core import clock
 from core.audit.operations import record
 from core.awards import eligibility
-from core.awards.catalogue import DEFAULT_AWARD_TYPES, award_type_id
+from core.awards.catalogue import DEFAULT_AWARD_TYPES, HEAD_TITLES, ISSUER_KINDS, award_type_id
 from core.awards.models import (
     ABOVE_CITY,
     APPRAISED,
@@ -140,7 +140,8 @@ def install_defaults(db: Session) -> int:
     present, edited or not, are left as they are. Returns the number added."""
     added = 0
     for row in DEFAULT_AWARD_TYPES:
-        if insert_or_ignore(db, AwardType, {"id": award_type_id(row["key"]), **row}, ["key"]):
+        if insert_or_ignore(db, AwardType, {"id": award_type_id(row["key"]), **row,
+                                            "issuer_kinds": list(ISSUER_KINDS.get(row["key"], []))}, ["key"]):
             added += 1
     return added
 
@@ -871,7 +872,7 @@ def step(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.
             dossier.forwarded_to = data["to"]
             changes["forwarded_to"] = data["to"]
         elif name == "decide":
-            authority = data.get("authority") or _default_authority(awards.values())
+            authority = data.get("authority") or _default_authority(db, awards.values(), unit)
             dossier.decision_number, dossier.decision_date = data["number"], data["date"]
             dossier.decision_authority = authority
             changes["decision"] = {"number": data["number"], "date": data["date"].isoformat(),
@@ -885,9 +886,51 @@ def step(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.
         return StepResult(status=target, version=dossier.version, warnings=warnings)
 
 
-def _default_authority(awards: Iterable[AwardType]) -> str:
-    names = sorted({a.authority for a in awards})
-    return "; ".join(names)
+def _default_authority(db: Session, awards: Iterable[AwardType], proposer: Tenant) -> str:
+    """The bodies that grant the dossier's awards, named (:func:`issuing_body`)."""
+    return "; ".join(sorted({issuing_body(db, award, proposer) for award in awards}))
+
+
+# A commune-level unit's name starts with its kind, written lower-case after the chairman's title
+# ("Chủ tịch Ủy ban nhân dân phường A").
+_UNIT_PREFIXES = ("Phường ", "Xã ", "Thị trấn ", "Đặc khu ")
+
+
+def head_of(unit: Tenant) -> str:
+    """The head of ``unit`` as a decision and a certificate name them: "Chủ tịch Ủy ban nhân dân
+    phường A", "Giám đốc Sở Giáo dục và Đào tạo", else "Thủ trưởng <unit>"."""
+    name = unit.name
+    for prefix in _UNIT_PREFIXES:
+        if unit.kind in ("ward", "commune") and name.startswith(prefix):
+            name = prefix.lower() + name[len(prefix):]
+            break
+    return f"{HEAD_TITLES.get(unit.kind, 'Thủ trưởng')} {name}"
+
+
+def issuing_body(db: Session, award: AwardType, proposer: Tenant) -> str:
+    """Who grants ``award`` on ``proposer``'s dossier, named. For an award granted by the head of
+    a unit (``issuer_kinds``: a department's Giấy khen, a ward's or commune's), the head of the
+    proposer's nearest unit of those kinds, itself included (a school of ward A: "Chủ tịch Ủy ban
+    nhân dân phường A"); otherwise, or when no such unit is above the proposer, the award's
+    ``authority`` ("Chủ tịch Ủy ban nhân dân Thành phố Hà Nội")."""
+    kinds = award.issuer_kinds or []
+    if kinds:
+        ids = proposer.ancestor_ids()
+        units = {t.id: t for t in db.scalars(select(Tenant).where(Tenant.id.in_(ids)))}
+        for unit_id in reversed(ids):
+            unit = units.get(unit_id)
+            if unit is not None and unit.kind in kinds:
+                return head_of(unit)
+    return award.authority
+
+
+def round_span(period: ReportingPeriod) -> str:
+    """The time a round's achievements cover, as a certificate's citation says it: "năm 2026",
+    or "giai đoạn 2021–2025" for a summary of several years (:func:`period_years`)."""
+    years = period_years(period)
+    if len(years) == 1:
+        return f"năm {years[0]}"
+    return f"giai đoạn {years[0]}–{years[-1]}"
 
 
 def dossier_path(period_id: uuid.UUID, dossier_id: uuid.UUID) -> str:
@@ -1026,10 +1069,13 @@ class DecisionDocument:
     are issued in Vietnamese whatever the interface language (NĐ 30/2020 Điều 8).
 
     ``collectives`` and ``individuals`` hold ``{"name", "position", "unit", "award", "form",
-    "authority"}`` in the dossier's order."""
+    "authority"}`` in the dossier's order, ``authority`` being the body that grants the award,
+    named (:func:`issuing_body`). ``span`` is the time the achievements cover ("năm 2026",
+    :func:`round_span`); ``period`` the period's title, for the page's heading only."""
 
     unit: str
     period: str
+    span: str
     decision_number: str
     decision_date: date
     decision_authority: str
@@ -1061,14 +1107,17 @@ def decision_document(db: Session, access: Access, period: ReportingPeriod,
                           .where(Nominee.tenant_id == dossier.tenant_id, Nominee.dossier_id == dossier.id)
                           .order_by(AwardType.position, Nominee.created_at, Nominee.id)).all()
         collectives, individuals, awards = [], [], []
+        issuers: dict[uuid.UUID, str] = {}
         for nominee, award, member in rows:
             if award.name not in awards:
                 awards.append(award.name)
+                issuers[award.id] = issuing_body(db, award, unit)
             row = {"name": member.name if nominee.subject == COLLECTIVE else nominee.person_name,
                    "position": nominee.person_position, "unit": member.name, "award": award.name,
-                   "form": award.form, "authority": award.authority}
+                   "form": award.form, "authority": issuers[award.id]}
             (collectives if nominee.subject == COLLECTIVE else individuals).append(row)
-        return DecisionDocument(unit=unit.name, period=period.title, decision_number=dossier.decision_number,
+        return DecisionDocument(unit=unit.name, period=period.title, span=round_span(period),
+                                decision_number=dossier.decision_number,
                                 decision_date=dossier.decision_date,
                                 decision_authority=dossier.decision_authority or "", awards=awards,
                                 collectives=collectives, individuals=individuals)

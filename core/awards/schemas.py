@@ -36,6 +36,9 @@ class AwardTypeSchema(Schema):
     subjects = fields.List(fields.String())
     proposer_kinds = fields.List(fields.String(),
                                  metadata={"description": "Kinds of unit that may propose it"})
+    issuer_kinds = fields.List(fields.String(), metadata={
+        "description": "Kinds of unit whose head grants it: the proposer's nearest such unit issues it; "
+                       "empty: authority names the one body that grants it"})
     requires = fields.Dict(
         metadata={"description": "Eligibility hints: top_band, bands, standards, cluster_rank, years"})
     quota = fields.Dict(metadata={"description": "Caps warned before proposing: max_collectives, "
