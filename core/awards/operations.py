@@ -752,6 +752,37 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
         return nominee_id
 
 
+def _nominee(db: Session, dossier: Dossier, nominee_id: uuid.UUID | str) -> Nominee:
+    try:
+        nominee_id = uuid.UUID(str(nominee_id))
+    except ValueError:
+        raise NotFound(_("Không tìm thấy đối tượng được đề nghị.")) from None
+    nominee = db.scalar(select(Nominee).where(Nominee.tenant_id == dossier.tenant_id,
+                                              Nominee.dossier_id == dossier.id, Nominee.id == nominee_id))
+    if nominee is None:
+        raise NotFound(_("Không tìm thấy đối tượng được đề nghị."))
+    return nominee
+
+
+def update_nominee_note(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.UUID | str,
+                        nominee_id: uuid.UUID | str, note: str, version: int | None = None) -> None:
+    """Replace a nominee's note (ghi chú: what the proposer adds beside the name) while the
+    dossier is a draft or returned; audited with the note before and after.
+
+    :raises NotFound: no such nominee in the dossier, or the dossier is not the caller's to see.
+    :raises Forbidden, Conflict, StaleDossier: see the module's rules.
+    """
+    with reach(db, access, period) as seen:
+        dossier, _unit = _editable(db, access, seen, period, dossier_id, version)
+        nominee = _nominee(db, dossier, nominee_id)
+        before, after = nominee.note, nfc(note)
+        claim(db, dossier)
+        nominee.note = after
+        dossier.updated_at = utcnow()
+        _audit(db, access, "nominee_note", dossier, {"nominee": str(nominee.id), "note": [before, after]})
+        db.flush()
+
+
 def remove_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.UUID | str,
                    nominee_id: uuid.UUID | str, version: int | None = None) -> None:
     """Take a nominee out of a dossier still being prepared.
@@ -760,14 +791,7 @@ def remove_nominee(db: Session, access: Access, period: ReportingPeriod, dossier
     """
     with reach(db, access, period) as seen:
         dossier, _unit = _editable(db, access, seen, period, dossier_id, version)
-        try:
-            nominee_id = uuid.UUID(str(nominee_id))
-        except ValueError:
-            raise NotFound(_("Không tìm thấy đối tượng được đề nghị.")) from None
-        nominee = db.scalar(select(Nominee).where(Nominee.tenant_id == dossier.tenant_id,
-                                                  Nominee.dossier_id == dossier.id, Nominee.id == nominee_id))
-        if nominee is None:
-            raise NotFound(_("Không tìm thấy đối tượng được đề nghị."))
+        nominee = _nominee(db, dossier, nominee_id)
         claim(db, dossier)
         _audit(db, access, "nominee_removed", dossier, {
             "nominee": str(nominee.id), "unit": str(nominee.unit_id), "person_name": nominee.person_name})

@@ -108,6 +108,12 @@ class SubmitSchema(Schema):
                        "answers 422)"})
 
 
+class NomineeNoteSchema(Schema):
+    version = _version()
+    note = Text(2000, required=True,
+                metadata={"description": "The nominee's note (ghi chú); empty clears it"})
+
+
 class NoteStepSchema(Schema):
     version = _version()
     note = Text(2000, load_default="")
