@@ -22,7 +22,7 @@ from core.audit.operations import record
 from core.awards import operations
 from core.awards.models import ATTACHMENT_KINDS, Attachment, Dossier
 from core.db.types import utcnow
-from core.errors import Invalid, NotFound
+from core.errors import Invalid
 from core.periods.models import ReportingPeriod
 from core.reports import evidence
 from core.users.access import Access
@@ -75,16 +75,7 @@ def get(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.U
 
 
 def _find(db: Session, dossier: Dossier, attachment_id: uuid.UUID | str) -> Attachment:
-    try:
-        attachment_id = uuid.UUID(str(attachment_id))
-    except ValueError:
-        raise NotFound(_("Không tìm thấy tệp đính kèm.")) from None
-    item = db.scalar(select(Attachment).where(Attachment.tenant_id == dossier.tenant_id,
-                                              Attachment.dossier_id == dossier.id,
-                                              Attachment.id == attachment_id))
-    if item is None:
-        raise NotFound(_("Không tìm thấy tệp đính kèm."))
-    return item
+    return operations.part_of(db, Attachment, dossier, attachment_id, _("Không tìm thấy tệp đính kèm."))
 
 
 def add(db: Session, access: Access, store: evidence.Store, period: ReportingPeriod,

@@ -752,16 +752,25 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
         return nominee_id
 
 
-def _nominee(db: Session, dossier: Dossier, nominee_id: uuid.UUID | str) -> Nominee:
+def part_of(db: Session, model: type[Nominee] | type[Attachment], dossier: Dossier, row_id: uuid.UUID | str,
+            missing: str) -> Any:
+    """The dossier's nominee or attachment with this id.
+
+    :raises NotFound: (with ``missing``) no such row in this dossier, or not an id at all.
+    """
     try:
-        nominee_id = uuid.UUID(str(nominee_id))
+        row_id = uuid.UUID(str(row_id))
     except ValueError:
-        raise NotFound(_("Không tìm thấy đối tượng được đề nghị.")) from None
-    nominee = db.scalar(select(Nominee).where(Nominee.tenant_id == dossier.tenant_id,
-                                              Nominee.dossier_id == dossier.id, Nominee.id == nominee_id))
-    if nominee is None:
-        raise NotFound(_("Không tìm thấy đối tượng được đề nghị."))
-    return nominee
+        raise NotFound(missing) from None
+    row = db.scalar(select(model).where(model.tenant_id == dossier.tenant_id, model.dossier_id == dossier.id,
+                                        model.id == row_id))
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
+def _nominee(db: Session, dossier: Dossier, nominee_id: uuid.UUID | str) -> Nominee:
+    return part_of(db, Nominee, dossier, nominee_id, _("Không tìm thấy đối tượng được đề nghị."))
 
 
 def update_nominee_note(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.UUID | str,

@@ -36,6 +36,12 @@ def attach(client, dossier: str, kind: str = "memo", data: bytes = PDF, token: s
         "file": (io.BytesIO(data), "tờ trình.pdf")})
 
 
+def open_dossier(client, listing: str) -> str:
+    """Open the client's unit's dossier from the period's list; its page's address."""
+    _html, token = page(client, listing)
+    return client.post(listing, data={"csrf_token": token}).headers["Location"]
+
+
 def xlsx_bytes() -> bytes:
     from openpyxl import Workbook
 
@@ -145,8 +151,7 @@ def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
     world = awards_world
     head = web("ward_head")
     listing = f"/periods/{world.period.id}/nominations"
-    _html, token = page(head, listing)
-    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    dossier = open_dossier(head, listing)
     html, token = page(head, dossier)
     refused = head.post(f"{dossier}/nominees", data={"csrf_token": token, "version": version_of(html),
                                                      "award": "giay-khen-cong-an-tp", "subject": "individual",
@@ -181,8 +186,7 @@ def test_attachments_on_the_dossier_page(web, awards_world):
     world = awards_world
     head = web("ward_head")
     listing = f"/periods/{world.period.id}/nominations"
-    _html, token = page(head, listing)
-    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    dossier = open_dossier(head, listing)
     html, token = page(head, dossier)
     assert 'id="attachment-form"' in html and "Tờ trình" in html and "Biên bản họp" in html
     assert attach(head, dossier, token="").status_code == 400  # CSRF
@@ -227,8 +231,7 @@ def test_the_nominee_form_attaches_the_achievement_record(web, awards_world, db)
     _record(db, world, score=92)
     head = web("ward_head")
     listing = f"/periods/{world.period.id}/nominations"
-    _html, token = page(head, listing)
-    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    dossier = open_dossier(head, listing)
     html, token = page(head, dossier)
     assert 'name="achievement"' in html
     head.post(f"{dossier}/nominees", data={"csrf_token": token, "version": version_of(html),
@@ -248,8 +251,7 @@ def test_nominee_notes_are_shown_and_edited_on_the_page(web, awards_world, db):
     world = awards_world
     head = web("ward_head")
     listing = f"/periods/{world.period.id}/nominations"
-    _html, token = page(head, listing)
-    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    dossier = open_dossier(head, listing)
     html, token = page(head, dossier)
     head.post(f"{dossier}/nominees", data={
         "csrf_token": token, "version": version_of(html), "award": "giay-khen-cong-an-tp",
