@@ -157,8 +157,9 @@ def award_types(db: Session, round_kind: str | None = None) -> list[AwardType]:
 
 def configure_award_type(db: Session, access: Access, key: str, changes: dict[str, Any]) -> AwardType:
     """Change how an award type is given: ``proposer_kinds`` (the kinds of unit that may propose
-    it), ``quota`` (``max_collectives``, ``max_individuals``, ``max_share``; None lifts a cap)
-    and ``active``. Award types serve the whole city, so only an admin of a top-level unit (the
+    it), ``issuer_kinds`` (the kinds of unit whose head grants it; empty: its ``authority``),
+    ``quota`` (``max_collectives``, ``max_individuals``, ``max_share``; None lifts a cap) and
+    ``active``. Award types serve the whole city, so only an admin of a top-level unit (the
     city) may change them. The row is locked while it changes; the change is audited with each
     value before and after. Dossiers already holding the award keep their nominees.
 
@@ -171,13 +172,16 @@ def configure_award_type(db: Session, access: Access, key: str, changes: dict[st
     if award is None:
         raise NotFound(_("Không có hình thức khen thưởng này."))
     applied: dict[str, list[Any]] = {}
-    for name in ("proposer_kinds", "quota", "active"):
+    for name in ("proposer_kinds", "issuer_kinds", "quota", "active"):
         if name not in changes:
             continue
         value = changes[name]
         if name == "proposer_kinds":
             value = sorted(set(value))
             _check_kinds(db, value)
+        elif name == "issuer_kinds":
+            value = sorted(set(value))
+            _check_kinds(db, value, name, required=False)
         elif name == "quota":
             value = {k: v for k, v in {**(award.quota or {}), **value}.items() if v is not None}
         before = getattr(award, name)
@@ -191,18 +195,19 @@ def configure_award_type(db: Session, access: Access, key: str, changes: dict[st
     return award
 
 
-def _check_kinds(db: Session, kinds: list[str]) -> None:
-    """Kinds of unit the core knows or the directory uses, at least one.
+def _check_kinds(db: Session, kinds: list[str], field_name: str = "proposer_kinds",
+                 required: bool = True) -> None:
+    """Kinds of unit the core knows or the directory uses, at least one when ``required``.
 
-    :raises Invalid: on ``proposer_kinds``, naming each unknown kind.
+    :raises Invalid: on ``field_name``, naming each unknown kind.
     """
-    if not kinds:
-        raise Invalid({"proposer_kinds": [_("Cần ít nhất một loại đơn vị được đề nghị; để ngừng xét hình "
-                                            "thức này, hãy tắt nó (active).")]})
+    if required and not kinds:
+        raise Invalid({field_name: [_("Cần ít nhất một loại đơn vị được đề nghị; để ngừng xét hình "
+                                      "thức này, hãy tắt nó (active).")]})
     known = set(tenant_kinds.CORE_KINDS) | set(db.scalars(select(Tenant.kind).distinct()))
     unknown = [kind for kind in kinds if kind not in known]
     if unknown:
-        raise Invalid({"proposer_kinds": [_("Không có loại đơn vị: %(kinds)s.", kinds=", ".join(unknown))]})
+        raise Invalid({field_name: [_("Không có loại đơn vị: %(kinds)s.", kinds=", ".join(unknown))]})
 
 
 def round_of(period: ReportingPeriod) -> str | None:

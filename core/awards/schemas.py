@@ -62,6 +62,10 @@ class AwardTypeConfigureSchema(Schema):
     proposer_kinds = fields.List(
         fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")), validate=validate.Length(max=40),
         metadata={"description": "Kinds of unit that may propose it (city, ward, commune, department…)"})
+    issuer_kinds = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")), validate=validate.Length(max=40),
+        metadata={"description": "Kinds of unit whose head grants it (the proposer's nearest such unit "
+                                 "issues it); empty: authority names the one body that grants it"})
     quota = fields.Nested(QuotaSchema, metadata={"description": "Caps warned before proposing; the keys "
                                                                "given replace those stored"})
     active = fields.Boolean(metadata={"description": "Offered to new nominations"})
