@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.text import labelled
+
 
 class ThiDuaError(Exception):
     """``details`` are facts the caller needs beside the message (a conflict names the version
@@ -41,5 +43,5 @@ class Invalid(ThiDuaError):
     status = 422
 
     def __init__(self, errors: dict[str, list[str]], message: str = "") -> None:
-        super().__init__(message or "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        super().__init__(message or labelled(errors))
         self.errors = errors

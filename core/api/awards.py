@@ -30,6 +30,7 @@ from core.awards.schemas import (
     DossierUpdateSchema,
     ForwardSchema,
     NomineeInputSchema,
+    NomineeNoteSchema,
     NoteStepSchema,
     RegistryListSchema,
     RegistryQuerySchema,
@@ -150,6 +151,20 @@ def add_nominee(period_id: uuid.UUID, dossier_id: uuid.UUID) -> Response:
     operations.add_nominee(session(), current_access(), period, dossier_id, data)
     session().commit()
     return _dossier(period, dossier_id, 201)
+
+
+@route(BASE + "/<uuid:dossier_id>/nominees/<uuid:nominee_id>", ["PATCH"], Operation(
+    summary="Edit a nominee's note", tag=TAG, body=NomineeNoteSchema, response=DossierSchema,
+    errors=(403, 404, 409, 422),
+    description="While the dossier is a draft or returned; the unit's head or admin. Audited.",
+))
+def update_nominee(period_id: uuid.UUID, dossier_id: uuid.UUID, nominee_id: uuid.UUID) -> Response:
+    period = _seen(period_id, dossier_id)
+    data = load_body(NomineeNoteSchema())
+    operations.update_nominee_note(session(), current_access(), period, dossier_id, nominee_id, data["note"],
+                                   data.get("version"))
+    session().commit()
+    return _dossier(period, dossier_id)
 
 
 @route(BASE + "/<uuid:dossier_id>/nominees/<uuid:nominee_id>", ["DELETE"], Operation(

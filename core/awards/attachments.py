@@ -2,7 +2,8 @@
 bản họp hội đồng thi đua, khen thưởng), NĐ 98/2023/NĐ-CP, Art. 84–85.
 
 The files are checked and kept as evidence files are (:mod:`core.reports.evidence`: judged by
-content with ``sniff``, bounded by the upload limit, stored by the ``Store`` under the proposing
+content with ``sniff``, here against the kinds a dossier takes, :data:`DOSSIER_FILES`; bounded
+by the upload limit, stored by the ``Store`` under the proposing
 unit and the content's sha256). The proposing unit's head or admin attaches and removes them
 while the dossier is a draft or returned; anyone who sees the dossier lists and downloads them.
 Every upload and removal is a compare-and-set on the dossier's ``version`` and is audited.
@@ -21,10 +22,19 @@ from core.audit.operations import record
 from core.awards import operations
 from core.awards.models import ATTACHMENT_KINDS, Attachment, Dossier
 from core.db.types import utcnow
-from core.errors import Invalid, NotFound
+from core.errors import Invalid
 from core.periods.models import ReportingPeriod
 from core.reports import evidence
 from core.users.access import Access
+
+# What a dossier's papers may be (the page offers PDF, Word and images): a refusal speaks of the
+# dossier's attachment and these kinds, not of a report's evidence.
+DOSSIER_FILES = evidence.Accepts(
+    (evidence.PDF, evidence.JPEG, evidence.PNG, evidence.DOCX, evidence.DOC),
+    lambda: _("Tệp này là chương trình hoặc mã lệnh chạy được, không thể là tệp đính kèm của hồ sơ đề nghị "
+              "khen thưởng; hệ thống không nhận tệp này dù tên tệp là gì. "),
+    lambda: _("Tệp đính kèm của hồ sơ (tờ trình, biên bản họp) chỉ nhận tệp PDF, ảnh JPEG hoặc PNG, tài "
+              "liệu Word (.doc, .docx)."))
 
 
 def _audit(db: Session, access: Access, action: str, dossier: Dossier, item: Attachment) -> None:
@@ -65,16 +75,7 @@ def get(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.U
 
 
 def _find(db: Session, dossier: Dossier, attachment_id: uuid.UUID | str) -> Attachment:
-    try:
-        attachment_id = uuid.UUID(str(attachment_id))
-    except ValueError:
-        raise NotFound(_("Không tìm thấy tệp đính kèm.")) from None
-    item = db.scalar(select(Attachment).where(Attachment.tenant_id == dossier.tenant_id,
-                                              Attachment.dossier_id == dossier.id,
-                                              Attachment.id == attachment_id))
-    if item is None:
-        raise NotFound(_("Không tìm thấy tệp đính kèm."))
-    return item
+    return operations.part_of(db, Attachment, dossier, attachment_id, _("Không tìm thấy tệp đính kèm."))
 
 
 def add(db: Session, access: Access, store: evidence.Store, period: ReportingPeriod,
@@ -87,14 +88,15 @@ def add(db: Session, access: Access, store: evidence.Store, period: ReportingPer
     :raises Forbidden: not the proposing unit's head or admin.
     :raises Conflict: the dossier was proposed and not returned (409).
     :raises StaleDossier: ``version`` is not the dossier's version now (409).
-    :raises Invalid: an unknown ``kind``; a file of a type evidence does not accept (``file``).
+    :raises Invalid: an unknown ``kind``; a file of a type a dossier does not take
+        (``file``, :data:`DOSSIER_FILES`).
     """
     with operations.reach(db, access, period) as seen:
         dossier, _unit = operations._editable(db, access, seen, period, dossier_id, version)
         if kind not in ATTACHMENT_KINDS:
             raise Invalid({"kind": [_("Loại tệp đính kèm phải là tờ trình (memo) hoặc biên bản họp "
                                       "(minutes).")]})
-        content = evidence.sniff(data)
+        content = evidence.sniff(data, DOSSIER_FILES)
         operations.claim(db, dossier)
         sha256 = hashlib.sha256(data).hexdigest()
         store.put(dossier.tenant_id, sha256, data)

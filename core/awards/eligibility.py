@@ -4,8 +4,14 @@ Neither refuses anything: the law leaves the judgement to the vetting and apprai
 the dossier shows, beside each nominee, what the round's results say about it, and before it is
 proposed, the quotas it exceeds.
 
-**Hints** read the round's results (:func:`core.snapshots.operations.results_for`: the closed
-period's snapshot, the live reports before it closes) and the frozen cluster rankings:
+**Hints** read the unit's results for each year a rule needs (:class:`YearResult`, gathered by
+:func:`core.awards.operations.history`: each year's annual period, its closed snapshot where it
+has one, the live reports before it closes) and the frozen cluster rankings. ``years`` (an
+award's ``requires``) is how many consecutive years, ending with the round's last year, the
+classification and standard rules must hold in: e.g. the five years a five-year summary covers
+(Luật Thi đua, khen thưởng 2022, Art. 25.3 and 44.2: the sơ kết or tổng kết of a movement of
+five years or more). Without it, the rules read the round's own year only. Every year is judged
+on its own period's bands, and a hint names each year that fails or has no result:
 
 * ``top_band``: the collective's classification is the period's highest band (QĐ 510's shape,
   the bands each period carries), "a collective classified at the top level in the round's year";
@@ -20,8 +26,9 @@ period's snapshot, the live reports before it closes) and the frozen cluster ran
   ``check(subject)`` callable given a :class:`Subject` and answering True (met), False (not met)
   or None (nothing to judge from).
 
-A hint is met (True), not met (False) or unknown (None: the unit has no result in the round, the
-ranking is not frozen yet, or the rule could not judge).
+A hint is met (True), not met (False: some year fails, named in ``failing``) or unknown (None:
+no year fails but some has no result, named in ``missing``; the ranking is not frozen yet; or
+the rule could not judge).
 
 **Quotas** (``AwardType.quota``; no percentage cap was confirmed in a source, so every cap is
 data): ``max_collectives`` and ``max_individuals`` nominees of the award in one dossier, and
@@ -34,7 +41,7 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,12 +54,26 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class YearResult:
+    """A unit's result in one year: ``result`` None when no period of that year holds a report of
+    the unit; ``bands`` that year's period's classification bands; ``frozen`` True when it was
+    read from the period's closed snapshot."""
+
+    year: int
+    result: UnitResult | None
+    bands: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+    frozen: bool = False
+
+
+@dataclass(frozen=True)
 class Subject:
     """What a rule reads about one nominee.
 
     ``result`` is the unit's result in the round (None: no report expected or found);
     ``cluster_rank`` its best frozen rank in a cluster (None: not ranked, or not frozen yet);
-    ``bands`` the period's classification bands (``[{"name", "min", "requires"}]``).
+    ``bands`` the period's classification bands (``[{"name", "min", "requires"}]``);
+    ``history`` the unit's result in each year the award's rules need, oldest first (empty:
+    the rules read ``result`` and ``bands``, the round's own year).
     """
 
     award_key: str
@@ -64,15 +85,19 @@ class Subject:
     result: UnitResult | None = None
     cluster_rank: int | None = None
     bands: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+    history: Sequence[YearResult] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
 class Hint:
-    """One rule's answer for one nominee: ``met`` True, False or None (unknown)."""
+    """One rule's answer for one nominee: ``met`` True, False or None (unknown); ``failing`` the
+    years that fail the rule, ``missing`` those without a result, both oldest first."""
 
     rule: str
     met: bool | None
     message: str
+    failing: tuple[int, ...] = ()
+    missing: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,27 +118,100 @@ def top_band(bands: Sequence[Mapping[str, Any]]) -> str | None:
     return str(max(bands, key=lambda band: float(band.get("min", 0)))["name"])
 
 
-def _classification_hint(rule: str, subject: Subject, wanted: Sequence[str]) -> Hint:
-    names = ", ".join(wanted)
-    if subject.result is None or subject.result.classification is None:
-        return Hint(rule, None, _("Chưa có kết quả xếp loại của đơn vị trong kỳ (cần: %(bands)s).",
-                                  bands=names))
-    met = subject.result.classification in wanted
-    if met:
-        return Hint(rule, True, _("Đơn vị được xếp loại %(band)s.", band=subject.result.classification))
-    return Hint(rule, False, _("Đơn vị được xếp loại %(band)s, chưa đạt %(bands)s.",
-                               band=subject.result.classification, bands=names))
+def _years(subject: Subject) -> Sequence[YearResult | None]:
+    """The years a rule judges: the history when the award needs several, else the round's own
+    result (None: a year without a number, as the round has always been read)."""
+    return subject.history or (None,)
+
+
+def _result(subject: Subject, year: YearResult | None) -> UnitResult | None:
+    return subject.result if year is None else year.result
+
+
+def _year_list(years: Sequence[int]) -> str:
+    return ", ".join(str(y) for y in years)
+
+
+def _judged(rule: str, verdicts: Sequence[tuple[YearResult | None, bool | None, str]], *,
+            met: Callable[[str], str], missing: Callable[[str], str]) -> Hint:
+    """One hint from a rule's verdict on each year: (year, met, what that year shows).
+
+    ``met(years)`` is the sentence when every year holds, ``missing(years)`` the one naming the
+    years without a result; a failing year says itself why.
+    """
+    failing = [(y, text) for y, ok, text in verdicts if ok is False]
+    unknown = [y for y, ok, _text in verdicts if ok is None]
+    years_missing = tuple(y.year for y in unknown if y is not None)
+    sentences = [text for _y, text in failing]
+    if unknown:
+        sentences.append(missing(_year_list(years_missing)) if years_missing
+                         else verdicts[0][2])
+    if failing:
+        return Hint(rule, False, " ".join(sentences), tuple(y.year for y, _t in failing if y is not None),
+                    years_missing)
+    if unknown:
+        return Hint(rule, None, " ".join(sentences), (), years_missing)
+    years = [y.year for y, _ok, _text in verdicts if y is not None]
+    if not years:
+        return Hint(rule, True, verdicts[0][2])
+    return Hint(rule, True, met(_year_list(years)))
+
+
+def _classification_hint(rule: str, subject: Subject, wanted_of: Any) -> Hint | None:
+    """``wanted_of(bands)``: the band names the rule accepts under a year's bands (empty: that
+    year cannot be judged). None when no year can name what it wants."""
+    verdicts = []
+    wanted_any: list[str] = []
+    for year in _years(subject):
+        wanted = list(wanted_of(subject.bands if year is None else year.bands))
+        for name in wanted:
+            if name not in wanted_any:
+                wanted_any.append(name)
+        names = ", ".join(wanted)
+        result = _result(subject, year)
+        band = None if result is None else result.classification
+        if not wanted or band is None:
+            verdicts.append((year, None, _("Chưa có kết quả xếp loại của đơn vị trong kỳ (cần: %(bands)s).",
+                                           bands=names)))
+        elif band in wanted:
+            verdicts.append((year, True, _("Đơn vị được xếp loại %(band)s.", band=band)))
+        elif year is None:
+            verdicts.append((year, False, _("Đơn vị được xếp loại %(band)s, chưa đạt %(bands)s.",
+                                            band=band, bands=names)))
+        else:
+            verdicts.append((year, False, _("Năm %(year)s đơn vị được xếp loại %(band)s, chưa đạt %(bands)s.",
+                                            year=year.year, band=band, bands=names)))
+    if not wanted_any:
+        return None
+    names = ", ".join(wanted_any)
+    return _judged(rule, verdicts,
+                   met=lambda years: _("Đơn vị được xếp loại %(bands)s các năm %(years)s.", bands=names,
+                                       years=years),
+                   missing=lambda years: _("Chưa có kết quả xếp loại của đơn vị năm %(years)s (cần: "
+                                           "%(bands)s).", years=years, bands=names))
 
 
 def _standard_hint(subject: Subject, standard: str) -> Hint:
     rule = f"standard:{standard}"
     label = _("An toàn về ANTT") if standard == "atantt" else standard
-    value = (subject.result.outcomes or {}).get(standard) if subject.result is not None else None
-    if value is True:
-        return Hint(rule, True, _("Đạt tiêu chuẩn «%(standard)s».", standard=label))
-    if value is False:
-        return Hint(rule, False, _("Chưa đạt tiêu chuẩn «%(standard)s».", standard=label))
-    return Hint(rule, None, _("Chưa có kết quả tiêu chuẩn «%(standard)s».", standard=label))
+    verdicts = []
+    for year in _years(subject):
+        result = _result(subject, year)
+        value = (result.outcomes or {}).get(standard) if result is not None else None
+        if value is True:
+            verdicts.append((year, True, _("Đạt tiêu chuẩn «%(standard)s».", standard=label)))
+        elif value is False and year is None:
+            verdicts.append((year, False, _("Chưa đạt tiêu chuẩn «%(standard)s».", standard=label)))
+        elif value is False:
+            verdicts.append((year, False, _("Năm %(year)s chưa đạt tiêu chuẩn «%(standard)s».",
+                                            year=year.year, standard=label)))
+        else:
+            verdicts.append((year, None, _("Chưa có kết quả tiêu chuẩn «%(standard)s».", standard=label)))
+    return _judged(rule, verdicts,
+                   met=lambda years: _("Đạt tiêu chuẩn «%(standard)s» các năm %(years)s.", standard=label,
+                                       years=years),
+                   missing=lambda years: _("Chưa có kết quả tiêu chuẩn «%(standard)s» năm %(years)s.",
+                                           standard=label, years=years))
 
 
 def _rank_hint(subject: Subject, best: int) -> Hint:
@@ -152,11 +250,15 @@ def hints(award: AwardType, subject: Subject, rules: Iterable[Any] = ()) -> list
     requires = award.requires or {}
     if subject.subject == COLLECTIVE:
         if requires.get("top_band"):
-            best = top_band(subject.bands)
-            if best is not None:
-                found.append(_classification_hint("top_band", subject, [best]))
+            hint = _classification_hint("top_band", subject,
+                                        lambda bands: [best] if (best := top_band(bands)) else [])
+            if hint is not None:
+                found.append(hint)
         if requires.get("bands"):
-            found.append(_classification_hint("bands", subject, [str(b) for b in requires["bands"]]))
+            listed = [str(b) for b in requires["bands"]]
+            hint = _classification_hint("bands", subject, lambda _bands: listed)
+            if hint is not None:
+                found.append(hint)
         for standard in requires.get("standards") or ():
             found.append(_standard_hint(subject, str(standard)))
         if requires.get("cluster_rank"):

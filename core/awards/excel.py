@@ -87,16 +87,13 @@ def _unit_id(db: Session, proposer: Tenant, text: str) -> Any:
     return str(unit.id) if unit is not None else str(uuid.UUID(int=0))
 
 
-def _messages(errors: dict[str, list[str]]) -> str:
-    return " ".join(m for messages in errors.values() for m in messages)
-
-
 def import_nominees(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.UUID | str,
                     data: bytes, version: int | None = None) -> int:
     """Add every row of the sheet to the dossier; returns the number added.
 
     :raises Invalid: the file is not a readable, bounded .xlsx, or has no header (``file``); one
-        or more rows fail (``file``: ``"Dòng 4: …"`` per row, in order).
+        or more rows fail (``file``: ``"Dòng 4: …"`` per row, in order, each row's messages
+        joined as sentences, :meth:`core.reports.workbooks.PlaceErrors.lines`).
     :raises NotFound, Forbidden, Conflict, StaleDossier: as :func:`operations.add_nominee`.
     """
     limits = workbooks.limits()
@@ -105,7 +102,7 @@ def import_nominees(db: Session, access: Access, period: ReportingPeriod, dossie
     if not rows:
         raise Invalid({"file": [_("Trang tính không có dòng nào để nhập.")]})
     proposer = db.get(Tenant, operations.dossier_unit(db, access, period, dossier_id))
-    errors: list[str] = []
+    errors = workbooks.PlaceErrors(limits.max_errors)
     added = 0
     for number, row in rows:
         raw = {"subject": SUBJECTS.get(fold(row.get("subject", "")), row.get("subject", "")),
@@ -119,14 +116,10 @@ def import_nominees(db: Session, access: Access, period: ReportingPeriod, dossie
             operations.add_nominee(db, access, period, dossier_id, NomineeInputSchema().load(raw))
             added += 1
         except ValidationError as error:
-            errors.append(_("Dòng %(row)s: %(message)s", row=number,
-                            message=_("sai cột %(fields)s.", fields=", ".join(
-                                f"«{HEADERS.get(name, name)}»" for name in sorted(error.messages)))))
+            errors.add(_("Dòng %(row)s", row=number), _("sai cột %(fields)s.", fields=", ".join(
+                f"«{HEADERS.get(name, name)}»" for name in sorted(error.messages))))
         except Invalid as error:
-            errors.append(_("Dòng %(row)s: %(message)s", row=number, message=_messages(error.errors)))
+            errors.add(_("Dòng %(row)s", row=number), *(m for ms in error.errors.values() for m in ms))
     if errors:
-        shown = errors[:limits.max_errors]
-        if len(errors) > len(shown):
-            shown.append(_("và %(count)s lỗi khác", count=len(errors) - len(shown)))
-        raise Invalid({"file": shown}, _("Chưa nhập: sửa các dòng được nêu rồi tải lên lại."))
+        raise Invalid({"file": errors.lines()}, _("Chưa nhập: sửa các dòng được nêu rồi tải lên lại."))
     return added

@@ -66,7 +66,9 @@ class AwardType(ReferenceTable, Base):
     ``requires`` (eligibility hints, never a refusal): ``{"top_band": true}`` the collective's
     classification is the period's highest band; ``{"bands": ["Xuất sắc"]}`` one of these;
     ``{"standards": ["atantt"]}`` each standard passed ("An toàn về ANTT", TT 124/2021/TT-BCA);
-    ``{"cluster_rank": 1}`` ranked at most this in its cluster (cụm, khối thi đua).
+    ``{"cluster_rank": 1}`` ranked at most this in its cluster (cụm, khối thi đua);
+    ``{"years": 5}`` the classification and standard rules hold in each of that many consecutive
+    years ending with the round's last year (:mod:`core.awards.eligibility`).
     ``quota`` (warnings before the dossier is proposed; no percentage cap was confirmed in a
     source, so every cap is configurable): ``max_collectives`` and ``max_individuals`` per
     dossier, ``max_share`` of the units in the proposer's subtree as collectives.
@@ -85,6 +87,10 @@ class AwardType(ReferenceTable, Base):
     round_kind: Mapped[str] = mapped_column(String(20))
     subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
     proposer_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The kinds of unit whose head grants it (a ward's chairman, a department's director): the
+    # proposer's nearest unit of these kinds, itself included, is the issuing body. Empty:
+    # ``authority`` names the one body that grants it.
+    issuer_kinds: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     requires: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     quota: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)

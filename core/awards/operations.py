@@ -32,8 +32,9 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -45,7 +46,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core import clock
 from core.audit.operations import record
 from core.awards import eligibility
-from core.awards.catalogue import DEFAULT_AWARD_TYPES, award_type_id
+from core.awards.catalogue import DEFAULT_AWARD_TYPES, HEAD_TITLES, ISSUER_KINDS, award_type_id
 from core.awards.models import (
     ABOVE_CITY,
     APPRAISED,
@@ -139,7 +140,8 @@ def install_defaults(db: Session) -> int:
     present, edited or not, are left as they are. Returns the number added."""
     added = 0
     for row in DEFAULT_AWARD_TYPES:
-        if insert_or_ignore(db, AwardType, {"id": award_type_id(row["key"]), **row}, ["key"]):
+        if insert_or_ignore(db, AwardType, {"id": award_type_id(row["key"]), **row,
+                                            "issuer_kinds": list(ISSUER_KINDS.get(row["key"], []))}, ["key"]):
             added += 1
     return added
 
@@ -155,8 +157,9 @@ def award_types(db: Session, round_kind: str | None = None) -> list[AwardType]:
 
 def configure_award_type(db: Session, access: Access, key: str, changes: dict[str, Any]) -> AwardType:
     """Change how an award type is given: ``proposer_kinds`` (the kinds of unit that may propose
-    it), ``quota`` (``max_collectives``, ``max_individuals``, ``max_share``; None lifts a cap)
-    and ``active``. Award types serve the whole city, so only an admin of a top-level unit (the
+    it), ``issuer_kinds`` (the kinds of unit whose head grants it; empty: its ``authority``),
+    ``quota`` (``max_collectives``, ``max_individuals``, ``max_share``; None lifts a cap) and
+    ``active``. Award types serve the whole city, so only an admin of a top-level unit (the
     city) may change them. The row is locked while it changes; the change is audited with each
     value before and after. Dossiers already holding the award keep their nominees.
 
@@ -169,13 +172,16 @@ def configure_award_type(db: Session, access: Access, key: str, changes: dict[st
     if award is None:
         raise NotFound(_("Không có hình thức khen thưởng này."))
     applied: dict[str, list[Any]] = {}
-    for name in ("proposer_kinds", "quota", "active"):
+    for name in ("proposer_kinds", "issuer_kinds", "quota", "active"):
         if name not in changes:
             continue
         value = changes[name]
         if name == "proposer_kinds":
             value = sorted(set(value))
             _check_kinds(db, value)
+        elif name == "issuer_kinds":
+            value = sorted(set(value))
+            _check_kinds(db, value, name, required=False)
         elif name == "quota":
             value = {k: v for k, v in {**(award.quota or {}), **value}.items() if v is not None}
         before = getattr(award, name)
@@ -189,18 +195,19 @@ def configure_award_type(db: Session, access: Access, key: str, changes: dict[st
     return award
 
 
-def _check_kinds(db: Session, kinds: list[str]) -> None:
-    """Kinds of unit the core knows or the directory uses, at least one.
+def _check_kinds(db: Session, kinds: list[str], field_name: str = "proposer_kinds",
+                 required: bool = True) -> None:
+    """Kinds of unit the core knows or the directory uses, at least one when ``required``.
 
-    :raises Invalid: on ``proposer_kinds``, naming each unknown kind.
+    :raises Invalid: on ``field_name``, naming each unknown kind.
     """
-    if not kinds:
-        raise Invalid({"proposer_kinds": [_("Cần ít nhất một loại đơn vị được đề nghị; để ngừng xét hình "
-                                            "thức này, hãy tắt nó (active).")]})
+    if required and not kinds:
+        raise Invalid({field_name: [_("Cần ít nhất một loại đơn vị được đề nghị; để ngừng xét hình "
+                                      "thức này, hãy tắt nó (active).")]})
     known = set(tenant_kinds.CORE_KINDS) | set(db.scalars(select(Tenant.kind).distinct()))
     unknown = [kind for kind in kinds if kind not in known]
     if unknown:
-        raise Invalid({"proposer_kinds": [_("Không có loại đơn vị: %(kinds)s.", kinds=", ".join(unknown))]})
+        raise Invalid({field_name: [_("Không có loại đơn vị: %(kinds)s.", kinds=", ".join(unknown))]})
 
 
 def round_of(period: ReportingPeriod) -> str | None:
@@ -359,6 +366,70 @@ def _unit_results(db: Session, period: ReportingPeriod,
     return results.frozen, found
 
 
+def period_years(period: ReportingPeriod) -> list[int]:
+    """The calendar years a period's results cover, oldest first: those of its data window
+    (``window_start`` to ``window_end``), else the year it opens in (Hanoi time). An annual
+    period covers one year; a five-year summary, 2021–2025 say, covers five."""
+    start, end = period.window_start, period.window_end
+    if start is not None and end is not None and start <= end:
+        return list(range(start.year, end.year + 1))
+    if end is not None or start is not None:
+        return [(end or start).year]
+    opens = period.opens_at.replace(tzinfo=period.opens_at.tzinfo or UTC)
+    return [opens.astimezone(ZoneInfo(period.time_zone or period_models.TIME_ZONE)).year]
+
+
+def needed_years(period: ReportingPeriod, award: AwardType) -> list[int]:
+    """The years an award's classification and standard rules read, oldest first: the
+    ``years`` consecutive years (``requires``) ending with the round's last year; none when the
+    award does not ask for several (its rules read the round's own results)."""
+    count = int((award.requires or {}).get("years") or 0)
+    if count < 1:
+        return []
+    last = period_years(period)[-1]
+    return list(range(last - count + 1, last + 1))
+
+
+def _year_sources(db: Session, period: ReportingPeriod, years: Iterable[int]) -> dict[int, ReportingPeriod]:
+    """The annual period whose results stand for each year, when there is one: the round's own
+    period for its year when it is annual; otherwise an annual period of the round's owner
+    covering that year, a closed one (its snapshot) before one still open, the latest opened
+    first. Periods not yet open hold no results."""
+    wanted = set(years)
+    found: dict[int, ReportingPeriod] = {}
+    if period.kind == "annual":
+        for year in period_years(period):
+            if year in wanted:
+                found[year] = period
+    candidates = db.scalars(select(ReportingPeriod).where(
+        ReportingPeriod.owner_tenant_id == period.owner_tenant_id, ReportingPeriod.kind == "annual",
+        ReportingPeriod.state != period_models.DRAFT, ReportingPeriod.id != period.id))
+    closed = (period_models.CLOSED, period_models.ARCHIVED)
+    for candidate in sorted(candidates, key=lambda p: (p.state in closed, p.opens_at)):
+        year = period_years(candidate)[-1]
+        if year in wanted and found.get(year) is not period:
+            found[year] = candidate  # the sort puts the preferred one last
+    return found
+
+
+def history(db: Session, period: ReportingPeriod, units: Sequence[Tenant],
+            years: Sequence[int]) -> dict[uuid.UUID, list[eligibility.YearResult]]:
+    """Each unit's result in each of ``years`` (oldest first), read from that year's annual
+    period (:func:`_year_sources`) through :func:`core.snapshots.operations.results_for`: the
+    closed period's snapshot where it has one, the live reports otherwise. A year without a
+    period, or a unit without a report in it, gives a :class:`~core.awards.eligibility.YearResult`
+    whose ``result`` is None."""
+    sources = _year_sources(db, period, years)
+    found: dict[uuid.UUID, list[eligibility.YearResult]] = {unit.id: [] for unit in units}
+    for year in sorted(years):
+        source = sources.get(year)
+        frozen, results = _unit_results(db, source, units) if source is not None else (False, {})
+        bands = list(source.bands or []) if source is not None else []
+        for unit in units:
+            found[unit.id].append(eligibility.YearResult(year, results.get(unit.id), bands, frozen))
+    return found
+
+
 def _actions(seen: Reach, access: Access, dossier: Dossier, unit: Tenant,
              awards: Iterable[AwardType]) -> list[str]:
     actions = []
@@ -403,16 +474,21 @@ def describe(db: Session, access: Access, period: ReportingPeriod, dossier_id: u
         collectives = [units[n.unit_id] for n in nominees if n.subject == COLLECTIVE and n.unit_id in units]
         frozen, results = _unit_results(db, period, collectives)
         ranks = best_frozen_ranks(db, period, [u.id for u in collectives])
+        years = sorted({y for a in awards.values() for y in needed_years(period, a)})
+        past = history(db, period, collectives, years) if years else {}
         rules = list(rules)
         rows = []
         for nominee in nominees:
             award, member = awards[nominee.award_type_id], units[nominee.unit_id]
+            wanted = needed_years(period, award)
             subject = eligibility.Subject(
                 award_key=award.key, subject=nominee.subject, unit_id=member.id, unit_kind=member.kind,
                 person_name=nominee.person_name, person_position=nominee.person_position,
                 result=results.get(member.id) if nominee.subject == COLLECTIVE else None,
                 cluster_rank=ranks.get(member.id) if nominee.subject == COLLECTIVE else None,
-                bands=list(period.bands or []))
+                bands=list(period.bands or []),
+                history=tuple(y for y in past.get(member.id, ()) if y.year in wanted)
+                if nominee.subject == COLLECTIVE else ())
             rows.append({"id": nominee.id, "subject": nominee.subject,
                          "award": {"id": award.id, "key": award.key, "name": award.name,
                                    "name_en": award.name_en},
@@ -681,6 +757,46 @@ def add_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id
         return nominee_id
 
 
+def part_of(db: Session, model: type[Nominee] | type[Attachment], dossier: Dossier, row_id: uuid.UUID | str,
+            missing: str) -> Any:
+    """The dossier's nominee or attachment with this id.
+
+    :raises NotFound: (with ``missing``) no such row in this dossier, or not an id at all.
+    """
+    try:
+        row_id = uuid.UUID(str(row_id))
+    except ValueError:
+        raise NotFound(missing) from None
+    row = db.scalar(select(model).where(model.tenant_id == dossier.tenant_id, model.dossier_id == dossier.id,
+                                        model.id == row_id))
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
+def _nominee(db: Session, dossier: Dossier, nominee_id: uuid.UUID | str) -> Nominee:
+    return part_of(db, Nominee, dossier, nominee_id, _("Không tìm thấy đối tượng được đề nghị."))
+
+
+def update_nominee_note(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.UUID | str,
+                        nominee_id: uuid.UUID | str, note: str, version: int | None = None) -> None:
+    """Replace a nominee's note (ghi chú: what the proposer adds beside the name) while the
+    dossier is a draft or returned; audited with the note before and after.
+
+    :raises NotFound: no such nominee in the dossier, or the dossier is not the caller's to see.
+    :raises Forbidden, Conflict, StaleDossier: see the module's rules.
+    """
+    with reach(db, access, period) as seen:
+        dossier, _unit = _editable(db, access, seen, period, dossier_id, version)
+        nominee = _nominee(db, dossier, nominee_id)
+        before, after = nominee.note, nfc(note)
+        claim(db, dossier)
+        nominee.note = after
+        dossier.updated_at = utcnow()
+        _audit(db, access, "nominee_note", dossier, {"nominee": str(nominee.id), "note": [before, after]})
+        db.flush()
+
+
 def remove_nominee(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.UUID | str,
                    nominee_id: uuid.UUID | str, version: int | None = None) -> None:
     """Take a nominee out of a dossier still being prepared.
@@ -689,14 +805,7 @@ def remove_nominee(db: Session, access: Access, period: ReportingPeriod, dossier
     """
     with reach(db, access, period) as seen:
         dossier, _unit = _editable(db, access, seen, period, dossier_id, version)
-        try:
-            nominee_id = uuid.UUID(str(nominee_id))
-        except ValueError:
-            raise NotFound(_("Không tìm thấy đối tượng được đề nghị.")) from None
-        nominee = db.scalar(select(Nominee).where(Nominee.tenant_id == dossier.tenant_id,
-                                                  Nominee.dossier_id == dossier.id, Nominee.id == nominee_id))
-        if nominee is None:
-            raise NotFound(_("Không tìm thấy đối tượng được đề nghị."))
+        nominee = _nominee(db, dossier, nominee_id)
         claim(db, dossier)
         _audit(db, access, "nominee_removed", dossier, {
             "nominee": str(nominee.id), "unit": str(nominee.unit_id), "person_name": nominee.person_name})
@@ -801,7 +910,7 @@ def step(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.
             dossier.forwarded_to = data["to"]
             changes["forwarded_to"] = data["to"]
         elif name == "decide":
-            authority = data.get("authority") or _default_authority(awards.values())
+            authority = data.get("authority") or _default_authority(db, awards.values(), unit)
             dossier.decision_number, dossier.decision_date = data["number"], data["date"]
             dossier.decision_authority = authority
             changes["decision"] = {"number": data["number"], "date": data["date"].isoformat(),
@@ -815,9 +924,51 @@ def step(db: Session, access: Access, period: ReportingPeriod, dossier_id: uuid.
         return StepResult(status=target, version=dossier.version, warnings=warnings)
 
 
-def _default_authority(awards: Iterable[AwardType]) -> str:
-    names = sorted({a.authority for a in awards})
-    return "; ".join(names)
+def _default_authority(db: Session, awards: Iterable[AwardType], proposer: Tenant) -> str:
+    """The bodies that grant the dossier's awards, named (:func:`issuing_body`)."""
+    return "; ".join(sorted({issuing_body(db, award, proposer) for award in awards}))
+
+
+# A commune-level unit's name starts with its kind, written lower-case after the chairman's title
+# ("Chủ tịch Ủy ban nhân dân phường A").
+_UNIT_PREFIXES = ("Phường ", "Xã ", "Thị trấn ", "Đặc khu ")
+
+
+def head_of(unit: Tenant) -> str:
+    """The head of ``unit`` as a decision and a certificate name them: "Chủ tịch Ủy ban nhân dân
+    phường A", "Giám đốc Sở Giáo dục và Đào tạo", else "Thủ trưởng <unit>"."""
+    name = unit.name
+    for prefix in _UNIT_PREFIXES:
+        if unit.kind in ("ward", "commune") and name.startswith(prefix):
+            name = prefix.lower() + name[len(prefix):]
+            break
+    return f"{HEAD_TITLES.get(unit.kind, 'Thủ trưởng')} {name}"
+
+
+def issuing_body(db: Session, award: AwardType, proposer: Tenant) -> str:
+    """Who grants ``award`` on ``proposer``'s dossier, named. For an award granted by the head of
+    a unit (``issuer_kinds``: a department's Giấy khen, a ward's or commune's), the head of the
+    proposer's nearest unit of those kinds, itself included (a school of ward A: "Chủ tịch Ủy ban
+    nhân dân phường A"); otherwise, or when no such unit is above the proposer, the award's
+    ``authority`` ("Chủ tịch Ủy ban nhân dân Thành phố Hà Nội")."""
+    kinds = award.issuer_kinds or []
+    if kinds:
+        ids = proposer.ancestor_ids()
+        units = {t.id: t for t in db.scalars(select(Tenant).where(Tenant.id.in_(ids)))}
+        for unit_id in reversed(ids):
+            unit = units.get(unit_id)
+            if unit is not None and unit.kind in kinds:
+                return head_of(unit)
+    return award.authority
+
+
+def round_span(period: ReportingPeriod) -> str:
+    """The time a round's achievements cover, as a certificate's citation says it: "năm 2026",
+    or "giai đoạn 2021–2025" for a summary of several years (:func:`period_years`)."""
+    years = period_years(period)
+    if len(years) == 1:
+        return f"năm {years[0]}"
+    return f"giai đoạn {years[0]}–{years[-1]}"
 
 
 def dossier_path(period_id: uuid.UUID, dossier_id: uuid.UUID) -> str:
@@ -956,10 +1107,13 @@ class DecisionDocument:
     are issued in Vietnamese whatever the interface language (NĐ 30/2020 Điều 8).
 
     ``collectives`` and ``individuals`` hold ``{"name", "position", "unit", "award", "form",
-    "authority"}`` in the dossier's order."""
+    "authority"}`` in the dossier's order, ``authority`` being the body that grants the award,
+    named (:func:`issuing_body`). ``span`` is the time the achievements cover ("năm 2026",
+    :func:`round_span`); ``period`` the period's title, for the page's heading only."""
 
     unit: str
     period: str
+    span: str
     decision_number: str
     decision_date: date
     decision_authority: str
@@ -991,14 +1145,17 @@ def decision_document(db: Session, access: Access, period: ReportingPeriod,
                           .where(Nominee.tenant_id == dossier.tenant_id, Nominee.dossier_id == dossier.id)
                           .order_by(AwardType.position, Nominee.created_at, Nominee.id)).all()
         collectives, individuals, awards = [], [], []
+        issuers: dict[uuid.UUID, str] = {}
         for nominee, award, member in rows:
             if award.name not in awards:
                 awards.append(award.name)
+                issuers[award.id] = issuing_body(db, award, unit)
             row = {"name": member.name if nominee.subject == COLLECTIVE else nominee.person_name,
                    "position": nominee.person_position, "unit": member.name, "award": award.name,
-                   "form": award.form, "authority": award.authority}
+                   "form": award.form, "authority": issuers[award.id]}
             (collectives if nominee.subject == COLLECTIVE else individuals).append(row)
-        return DecisionDocument(unit=unit.name, period=period.title, decision_number=dossier.decision_number,
+        return DecisionDocument(unit=unit.name, period=period.title, span=round_span(period),
+                                decision_number=dossier.decision_number,
                                 decision_date=dossier.decision_date,
                                 decision_authority=dossier.decision_authority or "", awards=awards,
                                 collectives=collectives, individuals=individuals)

@@ -36,8 +36,11 @@ class AwardTypeSchema(Schema):
     subjects = fields.List(fields.String())
     proposer_kinds = fields.List(fields.String(),
                                  metadata={"description": "Kinds of unit that may propose it"})
+    issuer_kinds = fields.List(fields.String(), metadata={
+        "description": "Kinds of unit whose head grants it: the proposer's nearest such unit issues it; "
+                       "empty: authority names the one body that grants it"})
     requires = fields.Dict(
-        metadata={"description": "Eligibility hints: top_band, bands, standards, cluster_rank"})
+        metadata={"description": "Eligibility hints: top_band, bands, standards, cluster_rank, years"})
     quota = fields.Dict(metadata={"description": "Caps warned before proposing: max_collectives, "
                                                 "max_individuals, max_share"})
 
@@ -59,6 +62,10 @@ class AwardTypeConfigureSchema(Schema):
     proposer_kinds = fields.List(
         fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")), validate=validate.Length(max=40),
         metadata={"description": "Kinds of unit that may propose it (city, ward, commune, department…)"})
+    issuer_kinds = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")), validate=validate.Length(max=40),
+        metadata={"description": "Kinds of unit whose head grants it (the proposer's nearest such unit "
+                                 "issues it); empty: authority names the one body that grants it"})
     quota = fields.Nested(QuotaSchema, metadata={"description": "Caps warned before proposing; the keys "
                                                                "given replace those stored"})
     active = fields.Boolean(metadata={"description": "Offered to new nominations"})
@@ -105,6 +112,12 @@ class SubmitSchema(Schema):
                        "answers 422)"})
 
 
+class NomineeNoteSchema(Schema):
+    version = _version()
+    note = Text(2000, required=True,
+                metadata={"description": "The nominee's note (ghi chú); empty clears it"})
+
+
 class NoteStepSchema(Schema):
     version = _version()
     note = Text(2000, load_default="")
@@ -146,6 +159,8 @@ class HintSchema(Schema):
     rule = fields.String()
     met = fields.Boolean(allow_none=True, metadata={"description": "None: nothing to judge from yet"})
     message = fields.String()
+    failing = fields.List(fields.Integer(), metadata={"description": "Years that fail the rule"})
+    missing = fields.List(fields.Integer(), metadata={"description": "Years without a result"})
 
 
 class NomineeSchema(Schema):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from core.db import scoping
 from core.db.engine import session
 from core.errors import ThiDuaError
+from core.text import labelled
 from core.users.access import SystemAccess
 
 
@@ -22,5 +23,5 @@ def fail(error: ThiDuaError) -> None:
     """Turn an operations error into a CLI message and a non-zero exit."""
     message = error.message
     if getattr(error, "errors", None):
-        message = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.errors.items())
+        message = labelled(error.errors)
     raise click.ClickException(message)

@@ -15,6 +15,7 @@ import tempfile
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -90,7 +91,28 @@ def _allowed_message() -> str:
              "(.xls, .xlsx) hoặc văn bản thuần (UTF-8).")
 
 
-def _office_zip(data: bytes) -> Kind:
+def _program_message() -> str:
+    return _("Tệp này là chương trình hoặc mã lệnh chạy được, không phải minh chứng; "
+             "hệ thống không nhận tệp này dù tên tệp là gì. ")
+
+
+@dataclass(frozen=True)
+class Accepts:
+    """What an upload is for: the kinds it takes, and how a refusal speaks of it. ``program`` is
+    the sentence refusing a program (it names what the upload should have been), ``allowed``
+    the one listing the kinds taken; both are called at refusal time, in the request's language.
+    """
+
+    kinds: tuple[Kind, ...]
+    program: Callable[[], str]
+    allowed: Callable[[], str]
+
+
+EVIDENCE = Accepts((PDF, JPEG, PNG, DOCX, XLSX, DOC, XLS, TEXT), _program_message, _allowed_message)
+"""Evidence files (minh chứng) of a report: every kind above."""
+
+
+def _office_zip(data: bytes, accepts: Accepts) -> Kind:
     """A .docx or .xlsx is a zip whose [Content_Types].xml declares the main part it holds;
     any other zip (or one carrying macros) is refused."""
     try:
@@ -98,7 +120,7 @@ def _office_zip(data: bytes) -> Kind:
             names = set(archive.namelist())
             if "[Content_Types].xml" not in names:
                 raise _refuse(_("Tệp nén này không phải tài liệu Word hay bảng tính Excel. ")
-                              + _allowed_message())
+                              + accepts.allowed())
             if archive.getinfo("[Content_Types].xml").file_size > _CONTENT_TYPES_LIMIT:
                 raise _refuse(_("Tệp Office này có cấu trúc không hợp lệ."))
             declared = archive.read("[Content_Types].xml").decode("utf-8", errors="replace")
@@ -111,17 +133,17 @@ def _office_zip(data: bytes) -> Kind:
         return DOCX
     if "xl/workbook.xml" in names and _EXCEL_MAIN in declared:
         return XLSX
-    raise _refuse(_("Tệp nén này không phải tài liệu Word hay bảng tính Excel. ") + _allowed_message())
+    raise _refuse(_("Tệp nén này không phải tài liệu Word hay bảng tính Excel. ") + accepts.allowed())
 
 
-def _ole2(data: bytes) -> Kind:
+def _ole2(data: bytes, accepts: Accepts) -> Kind:
     """Word 97–2003 and Excel 97–2003 files name their main stream in the compound file's
     directory; other compound files (installers among them) do not."""
     if "WordDocument".encode("utf-16-le") in data:
         return DOC
     if "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data:
         return XLS
-    raise _refuse(_("Tệp này không phải tài liệu Word hay bảng tính Excel. ") + _allowed_message())
+    raise _refuse(_("Tệp này không phải tài liệu Word hay bảng tính Excel. ") + accepts.allowed())
 
 
 def _plain_text(data: bytes) -> bool:
@@ -132,24 +154,27 @@ def _plain_text(data: bytes) -> bool:
     return not _TEXT_CONTROLS.search(text)
 
 
-def sniff(data: bytes) -> Kind:
-    """The file's type judged by its content alone; Invalid (field ``file``) when not allowed."""
+def sniff(data: bytes, accepts: Accepts = EVIDENCE) -> Kind:
+    """The file's type judged by its content alone; Invalid (field ``file``) when not one that
+    ``accepts`` takes (by default a report's evidence), the message speaking of that upload."""
     if not data:
         raise _refuse(_("Tệp rỗng."))
     guessed = filetype.guess(data[:8192])
     mime = guessed.mime if guessed is not None else None
     if data.startswith(_EXECUTABLE_PREFIXES) or mime in _EXECUTABLE_MIMES:
-        raise _refuse(_("Tệp này là chương trình hoặc mã lệnh chạy được, không phải minh chứng; "
-                        "hệ thống không nhận tệp này dù tên tệp là gì. ") + _allowed_message())
+        raise _refuse(accepts.program() + accepts.allowed())
+    kind = None
     if mime in _BY_LIBRARY:
-        return _BY_LIBRARY[mime]
-    if data.startswith(_ZIP):
-        return _office_zip(data)
-    if data.startswith(_OLE2):
-        return _ole2(data)
-    if guessed is None and _plain_text(data.removeprefix(b"\xef\xbb\xbf")):
-        return TEXT
-    raise _refuse(_("Loại tệp này không được chấp nhận. ") + _allowed_message())
+        kind = _BY_LIBRARY[mime]
+    elif data.startswith(_ZIP):
+        kind = _office_zip(data, accepts)
+    elif data.startswith(_OLE2):
+        kind = _ole2(data, accepts)
+    elif guessed is None and _plain_text(data.removeprefix(b"\xef\xbb\xbf")):
+        kind = TEXT
+    if kind is None or kind not in accepts.kinds:
+        raise _refuse(_("Loại tệp này không được chấp nhận. ") + accepts.allowed())
+    return kind
 
 
 def display_name(raw: str | None, kind: Kind) -> str:

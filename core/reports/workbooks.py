@@ -18,11 +18,20 @@ from openpyxl import Workbook, load_workbook
 
 from core.errors import Invalid
 from core.reports import evidence, xlsx
+from core.text import labelled, sentences
 
 
 def limits() -> xlsx.Limits:
     """The caps of the running app (the defaults outside one)."""
     return xlsx.Limits.from_config(current_app.config) if has_app_context() else xlsx.Limits()
+
+
+# A workbook upload takes an .xlsx only; a refusal speaks of the workbook, not of evidence.
+WORKBOOK = evidence.Accepts(
+    (evidence.XLSX,),
+    lambda: _("Tệp này là chương trình hoặc mã lệnh chạy được, không phải bảng tính Excel; hệ thống không "
+              "nhận tệp này dù tên tệp là gì. "),
+    lambda: _("Tệp tải lên phải là bảng tính Excel (.xlsx)."))
 
 
 def open_upload(data: bytes, caps: xlsx.Limits, *,
@@ -32,8 +41,7 @@ def open_upload(data: bytes, caps: xlsx.Limits, *,
 
     :raises Invalid: on ``file``: not an .xlsx by content, past a cap, or unreadable.
     """
-    if evidence.sniff(data) is not evidence.XLSX:
-        raise Invalid({"file": [_("Tệp tải lên phải là bảng tính Excel (.xlsx).")]})
+    evidence.sniff(data, WORKBOOK)
     try:
         # Bounded first: only a file within the caps is ever loaded whole.
         scanned = xlsx.scan(data, caps)
@@ -70,12 +78,20 @@ class PlaceErrors:
     def __bool__(self) -> bool:
         return bool(self.kept or self.dropped)
 
+    def lines(self) -> list[str]:
+        """Each place kept with its messages as one line (``Dòng 4: …``, :func:`core.text.labelled`),
+        then how many more were left out."""
+        return [labelled({place: messages}) for place, messages in self.kept.items()] + (
+            [sentences([self._more()])] if self.dropped else [])
+
+    def _more(self) -> str:
+        return ngettext("và %(num)d lỗi khác (hãy sửa các lỗi trên rồi tải lên lại để xem tiếp).",
+                        "và %(num)d lỗi khác (hãy sửa các lỗi trên rồi tải lên lại để xem tiếp).",
+                        self.dropped)
+
     def invalid(self) -> Invalid:
         """Every place kept with its messages, and on ``file`` how many more were left out."""
         errors = dict(self.kept)
         if self.dropped:
-            more = ngettext("và %(num)d lỗi khác (hãy sửa các lỗi trên rồi tải lên lại để xem tiếp).",
-                            "và %(num)d lỗi khác (hãy sửa các lỗi trên rồi tải lên lại để xem tiếp).",
-                            self.dropped)
-            errors.setdefault("file", []).append(more)
+            errors.setdefault("file", []).append(self._more())
         return Invalid(errors)

@@ -27,6 +27,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from core.text import labelled
+
 #: Deepest nesting of arrays and objects a JSON body may have. The deepest body the API reads
 #: (a report's sections → set → field → a list of rows → a row) is 5 levels.
 MAX_DEPTH = 32
@@ -45,7 +47,7 @@ class EdgeError(ValueError):
     """An input refused at the edge; ``errors`` maps each field to its messages."""
 
     def __init__(self, errors: dict[str, list[str]], status: int = 422) -> None:
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        super().__init__(labelled(errors))
         self.errors = errors
         self.status = status
 

@@ -5,6 +5,7 @@ eligibility hints and quota warnings, and one form per step the caller may take 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.api.evidence import send_evidence
 from core.auth.context import current_access
@@ -23,8 +25,10 @@ from core.awards.schemas import (
     AttachmentFormSchema,
     DecideSchema,
     DossierReturnSchema,
+    DossierUpdateSchema,
     ForwardSchema,
     NomineeInputSchema,
+    NomineeNoteSchema,
     NoteStepSchema,
     RegistryQuerySchema,
     SubmitSchema,
@@ -37,6 +41,8 @@ from core.periods.models import ReportingPeriod
 from core.plugins import current_host
 from core.reports import evidence
 from core.tenants.models import Tenant
+from core.text import labelled, sentences
+from core.users.access import Access
 from core.web import blueprint, labels
 from core.web.active import active_tenant
 from core.web.layout import add_nav_link
@@ -121,38 +127,83 @@ FIELD_LABELS = {
     "reason": _l("Lý do trả lại"), "number": _l("Số quyết định"), "date": _l("Ngày quyết định"),
     "authority": _l("Cấp quyết định"), "to": _l("Trình cấp"), "year": _l("Năm quyết định"),
     "q": _l("Tìm kiếm"), "version": _l("Phiên bản"), "confirm": _l("Xác nhận"),
+    "attachments": _l("Tệp đính kèm"), "nominees": _l("Đối tượng đề nghị"), "period": _l("Kỳ báo cáo"),
 }
+
+
+def field_errors(errors: Mapping[str, Any]) -> str:
+    """Refused fields as one line: each field by its label with what is wrong with it ("Ghi chú:
+    Tối đa 2000 ký tự."), in the order given; a field without a label says its messages alone."""
+    labelled_fields: dict[str, list[Any]] = {}
+    unlabelled: list[Any] = []
+    for name, messages in errors.items():
+        texts = messages if isinstance(messages, list) else [messages]
+        if name in FIELD_LABELS:
+            labelled_fields[str(FIELD_LABELS[name])] = texts
+        else:
+            unlabelled.extend(texts)
+    return " ".join(part for part in (labelled(labelled_fields), sentences(unlabelled)) if part)
 
 
 def refused_fields(error: ValidationError) -> str:
     """A refused form as one line: each field by its label, with what is wrong with it."""
-    parts = []
-    for name, messages in sorted(error.normalized_messages().items()):
-        texts = messages if isinstance(messages, list) else [str(messages)]
-        label = FIELD_LABELS.get(name, name)
-        parts.append(f"{label}: {' '.join(str(text) for text in texts)}")
-    return _("Dữ liệu chưa hợp lệ: %(fields)s", fields="; ".join(parts))
+    return _("Dữ liệu chưa hợp lệ: %(fields)s", fields=field_errors(dict(sorted(
+        error.normalized_messages().items()))))
 
 
 def _back(period: ReportingPeriod, dossier_id: Any) -> Any:
     return redirect(url_for("web.award_dossier", period_id=period.id, dossier_id=dossier_id), 303)
 
 
+# What the dossier's forms refuse: 404 and 403 answer as pages; a conflict goes back to the
+# dossier with its message; invalid input answers 422 (413 for a file too large) with the
+# dossier page naming each refused field.
+REFUSALS = (NotFound, Forbidden, Conflict, Invalid, ValidationError, evidence.TooLarge)
+
+
 def _failed(error: Exception, period: ReportingPeriod, dossier_id: Any):
-    """Refusals as the web answers them: 404 and 403 pages; a conflict or invalid input back on the
-    dossier page with the message."""
+    """A refusal as the web answers it (:data:`REFUSALS`); nothing of the change is kept."""
     session().rollback()
     if isinstance(error, NotFound):
         abort(404)
     if isinstance(error, Forbidden):
         abort(403)
     if isinstance(error, Invalid):
-        flash("; ".join(m for messages in error.errors.values() for m in messages) or error.message, "error")
+        flash(field_errors(error.errors) or error.message, "error")
     elif isinstance(error, ValidationError):
         flash(refused_fields(error), "error")
     else:
         flash(getattr(error, "message", "") or str(error), "error")
+    if isinstance(error, Conflict):
+        return _back(period, dossier_id)
+    return _dossier_page(period, dossier_id, status=getattr(error, "status", 422))
+
+
+def _change(period_id: uuid.UUID, dossier_id: uuid.UUID,
+            act: Callable[[Session, Access, ReportingPeriod], str],
+            then: Callable[[], None] | None = None) -> Any:
+    """Every change of a dossier through its page, in one shape: the period the caller sees; the
+    dossier checked visible before any input is read (404 before 422, so that who may not see it
+    learns nothing from a validation error); ``act(db, access, period)`` reads the form, makes
+    the change and returns the success message; the commit, ``then`` (work after the commit),
+    the message flashed and back to the dossier page. A refusal answers as :func:`_failed`."""
+    period = _period(period_id)
+    db, access = session(), current_access()
+    try:
+        operations.check_visible(db, access, period, dossier_id)
+        message = act(db, access, period)
+    except REFUSALS as error:
+        return _failed(error, period, dossier_id)
+    db.commit()
+    if then is not None:
+        then()
+    flash(message, "success")
     return _back(period, dossier_id)
+
+
+def _version() -> int | None:
+    """The dossier version the form was read at (None when the form sent none)."""
+    return NoteStepSchema().load({"version": request.form.get("version") or None})["version"]
 
 
 @blueprint.route("/periods/<uuid:period_id>/nominations", methods=["POST"])
@@ -175,7 +226,7 @@ def award_dossier_create(period_id: uuid.UUID):
         return redirect(url_for("web.award_dossiers", period_id=period.id), 303)
     except Invalid as error:
         db.rollback()
-        flash("; ".join(m for messages in error.errors.values() for m in messages), "error")
+        flash(sentences(m for messages in error.errors.values() for m in messages), "error")
         return redirect(url_for("web.award_dossiers", period_id=period.id), 303)
     db.commit()
     flash(_("Đã lập hồ sơ đề nghị khen thưởng."), "success")
@@ -194,7 +245,10 @@ def _candidates(unit_id: uuid.UUID) -> list[Tenant]:
 @blueprint.route("/periods/<uuid:period_id>/nominations/<uuid:dossier_id>", methods=["GET"])
 @login_required
 def award_dossier(period_id: uuid.UUID, dossier_id: uuid.UUID):
-    period = _period(period_id)
+    return _dossier_page(_period(period_id), dossier_id)
+
+
+def _dossier_page(period: ReportingPeriod, dossier_id: uuid.UUID, status: int = 200) -> Any:
     db, access = session(), current_access()
     try:
         dossier = operations.describe(db, access, period, dossier_id, current_host().award_rules)
@@ -209,58 +263,62 @@ def award_dossier(period_id: uuid.UUID, dossier_id: uuid.UUID):
         candidates=_candidates(dossier["unit"]["id"]) if editable else [],
         statuses=status_labels(), subjects=subject_labels(), steps=step_labels(),
         attachment_kinds=attachment_labels(), kind_label=lambda code: labels.label(labels.TENANT_KINDS, code),
-    )
+    ), status
 
 
 @blueprint.route("/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/justification", methods=["POST"])
 @login_required
 def award_dossier_justification(period_id: uuid.UUID, dossier_id: uuid.UUID):
-    period = _period(period_id)
-    db, access = session(), current_access()
-    try:
-        operations.check_visible(db, access, period, dossier_id)
-        data = NoteStepSchema().load({"version": request.form.get("version") or None,
-                                      "note": request.form.get("justification", "")})
-        operations.update_justification(db, access, period, dossier_id, data["note"], data["version"])
-    except (NotFound, Forbidden, Conflict, Invalid, ValidationError) as error:
-        return _failed(error, period, dossier_id)
-    db.commit()
-    flash(_("Đã lưu tóm tắt thành tích."), "success")
-    return _back(period, dossier_id)
+    def act(db: Session, access: Access, period: ReportingPeriod) -> str:
+        data = DossierUpdateSchema().load({"version": request.form.get("version") or None,
+                                           "justification": request.form.get("justification", "")})
+        operations.update_justification(db, access, period, dossier_id, data["justification"],
+                                        data.get("version"))
+        return _("Đã lưu tóm tắt thành tích.")
+
+    return _change(period_id, dossier_id, act)
+
+
+NOMINEE_FIELDS = ("subject", "award", "unit", "person_name", "person_position", "note", "version",
+                  "achievement")
 
 
 @blueprint.route("/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/nominees", methods=["POST"])
 @login_required
 def award_nominee_add(period_id: uuid.UUID, dossier_id: uuid.UUID):
-    period = _period(period_id)
-    db, access = session(), current_access()
-    fields = ("subject", "award", "unit", "person_name", "person_position", "note", "version", "achievement")
-    try:
-        operations.check_visible(db, access, period, dossier_id)
-        data = NomineeInputSchema().load({k: request.form.get(k) for k in fields if request.form.get(k)})
+    def act(db: Session, access: Access, period: ReportingPeriod) -> str:
+        data = NomineeInputSchema().load({k: v for k in NOMINEE_FIELDS if (v := request.form.get(k))})
         operations.add_nominee(db, access, period, dossier_id, data)
-    except (NotFound, Forbidden, Conflict, Invalid, ValidationError) as error:
-        return _failed(error, period, dossier_id)
-    db.commit()
-    flash(_("Đã thêm đối tượng đề nghị khen thưởng."), "success")
-    return _back(period, dossier_id)
+        return _("Đã thêm đối tượng đề nghị khen thưởng.")
+
+    return _change(period_id, dossier_id, act)
 
 
-@blueprint.route("/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/nominees/<uuid:nominee_id>/delete",
-                 methods=["POST"])
+NOMINEE = "/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/nominees/<uuid:nominee_id>"
+
+
+@blueprint.route(NOMINEE + "/note", methods=["POST"])
+@login_required
+def award_nominee_note(period_id: uuid.UUID, dossier_id: uuid.UUID, nominee_id: uuid.UUID):
+    """Edit a nominee's note (ghi chú) while the dossier is a draft or returned."""
+    def act(db: Session, access: Access, period: ReportingPeriod) -> str:
+        data = NomineeNoteSchema().load({"version": request.form.get("version") or None,
+                                         "note": request.form.get("note", "")})
+        operations.update_nominee_note(db, access, period, dossier_id, nominee_id, data["note"],
+                                       data.get("version"))
+        return _("Đã lưu ghi chú.")
+
+    return _change(period_id, dossier_id, act)
+
+
+@blueprint.route(NOMINEE + "/delete", methods=["POST"])
 @login_required
 def award_nominee_remove(period_id: uuid.UUID, dossier_id: uuid.UUID, nominee_id: uuid.UUID):
-    period = _period(period_id)
-    db, access = session(), current_access()
-    try:
-        operations.check_visible(db, access, period, dossier_id)
-        data = NoteStepSchema().load({"version": request.form.get("version") or None})
-        operations.remove_nominee(db, access, period, dossier_id, nominee_id, data["version"])
-    except (NotFound, Forbidden, Conflict, Invalid, ValidationError) as error:
-        return _failed(error, period, dossier_id)
-    db.commit()
-    flash(_("Đã bỏ đối tượng khỏi hồ sơ."), "success")
-    return _back(period, dossier_id)
+    def act(db: Session, access: Access, period: ReportingPeriod) -> str:
+        operations.remove_nominee(db, access, period, dossier_id, nominee_id, _version())
+        return _("Đã bỏ đối tượng khỏi hồ sơ.")
+
+    return _change(period_id, dossier_id, act)
 
 
 @blueprint.route("/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/steps/<step>", methods=["POST"])
@@ -268,22 +326,18 @@ def award_nominee_remove(period_id: uuid.UUID, dossier_id: uuid.UUID, nominee_id
 def award_dossier_step(period_id: uuid.UUID, dossier_id: uuid.UUID, step: str):
     if step not in STEP_SCHEMAS:
         abort(404)
-    period = _period(period_id)
-    db, access = session(), current_access()
     names = ("version", "note", "reason", "to", "number", "date", "authority")
     raw: dict[str, Any] = {k: request.form.get(k) for k in names if request.form.get(k)}
     if step == "submit":
         raw = {"version": raw.get("version"), "confirm": request.form.get("confirm") == "yes"}
     allowed = set(STEP_SCHEMAS[step]().fields)
-    try:
-        operations.check_visible(db, access, period, dossier_id)
+
+    def act(db: Session, access: Access, period: ReportingPeriod) -> str:
         data = STEP_SCHEMAS[step]().load({k: v for k, v in raw.items() if k in allowed and v is not None})
         operations.step(db, access, period, dossier_id, step, data)
-    except (NotFound, Forbidden, Conflict, Invalid, ValidationError) as error:
-        return _failed(error, period, dossier_id)
-    db.commit()
-    flash(_("Đã cập nhật hồ sơ: %(status)s.", status=status_labels()[operations.STEPS[step][1]]), "success")
-    return _back(period, dossier_id)
+        return _("Đã cập nhật hồ sơ: %(status)s.", status=status_labels()[operations.STEPS[step][1]])
+
+    return _change(period_id, dossier_id, act)
 
 
 ATTACHMENTS = "/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/attachments"
@@ -293,11 +347,8 @@ ATTACHMENTS = "/periods/<uuid:period_id>/nominations/<uuid:dossier_id>/attachmen
 @login_required
 def award_attachment_add(period_id: uuid.UUID, dossier_id: uuid.UUID):
     """Attach the cover memo or the minutes (:mod:`core.awards.attachments`)."""
-    period = _period(period_id)
-    db, access = session(), current_access()
-    upload = request.files.get("file")
-    try:
-        operations.check_visible(db, access, period, dossier_id)
+    def act(db: Session, access: Access, period: ReportingPeriod) -> str:
+        upload = request.files.get("file")
         form = AttachmentFormSchema().load({"kind": request.form.get("kind") or "",
                                             "version": request.form.get("version") or None})
         if upload is None or not upload.filename:
@@ -305,11 +356,9 @@ def award_attachment_add(period_id: uuid.UUID, dossier_id: uuid.UUID):
         data = evidence.read_limited(upload.stream, evidence.max_bytes_for(current_app))
         attachments.add(db, access, evidence.store_for(current_app), period, dossier_id, form["kind"], data,
                         upload.filename, form["version"])
-    except (NotFound, Forbidden, Conflict, Invalid, ValidationError, evidence.TooLarge) as error:
-        return _failed(error, period, dossier_id)
-    db.commit()
-    flash(_("Đã đính kèm tệp."), "success")
-    return _back(period, dossier_id)
+        return _("Đã đính kèm tệp.")
+
+    return _change(period_id, dossier_id, act)
 
 
 @blueprint.route(ATTACHMENTS + "/<uuid:attachment_id>", methods=["GET"])
@@ -326,18 +375,17 @@ def award_attachment_download(period_id: uuid.UUID, dossier_id: uuid.UUID,
 @blueprint.route(ATTACHMENTS + "/<uuid:attachment_id>/delete", methods=["POST"])
 @login_required
 def award_attachment_remove(period_id: uuid.UUID, dossier_id: uuid.UUID, attachment_id: uuid.UUID):
-    period = _period(period_id)
-    db, access = session(), current_access()
-    try:
-        operations.check_visible(db, access, period, dossier_id)
-        data = NoteStepSchema().load({"version": request.form.get("version") or None})
-        item = attachments.remove(db, access, period, dossier_id, attachment_id, data["version"])
-    except (NotFound, Forbidden, Conflict, Invalid, ValidationError) as error:
-        return _failed(error, period, dossier_id)
-    db.commit()
-    attachments.purge(db, evidence.store_for(current_app), item.tenant_id, item.sha256)
-    flash(_("Đã gỡ tệp đính kèm."), "success")
-    return _back(period, dossier_id)
+    removed: list[Any] = []
+
+    def act(db: Session, access: Access, period: ReportingPeriod) -> str:
+        removed.append(attachments.remove(db, access, period, dossier_id, attachment_id, _version()))
+        return _("Đã gỡ tệp đính kèm.")
+
+    def purge() -> None:
+        # The bytes go once the removal is committed, and only if nothing else refers to them.
+        attachments.purge(session(), evidence.store_for(current_app), removed[0].tenant_id, removed[0].sha256)
+
+    return _change(period_id, dossier_id, act, then=purge)
 
 
 def _pdf(template: str, period: ReportingPeriod, dossier_id: uuid.UUID, filename: str) -> Response:
@@ -369,20 +417,14 @@ def award_certificates(period_id: uuid.UUID, dossier_id: uuid.UUID):
 @login_required
 def award_nominees_import(period_id: uuid.UUID, dossier_id: uuid.UUID):
     """Nominees from an Excel sheet (:mod:`core.awards.excel`): all rows or none, bad rows named."""
-    period = _period(period_id)
-    db, access = session(), current_access()
-    upload = request.files.get("file")
-    try:
-        operations.check_visible(db, access, period, dossier_id)
+    def act(db: Session, access: Access, period: ReportingPeriod) -> str:
+        upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise Invalid({"file": [_("Chọn tệp Excel để tải lên.")]})
-        version = NoteStepSchema().load({"version": request.form.get("version") or None})["version"]
-        added = award_excel.import_nominees(db, access, period, dossier_id, upload.read(), version)
-    except (NotFound, Forbidden, Conflict, Invalid, ValidationError) as error:
-        return _failed(error, period, dossier_id)
-    db.commit()
-    flash(_("Đã nhập %(count)s đối tượng từ tệp Excel.", count=added), "success")
-    return _back(period, dossier_id)
+        added = award_excel.import_nominees(db, access, period, dossier_id, upload.read(), _version())
+        return _("Đã nhập %(count)s đối tượng từ tệp Excel.", count=added)
+
+    return _change(period_id, dossier_id, act)
 
 
 @blueprint.route("/nominations/registry", methods=["GET"])

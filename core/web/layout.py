@@ -15,6 +15,7 @@ from flask_login import current_user
 from core.auth.context import current_access
 from core.db.engine import session
 from core.tenants.models import Tenant
+from core.text import sentences
 from core.web import blueprint, labels
 from core.web.active import active_tenant, roles_here
 
@@ -83,6 +84,12 @@ def layout_context() -> dict[str, Any]:
         nav_links=nav_links(),
     )
     return context
+
+
+@blueprint.app_template_filter("sentences")
+def sentences_filter(messages: Any) -> str:
+    """A place's or a field's messages as one line of sentences (:func:`core.text.sentences`)."""
+    return sentences(messages or ())
 
 
 @blueprint.app_template_filter("when")

@@ -134,6 +134,28 @@ def test_removing_a_nominee(api, awards_world):
     assert api("ward_head").get(url).get_json()["nominees"] == []
 
 
+def test_editing_a_nominees_note(api, awards_world):
+    world = awards_world
+    dossier = opened(api, world)
+    url = f"{base(world)}/{dossier['id']}"
+    added = api("ward_head").post(f"{url}/nominees", json={
+        "subject": "collective", "award": "giay-khen-cong-an-tp", "unit": str(world.tenant("ward-a").id),
+        "note": "Lần đầu"})
+    nominee = added.get_json()["nominees"][0]
+    assert nominee["note"] == "Lần đầu"
+    note_url = f"{url}/nominees/{nominee['id']}"
+    assert api("commune_head").patch(note_url, json={"note": "x"}).status_code == 404
+    assert api("ward_reporter").patch(note_url, json={"note": "x"}).status_code == 403
+    assert api("ward_head").patch(note_url, json={"note": "x", "version": 0}).status_code == 409
+    too_long = api("ward_head").patch(note_url, json={"note": "x" * 2001})
+    assert too_long.status_code == 422 and list(error_of(too_long)["fields"]) == ["note"]
+    assert list(error_of(api("ward_head").patch(note_url, json={}))["fields"]) == ["note"]
+    saved = api("ward_head").patch(note_url, json={"note": "Sáng kiến cấp phường", "version": 1})
+    assert saved.status_code == 200
+    body = saved.get_json()
+    assert (body["nominees"][0]["note"], body["version"]) == ("Sáng kiến cấp phường", 2)
+
+
 def test_the_registry_searches_decided_commendations(api, awards_world):
     world = awards_world
     dossier = opened(api, world)

@@ -71,3 +71,15 @@ def test_an_award_withdrawn_is_no_longer_offered(api_as, awards_world):
     assert api_as("city_admin").patch(f"{TYPES}/{AWARD}", json={"active": False}).status_code == 200
     keys = [item["key"] for item in api_as("ward_reporter").get(TYPES).get_json()["items"]]
     assert AWARD not in keys and len(keys) == 7
+
+
+def test_the_city_admin_names_which_units_head_grants_an_award(api_as, awards_world):
+    assert stored(api_as, "giay-khen-xa-phuong")["issuer_kinds"] == ["ward", "commune"]
+    assert stored(api_as)["issuer_kinds"] == []
+    unknown = api_as("city_admin").patch(f"{TYPES}/{AWARD}", json={"issuer_kinds": ["planet"]})
+    assert unknown.status_code == 422 and list(error_of(unknown)["fields"]) == ["issuer_kinds"]
+    assert api_as("ward_admin").patch(f"{TYPES}/{AWARD}", json={"issuer_kinds": ["ward"]}).status_code == 403
+    changed = api_as("city_admin").patch(f"{TYPES}/{AWARD}", json={"issuer_kinds": ["ward"]})
+    assert changed.status_code == 200 and changed.get_json()["issuer_kinds"] == ["ward"]
+    cleared = api_as("city_admin").patch(f"{TYPES}/{AWARD}", json={"issuer_kinds": []})
+    assert cleared.status_code == 200 and cleared.get_json()["issuer_kinds"] == []

@@ -4,10 +4,12 @@ the closed period's snapshot, the frozen cluster ranking and the plugin's award 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from core import clock
 from core.awards import eligibility
 from core.awards import operations as ops
 from core.awards.models import AwardType
@@ -222,3 +224,125 @@ def _rules(app):
     from core.plugins.manager import plugin_host
 
     return plugin_host(app).award_rules
+
+
+# --- a unit's history across the years a rule needs -------------------------------------------
+
+
+def year(value, classification=None, atantt=None, result=True, bands=None):
+    found = UnitResult(uuid.uuid4(), "Phường A", "ward", "/x/", "approved", 90.0, classification, False,
+                       {} if atantt is None else {"atantt": atantt}) if result else None
+    return eligibility.YearResult(value, found, BANDS if bands is None else bands, True)
+
+
+def over(*years) -> eligibility.Subject:
+    return eligibility.Subject(award_key="co-thi-dua-tp", subject="collective", unit_id=uuid.uuid4(),
+                               unit_kind="ward", bands=BANDS, history=years)
+
+
+def test_a_rule_over_several_years_names_each_year_that_fails_or_is_missing():
+    rule = award(requires={"top_band": True, "years": 3, "standards": ["atantt"]})
+    every = eligibility.hints(rule, over(year(2024, "Xuất sắc", True), year(2025, "Xuất sắc", True),
+                                         year(2026, "Xuất sắc", True)))
+    assert [(h.rule, h.met, h.failing, h.missing) for h in every] == [
+        ("top_band", True, (), ()), ("standard:atantt", True, (), ())]
+    assert every[0].message == "Đơn vị được xếp loại Xuất sắc các năm 2024, 2025, 2026."
+
+    # One year below the top band fails the rule, whatever the other years say; the year is named.
+    failing = eligibility.hints(rule, over(year(2024, "Xuất sắc", True), year(2025, "Khá", False),
+                                           year(2026, None, result=False)))
+    assert [(h.rule, h.met, h.failing, h.missing) for h in failing] == [
+        ("top_band", False, (2025,), (2026,)), ("standard:atantt", False, (2025,), (2026,))]
+    assert failing[0].message == ("Năm 2025 đơn vị được xếp loại Khá, chưa đạt Xuất sắc. Chưa có kết quả "
+                                  "xếp loại của đơn vị năm 2026 (cần: Xuất sắc).")
+    assert failing[1].message == ("Năm 2025 chưa đạt tiêu chuẩn «An toàn về ANTT». Chưa có kết quả tiêu "
+                                  "chuẩn «An toàn về ANTT» năm 2026.")
+
+    # Only missing years: unknown, naming them; a year without a period has no bands to judge by.
+    unknown = eligibility.hints(rule, over(year(2024, result=False, bands=[]), year(2025, "Xuất sắc", True),
+                                           year(2026, "Xuất sắc", None)))
+    assert [(h.rule, h.met, h.failing, h.missing) for h in unknown] == [
+        ("top_band", None, (), (2024,)), ("standard:atantt", None, (), (2024, 2026))]
+    assert unknown[0].message == "Chưa có kết quả xếp loại của đơn vị năm 2024 (cần: Xuất sắc)."
+
+
+def test_each_year_is_judged_on_its_own_periods_bands():
+    renamed = [{"name": "Hoàn thành xuất sắc", "min": 90}, {"name": "Hoàn thành", "min": 0}]
+    rule = award(requires={"top_band": True, "years": 2})
+    hints = eligibility.hints(rule, over(year(2025, "Hoàn thành xuất sắc", bands=renamed),
+                                         year(2026, "Xuất sắc")))
+    assert [(h.met, h.failing) for h in hints] == [(True, ())]
+    assert hints[0].message == "Đơn vị được xếp loại Hoàn thành xuất sắc, Xuất sắc các năm 2025, 2026."
+
+
+def _annual(db, app, world, year_value):
+    """An open annual period of the city covering ``year_value`` that asks wards for the
+    plugin's set (closing it freezes the wards' results)."""
+    from core.plugins.manager import plugin_host
+    from core.plugins.operations import configure_period
+
+    access = SystemAccess(db=db, user=None)
+    opens = datetime(year_value, 11, 1, tzinfo=UTC)
+    period = period_ops.create(db, access, world.tenant("ha-noi"), {
+        "key": f"{year_value}-nam", "kind": "annual", "title": f"Báo cáo năm {year_value}",
+        "window_start": date(year_value, 1, 1), "window_end": date(year_value, 12, 31),
+        "opens_at": opens, "due_at": opens + timedelta(days=30), "city_due_at": opens + timedelta(days=40),
+        "closes_at": opens + timedelta(days=60)})
+    configure_period(db, access, plugin_host(app), period,
+                     [{"key": "awd.safety", "tenant_kinds": ["ward", "commune"], "weight": 1.0}])
+    period_ops.transition(db, access, period, period_models.OPEN)
+    return period
+
+
+def test_a_five_year_award_reads_each_years_results_from_the_closed_snapshots(acting, awards_world, db, app):
+    world = awards_world
+    ward = world.tenant("ward-a")
+    last = clock.today().year - 1
+    with app.app_context():
+        system = SystemAccess(db=db, user=None)
+        for value, band, atantt in ((last - 4, "Xuất sắc", True), (last - 3, "Xuất sắc", True),
+                                    (last - 1, "Khá", True), (last, "Xuất sắc", True)):
+            period = _annual(db, app, world, value)
+            _report(db, ward.id, period.id, band, 95.0, atantt)
+            db.flush()
+            if value != last:
+                period_ops.transition(db, system, period, period_models.CLOSED)
+        # Once a year's period is closed, a later change of its live report does not count.
+        db.flush()
+        db.execute(Submission.__table__.update().where(
+            Submission.tenant_id == ward.id, Submission.period_id == db.scalar(
+                select(ReportingPeriod.id).where(ReportingPeriod.key == f"{last - 1}-nam")))
+            .values(classification="Xuất sắc"))
+        now = clock.now_in_hanoi()
+        summary = period_ops.create(db, system, world.tenant("ha-noi"), {
+            "key": "tong-ket", "kind": "summary", "title": "Tổng kết 5 năm phong trào",
+            "window_start": date(last - 4, 1, 1), "window_end": date(last, 12, 31),
+            "opens_at": now - timedelta(days=1), "due_at": now + timedelta(days=10),
+            "city_due_at": now + timedelta(days=20), "closes_at": now + timedelta(days=30)})
+        period_ops.transition(db, system, summary, period_models.OPEN)
+        db.commit()
+
+    session, access = acting("ward_head")
+    period = session.get(ReportingPeriod, summary.id)
+    assert ops.period_years(period) == list(range(last - 4, last + 1))
+    dossier_id = ops.create(session, access, period, session.get(Tenant, ward.id), "Thành tích")
+    ops.add_nominee(session, access, period, dossier_id,
+                    {"subject": "collective", "award": "co-thi-dua-tp", "unit": ward.id})
+    session.commit()
+    hints = {h.rule: h for h in ops.describe(session, access, period, dossier_id)["nominees"][0]["hints"]}
+    # The year before last reads its frozen «Khá»; the year in the middle had no period at all;
+    # the last year's period is still open, so its live result counts.
+    assert (hints["top_band"].met, hints["top_band"].failing, hints["top_band"].missing) == (
+        False, (last - 1,), (last - 2,))
+    assert hints["top_band"].message == (
+        f"Năm {last - 1} đơn vị được xếp loại Khá, chưa đạt Xuất sắc. Chưa có kết quả xếp loại của đơn "
+        f"vị năm {last - 2} (cần: Xuất sắc).")
+    assert sorted(hints) == ["cluster_rank", "top_band"]
+
+
+def test_an_annual_award_without_years_reads_only_the_rounds_year():
+    rule = award(requires={"top_band": True})
+    assert ops.needed_years(ReportingPeriod(kind="annual"), rule) == []
+    found = eligibility.hints(rule, subject("Xuất sắc"))
+    assert [(h.met, h.failing, h.missing, h.message) for h in found] == [
+        (True, (), (), "Đơn vị được xếp loại Xuất sắc.")]

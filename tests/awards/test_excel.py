@@ -3,6 +3,7 @@ row; a file that is not a workbook is refused by its content; the web form does 
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
@@ -93,6 +94,16 @@ def test_a_good_sheet_saves_every_row(acting, awards_world, dossier, db):
     assert found["version"] == 2
 
 
+def test_a_program_is_refused_as_no_workbook_not_as_evidence(acting, awards_world, dossier):
+    from tests.awards.files import EXE
+
+    with pytest.raises(Invalid) as error:
+        load(acting, awards_world, dossier, EXE)
+    assert error.value.errors == {"file": [
+        "Tệp này là chương trình hoặc mã lệnh chạy được, không phải bảng tính Excel; hệ thống không nhận tệp "
+        "này dù tên tệp là gì. Tệp tải lên phải là bảng tính Excel (.xlsx)."]}
+
+
 def test_files_that_are_not_a_workbook_or_have_no_header_are_refused(acting, awards_world, dossier):
     for data in (b"%PDF-1.4 not a sheet", workbook(("Tập thể", "giay-khen-cong-an-tp"), header=("A", "B"))):
         with pytest.raises(Invalid) as error:
@@ -115,8 +126,14 @@ def test_the_web_form_reports_the_rows(client_as, awards_world, db):
     token = csrf_token_from(head.get(listing).get_data(as_text=True))
     url = head.post(listing, data={"csrf_token": token}).headers["Location"]
     token = csrf_token_from(head.get(url).get_data(as_text=True))
-    answer = _send(head, url, token, workbook(("Cá nhân", "giay-khen-cong-an-tp", "", "", "", "")))
-    assert "Dòng 2: Cần nhập họ và tên cá nhân được đề nghị." in answer.get_data(as_text=True)
+    answer = _send(head, url, token, workbook(("Cá nhân", "giay-khen-cong-an-tp", "", "", "", ""),
+                                              ("Đội", "giay-khen-cong-an-tp", "Phường A", "", "", ""),
+                                              ("Tập thể", "Huy chương vàng", "Phường A", "", "", "")))
+    # Each row's messages are sentences, joined by a space: never ".;", ". ." or ": .".
+    flashed = html.unescape(answer.get_data(as_text=True))
+    assert ("Dòng 2: Cần nhập họ và tên cá nhân được đề nghị. Dòng 3: sai cột «Đối tượng». Dòng 4: Hình "
+            "thức khen thưởng không có trong đợt xét của kỳ này.") in flashed
+    assert ".;" not in flashed and ". ." not in flashed and ": ." not in flashed
     good = workbook(("Cá nhân", "giay-khen-cong-an-tp", "", "Trịnh Văn An", "", ""))
     assert "Đã nhập 1 đối tượng từ tệp Excel." in _send(head, url, token, good).get_data(as_text=True)
     assert count(db) == 1

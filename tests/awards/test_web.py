@@ -36,6 +36,22 @@ def attach(client, dossier: str, kind: str = "memo", data: bytes = PDF, token: s
         "file": (io.BytesIO(data), "tờ trình.pdf")})
 
 
+def open_dossier(client, listing: str) -> str:
+    """Open the client's unit's dossier from the period's list; its page's address."""
+    _html, token = page(client, listing)
+    return client.post(listing, data={"csrf_token": token}).headers["Location"]
+
+
+def xlsx_bytes() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Đối tượng"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def test_propose_vet_and_decide_on_the_web(web, awards_world):
     world = awards_world
     head = web("ward_head")
@@ -59,9 +75,11 @@ def test_propose_vet_and_decide_on_the_web(web, awards_world):
     assert added.status_code == 303
     html, token = page(head, dossier)
     assert "Đỗ Văn Hùng" in html
-    head.post(f"{dossier}/steps/submit", data={"csrf_token": token, "version": version_of(html)})
-    html, token = page(head, dossier)
-    assert "Cần đính kèm tờ trình đề nghị khen thưởng trước khi gửi hồ sơ." in html
+    refused = head.post(f"{dossier}/steps/submit", data={"csrf_token": token, "version": version_of(html)})
+    # Refused on what the dossier lacks: 422, the page naming the field.
+    assert refused.status_code == 422
+    assert ("Tệp đính kèm: Cần đính kèm tờ trình đề nghị khen thưởng trước khi gửi hồ sơ."
+            in refused.get_data(as_text=True))
     assert attach(head, dossier).status_code == 303
     html, token = page(head, dossier)
     # Without the form's token nothing moves.
@@ -133,14 +151,14 @@ def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
     world = awards_world
     head = web("ward_head")
     listing = f"/periods/{world.period.id}/nominations"
-    _html, token = page(head, listing)
-    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    dossier = open_dossier(head, listing)
     html, token = page(head, dossier)
-    head.post(f"{dossier}/nominees", data={"csrf_token": token, "version": version_of(html),
-                                           "award": "giay-khen-cong-an-tp", "subject": "individual",
-                                           "unit": str(world.tenant("ward-a").id)})
+    refused = head.post(f"{dossier}/nominees", data={"csrf_token": token, "version": version_of(html),
+                                                     "award": "giay-khen-cong-an-tp", "subject": "individual",
+                                                     "unit": str(world.tenant("ward-a").id)})
+    assert refused.status_code == 422
+    assert "Họ và tên: Cần nhập họ và tên cá nhân được đề nghị." in refused.get_data(as_text=True)
     html, token = page(head, dossier)
-    assert "Cần nhập họ và tên cá nhân được đề nghị." in html
     head.post(f"{dossier}/nominees", data={"csrf_token": token, "version": version_of(html),
                                            "award": "giay-khen-cong-an-tp", "subject": "collective",
                                            "unit": str(world.tenant("ward-a").id)})
@@ -153,9 +171,10 @@ def test_a_return_shows_its_reason_and_bad_input_is_named(web, awards_world):
     assert head.get(f"{dossier}/decision-list.pdf").status_code == 409  # no decision yet
     police = web("police_reviewer")
     html, token = page(police, dossier)
-    police.post(f"{dossier}/steps/return", data={"csrf_token": token, "version": version_of(html),
-                                                 "reason": ""})
-    html, token = page(police, dossier)
+    refused = police.post(f"{dossier}/steps/return", data={"csrf_token": token, "version": version_of(html),
+                                                           "reason": ""})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
     assert "Dữ liệu chưa hợp lệ: Lý do trả lại:" in html and "Chờ Công an Thành phố thẩm định" in html
     police.post(f"{dossier}/steps/return", data={"csrf_token": token, "version": version_of(html),
                                                  "reason": "Thiếu biên bản họp"})
@@ -167,14 +186,24 @@ def test_attachments_on_the_dossier_page(web, awards_world):
     world = awards_world
     head = web("ward_head")
     listing = f"/periods/{world.period.id}/nominations"
-    _html, token = page(head, listing)
-    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    dossier = open_dossier(head, listing)
     html, token = page(head, dossier)
     assert 'id="attachment-form"' in html and "Tờ trình" in html and "Biên bản họp" in html
     assert attach(head, dossier, token="").status_code == 400  # CSRF
-    assert attach(head, dossier, data=EXE).status_code == 303
-    html, _token = page(head, dossier)
-    assert "không phải minh chứng" in html and "tờ trình.pdf" not in html
+    refused = attach(head, dossier, data=EXE)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    # The refusal speaks of the dossier's attachment and the kinds it takes, not of evidence.
+    assert ("Tệp này là chương trình hoặc mã lệnh chạy được, không thể là tệp đính kèm của hồ sơ đề nghị "
+            "khen thưởng; hệ thống không nhận tệp này dù tên tệp là gì. Tệp đính kèm của hồ sơ (tờ trình, "
+            "biên bản họp) chỉ nhận tệp PDF, ảnh JPEG hoặc PNG, tài liệu Word (.doc, .docx).") in html
+    assert "minh chứng" not in html and "tờ trình.pdf" not in html
+    # A spreadsheet is evidence a report takes, but no paper of a dossier.
+    refused = attach(head, dossier, data=xlsx_bytes())
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert ("Loại tệp này không được chấp nhận. Tệp đính kèm của hồ sơ (tờ trình, biên bản họp) chỉ nhận tệp "
+            "PDF, ảnh JPEG hoặc PNG, tài liệu Word (.doc, .docx).") in html
     assert attach(head, dossier, kind="minutes").status_code == 303
     html, token = page(head, dossier)
     link = re.search(r'href="([^"]+/attachments/[0-9a-f-]+)"', html).group(1)
@@ -202,8 +231,7 @@ def test_the_nominee_form_attaches_the_achievement_record(web, awards_world, db)
     _record(db, world, score=92)
     head = web("ward_head")
     listing = f"/periods/{world.period.id}/nominations"
-    _html, token = page(head, listing)
-    dossier = head.post(listing, data={"csrf_token": token}).headers["Location"]
+    dossier = open_dossier(head, listing)
     html, token = page(head, dossier)
     assert 'name="achievement"' in html
     head.post(f"{dossier}/nominees", data={"csrf_token": token, "version": version_of(html),
@@ -212,3 +240,56 @@ def test_the_nominee_form_attaches_the_achievement_record(web, awards_world, db)
     html, _token = page(head, dossier)
     assert "Trần Thị Mai" in html
     assert "Thành tích (bộ tiêu chí cá nhân): Trần Thị Mai · Đoàn viên, hội viên · 92 điểm" in html
+
+
+def test_nominee_notes_are_shown_and_edited_on_the_page(web, awards_world, db):
+    from sqlalchemy import select
+
+    from core.audit.models import AuditEntry
+    from core.awards.models import Nominee
+
+    world = awards_world
+    head = web("ward_head")
+    listing = f"/periods/{world.period.id}/nominations"
+    dossier = open_dossier(head, listing)
+    html, token = page(head, dossier)
+    head.post(f"{dossier}/nominees", data={
+        "csrf_token": token, "version": version_of(html), "award": "giay-khen-cong-an-tp",
+        "subject": "collective", "unit": str(world.tenant("school-a1").id), "note": "Đề nghị lần đầu"})
+    html, token = page(head, dossier)
+    nominee = db.scalar(select(Nominee))
+    note_url = f"{dossier}/nominees/{nominee.id}/note"
+    assert f'action="{note_url}"' in html and ">Đề nghị lần đầu</textarea>" in html
+
+    # Without the form's token nothing changes; a sibling gets 404, someone who only reads, 403.
+    assert head.post(note_url, data={"version": version_of(html), "note": "x"}).status_code == 400
+    sibling = web("commune_head")
+    _html, sibling_token = page(sibling, listing)
+    assert sibling.post(note_url, data={"csrf_token": sibling_token, "note": "x"}).status_code == 404
+    reporter = web("ward_reporter")
+    reporter_html, reporter_token = page(reporter, dossier)
+    assert 'class="nominee-note"' in reporter_html and "Ghi chú: Đề nghị lần đầu" in reporter_html
+    assert f'action="{note_url}"' not in reporter_html
+    assert reporter.post(note_url, data={"csrf_token": reporter_token, "version": version_of(html),
+                                         "note": "x"}).status_code == 403
+
+    # Too long: 422, naming the field; nothing saved.
+    too_long = head.post(note_url, data={"csrf_token": token, "version": version_of(html),
+                                         "note": "x" * 2001})
+    assert too_long.status_code == 422
+    assert "Dữ liệu chưa hợp lệ: Ghi chú:" in too_long.get_data(as_text=True)
+    db.expire_all()
+    assert db.scalar(select(Nominee.note)) == "Đề nghị lần đầu"
+
+    saved = head.post(note_url, data={"csrf_token": token, "version": version_of(html),
+                                      "note": "Có sáng kiến được áp dụng toàn phường"})
+    assert saved.status_code == 303
+    html, token = page(head, dossier)
+    assert "Đã lưu ghi chú." in html and ">Có sáng kiến được áp dụng toàn phường</textarea>" in html
+    db.expire_all()
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "award_dossier.nominee_note"))
+    assert entry.changes["note"] == ["Đề nghị lần đầu", "Có sáng kiến được áp dụng toàn phường"]
+    # A stale form changes nothing.
+    assert head.post(note_url, data={"csrf_token": token, "version": "0", "note": "cũ"}).status_code == 303
+    db.expire_all()
+    assert db.scalar(select(Nominee.note)) == "Có sáng kiến được áp dụng toàn phường"
