@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from core.auth.context import current_access
+from core.clusters import operations as clusters
 from core.dashboards import charts
 from core.dashboards import operations as dashboards
 from core.dashboards.tables import CHARTS, chart_label, how_label, outcome_label, tables, to_csv
@@ -119,6 +120,7 @@ def render_dashboard(period_id: Any = None, scope_id: Any = None, status: int = 
         FINAL=FINAL, PROVISIONAL=PROVISIONAL, statuses=history.status_labels(), is_home=is_home,
         queues=my_queues() if is_home else [], reviews=bool(queue.review_paths(access)),
         units_below=sum(board.census.values()) - 1 if is_home else None,
+        member_clusters=clusters.member_clusters(db, access, scope),
         csv_url=lambda name: url_for("web.dashboard_csv", chart=name, period=period.id, scope=scope.id,
                                      aggregate=board.chart.key if board.chart else None),
     ), status

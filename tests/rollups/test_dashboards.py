@@ -276,3 +276,22 @@ def test_the_fronts_viewer_lands_on_the_fronts_dashboard(reported, app, db, clie
     assert login(client, "front_viewer", reported.password).status_code == 302
     html = client.get("/").get_data(as_text=True)
     assert "Tổng hợp phong trào: Ủy ban MTTQ Thành phố" in html
+
+
+def test_the_page_looks_up_each_standards_name_once(reported, client_as, monkeypatch):
+    """Naming a standard reads the loaded criteria sets: the page names each standard once, not
+    once per unit row (the names come from one dict built per page)."""
+    from core.plugins.manager import PluginHost
+
+    asked: list[str] = []
+    real = PluginHost.outcome_label
+
+    def counted(self, name, english):
+        asked.append(name)
+        return real(self, name, english)
+
+    monkeypatch.setattr(PluginHost, "outcome_label", counted)
+    html = client_as("city_admin").get(f"/dashboard?period={reported.period.id}").get_data(as_text=True)
+    assert "Đơn vị trực thuộc đạt" in html
+    # "atantt" is named by the catalogue; every other standard exactly once for the page.
+    assert asked and len(asked) == len(set(asked)), asked
