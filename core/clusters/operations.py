@@ -107,6 +107,15 @@ def member_clusters(db: Session, access: Access, unit: Tenant | None = None) -> 
     return of_units(db, _own_units(access))
 
 
+def readable(db: Session, access: Access) -> tuple[list[Cluster], set[uuid.UUID]]:
+    """Every cluster the caller may read — those it follows (a subtree role over the owner) and
+    those its own units belong to — in Vietnamese alphabetical order, with the ids of the latter."""
+    belonging = member_clusters(db, access)
+    found = {cluster.id: cluster for cluster in [*visible(db, access), *belonging]}
+    ordered = sorted(found.values(), key=lambda c: (c.name_key, str(c.id)))
+    return ordered, {cluster.id for cluster in belonging}
+
+
 def can_read(db: Session, access: Access, cluster: Cluster) -> bool:
     """A subtree role over the owner, or a role at one of the cluster's units."""
     return can_view(access, owner_of(db, cluster)) or bool(member_units(db, access, cluster))

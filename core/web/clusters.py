@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from core.auth.context import current_access
 from core.clusters import operations
-from core.clusters.models import KINDS, Cluster
+from core.clusters.models import KINDS
 from core.clusters.schemas import ClusterInputSchema
 from core.db.engine import session
 from core.errors import Forbidden, Invalid, NotFound
@@ -84,23 +84,13 @@ def _form_data() -> tuple[dict[str, Any], dict[str, list[str]]]:
         return raw, {str(k): [_("Giá trị chưa hợp lệ.")] for k in error.normalized_messages()}
 
 
-def readable_clusters(db, access) -> tuple[list[Cluster], set[uuid.UUID]]:
-    """The clusters the caller follows (a subtree role over their owner) and those its own units
-    belong to, in Vietnamese alphabetical order, with the ids of the latter."""
-    followed = operations.visible(db, access)
-    belonging = operations.member_clusters(db, access)
-    found = {cluster.id: cluster for cluster in [*followed, *belonging]}
-    ordered = sorted(found.values(), key=lambda c: (c.name_key, str(c.id)))
-    return ordered, {cluster.id for cluster in belonging}
-
-
 def _list_page(form: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
                status: int = 200):
     db, access = session(), current_access()
     owner = active_tenant()
     can_create = owner is not None and operations.can_manage(access, owner)
     picker = unit_picker(owner, "web.clusters") if can_create else None
-    clusters, belonging = readable_clusters(db, access)
+    clusters, belonging = operations.readable(db, access)
     return render_template(
         "clusters/list.html", clusters=clusters, belonging=belonging, owner=owner, can_create=can_create,
         picker=picker, options=member_options(owner, picker, (form or {}).get("members") or [])

@@ -202,6 +202,9 @@ def test_a_wards_staff_see_their_cluster_and_their_place_in_it(report_world, db,
     assert f"/tenants/{report_world.tenant('commune-b').id}/periods/" not in html
     listed = reporter.get("/clusters").get_data(as_text=True)
     assert "Cụm phường, xã số 1" in listed and "Đơn vị của bạn là thành viên" in listed
+    listing = api_as("ward_reporter").get("/api/v1/clusters").get_json()
+    assert [c["name"] for c in listing["items"]] == ["Cụm phường, xã số 1"]
+    assert api_as("a1_reporter").get("/api/v1/clusters").get_json()["items"] == []
     body = _ranking(api_as("ward_reporter"), made["id"], report_world)
     rows = {r["unit"]["name"]: r for r in body["rows"]}
     assert [(r["rank"], r["unit"]["name"]) for r in body["rows"]] == [(1, "Phường A"), (2, "Xã B")]
