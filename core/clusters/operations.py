@@ -159,12 +159,16 @@ def members(db: Session, cluster: Cluster) -> list[Tenant]:
     """The cluster's active units that are still below its owner, in alphabetical order (the
     caller was let in by :func:`get`: a member's staff read the list too)."""
     owner = owner_of(db, cluster)
-    return list(db.scalars(
-        select(Tenant).join(ClusterMember, ClusterMember.member_id == Tenant.id)
-        .where(ClusterMember.tenant_id == cluster.tenant_id, ClusterMember.cluster_id == cluster.id,
-               Tenant.active.is_(True), Tenant.path.startswith(owner.path), Tenant.id != owner.id)
-        .order_by(Tenant.name_key).execution_options(**MEMBER_READ)
-    ))
+    # The statement selects units (a reference table) and joins the owner's member rows: the
+    # marked statement alone would not open row-level security for the joined table, the block
+    # does (for this one statement).
+    with scoping.unscoped_statements(db):
+        return list(db.scalars(
+            select(Tenant).join(ClusterMember, ClusterMember.member_id == Tenant.id)
+            .where(ClusterMember.tenant_id == cluster.tenant_id, ClusterMember.cluster_id == cluster.id,
+                   Tenant.active.is_(True), Tenant.path.startswith(owner.path), Tenant.id != owner.id)
+            .order_by(Tenant.name_key).execution_options(**MEMBER_READ)
+        ))
 
 
 def _member_units(db: Session, owner: Tenant, ids: Iterable[uuid.UUID]) -> list[Tenant]:
