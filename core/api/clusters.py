@@ -35,13 +35,19 @@ def _dump(cluster) -> dict:
 
 @route("/clusters", ["GET"], Operation(
     summary="Clusters the caller may read", tag=TAG, query=ClusterQuerySchema, response=ClusterListSchema,
-    errors=(404,), description="Owned by a unit the caller reaches as admin, reviewer or viewer.",
+    errors=(404,), description="Owned by a unit the caller reaches as admin, reviewer or viewer, and "
+                               "(without a scope) those the caller's own units belong to, which their "
+                               "staff read as members.",
 ))
 def list_clusters() -> Response:
     data = load_query(ClusterQuerySchema())
     db, access = session(), current_access()
-    scope = tenant_operations.get_visible(db, access, data["scope"]) if data.get("scope") else None
-    items = [_dump(c) for c in operations.visible(db, access, scope)]
+    if data.get("scope"):
+        scope = tenant_operations.get_visible(db, access, data["scope"])
+        found = operations.visible(db, access, scope)
+    else:
+        found = operations.readable(db, access)[0]
+    items = [_dump(c) for c in found]
     return respond(ClusterListSchema(), {"items": items, "total": len(items)})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Response, send_file
+from flask_babel import get_locale
 
 from core.api.notifications import JobSchema
 from core.api.routing import Operation, commit, load_body, load_query, respond, route
@@ -49,14 +50,16 @@ def get_dashboard(period_id: uuid.UUID) -> Response:
     summary="Remind the units below a scope that have not sent their report", tag=TAG, ok_status=202,
     body=RemindInputSchema, response=JobSchema, errors=(403, 404, 409),
     description="Queues a job notifying the reporters and heads of each unit whose report is not sent "
-                "(in the app and by e-mail); a unit gets at most one such reminder a day.",
+                "(in the app and by e-mail); a unit gets at most one such reminder a day: when the scope was "
+                "reminded today already, or every unit not sent holds today's reminder, 409 and "
+                "nothing is queued.",
 ))
 def remind_units(period_id: uuid.UUID) -> Response:
     db, access = session(), current_access()
     period = period_operations.get_visible(db, access, period_id)
     data = load_body(RemindInputSchema())
     scope = dashboards.scope_for(db, access, data["scope"], None)
-    job = dashboards.remind(db, access, period, scope)
+    job = dashboards.remind(db, access, period, scope).job
     commit(job)
     return respond(JobSchema(), job, status=202)
 
@@ -92,6 +95,7 @@ def export_matrix(period_id: uuid.UUID) -> Response:
     data = load_query(MatrixExportQuerySchema())
     scope = _scope(data)
     groups, rows = matrix.stream(db, access, current_host(), period, scope, **data)
-    handle = xlsx.to_temporary_file(lambda out: xlsx.write(out, groups, rows))
+    english = str(get_locale() or "vi") == "en"
+    handle = xlsx.to_temporary_file(lambda out: xlsx.write(out, groups, rows, english=english))
     return send_file(handle, as_attachment=True, download_name=f"{period.key}-{scope.slug}-ma-tran.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -5,7 +5,14 @@ Who may do what:
 
 * an admin of the owning unit (or above it) creates, edits and deletes its clusters;
 * anyone holding a subtree role (admin, reviewer, viewer) over the owner reads them and their
-  rankings; a unit's own staff do not (a ranking shows the other units' scores).
+  rankings in full;
+* the staff of a member unit (any role held at that unit: reporter, head, reviewer, admin,
+  viewer) read the clusters their unit belongs to, read-only: the name, the members and the
+  ranking as a ranking is published (rank, unit, score, provisional or final). The details
+  behind the other units' places (their report's status and score, their leader-rule figures)
+  stay with the units and the staff above them; a member sees its own in full. The ranking of a
+  cụm or khối is meant for its members: they compete in it and are told their place (Luật Thi
+  đua, khen thưởng: the cluster's members score and rank one another each year).
 
 Ranking: units by their score in the period, highest first: the report's final score (the
 reviewer's where there is one), with each leader-rule criterion scored against the cluster
@@ -32,8 +39,9 @@ from sqlalchemy.orm import Session
 from core.audit.operations import record
 from core.clusters.leader import LeaderField, Standing, leader_fields, ranks, standings
 from core.clusters.models import CUM, Cluster, ClusterMember, ClusterResult
+from core.db import scoping
 from core.db.base import new_id
-from core.db.scoping import UNSCOPED_OPTION
+from core.db.scoping import UNSCOPED_OPTION, TenantContext
 from core.db.types import utcnow
 from core.errors import Forbidden, Invalid, NotFound
 from core.periods.models import ReportingPeriod
@@ -49,10 +57,68 @@ from core.users import roles
 from core.users.access import Access
 
 UNSCOPED = {UNSCOPED_OPTION: "a cluster's ranking frozen at period close, owned by the cluster's owner"}
+# A member's staff read the clusters of their unit, owned by a unit above it: bounded by the
+# caller's own units (or by one cluster the caller was let into).
+MEMBER_READ = {UNSCOPED_OPTION: "the clusters a caller's own unit belongs to, owned by a unit above it"}
 
 
 def can_view(access: Access, owner: Tenant) -> bool:
     return bool(access.roles_in(owner) & roles.SUBTREE_ROLES)
+
+
+def _own_units(access: Access) -> list[uuid.UUID]:
+    """The units where the caller holds a role (any role), in a stable order."""
+    return sorted({g.tenant_id for g in access.grants}, key=str)
+
+
+def member_units(db: Session, access: Access, cluster: Cluster) -> list[uuid.UUID]:
+    """The caller's own units that are members of ``cluster`` (empty: the caller is no member's
+    staff). One statement bounded by the cluster and the caller's units."""
+    own = _own_units(access)
+    if not own:
+        return []
+    return list(db.scalars(
+        select(ClusterMember.member_id).where(ClusterMember.tenant_id == cluster.tenant_id,
+                                              ClusterMember.cluster_id == cluster.id,
+                                              ClusterMember.member_id.in_(own))
+        .execution_options(**MEMBER_READ)
+    ))
+
+
+def of_units(db: Session, unit_ids: Iterable[uuid.UUID]) -> list[Cluster]:
+    """The clusters ``unit_ids`` belong to, in Vietnamese alphabetical order (one statement).
+    Callers pass units the reader holds a role at or reaches (see :func:`member_clusters`)."""
+    ids = sorted(set(unit_ids), key=str)
+    if not ids:
+        return []
+    return list(db.scalars(
+        select(Cluster).join(ClusterMember, (ClusterMember.tenant_id == Cluster.tenant_id)
+                             & (ClusterMember.cluster_id == Cluster.id))
+        .where(ClusterMember.member_id.in_(ids)).order_by(Cluster.name_key, Cluster.id)
+        .execution_options(**MEMBER_READ)
+    ).unique())
+
+
+def member_clusters(db: Session, access: Access, unit: Tenant | None = None) -> list[Cluster]:
+    """The clusters the caller's own units belong to (only ``unit``'s, when given and the caller
+    reaches it): what a member's staff may read, besides the clusters they manage or follow."""
+    if unit is not None:
+        return of_units(db, [unit.id]) if access.can_see(unit) else []
+    return of_units(db, _own_units(access))
+
+
+def readable(db: Session, access: Access) -> tuple[list[Cluster], set[uuid.UUID]]:
+    """Every cluster the caller may read — those it follows (a subtree role over the owner) and
+    those its own units belong to — in Vietnamese alphabetical order, with the ids of the latter."""
+    belonging = member_clusters(db, access)
+    found = {cluster.id: cluster for cluster in [*visible(db, access), *belonging]}
+    ordered = sorted(found.values(), key=lambda c: (c.name_key, str(c.id)))
+    return ordered, {cluster.id for cluster in belonging}
+
+
+def can_read(db: Session, access: Access, cluster: Cluster) -> bool:
+    """A subtree role over the owner, or a role at one of the cluster's units."""
+    return can_view(access, owner_of(db, cluster)) or bool(member_units(db, access, cluster))
 
 
 def can_manage(access: Access, owner: Tenant) -> bool:
@@ -71,8 +137,10 @@ def get(db: Session, access: Access, cluster_id: uuid.UUID | str) -> Cluster:
         wanted = uuid.UUID(str(cluster_id))
     except ValueError:
         raise NotFound(_("Không tìm thấy cụm thi đua.")) from None
-    cluster = db.scalar(select(Cluster).where(Cluster.id == wanted))
-    if cluster is None or not can_view(access, owner_of(db, cluster)):
+    # Read by id whoever owns it, then let in only a reader (a follower of the owner or a
+    # member's staff); anyone else gets the answer of a cluster that does not exist.
+    cluster = db.scalar(select(Cluster).where(Cluster.id == wanted).execution_options(**MEMBER_READ))
+    if cluster is None or not can_read(db, access, cluster):
         raise NotFound(_("Không tìm thấy cụm thi đua."))
     return cluster
 
@@ -88,14 +156,19 @@ def visible(db: Session, access: Access, scope: Tenant | None = None) -> list[Cl
 
 
 def members(db: Session, cluster: Cluster) -> list[Tenant]:
-    """The cluster's active units that are still below its owner, in alphabetical order."""
+    """The cluster's active units that are still below its owner, in alphabetical order (the
+    caller was let in by :func:`get`: a member's staff read the list too)."""
     owner = owner_of(db, cluster)
-    return list(db.scalars(
-        select(Tenant).join(ClusterMember, ClusterMember.member_id == Tenant.id)
-        .where(ClusterMember.tenant_id == cluster.tenant_id, ClusterMember.cluster_id == cluster.id,
-               Tenant.active.is_(True), Tenant.path.startswith(owner.path), Tenant.id != owner.id)
-        .order_by(Tenant.name_key)
-    ))
+    # The statement selects units (a reference table) and joins the owner's member rows: the
+    # marked statement alone would not open row-level security for the joined table, the block
+    # does (for this one statement).
+    with scoping.unscoped_statements(db):
+        return list(db.scalars(
+            select(Tenant).join(ClusterMember, ClusterMember.member_id == Tenant.id)
+            .where(ClusterMember.tenant_id == cluster.tenant_id, ClusterMember.cluster_id == cluster.id,
+                   Tenant.active.is_(True), Tenant.path.startswith(owner.path), Tenant.id != owner.id)
+            .order_by(Tenant.name_key).execution_options(**MEMBER_READ)
+        ))
 
 
 def _member_units(db: Session, owner: Tenant, ids: Iterable[uuid.UUID]) -> list[Tenant]:
@@ -271,6 +344,12 @@ class Ranking:
     final: bool
     computed_at: datetime | None
     rows: list[RankRow]
+    # Read by a member's staff: other units' rows carry their place only (see the module doc).
+    as_member: bool = False
+
+    def own_rows(self, access: Access) -> list[RankRow]:
+        """The rows of the units the caller reaches (a member's own place)."""
+        return [row for row in self.rows if access.can_see(row.unit)]
 
 
 def _plan_targets(db: Session, period: ReportingPeriod, unit_ids: list[uuid.UUID]) -> dict[tuple, Any]:
@@ -375,9 +454,41 @@ def _with_leader(criteria_set, section: Section, best: float, results, unit_id, 
 
 def ranking(db: Session, access: Access, host: PluginHost, cluster: Cluster,
             period: ReportingPeriod) -> Ranking:
-    """The cluster's ranking: frozen if the period closed, computed now (provisional) otherwise."""
-    if not can_view(access, owner_of(db, cluster)):
+    """The cluster's ranking: frozen if the period closed, computed now (provisional) otherwise.
+
+    A follower of the owner reads it in full. A member's staff read it as published: the rank,
+    unit, score and whether it is provisional of every member, and only their own units' report
+    status, report score and leader-rule figures (:attr:`Ranking.as_member`).
+
+    :raises NotFound: the caller reads neither the owner nor a member of the cluster.
+    """
+    owner = owner_of(db, cluster)
+    if can_view(access, owner):
+        return _ranking(db, host, cluster, period)
+    if not member_units(db, access, cluster):
         raise NotFound(_("Không tìm thấy cụm thi đua."))
+    # The ranking needs the members' reports (and the owner's frozen rows), which a member's
+    # staff cannot otherwise read: for the duration the session reads those units too (reads
+    # only), and the answer leaves out what a ranking does not publish.
+    before = scoping.get_context(db)
+    if before is not None and not before.system:
+        extra = frozenset([owner.id, *(unit.id for unit in members(db, cluster))])
+        scoping.set_context(db, TenantContext(
+            read_ids=before.read_ids | extra, write_ids=before.write_ids,
+            read_paths=before.read_paths, write_paths=before.write_paths))
+    try:
+        found = _ranking(db, host, cluster, period)
+    finally:
+        if before is not None:
+            scoping.set_context(db, before)
+    for row in found.rows:
+        if not access.can_see(row.unit):
+            row.status, row.report_score, row.standings = None, None, []
+    found.as_member = True
+    return found
+
+
+def _ranking(db: Session, host: PluginHost, cluster: Cluster, period: ReportingPeriod) -> Ranking:
     frozen = db.execute(
         select(ClusterResult, Tenant).join(Tenant, Tenant.id == ClusterResult.member_id)
         .where(ClusterResult.tenant_id == cluster.tenant_id, ClusterResult.cluster_id == cluster.id,

@@ -19,12 +19,14 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
 from core.clusters import operations as clusters
 from core.clusters.leader import ranks
 from core.clusters.models import Cluster
+from core.dashboards import reminders
 from core.db.types import utcnow
 from core.errors import Conflict, Forbidden, NotFound
 from core.jobs.backends import submit as submit_job
@@ -32,6 +34,7 @@ from core.jobs.settings import JobSettings
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
 from core.plugins.criteria import CriteriaSet
+from core.plugins.language import unit_text
 from core.plugins.manager import PluginHost
 from core.plugins.models import PeriodCriteriaSet
 from core.reports import permissions
@@ -78,10 +81,15 @@ class AggregateInfo:
     label_en: str
     unit: str | None
     how: str
+    unit_en: str | None = None
 
     @property
     def key(self) -> str:
         return f"{self.set_key}.{self.field}"
+
+    def unit_in(self, english: bool) -> str | None:
+        """The unit (người, vụ…) in the interface's language (:func:`unit_text`)."""
+        return unit_text(self.unit, self.unit_en, english)
 
 
 @dataclass
@@ -133,6 +141,11 @@ class Dashboard:
     generated_at: datetime | None = None
 
     @property
+    def late_pages(self) -> int:
+        """Pages of the late and missing units (at least one)."""
+        return max(1, -(-self.late_total // LATE_PAGE))
+
+    @property
     def outcomes(self) -> list[str]:
         names = set(self.total.outcomes())
         return sorted(names, key=lambda n: (n != ATANTT, n))
@@ -169,7 +182,7 @@ def aggregates_of(host: PluginHost, rows: list[PeriodCriteriaSet]) -> list[Aggre
                 set_key=criteria_set.key, set_title=criteria_set.title, set_title_en=criteria_set.title_en,
                 field=name, label=str(meta.get("label") or name),
                 label_en=str(meta.get("label_en") or meta.get("label") or name),
-                unit=meta.get("unit"), how=how,
+                unit=meta.get("unit"), how=how, unit_en=meta.get("unit_en"),
             ))
     return found
 
@@ -287,13 +300,34 @@ def dashboard(
     )
 
 
-def remind(db: Session, access: Access, period: ReportingPeriod, scope: Tenant) -> Any:
+class AlreadyReminded(Conflict):
+    """Every unit the reminder would reach was reminded today already: nothing is sent again."""
+
+
+@dataclass
+class Reminder:
+    """A reminder queued: its job and how many units it reaches (not reminded yet today)."""
+
+    job: Any
+    units: int
+    reminded_before: int
+
+
+def remind(db: Session, access: Access, period: ReportingPeriod, scope: Tenant,
+           now: datetime | None = None) -> Reminder:
     """Queue a reminder to the reporters and heads of every unit below ``scope`` whose report is
-    not sent (none, a draft, a returned one); a reviewer or admin of the scope asks, once a day
-    at most per unit. Returns the job. Audited.
+    not sent (none, a draft, a returned one); a reviewer or admin of the scope asks. A unit gets
+    at most one reminder a day (in the period's time zone), whoever asks. Audited.
+
+    Atomic: the job carries a unique key per scope, period, day and units reminded so far, so of
+    two requests at once (a double click, two reviewers) the second insert is refused and nothing
+    is queued twice;
+    the notices themselves are keyed per user and day (:mod:`core.dashboards.reminders`).
 
     :raises NotFound: the caller may not read the scope.
     :raises Forbidden: a viewer asks.
+    :raises AlreadyReminded: the scope's reminder of today was queued already, or every unit
+        not sent holds today's reminder (sent from this dashboard or one above it).
     :raises Conflict: the period is not open.
     """
     require_scope(db, access, period, scope)
@@ -301,12 +335,26 @@ def remind(db: Session, access: Access, period: ReportingPeriod, scope: Tenant) 
         raise Forbidden(_("Chỉ cán bộ thẩm định hoặc quản trị viên được nhắc đơn vị gửi báo cáo."))
     if period.state != period_models.OPEN:
         raise Conflict(_("Kỳ báo cáo không mở nên không nhắc đơn vị gửi báo cáo."))
-    job = submit_job(db, "dashboards.remind", {"tenant_id": scope.id, "period_id": period.id},
-                     redis_url=JobSettings.of(current_app).redis_url, actor_id=access.actor_id)
+    day = reminders.reminder_day(period, now or utcnow())
+    already = _("Các đơn vị chưa gửi báo cáo đã được nhắc hôm nay; mỗi đơn vị nhận tối đa một lời nhắc "
+                "mỗi ngày.")
+    units, reminded = reminders.reminder_counts(db, period, scope, day)
+    if units and reminded == units:
+        raise AlreadyReminded(already)
+    # The key also names how many units held today's reminder: a unit that falls behind later
+    # the same day (a report returned) is reminded by a new request once the first job ran.
+    key = f"dashboard-remind:{period.id.hex}:{scope.id.hex}:{day}:{reminded}"
+    try:
+        with db.begin_nested():
+            job = submit_job(db, "dashboards.remind", {"tenant_id": scope.id, "period_id": period.id},
+                             redis_url=JobSettings.of(current_app).redis_url, actor_id=access.actor_id,
+                             unique_key=key)
+    except IntegrityError:
+        raise AlreadyReminded(already) from None
     record(db, "dashboard.remind", tenant_id=scope.id, actor_id=access.actor_id,
            actor_label=access.actor_label, object_type="period", object_id=period.id,
-           changes={"job": [None, str(job.id)]}, ip=access.ip)
-    return job
+           changes={"job": [None, str(job.id)], "units": [None, units - reminded]}, ip=access.ip)
+    return Reminder(job, units - reminded, reminded)
 
 
 def scope_for(db: Session, access: Access, scope_id: uuid.UUID | str | None,

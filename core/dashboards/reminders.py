@@ -4,15 +4,17 @@ report is not sent yet, through the notifications (in the app, and by e-mail via
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from core.audit.operations import record
 from core.jobs.registry import JobContext, task
 from core.notifications import messages
+from core.notifications.models import Notification
 from core.notifications.operations import notify
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
@@ -29,17 +31,44 @@ messages.register({
 })
 
 
-def units_not_sent(db, period: ReportingPeriod, scope: Tenant) -> list[Tenant]:
-    """Units below ``scope`` the period expects whose report is not sent (none, draft, returned)."""
+def _not_sent(db, period: ReportingPeriod, scope: Tenant, *columns) -> Select:
     kinds = {k for ks in db.scalars(select(PeriodCriteriaSet.tenant_kinds)
                                     .where(PeriodCriteriaSet.period_id == period.id)) for k in ks or []}
-    return list(db.scalars(
-        select(Tenant)
+    return (
+        select(*columns)
         .outerjoin(Submission, and_(Submission.tenant_id == Tenant.id, Submission.period_id == period.id))
         .where(Tenant.path.startswith(scope.path), Tenant.active.is_(True), Tenant.kind.in_(sorted(kinds)),
                or_(Submission.id.is_(None), Submission.status.in_(sorted(EDITABLE))))
-        .order_by(Tenant.name_key)
-    ))
+    )
+
+
+def units_not_sent(db, period: ReportingPeriod, scope: Tenant) -> list[Tenant]:
+    """Units below ``scope`` the period expects whose report is not sent (none, draft, returned)."""
+    return list(db.scalars(_not_sent(db, period, scope, Tenant).order_by(Tenant.name_key)))
+
+
+def reminder_counts(db, period: ReportingPeriod, scope: Tenant, day: str) -> tuple[int, int]:
+    """(units below ``scope`` not sent, how many of them already hold a reminder of ``day``, sent
+    from this dashboard or one above it): two counts, whatever the number of units."""
+    ids = _not_sent(db, period, scope, Tenant.id)
+    total = db.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    if not total:
+        return 0, 0
+    reminded = db.scalar(select(func.count(func.distinct(Notification.tenant_id))).where(
+        Notification.tenant_id.in_(ids), Notification.dedupe_key == notice_key(period, day))) or 0
+    return total, reminded
+
+
+def reminder_day(period: ReportingPeriod, now: datetime) -> str:
+    """The calendar day (ISO, in the period's time zone) a reminder sent at ``now`` counts for:
+    a unit gets at most one reminder a day."""
+    zone = ZoneInfo(period.time_zone or period_models.TIME_ZONE)
+    return now.astimezone(zone).date().isoformat()
+
+
+def notice_key(period: ReportingPeriod, day: str) -> str:
+    """The key of a day's reminder notices (one per user; see :func:`notify`'s ``dedupe_key``)."""
+    return f"dashboard-reminder:{period.id}:{day}"
 
 
 @task("dashboards.remind")
@@ -54,11 +83,11 @@ def remind_units(ctx: JobContext, tenant_id: str, period_id: str) -> dict[str, A
     due = period.due_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
     message = {"title": messages.line("dashboard.remind", period=period.title),
                "body": [messages.line("dashboard.remind_body", due=due)]}
-    day = ctx.now.astimezone(zone).date().isoformat()
+    day = reminder_day(period, ctx.now)
     for unit in units_not_sent(ctx.db, period, scope):
         created = notify(ctx.db, unit, UNIT_ROLES, kind="report.reminder", title="", message=message,
                          link=f"/tenants/{unit.id}/periods/{period.id}/report",
-                         dedupe_key=f"dashboard-reminder:{period.id}:{day}")
+                         dedupe_key=notice_key(period, day))
         if created:
             counts["units"] += 1
             counts["notices"] += len(created)

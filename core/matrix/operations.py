@@ -27,6 +27,8 @@ from core.dashboards.operations import require_scope
 from core.errors import Invalid
 from core.periods.models import ReportingPeriod
 from core.plugins.evaluation import field_points
+from core.plugins.fields import describe
+from core.plugins.language import unit_text
 from core.plugins.manager import PluginHost
 from core.plugins.models import PeriodCriteriaSet
 from core.reports.models import STATUSES, Section, Submission
@@ -41,11 +43,36 @@ MISSING = "missing"
 
 @dataclass(frozen=True)
 class Column:
+    """One criterion of the matrix, with what the interface needs to show it in either language
+    (``unit_en`` and ``choices_en`` as the set gives them; see :mod:`core.plugins.language`)."""
+
     field: str
     label: str
     label_en: str
     unit: str | None
     meta: dict[str, Any]
+    unit_en: str | None = None
+    choices_en: dict[str, str] | None = None
+
+    def unit_in(self, english: bool) -> str | None:
+        """The unit (người, vụ…) in the interface's language."""
+        return unit_text(self.unit, self.unit_en, english)
+
+    def heading(self, english: bool) -> str:
+        """"Label (unit)" in the interface's language."""
+        label = self.label_en if english else self.label
+        unit = self.unit_in(english)
+        return f"{label} ({unit})" if unit else label
+
+    def shown(self, value: Any, english: bool) -> Any:
+        """A stored value as a reader sees it: a choice (stored in Vietnamese) by its English
+        label in English; yes/no in words; anything else unchanged (numbers are formatted by
+        the page or kept as numbers in a workbook)."""
+        if value is True or value is False:
+            return _("Có") if value else _("Không")
+        if english and isinstance(value, str) and self.choices_en:
+            return self.choices_en.get(value, value)
+        return value
 
 
 @dataclass(frozen=True)
@@ -100,11 +127,11 @@ def groups(db: Session, host: PluginHost, period: ReportingPeriod, kind: str | N
         criteria_set = host.criteria_set(row.key, row.version)
         if criteria_set is None:
             continue
+        declared = criteria_set.schema._declared_fields
         columns = tuple(
-            Column(name, str(f.metadata.get("label") or name),
-                   str(f.metadata.get("label_en") or f.metadata.get("label") or name),
-                   f.metadata.get("unit"), dict(f.metadata))
-            for name, f in criteria_set.schema._declared_fields.items()
+            Column(info.name, info.label, info.label_en or info.label, info.unit,
+                   dict(declared[info.name].metadata), info.unit_en, info.choices_en)
+            for info in describe(criteria_set)
         )
         found.append(Group(row.key, row.version, criteria_set.title, criteria_set.title_en,
                            tuple(row.tenant_kinds or []), columns))

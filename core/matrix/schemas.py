@@ -31,6 +31,10 @@ class ColumnSchema(Schema):
     label = fields.String()
     label_en = fields.String()
     unit = fields.String(allow_none=True)
+    unit_en = fields.String(allow_none=True, metadata={"description": "The unit in English, when the set "
+                                                                       "gives one"})
+    choices_en = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True,
+                             metadata={"description": "Each stored choice's English label"})
 
 
 class GroupSchema(Schema):

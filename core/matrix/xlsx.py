@@ -18,21 +18,31 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from core.matrix.operations import Group, MatrixRow
+from core.matrix.operations import Column, Group, MatrixRow
+from core.reports.history import status_labels
+from core.tenants.kinds import kind_label as default_kind_label
 
 LEAD = 4  # name, kind, status, score
 
 
 def write(out: IO[bytes], groups: list[Group], rows: Iterable[MatrixRow], *, english: bool = False,
-          kind_label: Callable[[str], str] = str, status_label: Callable[[str], str] = str) -> int:
+          kind_label: Callable[[str], str] = default_kind_label,
+          status_label: Callable[[str], str] | None = None) -> int:
     """Write the workbook to ``out``, one sheet per kind of unit with the criteria of the sets
-    that kind fills (a school's sheet has no commune columns); returns the number of unit rows."""
+    that kind fills (a school's sheet has no commune columns); returns the number of unit rows.
+
+    Every word in it is in the caller's language (``english``, and the request's locale for the
+    catalogue's words): kinds, statuses (a unit without a report is "Chưa bắt đầu", never its
+    code), criteria with their units, and choices by their labels. Numbers stay numbers."""
+    if status_label is None:
+        statuses = status_labels()
+        status_label = lambda code: statuses.get(code, code)  # noqa: E731
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    sheets: dict[str, tuple[Any, list[tuple[str, str]]]] = {}
+    sheets: dict[str, tuple[Any, list[tuple[tuple[str, str], Column]]]] = {}
 
-    def sheet_for(kind: str) -> tuple[Any, list[tuple[str, str]]]:
+    def sheet_for(kind: str) -> tuple[Any, list[tuple[tuple[str, str], Column]]]:
         if kind in sheets:
             return sheets[kind]
         sheet = workbook.create_sheet(kind_label(kind)[:31] or kind)
@@ -47,13 +57,11 @@ def write(out: IO[bytes], groups: list[Group], rows: Iterable[MatrixRow], *, eng
                 continue
             title = group.title_en if english else group.title
             for index, column in enumerate(group.columns):
-                label = column.label_en if english else column.label
-                if column.unit:
-                    label = f"{label} ({column.unit})"
+                label = column.heading(english)
                 groups_row += [title if index == 0 else None, None, None]
                 criteria_row += [label, None, None]
                 parts_row += [_("Giá trị"), _("Điểm tự chấm"), _("Điểm thẩm định")]
-                columns.append((group.set_key, column.field))
+                columns.append(((group.set_key, column.field), column))
         for values in (groups_row, criteria_row, parts_row):
             cells = []
             for value in values:
@@ -65,21 +73,17 @@ def write(out: IO[bytes], groups: list[Group], rows: Iterable[MatrixRow], *, eng
         sheets[kind] = (sheet, columns)
         return sheets[kind]
 
-    yes, no = _("Có"), _("Không")
     count = 0
     for row in rows:
         sheet, columns = sheet_for(row.kind)
         line: list[Any] = [row.name, kind_label(row.kind), status_label(row.status), row.score]
         cells = row.cells
-        for key in columns:
+        for key, column in columns:
             cell = cells.get(key)
             if cell is None:
                 line += (None, None, None)
             else:
-                value = cell.value
-                if value is True or value is False:
-                    value = yes if value else no
-                line += (value, cell.self_points, cell.review_points)
+                line += (column.shown(cell.value, english), cell.self_points, cell.review_points)
         sheet.append(line)
         count += 1
     if not sheets:

@@ -174,7 +174,11 @@ def trail(
 
 
 def status_labels() -> dict[str, str]:
+    """Every status a report (or an extension) shows, by its stored code; ``missing`` is a unit
+    the period expects that has no report yet (the queue's, the matrix's and the dashboard's
+    filter), so no surface ever falls back to printing the code."""
     return {
+        "missing": _("Chưa bắt đầu"),
         "draft": _("Bản nháp"),
         "submitted": _("Đã gửi"),
         "returned": _("Bị trả lại"),

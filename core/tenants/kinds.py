@@ -1,5 +1,7 @@
 """Tenant kinds known to the core. A directory file may add kinds of its own."""
 
+from flask_babel import lazy_gettext as _l
+
 CITY = "city"
 WARD = "ward"
 COMMUNE = "commune"
@@ -12,6 +14,27 @@ SCHOOL = "school"
 CORE_KINDS: tuple[str, ...] = (
     CITY, WARD, COMMUNE, DEPARTMENT, FRONT_ORG, AGENCY, ENTERPRISE, SCHOOL,
 )
+
+# Each kind's name as shown, in the interface's language (pages, the API's files, exports).
+LABELS = {
+    CITY: _l("Thành phố"),
+    WARD: _l("Phường"),
+    COMMUNE: _l("Xã"),
+    DEPARTMENT: _l("Sở, ban, ngành"),
+    FRONT_ORG: _l("Mặt trận, đoàn thể"),
+    AGENCY: _l("Cơ quan"),
+    ENTERPRISE: _l("Doanh nghiệp"),
+    SCHOOL: _l("Trường học"),
+}
+
+
+def kind_label(code: str | None) -> str:
+    """The translated name of a kind; a kind a directory added (and nobody named) shows as
+    itself rather than disappearing."""
+    if code is None:
+        return ""
+    return str(LABELS.get(code, code))
+
 
 # Which kinds may sit directly under which: a commune registers its schools and enterprises,
 # a department its agencies and schools; the city holds the rest.

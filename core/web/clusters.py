@@ -4,6 +4,7 @@ ranking in a period, editing and deleting (admins of the owning unit)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -27,10 +28,7 @@ from core.web import blueprint, labels
 from core.web.active import active_tenant
 from core.web.dashboards import default_period
 from core.web.layout import add_nav_link
-
-# How deep below the owner the form offers units (communes, departments and their units).
-CANDIDATE_DEPTH = 2
-MAX_CANDIDATES = 1500
+from core.web.unit_picker import Picker, unit_label, unit_picker
 
 
 def kind_labels() -> dict[str, str]:
@@ -45,13 +43,35 @@ def _visible_here() -> bool:
 add_nav_link("web.clusters", _l("Cụm thi đua"), visible=_visible_here, current_prefix="web.cluster")
 
 
-def candidates(owner: Tenant) -> list[Tenant]:
-    """Units the form offers as members: up to two levels below the owner."""
-    return list(session().scalars(
-        select(Tenant).where(Tenant.path.startswith(owner.path), Tenant.id != owner.id,
-                             Tenant.active.is_(True), Tenant.depth <= owner.depth + CANDIDATE_DEPTH)
-        .order_by(Tenant.depth, Tenant.kind, Tenant.name_key).limit(MAX_CANDIDATES)
-    ))
+@dataclass(frozen=True)
+class MemberOption:
+    """A unit the cluster form offers: checked when it is (or was just picked as) a member."""
+
+    unit: Tenant
+    label: str
+    checked: bool
+
+
+def member_options(owner: Tenant, picker: Picker, picked: list[str]) -> list[MemberOption]:
+    """The form's checkboxes: the units picked so far first (kept whatever the search finds),
+    then one page of the owner's units matching the picker's search (never the whole subtree:
+    the city has thousands). Two statements beside the picker's."""
+    wanted = []
+    for value in picked:
+        try:
+            wanted.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    chosen = list(session().scalars(
+        select(Tenant).where(Tenant.id.in_(wanted), Tenant.active.is_(True),
+                             Tenant.path.startswith(owner.path), Tenant.id != owner.id)
+        .order_by(Tenant.name_key)
+    )) if wanted else []
+    taken = {unit.id for unit in chosen} | {owner.id}
+    options = [MemberOption(unit, unit.name, True) for unit in chosen]
+    options += [MemberOption(unit, unit_label(unit, above), False)
+                for unit, above in picker.found.items if unit.id not in taken]
+    return options
 
 
 def _form_data() -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -69,10 +89,13 @@ def _list_page(form: dict[str, Any] | None = None, errors: dict[str, list[str]] 
     db, access = session(), current_access()
     owner = active_tenant()
     can_create = owner is not None and operations.can_manage(access, owner)
+    picker = unit_picker(owner, "web.clusters") if can_create else None
+    clusters, belonging = operations.readable(db, access)
     return render_template(
-        "clusters/list.html", clusters=operations.visible(db, access), owner=owner, can_create=can_create,
-        candidates=candidates(owner) if can_create else [], form=form or {}, errors=errors or {},
-        kinds=KINDS, kind_labels=kind_labels(), kind_label=lambda k: labels.label(labels.TENANT_KINDS, k),
+        "clusters/list.html", clusters=clusters, belonging=belonging, owner=owner, can_create=can_create,
+        picker=picker, options=member_options(owner, picker, (form or {}).get("members") or [])
+        if picker else [], form=form or {}, errors=errors or {}, kinds=KINDS, kind_labels=kind_labels(),
+        kind_label=lambda k: labels.label(labels.TENANT_KINDS, k),
     ), status
 
 
@@ -122,10 +145,13 @@ def _detail(cluster, form: dict[str, Any] | None = None, errors: dict[str, list[
     ranking = operations.ranking(db, access, current_host(), cluster, period) if period else None
     members = operations.members(db, cluster)
     can_manage = operations.can_manage(access, owner)
+    picker = unit_picker(owner, "web.cluster", path_args={"cluster_id": cluster.id}) if can_manage else None
+    picked = (form or {}).get("members") if form else [str(m.id) for m in members]
     return render_template(
         "clusters/detail.html", cluster=cluster, owner=owner, members=members, ranking=ranking,
         periods=periods, period=period, can_manage=can_manage, statuses=history.status_labels(),
-        candidates=candidates(owner) if can_manage else [], chosen={str(m.id) for m in members},
+        picker=picker, options=member_options(owner, picker, picked or []) if picker else [],
+        own=[row.unit.id for row in ranking.own_rows(access)] if ranking else [],
         form=form or {}, errors=errors or {}, kinds=KINDS, kind_labels=kind_labels(),
         kind_label=lambda k: labels.label(labels.TENANT_KINDS, k),
     ), status

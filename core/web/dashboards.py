@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from core.auth.context import current_access
+from core.clusters import operations as clusters
 from core.dashboards import charts
 from core.dashboards import operations as dashboards
 from core.dashboards.tables import CHARTS, chart_label, how_label, outcome_label, tables, to_csv
@@ -23,6 +24,7 @@ from core.periods.models import ReportingPeriod
 from core.plugins import current_host
 from core.reports import history, queue
 from core.rollups.contribution import FINAL, PROVISIONAL
+from core.tenants import kinds
 from core.tenants.models import Tenant
 from core.text.numbers import format_number
 from core.users import roles
@@ -31,8 +33,11 @@ from core.web.active import active_tenant
 from core.web.layout import add_nav_link
 from core.web.queue_summary import my_queues
 
-# Kinds whose staff with a subtree role land on their dashboard.
-HOME_KINDS = frozenset({"city", "ward", "commune", "department"})
+# Kinds whose staff with a subtree role land on their dashboard: the city, a commune or ward, and
+# the city's departments, among which the Fatherland Front and its mass organisations count (they
+# sit beside the departments under the city, in the same khối thi đua, and follow their units
+# below as a department does).
+HOME_KINDS = frozenset({kinds.CITY, kinds.WARD, kinds.COMMUNE, kinds.DEPARTMENT, kinds.FRONT_ORG})
 
 
 def _has_dashboard() -> bool:
@@ -111,13 +116,24 @@ def render_dashboard(period_id: Any = None, scope_id: Any = None, status: int = 
         "dashboards/dashboard.html", board=board, tables=data, charts=_charts(board, data),
         legend=charts.legend(segment_legend()), kind_label=kind_label, english=english(),
         periods=period_ops.visible(db, access), can_remind=dashboards.can_remind(access, scope),
-        chart_label=chart_label, how_label=how_label, outcome_label=outcome_label,
+        chart_label=chart_label, how_label=how_label, outcome_names=outcome_names(board),
         FINAL=FINAL, PROVISIONAL=PROVISIONAL, statuses=history.status_labels(), is_home=is_home,
         queues=my_queues() if is_home else [], reviews=bool(queue.review_paths(access)),
         units_below=sum(board.census.values()) - 1 if is_home else None,
+        member_clusters=clusters.member_clusters(db, access, scope),
         csv_url=lambda name: url_for("web.dashboard_csv", chart=name, period=period.id, scope=scope.id,
                                      aggregate=board.chart.key if board.chart else None),
     ), status
+
+
+def outcome_names(board: dashboards.Dashboard) -> dict[str, str]:
+    """Each standard the page shows → its name in the interface's language, looked up once per
+    page (finding a name reads the criteria sets; the table shows it on every row)."""
+    names = set(board.outcomes)
+    for row in board.children:
+        names.update(row.outcomes)
+        names.update(row.below)
+    return {name: outcome_label(name) for name in sorted(names)}
 
 
 def segment_legend() -> list[tuple[str, str]]:
@@ -139,7 +155,7 @@ def _completeness_row(label: str, figures, href: str | None = None) -> charts.Ro
         charts.Segment(_share(figures.in_progress, figures), "seg-progress",
                        _("Đang làm: %(n)s", n=figures.in_progress)),
     ]
-    text = f"{pct(figures.completeness)} · {figures.reported}/{figures.expected}"
+    text = f"{pct(figures.completeness)} · {num(figures.reported)}/{num(figures.expected)}"
     return charts.Row(label, segments, text, href)
 
 
@@ -163,7 +179,7 @@ def _charts(board: dashboards.Dashboard, data) -> dict[str, Any]:
         [charts.Row(kind_label(kind), [
             charts.Segment(_share(f.on_time, f), "seg-approved", _("Đúng hạn: %(n)s", n=f.on_time)),
             charts.Segment(_share(f.late, f), "seg-late", _("Muộn: %(n)s", n=f.late)),
-        ], f"{f.on_time} / {f.late} / {f.missing}") for kind, f in board.by_kind],
+        ], f"{num(f.on_time)} / {num(f.late)} / {num(f.missing)}") for kind, f in board.by_kind],
         title=data["timeliness"].title,
         description=_("Đúng hạn, muộn và chưa gửi (phần còn trống của thanh)."),
         scale=100,
@@ -173,7 +189,7 @@ def _charts(board: dashboards.Dashboard, data) -> dict[str, Any]:
         [charts.Row(name, [charts.Segment(final, "seg-approved", _("Chính thức: %(n)s", n=final)),
                            charts.Segment(max(prov - final, 0), "seg-awaiting",
                                           _("Tạm tính thêm: %(n)s", n=max(prov - final, 0)))],
-                    f"{final} ({prov})") for name, final, prov, _previous in classes],
+                    f"{num(final)} ({num(prov)})") for name, final, prov, _previous in classes],
         title=data["classifications"].title,
         description=_("Số đơn vị theo xếp loại: chính thức, trong ngoặc là tạm tính."),
     ) if classes else None
@@ -238,17 +254,25 @@ def dashboard_csv():
 def dashboard_remind():
     db, access, period, scope = scope_context(request.form.get("period"), request.form.get("scope"))
     try:
-        dashboards.remind(db, access, period, scope)
+        sent = dashboards.remind(db, access, period, scope)
     except NotFound:
         abort(404)
     except Forbidden:
         abort(403)
+    except dashboards.AlreadyReminded as error:
+        db.rollback()
+        flash(error.message, "info")
+        return redirect(url_for("web.dashboard", period=period.id, scope=scope.id, _anchor="late")), 303
     except Conflict as error:
         db.rollback()
         flash(error.message, "error")
         return redirect(url_for("web.dashboard", period=period.id, scope=scope.id)), 303
     db.commit()
-    flash(_("Đã gửi lời nhắc tới các đơn vị chưa gửi báo cáo."), "success")
+    if sent.reminded_before:
+        flash(_("Đã gửi lời nhắc tới %(n)s đơn vị chưa gửi báo cáo; %(m)s đơn vị khác đã được nhắc hôm nay "
+                "nên không nhắc lại.", n=num(sent.units), m=num(sent.reminded_before)), "success")
+    else:
+        flash(_("Đã gửi lời nhắc tới %(n)s đơn vị chưa gửi báo cáo.", n=num(sent.units)), "success")
     return redirect(url_for("web.dashboard", period=period.id, scope=scope.id, _anchor="late"))
 
 

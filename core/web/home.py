@@ -12,6 +12,7 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from core.auth.context import current_access
+from core.clusters import operations as clusters
 from core.db.engine import session
 from core.periods import models as period_models
 from core.periods import operations as period_ops
@@ -54,7 +55,9 @@ def home():
         below = units_below(tenant)
     return render_template("home.html", tenant=tenant, open_periods=open_periods, units_below=below,
                            work=my_work(), queues=my_queues(), statuses=history.status_labels(),
-                           reviews=bool(queue.review_paths(access)))
+                           reviews=bool(queue.review_paths(access)),
+                           member_clusters=clusters.member_clusters(session(), access, tenant)
+                           if tenant else [])
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-TENANT_KINDS = {
-    "city": _l("Thành phố"),
-    "ward": _l("Phường"),
-    "commune": _l("Xã"),
-    "department": _l("Sở, ban, ngành"),
-    "front_org": _l("Mặt trận, đoàn thể"),
-    "agency": _l("Cơ quan"),
-    "enterprise": _l("Doanh nghiệp"),
-    "school": _l("Trường học"),
-}
+from core.tenants import kinds
+
+TENANT_KINDS = kinds.LABELS
 
 ROLES = {
     "reporter": _l("Cán bộ báo cáo"),

@@ -57,9 +57,6 @@ def matrix_export():
         groups, rows = matrix.stream(db, access, current_host(), period, scope, **filters)
     except NotFound:
         abort(404)
-    statuses = history.status_labels()
-    handle = xlsx.to_temporary_file(lambda out: xlsx.write(
-        out, groups, rows, english=english(), kind_label=lambda k: labels.label(labels.TENANT_KINDS, k),
-        status_label=lambda s: statuses.get(s, s)))
+    handle = xlsx.to_temporary_file(lambda out: xlsx.write(out, groups, rows, english=english()))
     return send_file(handle, as_attachment=True, download_name=f"{period.key}-{scope.slug}-ma-tran.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -61,6 +61,12 @@ class Picker:
     found: tenant_ops.UnitPage
     # The page's other query parameters, kept by the picker's search and paging links.
     keep: dict[str, str] = field(default_factory=dict)
+    # The page's own path parameters (``cluster_id`` of a cluster's page).
+    path_args: dict[str, Any] = field(default_factory=dict)
+
+    def action(self) -> str:
+        """The page the picker's search form goes back to."""
+        return url_for(self.endpoint, **self.path_args)
 
     def choices(self, selected: Tenant | None) -> list[Any]:
         """The options of a select: ``selected`` first (so that a choice survives a search that
@@ -75,7 +81,8 @@ class Picker:
     def url(self, page: int) -> str:
         """This page with the picker's search and ``page``."""
         args = {**self.keep, SEARCH_PARAM: self.query, PAGE_PARAM: page}
-        return url_for(self.endpoint, **{k: v for k, v in args.items() if v}) + "#unit-picker"
+        return url_for(self.endpoint, **self.path_args,
+                       **{k: v for k, v in args.items() if v}) + "#unit-picker"
 
     def summary(self) -> str:
         if not self.found.total:
@@ -84,9 +91,11 @@ class Picker:
                  last=self.found.last, total=self.found.total)
 
 
-def unit_picker(root: Tenant, endpoint: str, keep: dict[str, str] | None = None) -> Picker:
+def unit_picker(root: Tenant, endpoint: str, keep: dict[str, str] | None = None,
+                path_args: dict[str, Any] | None = None) -> Picker:
     """The picker of the current request: its search (``unit_q``) and page (``unit_page``)
-    among the units of ``root``'s subtree, on the page ``endpoint`` (keeping ``keep``)."""
+    among the units of ``root``'s subtree, on the page ``endpoint`` (with its ``path_args``,
+    keeping the query parameters ``keep``)."""
     query = request.args.get(SEARCH_PARAM, "").strip()
     found = tenant_ops.units_under(session(), root, q=query, page=page_number(PAGE_PARAM), size=PICKER_SIZE)
-    return Picker(root, endpoint, query, found, dict(keep or {}))
+    return Picker(root, endpoint, query, found, dict(keep or {}), dict(path_args or {}))

@@ -1,6 +1,6 @@
 """Clusters (cụm, khối thi đua): managed by an admin of the owner over units below it, read by the
-owner's subtree roles only; ranked with ties shared; the leader rule; frozen when the period
-closes; loaded from the directory file."""
+owner's subtree roles and, as a published ranking, by the members' own staff; ranked with ties
+shared; the leader rule; frozen when the period closes; loaded from the directory file."""
 
 from __future__ import annotations
 
@@ -43,7 +43,11 @@ def test_an_admin_defines_a_cluster_of_units_below_its_unit(report_world, api_as
     create(api_as("ward_reviewer"), report_world, "Cụm của người thẩm định", "ward-a", ["school-a1"], 403)
     cluster_id = made["id"]
     assert api_as("city_viewer").get(f"/api/v1/clusters/{cluster_id}").status_code == 200
-    for outsider in ("ward_admin", "commune_admin", "a1_head"):
+    # The members' own staff read their cluster, and change nothing in it.
+    for member_staff in ("ward_admin", "commune_admin", "ward_reporter"):
+        assert api_as(member_staff).get(f"/api/v1/clusters/{cluster_id}").status_code == 200
+        assert api_as(member_staff).delete(f"/api/v1/clusters/{cluster_id}").status_code == 403
+    for outsider in ("a1_head", "edu_reviewer"):
         assert api_as(outsider).get(f"/api/v1/clusters/{cluster_id}").status_code == 404
         assert api_as(outsider).delete(f"/api/v1/clusters/{cluster_id}").status_code == 404
     ward = str(report_world.tenant("ward-a").id)
@@ -174,4 +178,69 @@ def test_clusters_on_the_web(report_world, client_as):
     assert made.status_code == 302
     detail = client.get(made.headers["Location"]).get_data(as_text=True)
     assert "Cụm A" in detail and "Phường A" in detail and "Kết quả tạm tính" in detail
-    assert client_as("ward_admin").get(made.headers["Location"]).status_code == 404
+    assert client_as("a1_head").get(made.headers["Location"]).status_code == 404
+
+
+def test_a_wards_staff_see_their_cluster_and_their_place_in_it(report_world, db, host, client_as, api_as):
+    """A member's reporter, head or viewer sees the cluster on its home page and dashboard, its
+    members and the ranking as published: every unit's rank and score, its own report's details,
+    none of the other units' (status, report score, leader-rule figures), and no way to edit."""
+    report(db, host, report_world, "ward-a", until="submitted")
+    report(db, host, report_world, "commune-b", safety={"trained": 0})
+    made = create(api_as("city_admin"), report_world, "Cụm phường, xã số 1", "ha-noi",
+                  ["ward-a", "commune-b"])
+    reporter = client_as("ward_reporter")
+    home = reporter.get("/").get_data(as_text=True)
+    assert "Cụm, khối thi đua của Phường A" in home and "Cụm phường, xã số 1" in home
+    page = reporter.get(f"/clusters/{made['id']}?period={report_world.period.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Phường A xếp hạng 1 trên 2 đơn vị." in html and "Đơn vị của bạn" in html
+    assert "Xã B" in html and "Sửa cụm thi đua" not in html and "Điểm báo cáo" not in html
+    # Only the ward's own report is linked; the commune's is not offered.
+    assert f"/tenants/{report_world.tenant('ward-a').id}/periods/" in html
+    assert f"/tenants/{report_world.tenant('commune-b').id}/periods/" not in html
+    listed = reporter.get("/clusters").get_data(as_text=True)
+    assert "Cụm phường, xã số 1" in listed and "Đơn vị của bạn là thành viên" in listed
+    listing = api_as("ward_reporter").get("/api/v1/clusters").get_json()
+    assert [c["name"] for c in listing["items"]] == ["Cụm phường, xã số 1"]
+    assert api_as("a1_reporter").get("/api/v1/clusters").get_json()["items"] == []
+    body = _ranking(api_as("ward_reporter"), made["id"], report_world)
+    rows = {r["unit"]["name"]: r for r in body["rows"]}
+    assert [(r["rank"], r["unit"]["name"]) for r in body["rows"]] == [(1, "Phường A"), (2, "Xã B")]
+    assert rows["Xã B"]["score"] is not None and rows["Xã B"]["status"] is None
+    assert rows["Xã B"]["report_score"] is None and rows["Xã B"]["standings"] == []
+    assert rows["Phường A"]["status"] == "submitted" and rows["Phường A"]["report_score"] is not None
+    # The ward's dashboard names the cluster too; a unit of another cluster sees nothing of it.
+    board = client_as("ward_admin").get(f"/dashboard?period={report_world.period.id}").get_data(as_text=True)
+    assert "Cụm phường, xã số 1" in board
+    assert client_as("a1_reporter").get(f"/clusters/{made['id']}").status_code == 404
+    assert "Cụm phường, xã số 1" not in client_as("a1_reporter").get("/clusters").get_data(as_text=True)
+
+
+def test_the_cluster_form_offers_a_search_not_every_unit(report_world, db, client_as):
+    """The form lists the members chosen and one page of the owner's units found by an accent-free
+    search (the unit picker of the admin pages), not all of the owner's units."""
+    from core.tenants.models import Tenant
+    from core.tenants.operations import new_tenant
+    from core.web.unit_picker import PICKER_SIZE
+
+    ward = db.get(Tenant, report_world.tenant("ward-a").id)
+    for n in range(PICKER_SIZE + 10):
+        new_tenant(db, name=f"Trường Tiểu học số {n}", kind="school", parent=ward, slug=f"th-{n}")
+    db.commit()
+    client = client_as("city_admin")
+    html = client.get("/clusters").get_data(as_text=True)
+    assert 'id="unit-picker"' in html and 'name="unit_q"' in html
+    assert html.count('name="members"') == PICKER_SIZE - 1  # a page of the city's units, less the city
+    found = client.get("/clusters?unit_q=tieu%20hoc%20so%2017").get_data(as_text=True)
+    assert "Trường Tiểu học số 17" in found and found.count('name="members"') == 1
+    made = client.post("/clusters", data={"name": "Cụm B", "kind": "cum", "csrf_token": csrf_token_from(html),
+                                          "members": [str(report_world.tenant("school-a1").id)]})
+    detail = client.get(made.headers["Location"] + "?unit_q=xa%20b").get_data(as_text=True)
+    boxes = detail[detail.index('class="member-list"'):]
+    # The member stays chosen (first), the search adds Xã B unchecked.
+    assert boxes.index("Trường THCS A1") < boxes.index("Xã B")
+    assert f'value="{report_world.tenant("school-a1").id}" checked' in boxes
+    assert f'value="{report_world.tenant("commune-b").id}">' in boxes
+    assert f'action="/clusters/{made.headers["Location"].rsplit("/", 1)[-1]}"' in detail

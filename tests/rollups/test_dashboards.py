@@ -7,7 +7,7 @@ import contextlib
 import uuid
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from core.dashboards import operations as dashboards
 from core.db import scoping
@@ -211,3 +211,87 @@ def test_the_home_page_of_the_city_a_ward_and_a_department_is_its_dashboard(repo
         assert f"Tổng hợp phong trào: {name}" in html, username
     school_head = client_as("a1_head").get("/").get_data(as_text=True)
     assert "Tổng hợp phong trào" not in school_head and "Kỳ báo cáo đang mở" in school_head
+
+
+def test_a_second_reminder_the_same_day_says_the_units_were_reminded_and_sends_nothing(reported, client_as,
+                                                                                         api_as, db, app):
+    from core.jobs.testing import drain
+
+    client = client_as("city_reviewer")
+    page = client.get(f"/dashboard?period={reported.period.id}").get_data(as_text=True)
+    form = {"period": str(reported.period.id), "scope": str(reported.tenant("ha-noi").id),
+            "csrf_token": csrf_token_from(page)}
+    first = client.post("/dashboard/remind", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Đã gửi lời nhắc tới 2 đơn vị chưa gửi báo cáo." in first
+    # Before the job ran: the same request again queues nothing (the job's key is taken).
+    again = client.post("/dashboard/remind", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "đã được nhắc hôm nay" in again and "Đã gửi lời nhắc" not in again
+    drain(app)
+    db.expire_all()
+    # After it ran: the units hold today's notice, whoever asks (here the ward's dashboard, below).
+    assert client.post("/dashboard/remind", data=form, follow_redirects=True).status_code == 200
+    assert db.scalar(select(func.count()).select_from(Job).where(Job.name == "dashboards.remind")) == 1
+    notices = db.scalar(select(func.count()).select_from(Notification)
+                        .where(Notification.kind == "report.reminder"))
+    drain(app)
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Notification)
+                     .where(Notification.kind == "report.reminder")) == notices
+    commune = client_as("commune_admin")
+    token = csrf_token_from(commune.get(f"/dashboard?period={reported.period.id}").get_data(as_text=True))
+    answer = commune.post("/dashboard/remind", follow_redirects=True, data={
+        "period": str(reported.period.id), "scope": str(reported.tenant("commune-b").id),
+        "csrf_token": token})
+    assert "Các đơn vị chưa gửi báo cáo đã được nhắc hôm nay" in answer.get_data(as_text=True)
+    api = api_as("city_reviewer").post(f"/api/v1/periods/{reported.period.id}/dashboard/remind",
+                                       json={"scope": str(reported.tenant("ha-noi").id)})
+    assert api.status_code == 409
+
+
+def test_the_late_list_past_its_last_page_does_not_claim_everyone_was_on_time(reported, client_as):
+    client = client_as("city_admin")
+    html = client.get(f"/dashboard?period={reported.period.id}&late_page=9").get_data(as_text=True)
+    assert "Mọi đơn vị đã gửi báo cáo đúng hạn." not in html
+    assert "Trang 9 không có dòng nào: danh sách có 3 dòng trên 1 trang." in html
+    assert "late_page=1#late" in html
+    first = client.get(f"/dashboard?period={reported.period.id}").get_data(as_text=True)
+    assert "Công ty B1" in first and "Trang sau" not in first.split('id="late"')[1]
+
+
+def test_the_fronts_viewer_lands_on_the_fronts_dashboard(reported, app, db, client_as):
+    from core.testing.fixtures import login
+    from core.users import operations as user_ops
+    from core.users.access import SystemAccess
+
+    city = db.get(Tenant, reported.tenant("ha-noi").id)
+    front = new_tenant(db, name="Ủy ban MTTQ Thành phố", kind="front_org", parent=city, slug="mttq")
+    db.flush()
+    new_tenant(db, name="Hội Phụ nữ Thành phố", kind="front_org", parent=front, slug="hoi-phu-nu")
+    with app.test_request_context():
+        system = SystemAccess(db=db, user=None)
+        user = user_ops.create_user(db, system, "front_viewer", reported.password)
+        user_ops.add_membership(db, system, user, front, "viewer")
+    db.commit()
+    client = app.test_client()
+    assert login(client, "front_viewer", reported.password).status_code == 302
+    html = client.get("/").get_data(as_text=True)
+    assert "Tổng hợp phong trào: Ủy ban MTTQ Thành phố" in html
+
+
+def test_the_page_looks_up_each_standards_name_once(reported, client_as, monkeypatch):
+    """Naming a standard reads the loaded criteria sets: the page names each standard once, not
+    once per unit row (the names come from one dict built per page)."""
+    from core.plugins.manager import PluginHost
+
+    asked: list[str] = []
+    real = PluginHost.outcome_label
+
+    def counted(self, name, english):
+        asked.append(name)
+        return real(self, name, english)
+
+    monkeypatch.setattr(PluginHost, "outcome_label", counted)
+    html = client_as("city_admin").get(f"/dashboard?period={reported.period.id}").get_data(as_text=True)
+    assert "Đơn vị trực thuộc đạt" in html
+    # "atantt" is named by the catalogue; every other standard exactly once for the page.
+    assert asked and len(asked) == len(set(asked)), asked

@@ -124,3 +124,52 @@ def test_the_matrix_page_shows_the_table(report_world, db, host, client_as):
     assert "Ma trận đơn vị × tiêu chí" in html and "Trường THCS A1" in html
     assert 'colspan="3">Số cán bộ được tập huấn' in html
     assert client_as("a1_head").get(f"/matrix?period={report_world.period.id}").status_code == 404
+
+
+def test_the_xlsx_names_every_status_and_kind_in_the_readers_language(report_world, db, host, client_as,
+                                                                      api_as):
+    """A unit without a report reads "Chưa bắt đầu" (never the code ``missing``), in the web's
+    file and the API's alike; in English every word is English."""
+    report(db, host, report_world, "school-a1")
+    url = f"/matrix.xlsx?period={report_world.period.id}&kind=school"
+    for client, path, english in (
+        (client_as("ward_admin"), url, False),
+        (client_as("ward_admin"), url + "&lang=en", True),
+        (api_as("ward_admin"), f"/api/v1/periods/{report_world.period.id}/matrix.xlsx?kind=school", False),
+    ):
+        response = client.get(path)
+        assert response.status_code == 200
+        workbook = load_workbook(io.BytesIO(response.get_data()))
+        assert workbook.sheetnames == (["School"] if english else ["Trường học"])
+        rows = list(workbook.active.iter_rows(values_only=True))
+        units = {row[0]: row for row in rows[3:]}
+        assert units["Trường THCS A2"][1:3] == (("School", "Not started") if english
+                                                else ("Trường học", "Chưa bắt đầu"))
+        assert units["Trường THCS A1"][2] == ("Approved" if english else "Đã duyệt")
+
+
+def test_units_and_choices_follow_the_language_on_the_page_and_in_the_file(report_world, db, host,
+                                                                           client_as):
+    """In English the unit of a criterion (người → people) and a choice's value (its
+    ``choices_en``) are English, in the table and in the workbook; in Vietnamese, Vietnamese."""
+    report(db, host, report_world, "school-a1", safety={"level": "tot"})
+    client = client_as("ward_admin")
+    base = f"period={report_world.period.id}&kind=school"
+    english = client.get(f"/matrix?{base}&lang=en").get_data(as_text=True)
+    assert "(people)" in english and "(người)" not in english
+    assert "<td>Good</td>" in english and "<td>tot</td>" not in english
+    vietnamese = client.get(f"/matrix?{base}&lang=vi").get_data(as_text=True)
+    assert "Số cán bộ được tập huấn (người)" in vietnamese and "<td>tot</td>" in vietnamese
+    workbook = load_workbook(io.BytesIO(client.get(f"/matrix.xlsx?{base}&lang=en").get_data()))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert "Số cán bộ được tập huấn (people)" in rows[1]
+    level = rows[1].index("Tự đánh giá")
+    assert {row[0]: row[level] for row in rows[3:]}["Trường THCS A1"] == "Good"
+
+
+def test_a_page_past_the_last_says_so_and_links_to_the_last(report_world, db, host, client_as):
+    html = client_as("city_admin").get(f"/matrix?period={report_world.period.id}&page=999")
+    text = html.get_data(as_text=True)
+    assert html.status_code == 200
+    assert "Trang 999 không có dòng nào: danh sách có 5 dòng trên 1 trang." in text
+    assert "Về trang cuối (trang 1)" in text and "Không có đơn vị nào phù hợp." not in text

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from core.periods.models import ReportingPeriod
+from core.reports import operations as report_ops
+from core.reports import review
 from core.tenants.models import Tenant
 from core.tenants.operations import new_tenant
+from core.users.access import SystemAccess
 
 from .flow import report
 
@@ -103,3 +107,29 @@ def test_the_queue_page_sorts_searches_and_pages(schools, client_as):
     assert 'aria-sort="ascending"' in html
     searched = client.get(f"/periods/{schools.period.id}/queue?q=dong%20da").get_data(as_text=True)
     assert "Trường Đống Đa" in searched and "Trường Ba Đình" not in searched
+
+
+def test_scores_on_the_queue_page_are_written_the_vietnamese_way(schools, db, host, client_as):
+    report(db, host, schools, "q-1", until="submitted")  # Dịch Vọng
+    tenant = db.get(Tenant, schools.tenant("q-1").id)
+    period = db.get(ReportingPeriod, schools.period.id)
+    review.score_criteria(db, SystemAccess(db=db, user=None), host, tenant, period, "rpt.safety",
+                          {"trained": {"score": 40.91, "note": ""}, "plan_issued": {"score": 40, "note": ""}})
+    db.commit()
+    assert report_ops.find(db, tenant, period).review_score == 80.91
+    client = client_as("ward_reviewer")
+    html = client.get(f"/periods/{schools.period.id}/queue?kind=school&q=dich%20vong").get_data(as_text=True)
+    assert ">80,91<" in html and "80.91" not in html
+    english = client.get(f"/periods/{schools.period.id}/queue?kind=school&q=dich%20vong&lang=en")
+    assert ">80.91<" in english.get_data(as_text=True)
+
+
+
+def test_a_queue_page_past_the_last_says_so_and_links_to_the_last(schools, client_as):
+    client = client_as("ward_reviewer")
+    html = client.get(f"/periods/{schools.period.id}/queue?kind=school&page=999").get_data(as_text=True)
+    assert "Trang 999 không có dòng nào: danh sách có 8 dòng trên 1 trang." in html
+    assert "Không có báo cáo nào phù hợp." not in html
+    assert f'href="/periods/{schools.period.id}/queue?kind=school"' in html  # the last page is page 1
+    nothing = client.get(f"/periods/{schools.period.id}/queue?q=khong%20co%20truong%20nay")
+    assert "Không có báo cáo nào phù hợp." in nothing.get_data(as_text=True)

@@ -29,9 +29,12 @@ from .world import OWNER, Victim
 PUBLIC = "public"  # everyone signed in (static files, the API document)
 PERIOD = "period"  # the unit's own people, its parents' subtree roles, and the units below it
 UNIT = "unit"  # the unit's own people and its parents' reviewers, admins and viewers
-SUBTREE = "subtree"  # the reviewers, admins and viewers of the unit and of its parents (its clusters)
+SUBTREE = "subtree"  # the reviewers, admins and viewers of the unit and of its parents
+# A cluster of the unit: its SUBTREE readers and every role of a member unit (the child), who
+# read it as a published ranking.
+CLUSTER = "cluster"
 USER = "user"  # one account only (its notices, its jobs, its tokens)
-OPENNESS = (USER, SUBTREE, UNIT, PERIOD, PUBLIC)  # from the most private to the most open
+OPENNESS = (USER, SUBTREE, CLUSTER, UNIT, PERIOD, PUBLIC)  # from the most private to the most open
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ PARAMETERS: dict[str, Param] = {
     "key": Param(lambda v: "rpt.safety", PUBLIC),
     "filename": Param(lambda v: "thidua.css", PUBLIC),
     "token_id": Param(lambda v: v.objects["token"].id, USER),
-    "cluster_id": Param(lambda v: v.objects["cluster"].id, SUBTREE),
+    "cluster_id": Param(lambda v: v.objects["cluster"].id, CLUSTER),
     # A report's name; whose report it is comes with the scope in the query or the body.
     "report": Param(lambda v: "unit", PUBLIC),
     "export_id": Param(lambda v: v.objects["export"].id, UNIT),
@@ -164,7 +167,7 @@ QUERIES: dict[str, Param] = {
     "api.get_dashboard": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
     "api.get_matrix": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
     "api.export_matrix": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
-    "api.cluster_ranking": Param(lambda v: {"period": str(v.period.id)}, SUBTREE),
+    "api.cluster_ranking": Param(lambda v: {"period": str(v.period.id)}, CLUSTER),
     "web.period_exports": Param(lambda v: {"scope": str(v.tenant.id)}, UNIT),
     "web.report_print": Param(lambda v: {"scope": str(v.tenant.id)}, UNIT),
 }

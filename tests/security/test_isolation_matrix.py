@@ -37,6 +37,7 @@ from migrations.models import target_metadata
 from .registry import (
     BODIES,
     BODY_VISIBILITY,
+    CLUSTER,
     COLLECTION_BODIES,
     OPENNESS,
     PARAMETERS,
@@ -76,7 +77,7 @@ SKIPPED_METHODS = frozenset({"OPTIONS"})
 HEAD_RELATIONS = frozenset({"sibling", "unrelated"})
 # Canaries and who may read each: the victim's notice and job are its owner's alone.
 CANARY_VISIBILITY = {"notice": USER, "job": USER, "period-title": PERIOD, "tenant-name": PERIOD,
-                     "cluster": SUBTREE}
+                     "cluster": CLUSTER}
 UPLOADS = {
     "api.upload_evidence", "web.report_evidence_upload", "api.upload_report_xlsx", "web.report_excel_upload",
 }
@@ -88,9 +89,12 @@ def readers(visibility: str) -> frozenset[str]:
         return frozenset(ACTORS)
     if visibility == USER:
         return frozenset({OWNER})
-    if visibility == SUBTREE:
-        return frozenset(actor(relation, role) for relation in ("self", "parent")
-                         for role in ("reviewer", "admin", VIEWER))
+    if visibility in (SUBTREE, CLUSTER):
+        subtree = {actor(relation, role) for relation in ("self", "parent")
+                   for role in ("reviewer", "admin", VIEWER)}
+        if visibility == CLUSTER:
+            subtree |= {actor("child", role) for role in ROLES}  # the member unit's staff
+        return frozenset(subtree)
     unit = {actor("self", role) for role in ROLES}
     unit |= {actor("parent", role) for role in ("reviewer", "admin", VIEWER)}
     if visibility == PERIOD:
