@@ -156,3 +156,22 @@ def test_unscoped_escape_hatch_is_used_only_where_reviewed():
             assert relative in allowed_bypass, f"{relative} bypasses tenant scoping"
         if re.search(r"from sqlalchemy import [^\n]*\btext\b|\bsa\.text\(|exec_driver_sql", source):
             assert relative in allowed_raw_sql, f"{relative} runs raw SQL"
+
+
+def test_a_tenant_table_only_joined_is_scoped_too(world, user_session):
+    """A statement whose columns come from a shared table (units) but which joins a tenant-owned
+    one is filtered like one selecting it: the join never matches a sibling's rows."""
+    from core.tenants.models import Tenant
+
+    session = user_session("a1_head")
+    joined = set(session.scalars(
+        select(Tenant.id).join(Membership, Membership.tenant_id == Tenant.id).distinct()))
+    assert joined == {world.tenant("school-a1").id}
+    counted = session.scalar(
+        select(Tenant.id).join(Membership, Membership.tenant_id == Tenant.id)
+        .where(Tenant.id == world.tenant("school-a2").id).limit(1))
+    assert counted is None
+    with pytest.raises(TenantContextMissing):
+        fresh = user_session("a1_head")
+        scoping.clear_context(fresh)
+        fresh.scalars(select(Tenant.id).join(Membership, Membership.tenant_id == Tenant.id)).all()

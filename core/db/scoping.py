@@ -34,6 +34,7 @@ from sqlalchemy import Connection, bindparam, event, false, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.util import find_tables
 
 from core.db.base import Base, TenantScoped
 
@@ -275,7 +276,28 @@ def _after_begin(session: Session, transaction, connection: Connection) -> None:
 
 
 def _touches_tenant_tables(state: ORMExecuteState) -> bool:
-    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+    """Whether the statement reads or writes a tenant-owned table anywhere: selected, joined or
+    in a subquery. The selected entities answer most statements at no cost; a statement
+    selecting only shared tables (units, periods) is searched for the tables it joins, since a
+    join to a tenant table must be filtered as a select of it would be."""
+    if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
+        return True
+    owned = _tenant_table_names()
+    return any(getattr(table, "name", None) in owned
+               for table in find_tables(state.statement, include_aliases=True))
+
+
+_OWNED_NAMES: tuple[int, frozenset[str]] = (-1, frozenset())
+
+
+def _tenant_table_names() -> frozenset[str]:
+    """The names of the tables of every TenantScoped class (plugins may map more as they load)."""
+    global _OWNED_NAMES
+    mappers = Base.registry.mappers
+    if _OWNED_NAMES[0] != len(mappers):
+        _OWNED_NAMES = (len(mappers), frozenset(
+            m.local_table.name for m in mappers if issubclass(m.class_, TenantScoped)))
+    return _OWNED_NAMES[1]
 
 
 def _set_unscoped(connection: Connection, value: str) -> None:
