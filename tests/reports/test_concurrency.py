@@ -425,3 +425,79 @@ def test_a_stale_extension_decision_is_refused_after_the_first(api, db, report_w
     assert admin.send("POST", f"{path}/{extension['id']}/decision", {"grant": True})[0] == 200
     status, body = admin.send("POST", f"{path}/{extension['id']}/decision", {"grant": False, "note": "x"})
     assert status == 409 and body["error"]["status"] == "granted"
+
+
+# The other moves: each a compare-and-set that exactly one of several requests wins
+
+
+def test_reopens_at_once_reopen_once(api, db, report_world, events):
+    version = submitted_report(api, db, report_world)
+    status, approved = api("ward_reviewer").send("POST", report_path(report_world, "/approve"), {})
+    assert status == 200 and approved["version"] == version + 1
+    events.clear()
+    answers = at_once([
+        (api("ward_admin" if i % 2 else "city_admin"), "POST", report_path(report_world, "/reopen"),
+         {"reason": f"Sai số liệu {i}", "version": version + 1})
+        for i in range(4)
+    ])
+    won, lost = outcome(answers)
+    assert len(won) == 1 and len(lost) == 3, answers
+    submission = stored(db, report_world)
+    assert submission.status == "returned" and submission.version == version + 2
+    assert all(error["version"] == version + 2 for error in lost), lost
+    assert audited(db, "report.reopen", submission.id) == 1
+    reasons = db.scalars(select(Comment.body).where(Comment.submission_id == submission.id,
+                                                    Comment.kind == "reopen")).all()
+    assert reasons == [submission.returned_reason]
+    assert events == [(submission.tenant_id, "reopened")]
+
+
+def test_explanations_at_once_are_recorded_once(api, db, report_world):
+    version = submitted_report(api, db, report_world)
+    status, _view = api("ward_reviewer").send("POST", report_path(report_world, "/return"), {
+        "reason": REASON, "require_explanation": True})
+    assert status == 200
+    answers = at_once([
+        (api("a1_head"), "POST", report_path(report_world, "/explanation"),
+         {"body": f"Đơn vị giải trình lần {i}", "version": version + 1})
+        for i in range(4)
+    ])
+    won, lost = outcome(answers)
+    assert len(won) == 1 and len(lost) == 3, answers
+    submission = stored(db, report_world)
+    assert submission.version == version + 2 and not submission.explanation_required
+    assert all(error["version"] == version + 2 for error in lost), lost
+    assert audited(db, "report.explain", submission.id) == 1
+    assert len(db.scalars(select(Comment.id).where(Comment.submission_id == submission.id,
+                                                   Comment.kind == "explanation")).all()) == 1
+
+
+def test_review_scores_of_one_version_at_once_apply_one(api, db, report_world):
+    version = submitted_report(api, db, report_world)
+    answers = at_once([
+        (api("ward_reviewer" if i % 2 else "city_reviewer"), "PUT", report_path(report_world, "/review"),
+         {"set": "rpt.safety", "version": version, "scores": {"trained": {"score": 40 + i, "note": str(i)}}})
+        for i in range(6)
+    ])
+    won, lost = outcome(answers)
+    assert len(won) == 1 and len(lost) == 5, answers
+    submission = stored(db, report_world)
+    assert submission.version == version + 1
+    assert all(error["version"] == version + 1 for error in lost), lost
+    section = db.scalar(select(Section).where(Section.submission_id == submission.id))
+    winner = next(i for i, (status, _body) in enumerate(answers) if status == 200)
+    assert section.review == {"trained": {"score": 40 + winner, "note": str(winner)}}
+    assert audited(db, "report.review_scores", submission.id) == 1
+
+
+def test_recomputes_at_once_apply_one(api, db, report_world):
+    version = submitted_report(api, db, report_world)
+    answers = at_once([
+        (api("ward_reviewer"), "POST", report_path(report_world, "/recompute"), {"version": version})
+        for _ in range(4)
+    ])
+    won, lost = outcome(answers)
+    assert len(won) == 1 and len(lost) == 3, answers
+    submission = stored(db, report_world)
+    assert submission.version == version + 1
+    assert audited(db, "report.recompute", submission.id) == 1
