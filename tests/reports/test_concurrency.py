@@ -501,3 +501,30 @@ def test_recomputes_at_once_apply_one(api, db, report_world):
     submission = stored(db, report_world)
     assert submission.version == version + 1
     assert audited(db, "report.recompute", submission.id) == 1
+
+
+# A period's changes: each applied under the period's row lock
+
+
+def test_period_changes_at_once_each_apply_to_what_the_one_before_left(api, db, report_world):
+    """Four PATCHes of one period at once all apply, one after the other: each audit entry's
+    "from" is the title the one before it stored, never the title every request first read."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time "
+                    "(the PostgreSQL leg runs this)")
+    period = f"/api/v1/periods/{report_world.period.id}"
+    status, before = api("city_admin").send("GET", period)
+    assert status == 200
+    titles = [f"Báo cáo năm (bản {i})" for i in range(4)]
+    answers = at_once([(api("city_admin"), "PATCH", period, {"title": title}) for title in titles])
+    assert [status for status, _body in answers] == [200] * 4, answers
+    db.rollback()
+    entries = db.scalars(select(AuditEntry).where(
+        AuditEntry.action == "period.update", AuditEntry.object_id == str(report_world.period.id))
+        .order_by(AuditEntry.seq)).all()
+    chain = [entry.changes["title"] for entry in entries]
+    assert len(chain) == 4 and {after for _before, after in chain} == set(titles)
+    assert chain[0][0] == before["title"]
+    assert all(later[0] == earlier[1] for earlier, later in zip(chain, chain[1:], strict=False)), chain
+    status, now = api("city_admin").send("GET", period)
+    assert now["title"] == chain[-1][1]
