@@ -150,6 +150,17 @@ def outcome(answers) -> tuple[list[dict], list[dict]]:
     return won, lost
 
 
+def one_applied(answers, db, world, version: int) -> tuple[list[dict], Submission]:
+    """Exactly one of ``answers`` applied, moving the report from ``version`` to the next; every
+    other one answered 409 naming that version. Returns (the winner's body, the stored report)."""
+    won, lost = outcome(answers)
+    assert len(won) == 1 and len(lost) == len(answers) - 1, answers
+    submission = stored(db, world)
+    assert submission.version == version + 1
+    assert all(error["version"] == version + 1 for error in lost), lost
+    return won, submission
+
+
 def submitted_report(api, db, world, slug: str = "school-a1", head: str = "a1_head") -> int:
     """A complete report with its proof, submitted; returns its version."""
     unit = api(head)
@@ -332,11 +343,7 @@ def test_many_decisions_at_once_apply_one(api, db, report_world):
          {"reason": REASON} if i % 2 else {"reason": "Đạt"})
         for i in range(8)
     ])
-    won, lost = outcome(answers)
-    assert len(won) == 1 and len(lost) == 7, answers
-    submission = stored(db, report_world)
-    assert submission.version == version + 1
-    assert all(error["version"] == version + 1 for error in lost), lost
+    _won, submission = one_applied(answers, db, report_world, version)
     assert audited(db, "report.return", submission.id) + audited(db, "report.approve", submission.id) == 1
     assert sum(notices(db, report_world).values()) == 2
 
@@ -440,11 +447,8 @@ def test_reopens_at_once_reopen_once(api, db, report_world, events):
          {"reason": f"Sai số liệu {i}", "version": version + 1})
         for i in range(4)
     ])
-    won, lost = outcome(answers)
-    assert len(won) == 1 and len(lost) == 3, answers
-    submission = stored(db, report_world)
-    assert submission.status == "returned" and submission.version == version + 2
-    assert all(error["version"] == version + 2 for error in lost), lost
+    _won, submission = one_applied(answers, db, report_world, version + 1)
+    assert submission.status == "returned"
     assert audited(db, "report.reopen", submission.id) == 1
     reasons = db.scalars(select(Comment.body).where(Comment.submission_id == submission.id,
                                                     Comment.kind == "reopen")).all()
@@ -462,11 +466,8 @@ def test_explanations_at_once_are_recorded_once(api, db, report_world):
          {"body": f"Đơn vị giải trình lần {i}", "version": version + 1})
         for i in range(4)
     ])
-    won, lost = outcome(answers)
-    assert len(won) == 1 and len(lost) == 3, answers
-    submission = stored(db, report_world)
-    assert submission.version == version + 2 and not submission.explanation_required
-    assert all(error["version"] == version + 2 for error in lost), lost
+    _won, submission = one_applied(answers, db, report_world, version + 1)
+    assert not submission.explanation_required
     assert audited(db, "report.explain", submission.id) == 1
     assert len(db.scalars(select(Comment.id).where(Comment.submission_id == submission.id,
                                                    Comment.kind == "explanation")).all()) == 1
@@ -479,11 +480,7 @@ def test_review_scores_of_one_version_at_once_apply_one(api, db, report_world):
          {"set": "rpt.safety", "version": version, "scores": {"trained": {"score": 40 + i, "note": str(i)}}})
         for i in range(6)
     ])
-    won, lost = outcome(answers)
-    assert len(won) == 1 and len(lost) == 5, answers
-    submission = stored(db, report_world)
-    assert submission.version == version + 1
-    assert all(error["version"] == version + 1 for error in lost), lost
+    _won, submission = one_applied(answers, db, report_world, version)
     section = db.scalar(select(Section).where(Section.submission_id == submission.id))
     winner = next(i for i, (status, _body) in enumerate(answers) if status == 200)
     assert section.review == {"trained": {"score": 40 + winner, "note": str(winner)}}
@@ -496,10 +493,7 @@ def test_recomputes_at_once_apply_one(api, db, report_world):
         (api("ward_reviewer"), "POST", report_path(report_world, "/recompute"), {"version": version})
         for _ in range(4)
     ])
-    won, lost = outcome(answers)
-    assert len(won) == 1 and len(lost) == 3, answers
-    submission = stored(db, report_world)
-    assert submission.version == version + 1
+    _won, submission = one_applied(answers, db, report_world, version)
     assert audited(db, "report.recompute", submission.id) == 1
 
 
