@@ -7,9 +7,10 @@ reading the wall clock, so a test behaves the same on 1 January, 29 February and
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -41,6 +42,19 @@ def set_clock(source: Callable[[], datetime] | None) -> None:
     """Replace the clock (``None`` restores the system clock). ``source`` returns aware datetimes."""
     global _source
     _source = source or _system_now
+
+
+def running_from(start: datetime) -> Callable[[], datetime]:
+    """A clock source that reads ``start`` now and runs on from it as real time passes: what a
+    whole test session is set to when it must behave as on another day (``THIDUA_TEST_NOW``),
+    where a frozen moment would stop timeouts and expiries that count real seconds.
+
+    :raises ValueError: ``start`` is naive.
+    """
+    if start.tzinfo is None:
+        raise ValueError("running_from() needs a timezone-aware datetime")
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
 
 
 @contextmanager

@@ -30,6 +30,9 @@ DAYS = [
     pytest.param(datetime(2027, 1, 1, 0, 30, tzinfo=VN), 2027, id="1-january"),
     pytest.param(datetime(2028, 2, 29, 10, 0, tzinfo=VN), 2028, id="29-february-leap-year"),
     pytest.param(datetime(2026, 11, 10, 15, 0, tzinfo=VN), 2026, id="10-november"),
+    # The closing day: this year's period is still open (until 23:59), the next one opened on
+    # 1 December; the demo keeps this year's.
+    pytest.param(datetime(2026, 12, 15, 10, 0, tzinfo=VN), 2026, id="15-december"),
     pytest.param(datetime(2026, 12, 16, 8, 0, tzinfo=VN), 2027, id="16-december"),
     pytest.param(datetime(2026, 12, 31, 23, 30, tzinfo=VN), 2027, id="31-december"),
 ]

@@ -50,7 +50,7 @@ def _version(raw: str | None) -> int | None:
     """The report's version the caller read (a form field or query parameter), if sent."""
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise Invalid({"version": [_("Phiên bản phải là một số nguyên không âm.")]})
     return int(raw)
 

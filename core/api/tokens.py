@@ -9,14 +9,14 @@ from datetime import timedelta
 
 from flask import Response, g, url_for
 from flask_babel import gettext as _
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from core.api.routing import Operation, commit, load_body, respond, route
 from core.auth.context import current_access
 from core.db.engine import session
 from core.db.types import utcnow
 from core.errors import Forbidden
-from core.text.fields import Line
+from core.text.fields import Integer, Line
 from core.users import operations
 from core.users.models import User
 
@@ -42,8 +42,8 @@ class TokenListSchema(Schema):
 class TokenCreateSchema(Schema):
     label = Line(120, min_length=1, strip=True, required=True,
                           metadata={"description": "What the token is for"})
-    expires_in_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=MAX_DAYS),
-                                     metadata={"description": "A token made here always expires"})
+    expires_in_days = Integer(load_default=90, minimum=1, maximum=MAX_DAYS,
+                              metadata={"description": "A token made here always expires"})
 
 
 class TokenCreatedSchema(TokenSchema):

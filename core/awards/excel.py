@@ -24,6 +24,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -46,28 +47,83 @@ SUBJECTS = {"tap the": COLLECTIVE, "collective": COLLECTIVE, "ca nhan": INDIVIDU
 
 
 def _rows(data: bytes, limits: xlsx.Limits) -> list[tuple[int, dict[str, str]]]:
-    book, _scanned = workbooks.open_upload(data, limits, read_only=True)
+    """The nominees' rows of the first sheet: (row number, field → text).
+
+    Nothing is dropped or changed silently: a formula Excel never calculated, an Excel error,
+    merged cells below the header and a value in a column without a header are each reported
+    by sheet and cell (:func:`_unreadable_cells`), and then no row is read.
+
+    :raises Invalid: on ``file``: the file, its header or its cells as above.
+    """
+    # Not read-only: merged cells are listed only by a fully loaded sheet (the caps bound it).
+    book, scanned = workbooks.open_upload(data, limits)
     try:
         sheet = book.worksheets[0]
         found = []
         header: dict[int, str] = {}
+        named: set[int] = set()
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             values = ["" if v is None else nfc(str(v)) for v in row]
             if not header:
                 header = {i: COLUMNS[fold(v)] for i, v in enumerate(values) if fold(v) in COLUMNS}
+                named = {i for i, v in enumerate(values) if v}
                 if not header:
                     raise Invalid({"file": [_(
                         "Dòng đầu của trang tính phải là tiêu đề các cột: Đối tượng, Hình thức khen thưởng, "
                         "Đơn vị, Họ và tên, Chức vụ, Ghi chú.")]})
+                header_row = number
                 continue
             if any(values):
                 found.append((number, {name: values[i] for i, name in header.items() if i < len(values)}))
+        if header:
+            problems = _unreadable_cells(sheet, scanned.get(sheet.title), named, header_row)
+            if problems:
+                shown = problems[:limits.max_errors]
+                if len(problems) > len(shown):
+                    shown.append(_("và %(count)s lỗi khác", count=len(problems) - len(shown)))
+                raise Invalid({"file": shown}, _("Chưa nhập: sửa các ô được nêu rồi tải lên lại."))
         return found
     except xlsx.READ_ERRORS:
-        # A read-only workbook reads its rows as they are iterated: a broken part shows only here.
         raise workbooks.unreadable() from None
     finally:
         book.close()
+
+
+def _unreadable_cells(sheet: Any, scan: xlsx.SheetScan | None, named: set[int],
+                      header_row: int) -> list[str]:
+    """What the sheet holds below its header that cannot be read as written, one message per
+    place (``Trang «…», ô C4: …``), in the sheet's order."""
+    problems: list[tuple[int, int, str]] = []
+
+    def place(row: int, column: int) -> str:
+        return _("Trang «%(sheet)s», ô %(cell)s", sheet=sheet.title,
+                 cell=f"{get_column_letter(column)}{row}")
+
+    for cells in sheet.merged_cells.ranges:
+        if cells.max_row > header_row:
+            problems.append((cells.min_row, cells.min_col, _(
+                "%(place)s: các ô %(cells)s đang được gộp; hãy bỏ gộp và ghi giá trị vào từng dòng.",
+                place=place(cells.min_row, cells.min_col), cells=cells.coord)))
+    for address, formula in (scan.uncalculated if scan else {}).items():
+        column, row = coordinate_from_string(address)
+        if row > header_row:
+            problems.append((row, column_index_from_string(column), _(
+                "%(place)s: công thức %(formula)s chưa được Excel tính ra giá trị; hãy mở tệp bằng Excel "
+                "và lưu lại, hoặc nhập thẳng giá trị.", place=place(row, column_index_from_string(column)),
+                formula=formula)))
+    for address, error in (scan.excel_errors if scan else {}).items():
+        column, row = coordinate_from_string(address)
+        if row > header_row:
+            problems.append((row, column_index_from_string(column), _(
+                "%(place)s: ô đang báo lỗi %(error)s của Excel.",
+                place=place(row, column_index_from_string(column)), error=error)))
+    for row in sheet.iter_rows(min_row=header_row + 1):
+        for cell in row:
+            if cell.column - 1 not in named and cell.value not in (None, ""):
+                problems.append((cell.row, cell.column, _(
+                    "%(place)s: giá trị nằm ở cột không có tiêu đề nên không được nhập; hãy chuyển nó vào "
+                    "đúng cột hoặc xóa đi.", place=place(cell.row, cell.column))))
+    return [message for _row, _column, message in sorted(problems)]
 
 
 def _award_key(db: Session, text: str) -> str:

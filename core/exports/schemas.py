@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from core.exports.models import NARRATED, REPORTS
+from core.text.fields import Integer
 
 
 class ExportInputSchema(Schema):
@@ -43,7 +44,7 @@ class NarrativeInputSchema(Schema):
 
     scope = fields.UUID(required=True)
     body = fields.String(required=True)
-    version = fields.Integer(required=True, validate=validate.Range(min=0))
+    version = Integer(required=True, minimum=0)  # 1.5 refused, never read as version 1
 
 
 class ReportNameSchema(Schema):

@@ -113,7 +113,12 @@ def create(db: Session, access: Access, owner: Tenant, data: dict[str, Any]) -> 
 
 
 def update(db: Session, access: Access, period: ReportingPeriod, data: dict[str, Any]) -> ReportingPeriod:
+    """Change the editable fields given in ``data``, checked against the stored dates, under the
+    period's row lock: of several changes at once each applies in turn to what the one before
+    left, and each audit entry's "from" is what was stored (never a stale read), nor is an
+    archived period changed by a request that read it before it was archived."""
     _require_admin(db, access, period.owner_tenant_id)
+    db.refresh(period, with_for_update=True)
     if period.state == models.ARCHIVED:
         raise Conflict(_("Kỳ báo cáo đã lưu trữ không thể thay đổi."))
     if "key" in data and data["key"] != period.key:

@@ -12,7 +12,6 @@ JSON number (``2.5``); it is never truncated (marshmallow's ``Integer`` would ma
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -20,7 +19,8 @@ from typing import Any
 from marshmallow import Schema
 from marshmallow import fields as ma_fields
 
-from core.text.numbers import WHOLE_NUMBER, NumberFormatError, format_number, parse_number
+from core.text import numbers
+from core.text.numbers import NumberFormatError
 
 Errors = dict[str, list[str]]
 
@@ -34,29 +34,17 @@ def _as_field_type(field: ma_fields.Number, value: Decimal) -> Any:
 
 
 def read_number(field: ma_fields.Field, value: Any) -> Any:
-    """``value`` for ``field`` with text read the Vietnamese way; anything that is not a number
-    field, not text or a number, or text without a digit, is returned as given for the schema to
-    judge.
+    """``value`` for ``field`` with text read the Vietnamese way
+    (:func:`core.text.numbers.read_number`); anything that is not a number field, not text or a
+    number, or text without a digit, is returned as given for the schema to judge.
 
     :raises NumberFormatError: text that is not a number written the Vietnamese way, or a value
         with a fraction for a whole-number field (the message says how to write it).
     """
     if not isinstance(field, ma_fields.Number) or isinstance(value, bool):
         return value
-    integer = isinstance(field, ma_fields.Integer)
-    if isinstance(value, str):
-        if not any(character.isdigit() for character in value):
-            # Not an attempt at a number ("nhiều", "NaN"): the field's own message, which the
-            # plugin may have written, says what is expected.
-            return value
-        return _as_field_type(field, parse_number(value, integer=integer))
-    if integer and isinstance(value, float | Decimal):
-        if isinstance(value, float) and not math.isfinite(value):
-            return value  # the schema refuses NaN and infinity with its own message
-        if value != int(value):
-            raise NumberFormatError(str(WHOLE_NUMBER % {"value": format_number(value)}))
-        return int(value)
-    return value
+    read = numbers.read_number(value, integer=isinstance(field, ma_fields.Integer))
+    return _as_field_type(field, read) if isinstance(value, str) and read is not value else read
 
 
 def read_numbers(schema: Schema, data: Mapping[str, Any]) -> tuple[Errors, dict[str, Any]]:

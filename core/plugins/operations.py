@@ -21,6 +21,7 @@ from core.plugins.messages import default_locale_outside_requests, localised_sch
 from core.plugins.models import PeriodCriteriaSet
 from core.tenants import kinds
 from core.tenants.models import Tenant
+from core.text.fields import Integer, Number
 from core.users.access import Access
 
 EDITABLE_STATES = (period_models.DRAFT, period_models.OPEN)
@@ -35,8 +36,9 @@ class EnableItemSchema(Schema):
     key = fields.String(required=True, validate=validate.Length(min=1, max=120))
     tenant_kinds = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True,
                                validate=validate.Length(min=1))
-    weight = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1000))
-    version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    # Text (the web form's, or the API's) is read the Vietnamese way: "1,5" is 1.5, "1.500" is 1500.
+    weight = Number(load_default=1.0, validate=validate.Range(min=0, max=1000))
+    version = Integer(load_default=None, allow_none=True, minimum=1)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from core.reports.sections import check_draft, enabled_for, sections_of
 from core.reports.view import report_view
 from core.reports.workbooks import PlaceErrors
 from core.tenants.models import Tenant
+from core.text.edge import control_message, has_control, normalise
 from core.text.numbers import NumberFormatError
 from core.users.access import Access
 
@@ -263,9 +264,13 @@ def file_name(tenant: Tenant, period: ReportingPeriod) -> str:
 
 
 def _converted(kind: str, value: Any) -> tuple[Any, str | None]:
-    """A cell's value as the schema expects it, or an error message."""
+    """A cell's value as the schema expects it, or an error message. Text is taken as the edge
+    takes every input: NFC (a choice typed with combining accents is the choice), control
+    characters refused."""
     if isinstance(value, str):
-        value = value.strip()
+        if has_control(value):
+            return None, control_message()
+        value = normalise(value).strip()
     if value is None or value == "":
         return None, None
     if kind == "boolean":

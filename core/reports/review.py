@@ -20,6 +20,7 @@ from core.reports.atomic import claim, conflict
 from core.reports.models import SUBMITTED, Comment, Submission
 from core.reports.sections import sections_of
 from core.tenants.models import Tenant
+from core.text.numbers import NumberFormatError, parse_number
 from core.users.access import Access
 
 
@@ -80,6 +81,14 @@ def score_criteria(
             errors[name] = [_("Không có tiêu chí này.")]
             continue
         score = entry.get("score")
+        if isinstance(score, str) and score.strip():
+            # Text is read as every surface reads numbers ("8,5" is 8.5), never by float().
+            try:
+                read = parse_number(score)
+            except NumberFormatError as error:
+                errors[f"{name}.score"] = [_("Điểm phải là số từ 0 đến 100."), error.message]
+                continue
+            score = int(read) if read == read.to_integral_value() else float(read)
         if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)
                                   or not 0 <= score <= 100):
             errors[f"{name}.score"] = [_("Điểm phải là số từ 0 đến 100.")]

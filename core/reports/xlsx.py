@@ -189,8 +189,9 @@ def _scan_sheet(stream: IO[bytes], sheet: SheetScan, limits: Limits, cells: int)
             element.clear()
         elif tag == "row":
             rows += 1
-            number = element.get("r")
-            _over(limits, rows=max(rows, int(number) if number and number.isdigit() else 0))
+            number = element.get("r") or ""
+            # ASCII digits only: int() refuses other characters str.isdigit() accepts ("²").
+            _over(limits, rows=max(rows, int(number) if number.isascii() and number.isdigit() else 0))
             element.clear()
             # The parsed rows hang from <sheetData>; drop them so memory stays flat.
             if parents:

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -13,12 +14,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
+from core import clock
 from core.app import create_app
 from core.db import migrate, roles, scoping
 from core.db.engine import database, migration_engine, normalise_url
 from core.extensions import limiter
 from core.testing.world import World, build_world
 from migrations.models import target_metadata
+
+#: Set to an ISO moment (``2026-12-16T08:00+07:00``; a date alone is 09:00 that day in Hanoi) to
+#: run the tests as if the session started then: :mod:`core.clock` reads that moment and runs on
+#: from it, so every date-dependent test can be tried on 1 January, 29 February or 31 December.
+TEST_NOW = "THIDUA_TEST_NOW"
 
 # The app's database URL → the tables' owner's URL (they differ on PostgreSQL).
 OWNER_URLS: dict[str, str] = {}
@@ -40,6 +47,34 @@ def _app_role_url(app_url: str, owner_url: str) -> str:
         return app_url
     return owner.set(username=f"{owner.database}_app", password=None).render_as_string(
         hide_password=False)
+
+
+def session_start(raw: str) -> datetime:
+    """The moment ``THIDUA_TEST_NOW`` names: ISO 8601, Hanoi time without an offset, a date alone
+    09:00 that day in Hanoi.
+
+    :raises ValueError: not an ISO date or moment.
+    """
+    moment = datetime.fromisoformat(raw.strip())
+    if len(raw.strip()) == 10:
+        moment = moment.replace(hour=9)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=clock.HANOI)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def thidua_test_now() -> Iterator[datetime | None]:
+    """The session's clock starts at ``THIDUA_TEST_NOW`` when it is set (see :data:`TEST_NOW`);
+    the system clock otherwise. Tests that freeze the clock restore this one after."""
+    raw = os.environ.get(TEST_NOW, "").strip()
+    if not raw:
+        yield None
+        return
+    start = session_start(raw)
+    clock.set_clock(clock.running_from(start))
+    try:
+        yield start
+    finally:
+        clock.set_clock(None)
 
 
 @pytest.fixture(scope="session")

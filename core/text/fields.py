@@ -5,8 +5,10 @@ kind of value wherever it is accepted: the API, the web forms' schemas and the c
   bound that matches the column; a :class:`Line` (a name, a title, a code, a key) holds no line
   break either. Lengths count characters after normalisation, as the database does.
 * :class:`Integer`: within 64 bits unless a narrower range is given; JSON numbers only when
-  ``strict``.
-* :class:`Number`: a finite float (no NaN, no Infinity).
+  ``strict``. Text is read the Vietnamese way (:func:`core.text.numbers.read_number`:
+  ``"1.500"`` is 1500) and a fraction is refused, never truncated (``2.5`` is not 2).
+* :class:`Number`: a finite float (no NaN, no Infinity); text read the Vietnamese way
+  (``"1.234,5"`` is 1234.5, ``"1.500"`` is 1500, ``"1.5"`` refused as ambiguous).
 * :class:`Moment` and :class:`Deadline`: ISO 8601, read in Hanoi time when no offset is given,
   between :data:`FIRST_YEAR` and :data:`LAST_YEAR`. A :class:`Deadline` given as a date only
   (``2026-12-10``) means the end of that day in Hanoi (23:59:59.999999); one typed to the minute
@@ -38,6 +40,7 @@ from core.text.edge import (
     line_message,
     normalise,
 )
+from core.text.numbers import NumberFormatError, read_number
 
 #: Dates before or after these years are refused: no period, deadline or founding date of the
 #: movement lies outside them, and every year in between converts to UTC and back.
@@ -81,8 +84,17 @@ class Line(Text):
         return text
 
 
+def _vietnamese(value: Any, *, integer: bool) -> Any:
+    """A number field's input read by the one parser; its message as the field's error."""
+    try:
+        return read_number(value, integer=integer)
+    except NumberFormatError as error:
+        raise ValidationError(error.message) from None
+
+
 class Integer(fields.Integer):
-    """An integer within 64 bits, or within ``minimum``–``maximum``."""
+    """An integer within 64 bits, or within ``minimum``–``maximum``. Text is read the Vietnamese
+    way; a fraction (``2.5``, ``"2,5"``) is refused, never truncated."""
 
     def __init__(self, *, minimum: int = INT_MIN, maximum: int = INT_MAX, **kwargs: Any) -> None:
         given = kwargs.pop("validate", None) or []
@@ -90,16 +102,22 @@ class Integer(fields.Integer):
         validators.insert(0, validate.Range(min=minimum, max=maximum))
         super().__init__(validate=validators, **kwargs)
 
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if self.strict and isinstance(value, str):
+            return super()._deserialize(value, attr, data, **kwargs)  # refused: JSON numbers only
+        return super()._deserialize(_vietnamese(value, integer=True), attr, data, **kwargs)
+
 
 class Number(fields.Float):
-    """A finite number (NaN and Infinity refused, whatever the surface parsed them from)."""
+    """A finite number (NaN and Infinity refused, whatever the surface parsed them from); text
+    read the Vietnamese way."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_nan", False)
         super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
-        number = super()._deserialize(value, attr, data, **kwargs)
+        number = super()._deserialize(_vietnamese(value, integer=False), attr, data, **kwargs)
         if not math.isfinite(number):
             raise ValidationError(_("Số nằm ngoài khoảng cho phép."))
         return number

@@ -19,8 +19,10 @@ same three-digit shape.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -89,6 +91,32 @@ def parse_number(text: str, *, integer: bool = False) -> Decimal:
         if value != value.to_integral_value():
             raise NumberFormatError(str(WHOLE_NUMBER % {"value": text.strip()}))
         return value.to_integral_value()
+    return value
+
+
+def read_number(value: Any, *, integer: bool = False) -> Any:
+    """A number field's input as the surfaces receive it, read the one way: text through
+    :func:`parse_number` (an exact :class:`~decimal.Decimal`, ``int`` when ``integer``), a JSON
+    number as it is, except that a whole-number field refuses a fraction instead of truncating
+    it. Anything else (``None``, booleans, lists, text without a digit such as ``"nhiều"``) is
+    returned as given, for the field to refuse with its own message.
+
+    :raises NumberFormatError: text that is not a number written the Vietnamese way, or a value
+        with a fraction where a whole number is needed (the message says how to write it).
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if not any(character.isdigit() for character in value):
+            return value
+        number = parse_number(value, integer=integer)
+        return int(number) if integer else number
+    if integer and isinstance(value, float | Decimal):
+        if not math.isfinite(value):
+            return value  # the field refuses NaN and infinity with its own message
+        if value != int(value):
+            raise NumberFormatError(str(WHOLE_NUMBER % {"value": format_number(value)}))
+        return int(value)
     return value
 
 

@@ -99,7 +99,7 @@ def criteria_table_save(tenant_id: uuid.UUID, table: str):
     typed: dict[int, dict[str, str]] = {}
     for name, value in request.form.items():
         column, _sep, index = name.rpartition("-")
-        if column in ("name", "maximum") and index.isdigit() and len(index) <= 5:
+        if column in ("name", "maximum") and index.isascii() and index.isdigit() and len(index) <= 5:
             typed.setdefault(int(index), {})[column] = value
     try:
         saved = operations.edit_table(db, access, owner, table, request.form.get("version"), typed)

@@ -31,14 +31,6 @@ from core.text.numbers import format_number
 from core.web import blueprint
 
 
-def _number(text: str) -> str:
-    # Vietnamese writes a decimal comma: "2,5" means 2.5.
-    text = text.replace(" ", "")
-    if "," in text and "." not in text:
-        return text.replace(",", ".")
-    return text
-
-
 @blueprint.app_template_filter("form_value")
 def form_value(value: Any) -> Any:
     """A stored value as a form input shows it: numbers written the Vietnamese way
@@ -114,7 +106,8 @@ def _items_from_form(form: MultiDict) -> list[dict[str, Any]]:
         items.append({
             "key": key,
             "tenant_kinds": form.getlist(f"kinds-{key}"),
-            "weight": _number(form.get(f"weight-{key}") or "1"),
+            # Text as typed: the schema reads it the Vietnamese way ("1,5"), as the API's.
+            "weight": (form.get(f"weight-{key}") or "").strip() or "1",
         })
     return items
 

@@ -126,7 +126,7 @@ def _just_saved(scope: Scope) -> int | None:
     """The version a save of this report from this browser has just stored, once: the page then
     drops the copy of the typed values it kept on the device (``report-draft.js``)."""
     place, _sep, version = str(web_session.get(SAVED) or "").rpartition("/")
-    if place != f"{scope.tenant.id}/{scope.period.id}" or not version.isdigit():
+    if place != f"{scope.tenant.id}/{scope.period.id}" or not (version.isascii() and version.isdigit()):
         return None
     web_session.pop(SAVED)
     return int(version)
@@ -184,7 +184,7 @@ def render_report(
 def form_version() -> int | None:
     """The report's version a move's form was rendered with: the move applies only to it."""
     raw = (request.form.get("version") or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def problems_of(error: Invalid) -> list[str]:

@@ -25,7 +25,6 @@ from core.reports.view import report_view
 from core.tenants.models import Tenant
 from core.users import roles
 from core.web import blueprint, labels
-from core.web.criteria_forms import _number
 from core.web.reports import REPORT, form_version, load_scope, render_report, report_url, status_labels
 
 TRUE = {"on", "true", "1", "yes"}
@@ -132,27 +131,18 @@ def report_reopen(tenant_id: uuid.UUID, period_id: uuid.UUID):
 Scores = dict[str, dict[str, Any]]
 
 
-def scores_from_form(fields: list[dict[str, Any]], form) -> tuple[Scores, dict[str, list[str]]]:
-    """``score-<field>`` and ``note-<field>`` → the operation's ``{field: {score, note}}``; a score
-    that is not a number is refused here, its range by the operation."""
+def scores_from_form(fields: list[dict[str, Any]], form) -> Scores:
+    """``score-<field>`` and ``note-<field>`` → the operation's ``{field: {score, note}}``. A score
+    stays the text typed: the operation reads it as every number is read ("8,5" is 8.5) and
+    refuses what is not a score between 0 and 100; an empty score removes the reviewer's."""
     scores: Scores = {}
-    errors: dict[str, list[str]] = {}
     for field in fields:
         name = field["name"]
         raw = (form.get(f"score-{name}") or "").strip()
         note = (form.get(f"note-{name}") or "").strip()
-        if not raw and not note:
-            continue
-        score: float | None = None
-        if raw:
-            try:
-                score = float(_number(raw))
-            except ValueError:
-                errors[f"{name}.score"] = [_("Điểm phải là số từ 0 đến 100.")]
-                continue
-            score = int(score) if score.is_integer() else score
-        scores[name] = {"score": score, "note": note}
-    return scores, errors
+        if raw or note:
+            scores[name] = {"score": raw or None, "note": note}
+    return scores
 
 
 @blueprint.route(REPORT + "/scores/<set_key>", methods=["POST"])
@@ -164,18 +154,18 @@ def report_scores(tenant_id: uuid.UUID, period_id: uuid.UUID, set_key: str):
     section = next((s for s in view["sections"] if s["key"] == set_key), None)
     if section is None:
         abort(404)
-    scores, errors = scores_from_form(section["fields"], request.form)
+    scores = scores_from_form(section["fields"], request.form)
     typed = {"scores": {set_key: dict(request.form)}}
-    if not errors:
-        try:
-            review.score_criteria(scope.db, scope.access, scope.host, scope.tenant, scope.period,
-                                  set_key, scores, version=form_version())
-        except Invalid as error:
-            scope.db.rollback()
-            errors = error.errors
-        except Conflict as error:
-            scope.db.rollback()
-            return render_report(scope, status=409, problems=[error.message])
+    errors: dict[str, list[str]] = {}
+    try:
+        review.score_criteria(scope.db, scope.access, scope.host, scope.tenant, scope.period,
+                              set_key, scores, version=form_version())
+    except Invalid as error:
+        scope.db.rollback()
+        errors = error.errors
+    except Conflict as error:
+        scope.db.rollback()
+        return render_report(scope, status=409, problems=[error.message])
     if errors:
         return render_report(scope, status=422, forms=typed,
                              errors={f"scores.{set_key}.{k}": v for k, v in errors.items()})

@@ -106,6 +106,8 @@ def test_who_scores(api_as, report_world, db, username):
     ({"set": "rpt.safety", "scores": {"khong_co": {"score": 1}}}, "scores.khong_co"),
     ({"set": "rpt.safety", "scores": {"trained": {"score": 101}}}, "scores.trained.score"),
     ({"set": "rpt.safety", "scores": {"trained": {"score": "cao"}}}, "scores.trained.score"),
+    ({"set": "rpt.safety", "scores": {"trained": {"score": "45.5"}}}, "scores.trained.score"),  # 45,5? 455?
+    ({"set": "rpt.safety", "scores": {"trained": {"score": "1.500"}}}, "scores.trained.score"),  # 1500 > 100
     ({"set": "rpt.safety", "scores": {"trained": 5}}, "scores.trained"),
 ])
 def test_bad_scores_name_the_field(api_as, report_world, db, body, field):
@@ -113,6 +115,15 @@ def test_bad_scores_name_the_field(api_as, report_world, db, body, field):
     response = api_as("ward_reviewer").put(url(report_world, "/review"), json=body)
     assert response.status_code == 422, response.get_data(as_text=True)
     assert list(error_of(response)["fields"]) == [field]
+
+
+def test_a_score_sent_as_text_is_read_the_vietnamese_way(api_as, report_world, db):
+    at_stage(api_as, db, report_world, "submitted")
+    response = api_as("ward_reviewer").put(url(report_world, "/review"), json={
+        "set": "rpt.safety", "scores": {"trained": {"score": "45,5"}, "staff": {"score": 20}}})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    review = response.get_json()["sections"][0]["review"]
+    assert review["trained"]["score"] == 45.5 and review["staff"]["score"] == 20
 
 
 def test_scores_only_on_a_submitted_report(api_as, report_world, db):

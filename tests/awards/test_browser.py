@@ -5,36 +5,29 @@ way is wider than the screen."""
 from __future__ import annotations
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from core.testing.browser import page_text
+from core.testing.browser import page_text, wait_until
 from tests.awards.files import PDF
 
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 390
-WAIT = 20
-
-
-def wait(browser):
-    return WebDriverWait(browser, WAIT,
-                         ignored_exceptions=(StaleElementReferenceException, WebDriverException))
 
 
 def sign_in(browser, live_server, username: str, password: str) -> None:
     browser.delete_all_cookies()
     browser.get(live_server.url + "/login")
-    wait(browser).until(ec.presence_of_element_located((By.NAME, "username"))).send_keys(username)
+    wait_until(browser, ec.presence_of_element_located((By.NAME, "username"))).send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait(browser).until(ec.url_to_be(live_server.url + "/"))
+    wait_until(browser, ec.url_to_be(live_server.url + "/"))
 
 
 def click(browser, selector: str) -> None:
-    element = wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
+    element = wait_until(browser, ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.click()
 
@@ -45,7 +38,7 @@ def fits(browser) -> None:
 
 
 def shows(browser, text: str) -> None:
-    wait(browser).until(lambda b: text in page_text(b))
+    wait_until(browser, lambda b: text in page_text(b))
 
 
 def test_a_ward_proposes_and_the_city_police_vets_on_a_phone(browser, live_server, awards_world, tmp_path):

@@ -83,3 +83,21 @@ def test_the_city_admin_names_which_units_head_grants_an_award(api_as, awards_wo
     assert changed.status_code == 200 and changed.get_json()["issuer_kinds"] == ["ward"]
     cleared = api_as("city_admin").patch(f"{TYPES}/{AWARD}", json={"issuer_kinds": []})
     assert cleared.status_code == 200 and cleared.get_json()["issuer_kinds"] == []
+
+
+def test_a_quota_is_never_truncated_and_text_is_read_the_vietnamese_way(api_as, awards_world):
+    """A count with a fraction answers 422 (marshmallow alone would keep 2 of 2.5); a count
+    or a share sent as text reads as everywhere else: "1.500" is 1500, "0,25" is a quarter."""
+    admin = api_as("city_admin")
+    before = stored(api_as)["quota"]
+    for body, field in (({"quota": {"max_individuals": 2.5}}, "quota.max_individuals"),
+                        ({"quota": {"max_collectives": "2,5"}}, "quota.max_collectives"),
+                        ({"quota": {"max_share": "0.25"}}, "quota.max_share")):  # 0,25 or 25? refused
+        answer = admin.patch(f"{TYPES}/{AWARD}", json=body)
+        assert answer.status_code == 422, (body, answer.get_json())
+        assert field in error_of(answer)["fields"], answer.get_json()
+    assert stored(api_as)["quota"] == before
+    answer = admin.patch(f"{TYPES}/{AWARD}", json={
+        "quota": {"max_individuals": "1.500", "max_collectives": 4.0, "max_share": "0,25"}})
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["quota"] == {"max_individuals": 1500, "max_collectives": 4, "max_share": 0.25}

@@ -113,6 +113,34 @@ def test_files_that_are_not_a_workbook_or_have_no_header_are_refused(acting, awa
         load(acting, awards_world, dossier, workbook())  # a header and nothing else
 
 
+def test_cells_that_cannot_be_read_as_written_are_reported_and_nothing_is_saved(
+        acting, awards_world, dossier, db):
+    """A formula never calculated, an Excel error, merged cells and a value under no header are
+    each named by sheet and cell; none of them is dropped or read as something else."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append(list(HEADER))
+    sheet.append(["Cá nhân", "giay-khen-cong-an-tp", "", '="Hoàng "&"Văn Nam"', "Công an viên", ""])
+    sheet.append(["Tập thể", "giay-khen-cong-an-tp", "school-a1", "", "", "#N/A"])
+    sheet.append(["Cá nhân", "giay-khen-cong-an-tp", "Trường THCS A1", "Lê Thị Hoa", "", "", "ngoài bảng"])
+    sheet.append(["Cá nhân", "giay-khen-cong-an-tp", None, "Trần Văn Bình", "", ""])
+    sheet.merge_cells("C4:C5")  # one unit for two people: the second row would read the proposer
+    data = io.BytesIO()
+    book.save(data)
+    with pytest.raises(Invalid) as error:  # openpyxl writes "#N/A" as Excel's error cell
+        load(acting, awards_world, dossier, data.getvalue())
+    messages = error.value.errors["file"]
+    assert [m.split(":", 1)[0] for m in messages] == [
+        "Trang «Danh sách», ô D2", "Trang «Danh sách», ô F3", "Trang «Danh sách», ô C4",
+        "Trang «Danh sách», ô G4"]
+    assert '="Hoàng "&"Văn Nam"' in messages[0]
+    assert "#N/A" in messages[1]
+    assert "C4:C5" in messages[2] and "gộp" in messages[2]
+    assert "cột không có tiêu đề" in messages[3]
+    assert count(db) == 0
+
+
 def _send(client, url, token, data, name="ds.xlsx"):
     return client.post(f"{url}/nominees.xlsx", data={"csrf_token": token, "file": (io.BytesIO(data), name)},
                        content_type="multipart/form-data", follow_redirects=True)

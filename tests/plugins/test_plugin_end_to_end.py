@@ -229,6 +229,14 @@ def test_the_admin_page_enables_sets_for_tenant_kinds(world, client_as, api_as):
     listed = api_as("city_admin").get(criteria_url(world)).get_json()["criteria_sets"]
     assert [(s["key"], s["tenant_kinds"], s["weight"]) for s in listed] == [
         ("demo.cyber", ["enterprise"], 1.5)]
+    # Shown as it is read back ("1,5", never "1.5", which the form would refuse as ambiguous).
+    assert 'name="weight-demo.cyber" value="1,5"' in client.get(url).get_data(as_text=True)
+    for typed in ("1.5", "1.500"):  # ambiguous; fifteen hundred, past the bound of 1000
+        refused = client.post(url, data={"csrf_token": token, "enable": ["demo.cyber"],
+                                         "kinds-demo.cyber": ["enterprise"], "weight-demo.cyber": typed})
+        assert refused.status_code == 422, typed
+    listed = api_as("city_admin").get(criteria_url(world)).get_json()["criteria_sets"]
+    assert listed[0]["weight"] == 1.5
     refused = client.post(url, data={"csrf_token": token, "enable": ["demo.cyber"], "weight-demo.cyber": "1"})
     assert refused.status_code == 422
     # No tenant kind chosen: said in words an admin reads, not a length rule.

@@ -150,6 +150,17 @@ def outcome(answers) -> tuple[list[dict], list[dict]]:
     return won, lost
 
 
+def one_applied(answers, db, world, version: int) -> tuple[list[dict], Submission]:
+    """Exactly one of ``answers`` applied, moving the report from ``version`` to the next; every
+    other one answered 409 naming that version. Returns (the winner's body, the stored report)."""
+    won, lost = outcome(answers)
+    assert len(won) == 1 and len(lost) == len(answers) - 1, answers
+    submission = stored(db, world)
+    assert submission.version == version + 1
+    assert all(error["version"] == version + 1 for error in lost), lost
+    return won, submission
+
+
 def submitted_report(api, db, world, slug: str = "school-a1", head: str = "a1_head") -> int:
     """A complete report with its proof, submitted; returns its version."""
     unit = api(head)
@@ -332,11 +343,7 @@ def test_many_decisions_at_once_apply_one(api, db, report_world):
          {"reason": REASON} if i % 2 else {"reason": "Đạt"})
         for i in range(8)
     ])
-    won, lost = outcome(answers)
-    assert len(won) == 1 and len(lost) == 7, answers
-    submission = stored(db, report_world)
-    assert submission.version == version + 1
-    assert all(error["version"] == version + 1 for error in lost), lost
+    _won, submission = one_applied(answers, db, report_world, version)
     assert audited(db, "report.return", submission.id) + audited(db, "report.approve", submission.id) == 1
     assert sum(notices(db, report_world).values()) == 2
 
@@ -425,3 +432,93 @@ def test_a_stale_extension_decision_is_refused_after_the_first(api, db, report_w
     assert admin.send("POST", f"{path}/{extension['id']}/decision", {"grant": True})[0] == 200
     status, body = admin.send("POST", f"{path}/{extension['id']}/decision", {"grant": False, "note": "x"})
     assert status == 409 and body["error"]["status"] == "granted"
+
+
+# The other moves: each a compare-and-set that exactly one of several requests wins
+
+
+def test_reopens_at_once_reopen_once(api, db, report_world, events):
+    version = submitted_report(api, db, report_world)
+    status, approved = api("ward_reviewer").send("POST", report_path(report_world, "/approve"), {})
+    assert status == 200 and approved["version"] == version + 1
+    events.clear()
+    answers = at_once([
+        (api("ward_admin" if i % 2 else "city_admin"), "POST", report_path(report_world, "/reopen"),
+         {"reason": f"Sai số liệu {i}", "version": version + 1})
+        for i in range(4)
+    ])
+    _won, submission = one_applied(answers, db, report_world, version + 1)
+    assert submission.status == "returned"
+    assert audited(db, "report.reopen", submission.id) == 1
+    reasons = db.scalars(select(Comment.body).where(Comment.submission_id == submission.id,
+                                                    Comment.kind == "reopen")).all()
+    assert reasons == [submission.returned_reason]
+    assert events == [(submission.tenant_id, "reopened")]
+
+
+def test_explanations_at_once_are_recorded_once(api, db, report_world):
+    version = submitted_report(api, db, report_world)
+    status, _view = api("ward_reviewer").send("POST", report_path(report_world, "/return"), {
+        "reason": REASON, "require_explanation": True})
+    assert status == 200
+    answers = at_once([
+        (api("a1_head"), "POST", report_path(report_world, "/explanation"),
+         {"body": f"Đơn vị giải trình lần {i}", "version": version + 1})
+        for i in range(4)
+    ])
+    _won, submission = one_applied(answers, db, report_world, version + 1)
+    assert not submission.explanation_required
+    assert audited(db, "report.explain", submission.id) == 1
+    assert len(db.scalars(select(Comment.id).where(Comment.submission_id == submission.id,
+                                                   Comment.kind == "explanation")).all()) == 1
+
+
+def test_review_scores_of_one_version_at_once_apply_one(api, db, report_world):
+    version = submitted_report(api, db, report_world)
+    answers = at_once([
+        (api("ward_reviewer" if i % 2 else "city_reviewer"), "PUT", report_path(report_world, "/review"),
+         {"set": "rpt.safety", "version": version, "scores": {"trained": {"score": 40 + i, "note": str(i)}}})
+        for i in range(6)
+    ])
+    _won, submission = one_applied(answers, db, report_world, version)
+    section = db.scalar(select(Section).where(Section.submission_id == submission.id))
+    winner = next(i for i, (status, _body) in enumerate(answers) if status == 200)
+    assert section.review == {"trained": {"score": 40 + winner, "note": str(winner)}}
+    assert audited(db, "report.review_scores", submission.id) == 1
+
+
+def test_recomputes_at_once_apply_one(api, db, report_world):
+    version = submitted_report(api, db, report_world)
+    answers = at_once([
+        (api("ward_reviewer"), "POST", report_path(report_world, "/recompute"), {"version": version})
+        for _ in range(4)
+    ])
+    _won, submission = one_applied(answers, db, report_world, version)
+    assert audited(db, "report.recompute", submission.id) == 1
+
+
+# A period's changes: each applied under the period's row lock
+
+
+def test_period_changes_at_once_each_apply_to_what_the_one_before_left(api, db, report_world):
+    """Four PATCHes of one period at once all apply, one after the other: each audit entry's
+    "from" is the title the one before it stored, never the title every request first read."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time "
+                    "(the PostgreSQL leg runs this)")
+    period = f"/api/v1/periods/{report_world.period.id}"
+    status, before = api("city_admin").send("GET", period)
+    assert status == 200
+    titles = [f"Báo cáo năm (bản {i})" for i in range(4)]
+    answers = at_once([(api("city_admin"), "PATCH", period, {"title": title}) for title in titles])
+    assert [status for status, _body in answers] == [200] * 4, answers
+    db.rollback()
+    entries = db.scalars(select(AuditEntry).where(
+        AuditEntry.action == "period.update", AuditEntry.object_id == str(report_world.period.id))
+        .order_by(AuditEntry.seq)).all()
+    chain = [entry.changes["title"] for entry in entries]
+    assert len(chain) == 4 and {after for _before, after in chain} == set(titles)
+    assert chain[0][0] == before["title"]
+    assert all(later[0] == earlier[1] for earlier, later in zip(chain, chain[1:], strict=False)), chain
+    status, now = api("city_admin").send("GET", period)
+    assert now["title"] == chain[-1][1]

@@ -294,3 +294,15 @@ def test_openapi_documents_the_evidence_routes(report_world, app):
     assert set(document["paths"][path]) == {"get", "post"}
     assert set(document["paths"][path + "/{evidence_id}"]) == {"get", "delete"}
     assert "multipart/form-data" in document["paths"][path]["post"]["description"]
+
+
+@pytest.mark.parametrize("version", ["²", "１", "-1", "1,0"])
+def test_a_version_that_is_not_plain_digits_answers_422_not_500(report_world, api_as, version):
+    """str.isdigit() takes "²" and full-width digits that int() refuses or reads differently:
+    the version read must be ASCII digits, refused by name otherwise."""
+    client = api_as("a1_reporter")
+    created = upload(client, report_world, PDF).get_json()
+    response = client.delete(url(report_world, suffix=f"/{created['id']}?version={quote(version)}"))
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert list(response.get_json()["error"]["fields"]) == ["version"]
+    assert client.get(created["download_url"]).status_code == 200  # still there

@@ -177,3 +177,19 @@ def test_the_web_page_lists_every_error_with_its_place(report_world, client_as, 
     html = refused.get_data(as_text=True)
     assert place("staff") in html and place("trained") in html
     assert stored(db, report_world) == {}
+
+
+def test_a_text_cell_is_read_in_nfc_and_a_control_character_is_reported(app):
+    """A choice typed with combining accents (as macOS and some keyboards write it) is the
+    choice; a control character is refused as the edge refuses it in the API and the form."""
+    import unicodedata
+
+    from core.reports.excel import _converted
+
+    good = "Hoàn thành tốt nhiệm vụ"
+    decomposed = unicodedata.normalize("NFD", good)
+    assert decomposed != good
+    with app.test_request_context():
+        assert _converted("string", f" {decomposed} ") == (good, None)
+        value, message = _converted("string", "Tốt\x01")
+        assert value is None and "ký tự điều khiển" in message

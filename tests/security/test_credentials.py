@@ -122,6 +122,16 @@ class TestTokens:
             move_to(START + timedelta(days=30, seconds=1))
             assert client.get("/api/v1/me").status_code == 401
 
+    def test_a_fraction_of_a_day_is_refused_not_truncated(self, client_as):
+        session = client_as("a1_head")
+        csrf = session.get("/api/v1/csrf-token").get_json()["csrf_token"]
+        for days in (1.5, "1,5"):
+            refused = session.post("/api/v1/tokens", json={"label": "thử", "expires_in_days": days},
+                                   headers={"X-CSRFToken": csrf})
+            assert refused.status_code == 422, refused.get_data(as_text=True)
+            assert list(refused.get_json()["error"]["fields"]) == ["expires_in_days"]
+        assert session.get("/api/v1/tokens").get_json()["items"] == []
+
     def test_the_owner_revokes_and_nobody_else_finds_the_token(self, app, world, db, api_as):
         owner = api_as("a1_head")
         token_id = owner.get("/api/v1/tokens").get_json()["items"][0]["id"]

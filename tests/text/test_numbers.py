@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.text.numbers import NumberFormatError, format_number, parse_number
+from core.text.numbers import NumberFormatError, format_number, parse_number, read_number
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -77,3 +77,46 @@ def test_formats_the_vietnamese_way(value, places, text):
                    min_value=Decimal("-1e15"), max_value=Decimal("1e15")))
 def test_format_and_parse_round_trip(value):
     assert parse_number(format_number(value)) == value
+
+
+@pytest.mark.parametrize(("value", "integer", "read"), [
+    ("1.500", False, Decimal(1500)),
+    ("1.500", True, 1500),
+    ("1.234,5", False, Decimal("1234.5")),
+    (2.5, False, 2.5),          # a JSON number stays what it is
+    (2.0, True, 2),
+    ("nhiều", True, "nhiều"),   # no digit: the field's own message says what it wants
+    (True, True, True),
+    (None, False, None),
+])
+def test_read_number_is_the_one_reading_of_a_number_fields_input(value, integer, read):
+    result = read_number(value, integer=integer)
+    assert result == read and type(result) is type(read)
+
+
+@pytest.mark.parametrize("value", [2.5, "2,5", Decimal("0.1")])
+def test_read_number_refuses_a_fraction_for_a_whole_number(value):
+    with pytest.raises(NumberFormatError):
+        read_number(value, integer=True)
+
+
+def test_the_shared_field_types_read_text_the_vietnamese_way_and_never_truncate(app):
+    """core.text.fields.Integer and Number, which the schemas of the API's and the web's own
+    inputs are built from: marshmallow alone reads "1.500" as 1.5 and keeps 2 of 2.5."""
+    from marshmallow import Schema, ValidationError
+
+    from core.text.fields import Integer, Number
+
+    class Quota(Schema):
+        count = Integer(minimum=0, maximum=100_000)
+        share = Number()
+        strict = Integer(strict=True)
+
+    with app.test_request_context():
+        assert Quota().load({"count": "1.500", "share": "1.234,5"}) == {"count": 1500, "share": 1234.5}
+        assert Quota().load({"count": 4.0, "share": 0.25, "strict": 3}) == {
+            "count": 4, "share": 0.25, "strict": 3}
+        for body in ({"count": 2.5}, {"count": "2,5"}, {"share": "1.5"}, {"strict": "3"}):
+            with pytest.raises(ValidationError) as refused:
+                Quota().load(body)
+            assert list(refused.value.messages) == list(body), body

@@ -103,13 +103,22 @@ def test_reviewer_scores_per_criterion_show_beside_the_criterion(report_world, c
     assert 'value="nhiều"' in bad.get_data(as_text=True)
     out_of_range = post(reviewer, report_world, "/scores/rpt.safety", {"score-trained": "150"})
     assert out_of_range.status_code == 422
+    # Read as every number is: "45.5" could be 455 or 45,5 and is refused with how to write it;
+    # "1.500" is fifteen hundred, out of range, never 1.5.
+    for typed in ("45.5", "1.500"):
+        ambiguous = post(reviewer, report_world, "/scores/rpt.safety", {"score-trained": typed})
+        assert ambiguous.status_code == 422, typed
+        assert 'id="error-score-rpt-safety-trained"' in ambiguous.get_data(as_text=True)
+    assert sections_of(db, stored(db, report_world))["rpt.safety"].review in (None, {})
     response = post(reviewer, report_world, "/scores/rpt.safety",
                     {"score-trained": "45,5", "note-trained": "Thiếu 2 người trong danh sách"})
     assert response.status_code == 302
     section = sections_of(db, stored(db, report_world))["rpt.safety"]
     assert section.review == {"trained": {"score": 45.5, "note": "Thiếu 2 người trong danh sách"}}
     text = text_of(client_as("a1_head").get(page(report_world)))
-    assert "Điểm thẩm định: 45,5 · Thiếu 2 người trong danh sách" in text  # Vietnamese decimal comma
+    assert "Điểm thẩm định: 45,5 · Thiếu 2 người trong danh sách" in text
+    # The reviewer's input shows the score as it is read back.
+    assert 'value="45,5"' in reviewer.get(page(report_world)).get_data(as_text=True)
 
 
 def test_an_admin_above_reopens_an_approved_report_with_a_reason(report_world, client_as, db):

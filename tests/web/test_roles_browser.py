@@ -11,10 +11,10 @@ no page of the way wider than the screen:
 from __future__ import annotations
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+
+from core.testing.browser import wait_until
 
 from .test_reports_kit import (  # noqa: F401 (fixtures)
     attach_evidence,
@@ -28,12 +28,6 @@ from .test_reports_kit import (  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 390
-WAIT = 20
-
-
-def wait(browser):
-    return WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,
-                                                            WebDriverException))
 
 
 def phone(browser) -> None:
@@ -45,10 +39,10 @@ def phone(browser) -> None:
 def sign_in(browser, live_server, username: str, password: str) -> None:
     browser.delete_all_cookies()
     browser.get(live_server.url + "/login")
-    wait(browser).until(ec.presence_of_element_located((By.NAME, "username"))).send_keys(username)
+    wait_until(browser, ec.presence_of_element_located((By.NAME, "username"))).send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait(browser).until(ec.url_to_be(live_server.url + "/"))
+    wait_until(browser, ec.url_to_be(live_server.url + "/"))
 
 
 def fits(browser) -> None:
@@ -67,7 +61,7 @@ def fits(browser) -> None:
 
 
 def click(browser, selector: str) -> None:
-    element = wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
+    element = wait_until(browser, ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.click()
 
@@ -84,7 +78,7 @@ def test_a_reporter_fills_from_the_home_page_and_attaches_proof_from_the_criteri
     sign_in(browser, live_server, "a1_reporter", report_world.password)
     fits(browser)
     click(browser, "#my-reports .next-step-line a")
-    wait(browser).until(ec.url_contains("/report#report-form"))
+    wait_until(browser, ec.url_contains("/report#report-form"))
     fits(browser)
     # The jump menu stays at the top of the screen while the form scrolls.
     jump = browser.find_element(By.CSS_SELECTOR, "details.section-jump")
@@ -95,18 +89,18 @@ def test_a_reporter_fills_from_the_home_page_and_attaches_proof_from_the_criteri
     assert in_view(browser, jump)
     field.send_keys("20")
     click(browser, "#report-form button[name=save]")
-    wait(browser).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#report-status"), "Bản nháp"))
+    wait_until(browser, ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#report-status"), "Bản nháp"))
     # The index counts the section's filled criteria.
     click(browser, "details.section-jump summary")
     assert "2/6 mục" in browser.find_element(By.CSS_SELECTOR, "details.section-jump").text
     # Proof from the criterion itself: the evidence page opens with it chosen, then back.
     click(browser, "#field-rpt-safety-plan_issued a.evidence-link")
-    wait(browser).until(ec.url_contains("/evidence?criterion=rpt.safety.plan_issued"))
+    wait_until(browser, ec.url_contains("/evidence?criterion=rpt.safety.plan_issued"))
     fits(browser)
     chosen = browser.find_element(By.CSS_SELECTOR, "#evidence-criterion option:checked")
     assert chosen.get_attribute("value") == "rpt.safety.plan_issued"
     click(browser, "#back-to-report")
-    wait(browser).until(ec.url_contains("/report#field-rpt-safety-plan_issued"))
+    wait_until(browser, ec.url_contains("/report#field-rpt-safety-plan_issued"))
     assert "Ai gửi báo cáo" in browser.find_element(By.ID, "who-submits").text
 
 
@@ -118,20 +112,20 @@ def test_a_head_submits_from_the_top_of_the_report(browser, live_server, report_
     sign_in(browser, live_server, "a1_head", report_world.password)
     fits(browser)
     click(browser, "#my-reports .next-step-line a")
-    wait(browser).until(ec.url_contains("/report#submit"))
+    wait_until(browser, ec.url_contains("/report#submit"))
     fits(browser)
     # Sending without the confirmation: the error is listed at the top, linked to the box.
     click(browser, "#submit-report")
-    problems = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#report-problems")))
+    problems = wait_until(browser, ec.presence_of_element_located((By.CSS_SELECTOR, "#report-problems")))
     link = problems.find_element(By.CSS_SELECTOR, 'a[href="#input-confirm"]')
     fits(browser)
     browser.execute_script("window.scrollTo(0, 0);")
     link.click()
     box = browser.find_element(By.ID, "input-confirm")
-    wait(browser).until(lambda b: in_view(b, box))
+    wait_until(browser, lambda b: in_view(b, box))
     box.click()
     click(browser, "#submit-report")
-    wait(browser).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#report-status"), "Đã gửi"))
+    wait_until(browser, ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#report-status"), "Đã gửi"))
     fits(browser)
 
 
@@ -142,13 +136,13 @@ def test_a_reviewer_approves_from_the_queue_on_the_home_page(browser, live_serve
     sign_in(browser, live_server, "ward_reviewer", report_world.password)
     fits(browser)
     click(browser, "#my-queues a.button.primary")
-    wait(browser).until(ec.url_contains("/queue"))
+    wait_until(browser, ec.url_contains("/queue"))
     fits(browser)
     click(browser, f'a[href="{page(report_world)}"]')
-    wait(browser).until(ec.url_contains("/report"))
+    wait_until(browser, ec.url_contains("/report"))
     fits(browser)
     click(browser, "#approve-report")
-    wait(browser).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#report-status"), "Đã duyệt"))
+    wait_until(browser, ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#report-status"), "Đã duyệt"))
     fits(browser)
     # The report says which band it reached.
     assert browser.find_element(By.ID, "report-band").text != ""
@@ -163,9 +157,9 @@ def test_a_viewer_and_an_admin_open_a_units_report_from_their_home(
     fits(browser)
     # The city's dashboard: a ward drills down to its schools' reports.
     click(browser, f'a[href*="scope={report_world.tenant("ward-a").id}"]')
-    wait(browser).until(ec.url_contains(f"scope={report_world.tenant('ward-a').id}"))
+    wait_until(browser, ec.url_contains(f"scope={report_world.tenant('ward-a').id}"))
     fits(browser)
     click(browser, f'a[href="{page(report_world)}"]')
-    wait(browser).until(ec.url_contains("/report"))
+    wait_until(browser, ec.url_contains("/report"))
     fits(browser)
     assert "Trường THCS A1" in browser.find_element(By.TAG_NAME, "h1").text
