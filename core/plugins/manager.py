@@ -258,7 +258,9 @@ class PluginHost:
                 return ""
         except ValueError as exc:
             return f"incompatible requires_core: {exc}"
-        return f"incompatible requires_core {requirement!r}: this core provides plugin API {API_VERSION}"
+        return (f"incompatible requires_core {requirement!r}: this core provides plugin API {API_VERSION}; "
+                f"install a version of the plugin made for API {API_VERSION}, or widen requires_core "
+                "if the plugin was tested with it")
 
     def _hook_problems(self, plugin: Any) -> list[str]:
         specs = {name: getattr(self.pm.hook, name).spec.argnames for name in self.hook_names()}
