@@ -6,28 +6,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from .helpers import text_of
+from .test_reports_english import school_world, thidua_config  # noqa: F401 (fixtures: the school set)
 from .test_reports_kit import page
-
-
-@pytest.fixture
-def thidua_config():
-    return {"THIDUA_PLUGINS": "school_safety"}
-
-
-@pytest.fixture
-def school_world(world, enable_criteria_sets):
-    enable_criteria_sets("school.atantt", kinds=["school"])
-    return world
 
 
 def missing_box(html: str) -> str:
     return html.split('id="missing"', 1)[1].split('class="page-actions', 1)[0]
 
 
-def test_a_long_list_of_what_is_missing_shows_five_and_folds_the_rest(school_world, client_as, api_as):
+def test_a_long_list_of_what_is_missing_shows_five_and_folds_the_rest(school_world, client_as, api_as):  # noqa: F811
     url = f"/api/v1/tenants/{school_world.tenant('school-a1').id}/periods/{school_world.period.id}/report"
     saved = api_as("a1_reporter").put(url, json={"version": 0, "sections": {"school.atantt": {}}})
     assert saved.status_code == 200, saved.get_json()  # a draft, nothing filled yet
@@ -45,7 +33,7 @@ def test_a_long_list_of_what_is_missing_shows_five_and_folds_the_rest(school_wor
     assert f"Show {total - 5} more missing items" in text_of_fragment(english)
 
 
-def test_the_home_page_names_the_period_without_its_key(school_world, client_as):
+def test_the_home_page_names_the_period_without_its_key(school_world, client_as):  # noqa: F811
     client = client_as("a1_reporter")
     for lang, kind in (("vi", "Báo cáo năm"), ("en", "Annual report")):
         text = text_of(client.get(f"/?lang={lang}"))
