@@ -105,3 +105,20 @@ def test_a_viewer_reads_the_list_of_the_units_below_but_approves_nothing(report_
         "csrf_token": token, "tenants": [str(report_world.tenant("school-a1").id)]})
     assert refused.status_code == 403
     assert stored(db, report_world).status == "submitted"
+
+
+def test_the_queue_writes_a_score_the_readers_way(report_world, client_as, db):
+    # "81,48" in Vietnamese and "81.48" in English, never Python's "81.48" on a Vietnamese page.
+    from sqlalchemy import update
+
+    from core.reports.models import Submission
+
+    submitted(client_as, db, report_world)
+    db.execute(update(Submission).where(Submission.tenant_id == report_world.tenant("school-a1").id)
+               .values(self_score=81.48))
+    db.commit()
+    reviewer = client_as("ward_reviewer")
+    row = text_of(reviewer.get(queue(report_world, "status=submitted&lang=vi"))).split("Trường THCS A1", 1)[1]
+    assert "81,48" in row and "81.48" not in row
+    english = text_of(reviewer.get(queue(report_world, "status=submitted&lang=en"))).split("Trường THCS A1", 1)[1]
+    assert "81.48" in english
