@@ -109,7 +109,7 @@ def test_reviewer_scores_per_criterion_show_beside_the_criterion(report_world, c
     section = sections_of(db, stored(db, report_world))["rpt.safety"]
     assert section.review == {"trained": {"score": 45.5, "note": "Thiếu 2 người trong danh sách"}}
     text = text_of(client_as("a1_head").get(page(report_world)))
-    assert "Điểm thẩm định: 45.5 · Thiếu 2 người trong danh sách" in text
+    assert "Điểm thẩm định: 45,5 · Thiếu 2 người trong danh sách" in text  # a decimal comma
 
 
 def test_an_admin_above_reopens_an_approved_report_with_a_reason(report_world, client_as, db):
