@@ -3,6 +3,7 @@ rollups of a sector's criteria."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 
 from marshmallow import Schema
 from marshmallow import fields as ma_fields
+from marshmallow.validate import OneOf
 
 # How a field rolls up the tenant tree (a rollup of any unit: its own report and every counted
 # report below it, taken from the reports themselves, never by averaging lower rollups):
@@ -80,7 +82,9 @@ class CriteriaSet:
             raise CriteriaSetError(f"{self.key}: applies_to must name at least one tenant kind")
         object.__setattr__(self, "applies_to", kinds)
         if not (isinstance(self.schema, type) and issubclass(self.schema, Schema)):
-            raise CriteriaSetError(f"{self.key}: schema must be a marshmallow Schema class")
+            hint = (f" (pass the class, not an instance: schema={type(self.schema).__name__})"
+                    if isinstance(self.schema, Schema) else "")
+            raise CriteriaSetError(f"{self.key}: schema must be a marshmallow Schema class{hint}")
         for name in ("score", "validate", "outcomes"):
             value = getattr(self, name)
             if value is not None and not callable(value):
@@ -102,27 +106,48 @@ class CriteriaSet:
             if isinstance(points, Mapping) and all(
                 isinstance(v, int | float) and not isinstance(v, bool) for v in points.values()
             ):
+                self._check_choice_points(name, declared, points)
                 continue
             raise CriteriaSetError(
                 f"{self.key}: field {name!r} metadata 'points' must be a number or a mapping "
                 "choice → number"
             )
 
+    def _check_choice_points(self, name: str, declared: ma_fields.Field, points: Mapping[Any, Any]) -> None:
+        """Every choice given points is one of the field's choices: a misspelled choice would
+        silently earn nothing."""
+        choices = [c for v in declared.validators if isinstance(v, OneOf) for c in v.choices]
+        if not choices:
+            return
+        for choice in points:
+            if choice not in choices:
+                guess = difflib.get_close_matches(str(choice), [str(c) for c in choices], n=1, cutoff=0.5)
+                hint = f"did you mean {guess[0]!r}? " if guess else ""
+                raise CriteriaSetError(
+                    f"{self.key}: field {name!r} gives points to {choice!r}, which is not one of its "
+                    f"choices: {hint}the choices are {', '.join(map(repr, choices))}"
+                )
+
     def _checked_aggregates(self) -> Mapping[str, str]:
         aggregates = dict(self.aggregates or {})
         fields = self.schema._declared_fields
         for name, how in aggregates.items():
             if name not in fields:
-                raise CriteriaSetError(f"{self.key}: aggregate names {name!r}, which is not a schema field")
+                guess = difflib.get_close_matches(str(name), list(fields), n=1)
+                hint = f": did you mean {guess[0]!r}?" if guess else f"; the fields are {', '.join(fields)}"
+                raise CriteriaSetError(
+                    f"{self.key}: aggregate names {name!r}, which is not a schema field{hint}")
             if how not in AGGREGATES:
                 raise CriteriaSetError(
                     f"{self.key}: aggregate of {name!r} must be one of {', '.join(AGGREGATES)}, not {how!r}"
                 )
             declared = fields[name]
             if how in NUMBER_AGGREGATES and not isinstance(declared, ma_fields.Number):
-                raise CriteriaSetError(f"{self.key}: {how} of {name!r} needs a number field")
+                raise CriteriaSetError(f"{self.key}: {how} of {name!r} needs a number field; for a "
+                                       "yes/no field use count_true or rate")
             if how in YES_NO_AGGREGATES and not isinstance(declared, ma_fields.Boolean):
-                raise CriteriaSetError(f"{self.key}: {how} of {name!r} needs a yes/no (Boolean) field")
+                raise CriteriaSetError(f"{self.key}: {how} of {name!r} needs a yes/no (Boolean) field; "
+                                       "for a number use sum or mean")
         return MappingProxyType(aggregates)
 
     @property

@@ -150,6 +150,10 @@ def _short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{place}"
 
 
+class _NotAList(TypeError):
+    """A start-up hook returned something other than a list (the message says which and where)."""
+
+
 class PluginHost:
     """The pluggy manager of one app, the plugins' states and the criteria-set registry."""
 
@@ -254,7 +258,9 @@ class PluginHost:
                 return ""
         except ValueError as exc:
             return f"incompatible requires_core: {exc}"
-        return f"incompatible requires_core {requirement!r}: this core provides plugin API {API_VERSION}"
+        return (f"incompatible requires_core {requirement!r}: this core provides plugin API {API_VERSION}; "
+                f"install a version of the plugin made for API {API_VERSION}, or widen requires_core "
+                "if the plugin was tested with it")
 
     def _hook_problems(self, plugin: Any) -> list[str]:
         specs = {name: getattr(self.pm.hook, name).spec.argnames for name in self.hook_names()}
@@ -264,10 +270,13 @@ class PluginHost:
     def _collect(self, name: str) -> None:
         """Call the registration hooks of one plugin and check what they return."""
         try:
-            sets = [s for result in self.call_plugin(name, "thidua_criteria_sets") for s in (result or [])]
-            rules = [r for result in self.call_plugin(name, "thidua_award_rules") for r in (result or [])]
-            blueprints = [b for result in self.call_plugin(name, "thidua_blueprints") for b in (result or [])]
-            commands = [c for result in self.call_plugin(name, "thidua_cli_commands") for c in (result or [])]
+            sets = self._listed(name, "thidua_criteria_sets")
+            rules = self._listed(name, "thidua_award_rules")
+            blueprints = self._listed(name, "thidua_blueprints")
+            commands = self._listed(name, "thidua_cli_commands")
+        except _NotAList as exc:
+            self._fail(name, str(exc))
+            return
         except Exception as exc:  # a plugin's bug at start-up fails that plugin only
             self._fail(name, f"error in a start-up hook: {_short_error(exc)}")
             return
@@ -284,6 +293,29 @@ class PluginHost:
         self.award_rules.extend(rules)
         self.blueprints.extend((name, b) for b in blueprints)
         self.commands.extend((name, c) for c in commands)
+
+    def _listed(self, name: str, hook_name: str) -> list[Any]:
+        """Everything one plugin's implementations of a start-up hook return, as one list.
+
+        :raises _NotAList: an implementation returned something other than a list, tuple or
+            ``None`` (``return EXAMPLE_V1`` for ``return [EXAMPLE_V1]``), naming the hook's file
+            and line; iterating it would otherwise fail inside the core."""
+        found: list[Any] = []
+        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+            if impl.plugin_name != name:
+                continue
+            if self.trace:
+                log.info("hook %s → plugin %s", hook_name, name)
+            result = impl.function()  # start-up hooks take no argument
+            if result is None:
+                continue
+            if not isinstance(result, (list, tuple)):
+                raise _NotAList(
+                    f"hook {hook_name} at {diagnostics.where(impl.function)} returned a "
+                    f"{type(result).__name__}, not a list: return a list, even of one item "
+                    f"(`return [{'EXAMPLE_V1' if isinstance(result, CriteriaSet) else 'item'}]`)")
+            found.extend(result)
+        return found
 
     def _check_sets(self, name: str, sets: list[Any]) -> str:
         seen: set[tuple[str, int]] = set()
@@ -371,6 +403,11 @@ class PluginHost:
     def broadcast(self, hook_name: str, **kwargs: Any) -> list[Any]:
         """Call every implementation of a broadcast or event hook, isolating each one: an
         exception is logged with the plugin's name and the others still run."""
+        return [result for _, _, result in self.broadcast_each(hook_name, **kwargs)]
+
+    def broadcast_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any, Any]]:
+        """:meth:`broadcast`, each answer with who gave it: ``(plugin name, the hook's function,
+        result)`` for every implementation that returned something other than ``None``."""
         results = []
         for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
             if self.trace:
@@ -381,7 +418,7 @@ class PluginHost:
                 log.exception("plugin %s raised in %s", impl.plugin_name, hook_name)
                 continue
             if result is not None:
-                results.append(result)
+                results.append((impl.plugin_name, impl.function, result))
         return results
 
     def submission_event(self, submission: Any, event: str) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import filetype
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -236,12 +237,19 @@ class Store:
         self.path(tenant_id, sha256).unlink(missing_ok=True)
 
 
+def readable_size(size: int) -> str:
+    """A size in bytes as the reader writes it, in MB from 1 MB up and in KB below:
+    ``"10 MB"``, ``"1,5 MB"`` (``"1.5 MB"`` in English), ``"1 KB"``; one decimal at most."""
+    if size >= 1024 * 1024:
+        return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
+    return f"{format_decimal(max(round(size / 1024, 1), 0.1))} KB"
+
+
 def read_limited(stream: io.RawIOBase | io.BufferedIOBase, max_bytes: int) -> bytes:
     """At most ``max_bytes`` from the upload; TooLarge beyond that."""
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise TooLarge(_("Tệp vượt quá dung lượng cho phép (%(mb)s MB).",
-                         mb=round(max_bytes / (1024 * 1024), 1)))
+        raise TooLarge(_("Tệp vượt quá dung lượng cho phép (%(size)s).", size=readable_size(max_bytes)))
     return data
 
 

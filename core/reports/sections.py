@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.periods.models import ReportingPeriod
 from core.plugins.criteria import CriteriaSet
-from core.plugins.evaluation import EvaluationContext, achieved, evaluate
+from core.plugins.evaluation import EvaluationContext, achieved, evaluate, judge_outcomes
 from core.plugins.manager import PluginHost
 from core.plugins.messages import localised_schema
 from core.plugins.numbers import read_numbers
@@ -119,9 +119,7 @@ def score_section(
     errors, score = evaluate(criteria_set, values, ctx, host=host)
     if errors:
         return errors, None, {}
-    ctx = ctx.for_set(criteria_set)
-    outcomes = dict(criteria_set.outcomes(values, ctx) or {}) if criteria_set.outcomes else {}
-    return {}, score, outcomes
+    return {}, score, judge_outcomes(criteria_set, values, ctx, host)
 
 
 def evidence_needed(criteria_set: CriteriaSet, values: Mapping[str, Any]) -> list[str]:

@@ -61,7 +61,8 @@ def _page(tenant: Tenant, period: ReportingPeriod, errors: list[str] | None = No
         labels=labels, may_change=may_change, problems=errors or [],
         # The criterion whose "attach" link opened the page is chosen in the upload form.
         chosen=chosen if chosen in labels else None,
-        max_mb=round(operations.max_bytes_for(current_app) / (1024 * 1024), 1),
+        max_size=operations.readable_size(operations.max_bytes_for(current_app)),
+        readable_size=operations.readable_size,
     ), status
 
 

@@ -155,13 +155,16 @@ def next_step(view: dict[str, Any], roles_here: set[str], missing_count: int) ->
             return {"text": _("Đã hết hạn nộp; thủ trưởng đơn vị cần xin gia hạn."), "href": "#extensions"}
         if view["version"] == 0 and can["fill"]:
             return {"text": _("Bắt đầu nhập số liệu của báo cáo."), "href": "#report-form"}
-        if missing_count:
+        # Filling is asked only of who may fill: a viewer of the unit is told where it stands.
+        if missing_count and (can["fill"] or can["submit"]):
             return {"text": _("Nhập nốt các mục còn thiếu."), "href": "#missing"}
         if can["submit"]:
             return {"text": _("Báo cáo đã đủ: ký gửi lên cấp trên."), "href": "#submit"}
         if can["fill"]:
             return {"text": _("Báo cáo đã đủ; thủ trưởng đơn vị ký gửi lên cấp trên."),
                     "href": "#who-submits"}
+        if view["version"] == 0:
+            return {"text": _("Đơn vị chưa bắt đầu nhập báo cáo."), "href": ""}
         return {"text": _("Đơn vị đang nhập báo cáo."), "href": ""}
     if status == "submitted":
         if can["review"]:

@@ -67,6 +67,9 @@ def test_every_failure_kind_is_reported_in_one_message(install_fixture_plugins, 
     assert "duplicate criteria set key 'demo.safety': already declared by plugin demo (thidua-demo 0.4.0)" \
         in failed["copycat"].cause
     assert "incompatible requires_core '>=2.0'" in failed["future"].cause
+    assert failed["future"].cause.endswith(
+        "this core provides plugin API 1.0; install a version of the plugin made for API 1.0, or "
+        "widen requires_core if the plugin was tested with it")
     assert "ghost (no distribution): not installed" in message
     assert "THIDUA_SKIP_FAILED_PLUGINS=1" in message
 

@@ -41,3 +41,31 @@ def test_files_go_to_the_configured_directory(report_world, api_as, tmp_path):
     sha = hashlib.sha256(small).hexdigest()
     tenant_id = report_world.tenant("school-a1").id
     assert (tmp_path / "kho" / str(tenant_id) / sha[:2] / sha).read_bytes() == small
+
+
+def test_the_limit_is_told_in_the_readers_numbers(app, report_world, client_as):
+    # 1024 bytes is "1 KB", not "0.0 MB"; the page offering the upload says the same.
+    from core.reports.evidence import TooLarge, read_limited
+
+    with app.test_request_context(), pytest.raises(TooLarge) as refused:
+        read_limited(io.BytesIO(PDF), 1024)
+    assert str(refused.value.message) == "Tệp vượt quá dung lượng cho phép (1 KB)."
+    page = client_as("a1_reporter").get(url(report_world).replace("/api/v1", "") + "?lang=en")
+    assert "up to 1 KB each" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("size", "vietnamese", "english"), [
+    (10 * 1024 * 1024, "10 MB", "10 MB"),
+    (1536 * 1024, "1,5 MB", "1.5 MB"),
+    (2560, "2,5 KB", "2.5 KB"),
+])
+def test_readable_sizes(app, size, vietnamese, english):
+    from flask_babel import force_locale
+
+    from core.reports.evidence import readable_size
+
+    with app.test_request_context():
+        with force_locale("vi"):
+            assert readable_size(size) == vietnamese
+        with force_locale("en"):
+            assert readable_size(size) == english

@@ -82,3 +82,14 @@ def test_an_approval_without_a_comment_says_only_that(app, acting, host, report_
     approved = notices(app, "report.approved")
     assert approved and all(n.body == "" for n in approved)
     assert approved[0].title == f"Cấp trên đã duyệt «{report_world.period.title}»"
+
+
+def test_the_reviewers_above_are_also_told_by_mail(app, acting, host, report_world, db):
+    from core.notifications.models import OutboxMessage
+
+    report_world.user("ward_reviewer").email = "thamdinh@phuong-a.gov.vn"
+    db.commit()
+    submitted(acting, host, report_world)
+    mails = [m for m in db.scalars(select(OutboxMessage)) if m.to_address == "thamdinh@phuong-a.gov.vn"]
+    assert len(mails) == 1
+    assert "Trường THCS A1" in mails[0].subject and report_world.period.title in mails[0].subject

@@ -53,7 +53,10 @@ def test_login_page_fits_a_phone_and_is_styled(browser, live_server, world):
     assert small_targets(browser) == []
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/tenants", "/admin/users", "/admin/periods"])
+# In English too: its labels are longer ("Remind the 5 units that have not sent their report"),
+# and a button's label must wrap rather than push the page wider than the screen.
+@pytest.mark.parametrize("path", ["/", "/admin/tenants", "/admin/users", "/admin/periods", "/?lang=en",
+                                  "/dashboard?lang=en"])
 def test_signed_in_pages_fit_a_phone(browser, live_server, world, path):
     phone(browser)
     sign_in(browser, live_server, "city_admin", world.password)
@@ -61,3 +64,28 @@ def test_signed_in_pages_fit_a_phone(browser, live_server, world, path):
     assert browser.find_element(By.TAG_NAME, "h1").is_displayed()
     assert overflow(browser) <= PHONE_WIDTH, path
     assert small_targets(browser) == [], path
+
+
+def test_a_button_with_a_long_label_wraps_within_a_phone(browser, live_server, world):
+    """Buttons keep short labels on one line, but a long one (an English sentence such as the
+    dashboard's "Remind the 12 units that have not sent their report") wraps instead of pushing the
+    page wider than the screen."""
+    phone(browser)
+    sign_in(browser, live_server, "city_admin", world.password)
+    browser.get(live_server.url + "/?lang=en")
+    right = browser.execute_script("""
+        const main = document.querySelector('main');
+        const button = document.createElement('button');
+        button.className = 'button primary';
+        button.textContent = 'Remind the 12 units that have not sent their report before the deadline';
+        main.prepend(button);
+        const short = document.createElement('a');
+        short.className = 'button';
+        short.textContent = 'Save';
+        main.prepend(short);
+        return [button.getBoundingClientRect().right, short.getBoundingClientRect().height,
+                button.getBoundingClientRect().height];
+    """)
+    assert right[0] <= PHONE_WIDTH
+    assert overflow(browser) <= PHONE_WIDTH
+    assert right[2] > right[1]  # the long label took two lines, the short one one

@@ -105,3 +105,20 @@ def test_a_viewer_reads_the_list_of_the_units_below_but_approves_nothing(report_
         "csrf_token": token, "tenants": [str(report_world.tenant("school-a1").id)]})
     assert refused.status_code == 403
     assert stored(db, report_world).status == "submitted"
+
+
+def test_the_queue_writes_a_score_the_readers_way(report_world, client_as, db):
+    # "81,48" in Vietnamese and "81.48" in English, never Python's "81.48" on a Vietnamese page.
+    from sqlalchemy import update
+
+    from core.reports.models import Submission
+
+    submitted(client_as, db, report_world)
+    db.execute(update(Submission).where(Submission.tenant_id == report_world.tenant("school-a1").id)
+               .values(self_score=81.48))
+    db.commit()
+    reviewer = client_as("ward_reviewer")
+    for lang, written, not_written in (("vi", "81,48", "81.48"), ("en", "81.48", "81,48")):
+        page = text_of(reviewer.get(queue(report_world, f"status=submitted&lang={lang}")))
+        row = page.split("Trường THCS A1", 1)[1]
+        assert written in row and not_written not in row, lang

@@ -164,3 +164,25 @@ def test_the_api_gives_a_notice_in_the_requests_language(report_world, client_as
     assert vietnamese["title"].startswith("Trường THCS A1 đã gửi")
     assert english["title"].startswith("Trường THCS A1 submitted")
     assert english["body"] == "Open the report to read and review it."
+
+
+def test_a_viewer_of_a_unit_is_not_asked_to_fill_its_report(report_world, client_as, db):
+    # A viewer reads: its home lists the unit's report, and the next step says where the report
+    # stands instead of asking the viewer to fill what it may not.
+    from core.users import operations as user_ops
+    from core.users.access import SystemAccess
+
+    access = SystemAccess(db=db, user=None)
+    viewer = user_ops.create_user(db, access, "a1_viewer", report_world.password)
+    user_ops.add_membership(db, access, viewer, report_world.tenant("school-a1"), "viewer")
+    db.commit()
+    client = client_as("a1_viewer")
+    card = text_of(client.get("/")).split("Báo cáo của đơn vị bạn", 1)[1]
+    assert "Bước tiếp theo: Đơn vị chưa bắt đầu nhập báo cáo." in card
+    assert "Nhập nốt" not in card and "Bắt đầu nhập" not in card
+    english = text_of(client.get("/?lang=en"))
+    assert "Next step: The unit has not started its report yet." in english
+    save(client_as("a1_reporter"), report_world, values={"staff": 20})
+    card = text_of(client.get("/?lang=vi")).split("Báo cáo của đơn vị bạn", 1)[1]
+    assert "Bước tiếp theo: Đơn vị đang nhập báo cáo." in card
+    assert "Nhập nốt" not in card

@@ -60,6 +60,20 @@ def fits(browser) -> None:
     assert wide == [], (browser.current_url, wide)
 
 
+def touchable(browser) -> None:
+    """Every button, input and list of the page can be hit with a finger: 40 px or more (the CSS
+    asks for 44), counting the label that wraps a checkbox."""
+    small = browser.execute_script("""
+        return [...document.querySelectorAll('main button, main input:not([type=hidden]), main select')]
+          .filter(el => el.offsetParent !== null)
+          .filter(el => Math.max(el.getBoundingClientRect().height,
+                                 el.closest('label') ? el.closest('label').getBoundingClientRect().height : 0,
+                                 ) < 40)
+          .map(el => el.outerHTML.slice(0, 80));
+    """)
+    assert small == [], (browser.current_url, small)
+
+
 def click(browser, selector: str) -> None:
     element = wait_until(browser, ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
@@ -97,6 +111,7 @@ def test_a_reporter_fills_from_the_home_page_and_attaches_proof_from_the_criteri
     click(browser, "#field-rpt-safety-plan_issued a.evidence-link")
     wait_until(browser, ec.url_contains("/evidence?criterion=rpt.safety.plan_issued"))
     fits(browser)
+    touchable(browser)
     chosen = browser.find_element(By.CSS_SELECTOR, "#evidence-criterion option:checked")
     assert chosen.get_attribute("value") == "rpt.safety.plan_issued"
     click(browser, "#back-to-report")
@@ -138,6 +153,7 @@ def test_a_reviewer_approves_from_the_queue_on_the_home_page(browser, live_serve
     click(browser, "#my-queues a.button.primary")
     wait_until(browser, ec.url_contains("/queue"))
     fits(browser)
+    touchable(browser)  # the pick of each submitted report too
     click(browser, f'a[href="{page(report_world)}"]')
     wait_until(browser, ec.url_contains("/report"))
     fits(browser)
