@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from core.db.engine import session
 from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
+from core.text.numbers import format_number
 from core.web.forms import option
 
 PICKER_SIZE = 30
@@ -87,8 +88,9 @@ class Picker:
     def summary(self) -> str:
         if not self.found.total:
             return _("Không có đơn vị nào khớp với “%(q)s”.", q=self.query)
-        return _("Đơn vị %(first)d–%(last)d trong %(total)d, cấp trên trước.", first=self.found.first,
-                 last=self.found.last, total=self.found.total)
+        return _("Đơn vị %(first)s–%(last)s trong %(total)s, cấp trên trước.",
+                 first=format_number(self.found.first), last=format_number(self.found.last),
+                 total=format_number(self.found.total))
 
 
 def unit_picker(root: Tenant, endpoint: str, keep: dict[str, str] | None = None,

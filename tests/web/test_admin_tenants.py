@@ -199,3 +199,22 @@ def test_a_long_level_pages(client_as, world, db, monkeypatch):
     assert client.get(f"/admin/tenants?node={commune}&page=99").status_code == 200
     assert client.get(f"/admin/tenants?node={commune}&page=x{'9' * 5000}").status_code == 200
     assert client.get(f"/admin/tenants?page={'9' * 5000}&unit_page=-1").status_code == 200
+
+
+def test_counts_of_units_are_written_the_vietnamese_way(client_as, world, db):
+    """A thousand units are "1.000", in the tree, its search and the unit picker alike."""
+    scoping.set_context(db, scoping.TenantContext.system_context())
+    commune = db.get(Tenant, world.tenant("commune-b").id)
+    for number in range(1000):
+        new_tenant(db, name=f"Trường thử {number}", kind="school", parent=commune)
+    db.commit()
+    below = len(db.scalars(select(Tenant.id).where(Tenant.path.startswith(commune.path),
+                                                 Tenant.id != commune.id)).all())
+    total = len(db.scalars(select(Tenant.id)).all()) - 1
+    assert below > 1000 and total > below
+    client = client_as("city_admin")
+    city = text_of(client.get("/admin/tenants"))
+    assert f"Thành phố Hà Nội có {total // 1000}.{total % 1000:03d} đơn vị trực thuộc." in city
+    assert f"Xem {below // 1000}.{below % 1000:03d} đơn vị trực thuộc" in city
+    found = text_of(client.get("/admin/tenants?q=Trường thử"))
+    assert "Tìm thấy 1.000 đơn vị." in found
