@@ -230,11 +230,27 @@ def create(db: Session, access: Access, owner: Tenant, data: dict[str, Any]) -> 
     return cluster
 
 
+def _locked(db: Session, cluster: Cluster) -> Cluster:
+    """The cluster read again under its row lock (PostgreSQL; SQLite runs one writer at a time):
+    two changes sent at once are then made one after the other, the second starting from what
+    the first left, instead of both deleting the old members and adding their own."""
+    locked = db.scalar(select(Cluster).where(Cluster.id == cluster.id)
+                       .with_for_update().execution_options(populate_existing=True))
+    if locked is None:
+        raise NotFound(_("Không tìm thấy cụm thi đua."))
+    return locked
+
+
 def update(db: Session, access: Access, cluster: Cluster, data: dict[str, Any]) -> Cluster:
-    """Replace the cluster's name, kind, description and members."""
+    """Replace the cluster's name, kind, description and members, under the cluster's row lock.
+
+    :raises Forbidden: the caller is not an admin of the owner.
+    :raises NotFound: the cluster was removed meanwhile.
+    """
     owner = owner_of(db, cluster)
     if not can_manage(access, owner):
         raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được sửa cụm thi đua."))
+    cluster = _locked(db, cluster)
     before = _snapshot(db, cluster)
     units = _member_units(db, owner, data.get("members") or [])
     cluster.name = nfc(data["name"])
@@ -255,6 +271,7 @@ def remove(db: Session, access: Access, cluster: Cluster) -> None:
     owner = owner_of(db, cluster)
     if not can_manage(access, owner):
         raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được xóa cụm thi đua."))
+    cluster = _locked(db, cluster)
     record(db, "cluster.delete", tenant_id=owner.id, actor_id=access.actor_id,
            actor_label=access.actor_label, object_type="cluster", object_id=cluster.id,
            changes={key: [value, None] for key, value in _snapshot(db, cluster).items()}, ip=access.ip)
