@@ -34,6 +34,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
+from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
@@ -231,11 +232,15 @@ def create(db: Session, access: Access, owner: Tenant, data: dict[str, Any]) -> 
 
 
 def _locked(db: Session, cluster: Cluster) -> Cluster:
-    """The cluster read again under its row lock (PostgreSQL; SQLite runs one writer at a time):
-    two changes sent at once are then made one after the other, the second starting from what
-    the first left, instead of both deleting the old members and adding their own."""
+    """The cluster read again once its row is locked: two changes sent at once are then made one
+    after the other, the second starting from what the first left, instead of both deleting the
+    old members and adding their own. An UPDATE that changes nothing takes the lock, a row lock
+    on PostgreSQL and the database's write lock on SQLite (where a SELECT … FOR UPDATE would
+    lock nothing)."""
+    db.execute(update_rows(Cluster).where(Cluster.id == cluster.id).values(name=Cluster.name)
+               .execution_options(synchronize_session=False))
     locked = db.scalar(select(Cluster).where(Cluster.id == cluster.id)
-                       .with_for_update().execution_options(populate_existing=True))
+                       .execution_options(populate_existing=True))
     if locked is None:
         raise NotFound(_("Không tìm thấy cụm thi đua."))
     return locked
