@@ -17,7 +17,9 @@ from core.errors import Conflict, Forbidden, Invalid
 from core.reports import evidence
 from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
+from core.text.numbers import NumberFormatError
 from core.web import blueprint
+from core.web.unit_picker import chosen_unit, unit_label, unit_picker
 
 PAGE = "/tenants/<uuid:tenant_id>/criteria-sets"
 
@@ -189,3 +191,72 @@ def criteria_table_save(tenant_id: uuid.UUID, table: str):
     flash(_("Đã lưu bộ tiêu chí %(title)s, phiên bản %(version)s (%(nodes)s dòng).", title=saved.title,
             version=saved.version, nodes=saved.nodes), "success")
     return redirect(url_for("web.criteria_tables", tenant_id=owner.id))
+
+
+def _choices(picker, unit: Tenant | None) -> list[tuple[str, str]]:
+    """The unit select's (value, label) pairs: the chosen unit first, then the picker's page."""
+    chosen = [(str(unit.id), unit.name)] if unit is not None else []
+    return chosen + [(str(found.id), unit_label(found, above)) for found, above in picker.found.items
+                     if unit is None or found.id != unit.id]
+
+
+def _targets_page(owner: Tenant, key: str, unit: Tenant | None, problems: list[str] | None = None,
+                  typed: dict[str, str] | None = None, status: int = 200):
+    db, access = session(), current_access()
+    found, listed = operations.targets_of(db, access, owner, key)
+    leaves = [node for node in operations.nodes_of(found) if node.type == tree.QUANTITATIVE]
+    picker = unit_picker(owner, "web.criteria_table_targets",
+                         keep={"tenant_id": str(owner.id), "table": key})
+    own = {t.field: t.target for t in listed if unit is not None and t.unit_id == unit.id}
+    return render_template(
+        "plugins/criteria_table_targets.html", owner=owner, key=key, version=found, leaves=leaves,
+        listed=listed, picker=picker, choices=_choices(picker, unit), unit=unit, own=own, typed=typed or {},
+        may_edit=access.is_admin_of(owner), problems=problems or [],
+    ), status
+
+
+@blueprint.route(PAGE + "/<table>/targets", methods=["GET"])
+@login_required
+def criteria_table_targets(tenant_id: uuid.UUID, table: str):
+    """The units' own targets (chỉ tiêu) of the table's Định lượng rows, and for its admins the
+    form setting one unit's."""
+    owner = tenant_ops.get_visible(session(), current_access(), tenant_id)
+    return _targets_page(owner, table, chosen_unit(owner, request.args.get("unit", "")))
+
+
+@blueprint.route(PAGE + "/<table>/targets", methods=["POST"])
+@login_required
+def criteria_table_targets_save(tenant_id: uuid.UUID, table: str):
+    """Save one unit's targets: an empty input goes back to the row's target."""
+    db, access = session(), current_access()
+    owner = tenant_ops.get_visible(db, access, tenant_id)
+    found = operations.get_version(db, access, owner, table)
+    unit = chosen_unit(owner, request.form.get("unit", ""))
+    leaves = [node for node in operations.nodes_of(found) if node.type == tree.QUANTITATIVE]
+    typed = {node.field or "": request.form.get(f"target-{node.field}", "").strip()[:40] for node in leaves}
+    if unit is None:
+        return _targets_page(owner, table, None, [_("Hãy chọn đơn vị.")], typed, status=422)
+    problems: list[str] = []
+    items = []
+    for node in leaves:
+        try:
+            value = excel.number(typed[node.field or ""])
+        except NumberFormatError as error:
+            problems.append(f"{node.code} {node.name}: {error.message}")
+            continue
+        items.append({"unit_id": unit.id, "field": node.field,
+                      "target": float(value) if value is not None else None})
+    if problems:
+        return _targets_page(owner, table, unit, problems, typed, status=422)
+    try:
+        changed = operations.set_targets(db, access, owner, table, found.version, items)
+    except Invalid as error:
+        db.rollback()
+        messages = [m for ms in error.errors.values() for m in ms]
+        return _targets_page(owner, table, unit, messages, typed, status=422)
+    except (Conflict, Forbidden) as error:
+        db.rollback()
+        return _targets_page(owner, table, unit, [error.message], typed, status=error.status)
+    db.commit()
+    flash(_("Đã lưu %(count)s chỉ tiêu của %(unit)s.", count=changed, unit=unit.name), "success")
+    return redirect(url_for("web.criteria_table_targets", tenant_id=owner.id, table=table, unit=unit.id))
