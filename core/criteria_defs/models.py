@@ -18,6 +18,7 @@ owner fill the set through its ``set_key`` (looked up by the reviewed unscoped r
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,12 @@ from core.db.base import Base, TenantScoped
 from core.db.types import UTCDateTime, utcnow
 
 NODES_JSON = JSON().with_variant(JSONB(), "postgresql")
+SET_KEY = re.compile(r"^d[0-9a-f]{32}\.[a-z][a-z0-9_]{0,59}$")
+
+
+def is_defined_key(key: Any) -> bool:
+    """Whether ``key`` has the shape of a defined table's set key (``d<owner id hex>.<key>``)."""
+    return isinstance(key, str) and SET_KEY.match(key) is not None
 
 
 class CriteriaDefinition(TenantScoped, Base):

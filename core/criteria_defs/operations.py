@@ -40,7 +40,12 @@ from core import clock
 from core.audit.operations import record
 from core.clusters.models import Cluster, ClusterMember
 from core.criteria_defs import excel, targets, tree
-from core.criteria_defs.models import CriteriaDefinition, CriteriaDefinitionVersion, CriteriaTarget
+from core.criteria_defs.models import (
+    CriteriaDefinition,
+    CriteriaDefinitionVersion,
+    CriteriaTarget,
+    is_defined_key,
+)
 from core.db.engine import session
 from core.db.scoping import UNSCOPED_OPTION
 from core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -53,7 +58,6 @@ from core.text import nfc
 from core.users.access import Access
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-SET_KEY = re.compile(r"^d[0-9a-f]{32}\.[a-z][a-z0-9_]{0,59}$")
 UNSCOPED = {UNSCOPED_OPTION: "an owner's criteria table is the form of its whole subtree, read by its key"}
 CACHE_KEY = "thidua_defined_sets"
 MAX_TITLE = 255
@@ -63,11 +67,6 @@ def set_key_of(owner_id: uuid.UUID, key: str) -> str:
     """The criteria-set key of ``owner``'s table ``key``: ``d<owner id hex>.<key>``, unique
     everywhere whatever the owners name their tables."""
     return f"d{owner_id.hex}.{key}"
-
-
-def is_defined_key(key: Any) -> bool:
-    """Whether ``key`` has the shape of a defined table's set key."""
-    return isinstance(key, str) and SET_KEY.match(key) is not None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """A table's reach beyond unit kinds (chosen units, a cluster), the units' own targets, copying
-another owner's table with its consent, and the leader option scored in the unit's cluster."""
+another owner's table with its consent, the leader option scored in the unit's cluster, and
+classification bands on the table's own scale."""
 
 from __future__ import annotations
 
@@ -124,6 +125,9 @@ def test_a_units_own_target_scores_its_quantitative_row(api_as, world, db):
         saved = api_as(user).put(report_url(world, period, slug),
                                  json={"version": 0, "sections": {set_key: FILLED}})
         assert saved.status_code == 200 and saved.get_json()["self_score"] == expected
+    # The unit's report shows its own target beside the criterion.
+    shown = api_as("a1_reporter").get(report_url(world, period)).get_json()["sections"][0]
+    assert shown["targets"] == {QUANTITATIVE: 5}
     # Just under A1's own target.
     saved = api_as("a1_reporter").put(report_url(world, period), json={
         "version": 1, "sections": {set_key: {**FILLED, QUANTITATIVE: 4.5}}})
@@ -238,3 +242,24 @@ def test_the_leader_option_on_another_type_is_refused_by_row_and_column(api_as, 
     answer = upload(api_as("ward_admin"), world, rows((1, "So với dẫn đầu cụm", "Có"), base=LEADER_TABLE))
     assert answer.status_code == 422
     assert list(error_of(answer)["fields"]) == ["Dòng 3, cột «So với dẫn đầu cụm»"]
+
+
+@pytest.mark.parametrize(("self_scored", "met", "score", "band"), [
+    (15, True, 115, "Khá"),          # 76,7 % of 150
+    (5, True, 105, "Khá"),           # 70 % exactly
+    (4.99, True, 104.99, "Trung bình"),
+    (15, False, 65, "Yếu"),          # 43,3 %: under 50 % of 150, though above 50 points
+])
+def test_a_tables_report_is_classified_on_the_tables_own_scale(api_as, world, db, self_scored, met, score,
+                                                                band):
+    period = ward_period(db, world)
+    admin = api_as("ward_admin")
+    set_key = upload(admin, world).get_json()["set_key"]
+    enable(admin, period, set_key)
+    values = {**FILLED, "c_i_1_1_1_a_3": self_scored, "c_ii": met}
+    saved = api_as("a1_reporter").put(report_url(world, period),
+                                      json={"version": 0, "sections": {set_key: values}})
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    body = saved.get_json()
+    assert body["self_score"] == score and body["classification"] == band
+    assert api_as("a1_reporter").get(report_url(world, period)).get_json()["sections"][0]["maximum"] == 150

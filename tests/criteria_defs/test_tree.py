@@ -144,3 +144,30 @@ def test_a_rows_block_is_the_row_and_its_descendants():
     assert list(tree.block(LEVELS, 0)) == [0, 1, 2, 3, 4]
     assert list(tree.block(LEVELS, 2)) == [2, 3]
     assert list(tree.block(LEVELS, 5)) == [5]
+
+
+BANDS = [{"name": "Xuất sắc", "min": 90, "requires": ["atantt"]}, {"name": "Khá", "min": 70},
+         {"name": "Trung bình", "min": 50}, {"name": "Yếu", "min": 0}]
+
+
+@pytest.mark.parametrize(("total", "scale", "outcomes", "band"), [
+    (700, 1000, {}, "Khá"), (699.99, 1000, {}, "Trung bình"), (900, 1000, {}, "Khá"),
+    (900, 1000, {"atantt": True}, "Xuất sắc"), (899.99, 1000, {"atantt": True}, "Khá"),
+    (70, 100, {}, "Khá"), (69.99, 100, {}, "Trung bình"), (0, 1000, {}, "Yếu"), (None, 1000, {}, None)])
+def test_band_minima_scale_with_the_points_a_report_is_out_of(total, scale, outcomes, band):
+    from core.reports import scoring
+
+    assert scoring.classify(total, outcomes, BANDS, scale) == band
+
+
+def test_a_reports_scale_is_the_weighted_mean_of_its_scored_sections_maxima():
+    from core.reports import scoring
+
+    assert scoring.scale_of([(800, 1000, 1), (None, None, 1)]) == 1000
+    assert scoring.scale_of([(80, None, 1), (800, 1000, 1)]) == 550
+    assert scoring.scale_of([(80, None, 3), (800, 1000, 1)]) == 325
+    assert scoring.scale_of([]) == 100
+    standing = scoring.band_standing(650, {}, BANDS, 1000)
+    assert [(b["name"], b["min"], b["short_by"], b["reached"]) for b in standing] == [
+        ("Xuất sắc", 900, 250, False), ("Khá", 700, 50, False), ("Trung bình", 500, 0, True),
+        ("Yếu", 0, 0, False)]
