@@ -33,7 +33,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Uuid(), nullable=False),
     sa.Column('field', sa.String(length=200), nullable=False),
-    sa.Column('target', sa.Float(), nullable=False),
+    sa.Column('target', sa.Double(), nullable=False),
     sa.Column('updated_by_id', sa.Uuid(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
