@@ -260,3 +260,21 @@ def criteria_table_targets_save(tenant_id: uuid.UUID, table: str):
     db.commit()
     flash(_("Đã lưu %(count)s chỉ tiêu của %(unit)s.", count=changed, unit=unit.name), "success")
     return redirect(url_for("web.criteria_table_targets", tenant_id=owner.id, table=table, unit=unit.id))
+
+
+@blueprint.route(PAGE + "/<table>/publish", methods=["POST"])
+@login_required
+def criteria_table_publish(tenant_id: uuid.UUID, table: str):
+    """Publish the table (units outside the owner's line may copy it) or withdraw it."""
+    db, access = session(), current_access()
+    owner = tenant_ops.get_visible(db, access, tenant_id)
+    wanted = request.form.get("published") == "1"
+    try:
+        operations.configure(db, access, owner, table, {"published": wanted})
+    except Forbidden as error:
+        db.rollback()
+        return _page(owner, [error.message], status=error.status)
+    db.commit()
+    flash(_("Đã công bố bộ tiêu chí: đơn vị khác được sao chép.") if wanted
+          else _("Đã thôi công bố bộ tiêu chí."), "success")
+    return redirect(url_for("web.criteria_tables", tenant_id=owner.id))

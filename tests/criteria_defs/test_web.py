@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core import clock
 from core.audit.models import AuditEntry
-from core.criteria_defs.models import CriteriaTarget
+from core.criteria_defs.models import CriteriaDefinition, CriteriaTarget
 from core.periods import operations as period_ops
 from core.testing.fixtures import csrf_token_from
 from core.users.access import SystemAccess
@@ -221,3 +221,28 @@ def test_an_admin_sets_a_units_own_targets_on_the_web(client_as, world, db):
     refused = reader.post(targets, data={"csrf_token": csrf_token_from(read), "unit": str(a1.id),
                                          "target-c_i_1_1_1_a_1": "3"})
     assert refused.status_code == 403 and db.scalar(select(CriteriaTarget.target)) == 12.5
+
+
+def test_an_admin_publishes_a_table_and_withdraws_it(client_as, world, db):
+    admin = client_as("ward_admin")
+    assert post(admin, world, FIVE_LEVELS).status_code == 302
+    listing = admin.get(page(world)).get_data(as_text=True)
+    assert 'id="publish-an_ninh"' in listing and "Đã công bố" not in listing
+    publish = f"{page(world)}/an_ninh/publish"
+    token = csrf_token_from(listing)
+    done = admin.post(publish, data={"csrf_token": token, "published": "1"})
+    assert done.status_code == 302
+    assert "Đã công bố: đơn vị khác được sao chép" in admin.get(page(world)).get_data(as_text=True)
+    assert db.scalar(select(CriteriaDefinition.published)) is True
+    assert admin.post(publish, data={"csrf_token": token, "published": "0"}).status_code == 302
+    assert db.scalar(select(CriteriaDefinition.published)) is False
+    assert admin.post(publish, data={"published": "1"}).status_code == 400  # no CSRF token
+    reader = client_as("ward_reporter")
+    shown = reader.get(page(world)).get_data(as_text=True)
+    assert 'id="publish-an_ninh"' not in shown
+    refused = reader.post(publish, data={"csrf_token": csrf_token_from(shown), "published": "1"})
+    assert refused.status_code == 403
+    sibling = client_as("commune_admin")
+    token = csrf_token_from(sibling.get(page(world, "commune-b")).get_data(as_text=True))
+    assert sibling.post(publish, data={"csrf_token": token, "published": "1"}).status_code == 404
+    assert db.scalar(select(CriteriaDefinition.published)) is False
