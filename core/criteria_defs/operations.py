@@ -447,9 +447,12 @@ def configure(db: Session, access: Access, owner: Tenant, key: str,
     :raises Invalid: a unit or cluster outside ``owner``'s subtree (as one that does not exist),
         or both given, named by field.
     """
-    definition = _definition(db, access, owner, key, lock=True)
+    # 404 for a table the caller cannot see, 403 for one it may only read; then the row lock
+    # (row-level security lets only who may write the row lock it).
+    _definition(db, access, owner, key)
     if not access.is_admin_of(owner):
         raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được xây dựng bộ tiêu chí."))
+    definition = _definition(db, access, owner, key, lock=True)
     errors: dict[str, list[str]] = {}
     before = {"unit_ids": list(definition.unit_ids or []),
               "cluster_id": str(definition.cluster_id) if definition.cluster_id else None,
