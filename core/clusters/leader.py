@@ -8,8 +8,10 @@ A criterion opts in through its field metadata in the criteria set::
 * ``leader_rule``: the field is scored against the best of the unit's cluster instead of by the
   default rule: the unit whose actual ÷ target is the highest in the cluster earns the field's
   ``points``; every other unit earns ``points × its ratio ÷ the leader's ratio``.
-* ``target``: the field of the same set holding the unit's target (chỉ tiêu). Without it, the
-  target is the same field's value in the unit's report of the period's plan period.
+* ``target``: the field of the same set holding the unit's target (chỉ tiêu), or a number: the
+  target itself (an owner's table of criteria, where a unit may have its own target, see
+  :mod:`core.criteria_defs.targets`). Without it, the target is the same field's value in the
+  unit's report of the period's plan period.
 * A unit without a positive target cannot have a ratio: as in the police's scoring rules
   (Điều 6, units with no target), such units are compared among themselves on the actual value,
   the best of them earning the points.
@@ -35,7 +37,8 @@ class LeaderField:
     set_key: str
     field: str
     points: float
-    target_field: str | None  # None: the plan period's value of the same field
+    target_field: str | None  # None: target_value, else the plan period's value of the same field
+    target_value: float | None = None  # the target of every unit without its own
 
 
 def leader_fields(criteria_set: CriteriaSet) -> list[LeaderField]:
@@ -49,8 +52,10 @@ def leader_fields(criteria_set: CriteriaSet) -> list[LeaderField]:
         if isinstance(points, bool) or not isinstance(points, int | float):
             continue  # the rule needs the field's maximum points
         target = meta.get(TARGET)
+        value = _number(target)
         found.append(LeaderField(criteria_set.key, name, float(points),
-                                 target if isinstance(target, str) else None))
+                                 target if isinstance(target, str) else None,
+                                 value if value is not None and value > 0 else None))
     return found
 
 

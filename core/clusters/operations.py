@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from core.audit.operations import record
 from core.clusters.leader import LeaderField, Standing, leader_fields, ranks, standings
 from core.clusters.models import CUM, Cluster, ClusterMember, ClusterResult
+from core.criteria_defs.targets import targets_for
 from core.db import scoping
 from core.db.base import new_id
 from core.db.scoping import UNSCOPED_OPTION, TenantContext
@@ -415,8 +416,14 @@ def compute(db: Session, host: PluginHost | None, cluster: Cluster, period: Repo
             if criteria_set is not None:
                 for rule in leader_fields(criteria_set):
                     rules.setdefault((rule.set_key, rule.field), rule)
-    needs_plan = any(r.target_field is None for r in rules.values())
+    needs_plan = any(r.target_field is None and r.target_value is None for r in rules.values())
     plan = _plan_targets(db, period, list(scored)) if needs_plan else {}
+    # Units' own targets of the rules with a target of their own (an owner's table), by version.
+    own: dict[tuple[str, int], dict[uuid.UUID, dict[str, float]]] = {}
+    for set_key, version in {(s.set_key, s.set_version) for unit_sections in sections.values()
+                             for s in unit_sections}:
+        if any(k == set_key and rule.target_value is not None for (k, _f), rule in rules.items()):
+            own[(set_key, version)] = targets_for(db, set_key, version, list(sections))
     results: dict[tuple[str, str], dict[uuid.UUID, Standing]] = {}
     for (set_key, name), rule in rules.items():
         entries = {}
@@ -427,6 +434,9 @@ def compute(db: Session, host: PluginHost | None, cluster: Cluster, period: Repo
             values = section.values or {}
             if rule.target_field:
                 target = values.get(rule.target_field)
+            elif rule.target_value is not None:
+                mine = own.get((set_key, section.set_version), {}).get(unit_id, {})
+                target = mine.get(name, rule.target_value)
             else:
                 target = plan.get((unit_id, set_key), {}).get(name)
             entries[unit_id] = (values.get(name), target)
@@ -459,7 +469,8 @@ def compute(db: Session, host: PluginHost | None, cluster: Cluster, period: Repo
 
 def _with_leader(criteria_set, section: Section, best: float, results, unit_id, details: list) -> float:
     """The section's score with each leader-rule field's own points replaced by its standing
-    in the cluster (the reviewer's points for the field when given), kept within 0–100."""
+    in the cluster (the reviewer's points for the field when given), kept within 0 and the
+    set's maximum (100 unless the set says otherwise)."""
     adjusted = float(best)
     for rule in leader_fields(criteria_set):
         standing = results.get((rule.set_key, rule.field), {}).get(unit_id)
@@ -467,11 +478,17 @@ def _with_leader(criteria_set, section: Section, best: float, results, unit_id, 
             continue
         reviewed = (section.review or {}).get(rule.field) or {}
         declared = criteria_set.schema._declared_fields[rule.field]
-        own = reviewed.get("score") if reviewed.get("score") is not None else field_points(
-            declared.metadata, (section.values or {}).get(rule.field))
+        if reviewed.get("score") is not None:
+            own = reviewed["score"]
+        elif rule.target_value is not None and standing.actual is not None and standing.target:
+            # The set scored the field against the unit's own target (see core.criteria_defs.tree).
+            own = min(rule.points, rule.points * max(standing.actual, 0.0) / standing.target)
+        else:
+            own = field_points(declared.metadata, (section.values or {}).get(rule.field))
         adjusted += standing.points - float(own)
         details.append({"set_key": rule.set_key, "field": rule.field, **standing.as_dict()})
-    return round(min(max(adjusted, 0.0), 100.0), 2)
+    ceiling = float(criteria_set.maximum) if criteria_set.maximum is not None else 100.0
+    return round(min(max(adjusted, 0.0), ceiling), 2)
 
 
 def ranking(db: Session, access: Access, host: PluginHost, cluster: Cluster,

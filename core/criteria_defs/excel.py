@@ -2,7 +2,9 @@
 
 Columns (the header row names them; their order may change): Mã, Cấp, Tên tiêu chí, Điểm tối
 đa, Loại, Đơn vị tính, Chỉ tiêu, Điểm mỗi lần, Điểm cộng, Điểm trừ, Điểm tối thiểu, Minh chứng
-(Có/Không), Hướng dẫn. The parent of a row is the nearest row above it at a smaller Cấp.
+(Có/Không), Hướng dẫn, and the optional So với dẫn đầu cụm (Có on a Định lượng row: scored
+against the best of the unit's cluster). The parent of a row is the nearest row above it at a
+smaller Cấp.
 
 Reading is all or nothing: every wrong cell is reported by its row and column, up to the
 configured number of errors, and no row is kept while any is wrong. The upload is first scanned
@@ -12,7 +14,7 @@ as a stream against the caps (:mod:`core.reports.xlsx`), so only a bounded file 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -34,12 +36,15 @@ SHEET = "Tiêu chí"
 CODE, LEVEL, NAME, MAXIMUM, TYPE, UNIT, TARGET, PER_OCCURRENCE, BONUS, PENALTY, MINIMUM, EVIDENCE, GUIDE = (
     "Mã", "Cấp", "Tên tiêu chí", "Điểm tối đa", "Loại", "Đơn vị tính", "Chỉ tiêu", "Điểm mỗi lần",
     "Điểm cộng", "Điểm trừ", "Điểm tối thiểu", "Minh chứng", "Hướng dẫn")
-COLUMNS = (CODE, LEVEL, NAME, MAXIMUM, TYPE, UNIT, TARGET, PER_OCCURRENCE, BONUS, PENALTY, MINIMUM,
-           EVIDENCE, GUIDE)
+LEADER = tree.LEADER_COLUMN
+REQUIRED = (CODE, LEVEL, NAME, MAXIMUM, TYPE, UNIT, TARGET, PER_OCCURRENCE, BONUS, PENALTY, MINIMUM,
+            EVIDENCE, GUIDE)
+# The leader option came after the first tables were written: a file without it is still read.
+COLUMNS = (*REQUIRED, LEADER)
 YES, NO = "Có", "Không"
 CONTENT_TYPE = evidence.XLSX.content_type
 _WIDTHS = {CODE: 8, LEVEL: 6, NAME: 60, MAXIMUM: 12, TYPE: 14, UNIT: 12, TARGET: 10,
-           PER_OCCURRENCE: 12, BONUS: 10, PENALTY: 10, MINIMUM: 12, EVIDENCE: 11, GUIDE: 50}
+           PER_OCCURRENCE: 12, BONUS: 10, PENALTY: 10, MINIMUM: 12, EVIDENCE: 11, GUIDE: 50, LEADER: 14}
 _TEXT_LIMITS = {CODE: 20, NAME: 500, UNIT: 40, GUIDE: 2_000}
 
 
@@ -87,7 +92,7 @@ def _header(sheet, errors: RowErrors) -> dict[str, int]:
         name = _text(value)
         if name in COLUMNS and name not in found:
             found[name] = position
-    for name in COLUMNS:
+    for name in REQUIRED:
         if name not in found:
             errors.cell(1, name, _("Thiếu cột «%(column)s» ở dòng tiêu đề.", column=name))
     return found
@@ -122,6 +127,10 @@ def read(data: bytes, caps: xlsx.Limits | None = None) -> list[tree.Node]:
             rows.append(row_number)
         if len(nodes) > tree.MAX_NODES:
             raise Invalid({"file": [_("Bảng có quá %(limit)s tiêu chí.", limit=tree.MAX_NODES)]})
+    return _linked(nodes, rows, errors)
+
+
+def _linked(nodes: list[tree.Node], rows: list[int], errors: RowErrors) -> list[tree.Node]:
     if not nodes and not errors.kept:
         raise Invalid({"file": [_("Trang «%(title)s» chưa có tiêu chí nào.", title=SHEET)]})
     if not errors.kept:
@@ -133,14 +142,54 @@ def read(data: bytes, caps: xlsx.Limits | None = None) -> list[tree.Node]:
     return nodes
 
 
+def from_cells(table: Sequence[Mapping[str, Any]]) -> list[tree.Node]:
+    """The linked nodes of rows given as column → cell value (the editor's rows, numbered from
+    2 as under the template's header), checked exactly as an imported sheet's; blank rows are
+    left out.
+
+    :raises Invalid: as :func:`read`, naming the row and the column.
+    """
+    if len(table) > tree.MAX_NODES:
+        raise Invalid({"file": [_("Bảng có quá %(limit)s tiêu chí.", limit=tree.MAX_NODES)]})
+    columns = {name: position for position, name in enumerate(COLUMNS)}
+    errors = RowErrors(workbooks.limits().max_errors)
+    nodes: list[tree.Node] = []
+    rows: list[int] = []
+    for row_number, values in enumerate(table, start=2):
+        if blank(values):
+            continue
+        cells = [values.get(name) for name in COLUMNS]
+        node = _row(row_number, cells, columns, None, errors)
+        if node is not None:
+            nodes.append(node)
+            rows.append(row_number)
+    return _linked(nodes, rows, errors)
+
+
+def blank(values: Mapping[str, Any]) -> bool:
+    """Whether an editor's row says nothing (a «Không» alone is the form's default)."""
+    return not any(cell is not None and str(cell).strip() and cell != NO
+                   for cell in (values.get(name) for name in COLUMNS))
+
+
+def cells_of(node: tree.Node) -> dict[str, Any]:
+    """A node as the template's cells, column → value (what :func:`workbook_bytes` writes)."""
+    return dict(zip(COLUMNS, (
+        node.code, node.level, node.name, _cell(node.maximum), tree.TYPE_WORDS[node.type],
+        node.unit, _cell(node.target), _cell(node.per_occurrence), _cell(node.bonus),
+        _cell(node.penalty), _cell(node.minimum), YES if node.evidence else NO, node.guide,
+        YES if node.leader else (NO if node.type == tree.QUANTITATIVE else None),
+    ), strict=True))
+
+
 def _row(row_number: int, cells: Sequence[Any], columns: dict[str, int], scan: xlsx.SheetScan | None,
          errors: RowErrors) -> tree.Node | None:
     failed = False
     bad: set[str] = set()
 
     def cell(name: str) -> Any:
-        position = columns[name]
-        return cells[position] if position < len(cells) else None
+        position = columns.get(name)
+        return cells[position] if position is not None and position < len(cells) else None
 
     def fail(column: str, message: str) -> None:
         nonlocal failed
@@ -191,9 +240,10 @@ def _row(row_number: int, cells: Sequence[Any], columns: dict[str, int], scan: x
     kind = tree.type_of(_text(cell(TYPE)))
     if kind is None:
         fail(TYPE, _("Loại phải là một trong: %(types)s.", types=", ".join(tree.TYPE_WORDS.values())))
-    proof = _text(cell(EVIDENCE))
-    if proof not in ("", YES, NO) and proof.casefold() not in (YES.casefold(), NO.casefold()):
-        fail(EVIDENCE, _("Minh chứng ghi «Có» hoặc «Không»."))
+    proof, leader = _text(cell(EVIDENCE)), _text(cell(LEADER))
+    for column, said in ((EVIDENCE, proof), (LEADER, leader)):
+        if said.casefold() not in ("", YES.casefold(), NO.casefold()):
+            fail(column, _("Cột «%(column)s» ghi «Có» hoặc «Không».", column=column))
     if failed or kind is None or level is None or numbers[MAXIMUM] is None:
         return None
 
@@ -206,7 +256,7 @@ def _row(row_number: int, cells: Sequence[Any], columns: dict[str, int], scan: x
         type=kind, unit=texts[UNIT] or None, target=as_float(TARGET),
         per_occurrence=as_float(PER_OCCURRENCE), bonus=as_float(BONUS), penalty=as_float(PENALTY),
         minimum=as_float(MINIMUM), evidence=proof.casefold() == YES.casefold(),
-        guide=texts[GUIDE] or None,
+        guide=texts[GUIDE] or None, leader=leader.casefold() == YES.casefold(),
     )
     for column, messages in tree.check_node(node).items():
         for message in messages:
@@ -247,17 +297,15 @@ def workbook_bytes(nodes: Sequence[tree.Node], title: str = "") -> bytes:
         sheet.column_dimensions[_letters(position)].width = _WIDTHS[name]
     sheet.freeze_panes = "A2"
     for node in nodes:
-        sheet.append([
-            node.code, node.level, node.name, _cell(node.maximum), tree.TYPE_WORDS[node.type],
-            node.unit, _cell(node.target), _cell(node.per_occurrence), _cell(node.bonus),
-            _cell(node.penalty), _cell(node.minimum), YES if node.evidence else NO, node.guide,
-        ])
+        sheet.append(list(cells_of(node).values()))
     last = max(len(nodes) + 1, 500)
     kinds = DataValidation(type="list", formula1='"' + ",".join(tree.TYPE_WORDS.values()) + '"',
                            allow_blank=True)
     kinds.add(f"{_letters(COLUMNS.index(TYPE) + 1)}2:{_letters(COLUMNS.index(TYPE) + 1)}{last}")
     proofs = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
-    proofs.add(f"{_letters(COLUMNS.index(EVIDENCE) + 1)}2:{_letters(COLUMNS.index(EVIDENCE) + 1)}{last}")
+    for column in (EVIDENCE, LEADER):
+        letter = _letters(COLUMNS.index(column) + 1)
+        proofs.add(f"{letter}2:{letter}{last}")
     sheet.add_data_validation(kinds)
     sheet.add_data_validation(proofs)
     if title:

@@ -6,6 +6,12 @@ department for its sector). A table applies to unit kinds found below its owner,
 period owned by the owner or a unit below it may enable it; anyone else is answered as if the
 table did not exist.
 
+Reach: a table applies to unit kinds (``tenant_kinds`` of each version) and, within them, to
+chosen units or to a cluster's members (:func:`configure`), always strictly below the owner; a
+unit outside it does not fill the table (``thidua_criteria_set_applies``). The owner may set a
+unit's own target for a ``Định lượng`` row of a version (:func:`set_targets`), and may publish
+the table: units outside its line may then copy it (:func:`copy_table`).
+
 Versions: every import of a key adds a version; nothing is edited in place, so a closed (or
 open) period keeps reading the version it pinned. Periods still in draft follow the new version,
 since no unit has reported in them yet.
@@ -20,33 +26,38 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import clock
 from core.audit.operations import record
-from core.criteria_defs import excel, tree
-from core.criteria_defs.models import CriteriaDefinition, CriteriaDefinitionVersion
+from core.clusters.models import Cluster, ClusterMember
+from core.criteria_defs import excel, targets, tree
+from core.criteria_defs.models import (
+    CriteriaDefinition,
+    CriteriaDefinitionVersion,
+    CriteriaTarget,
+    is_defined_key,
+)
+from core.db.engine import session
 from core.db.scoping import UNSCOPED_OPTION
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
 from core.plugins import CriteriaSet, CriteriaSetError
 from core.plugins.models import PeriodCriteriaSet
-from core.reports import workbooks
 from core.tenants.models import Tenant
 from core.text import nfc
-from core.text.numbers import NumberFormatError, format_number
 from core.users.access import Access
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-SET_KEY = re.compile(r"^d[0-9a-f]{32}\.[a-z][a-z0-9_]{0,59}$")
 UNSCOPED = {UNSCOPED_OPTION: "an owner's criteria table is the form of its whole subtree, read by its key"}
 CACHE_KEY = "thidua_defined_sets"
 MAX_TITLE = 255
@@ -56,11 +67,6 @@ def set_key_of(owner_id: uuid.UUID, key: str) -> str:
     """The criteria-set key of ``owner``'s table ``key``: ``d<owner id hex>.<key>``, unique
     everywhere whatever the owners name their tables."""
     return f"d{owner_id.hex}.{key}"
-
-
-def is_defined_key(key: Any) -> bool:
-    """Whether ``key`` has the shape of a defined table's set key."""
-    return isinstance(key, str) and SET_KEY.match(key) is not None
 
 
 @dataclass(frozen=True)
@@ -127,20 +133,22 @@ def import_table(db: Session, access: Access, owner: Tenant, key: Any, title: An
 def copy_table(db: Session, access: Access, owner: Tenant, source: Any, key: Any, title: Any,
                tenant_kinds: list[str] | None = None) -> Imported:
     """Copy the latest version of the table ``source`` (a set key) into a new version of
-    ``owner``'s table ``key``, owned by ``owner``: the next year's table from this year's, or a
-    commune's own from the city's. Admin of ``owner``; the source must be a table ``owner`` may
-    enable (its own, or one of a unit above it); any other answers as one that does not exist.
+    ``owner``'s table ``key``, owned by ``owner``: the next year's table from this year's, a
+    commune's own from the city's, or another owner's table it published (its consent). Admin
+    of ``owner``; the source must be a table ``owner`` may enable (its own, or one of a unit
+    above it) or a published one; any other answers as one that does not exist.
 
     :raises Forbidden: the caller is not an admin of ``owner``.
-    :raises Invalid: ``source`` unknown or out of reach (on ``source``), or a wrong key, title or
-        kinds; nothing is saved.
+    :raises NotFound: ``source`` unknown, or another owner's table it did not publish.
+    :raises Invalid: a wrong key, title or kinds; nothing is saved.
     """
     if not access.is_admin_of(owner):
         raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được xây dựng bộ tiêu chí."))
     source = str(source or "")
-    found = find_set(db, source, None) if is_defined_key(source) and reaches(db, source, owner) else None
+    allowed = is_defined_key(source) and (reaches(db, source, owner) or is_published(db, source))
+    found = find_set(db, source, None) if allowed else None
     if found is None:
-        raise Invalid({"source": [_("Không có bộ tiêu chí %(key)s.", key=source[:120])]})
+        raise NotFound(_("Không có bộ tiêu chí %(key)s.", key=source[:120]))
     key, title, kinds = _checked(db, owner, key, title, tenant_kinds)
     row = db.execute(
         select(CriteriaDefinitionVersion.nodes)
@@ -154,17 +162,42 @@ def copy_table(db: Session, access: Access, owner: Tenant, source: Any, key: Any
                   {"source": [None, f"{source} v{found.version}"]})
 
 
+def editor_rows(nodes: Sequence[tree.Node], typed: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The editor's rows as template cells: each typed row is ``{"origin": index of the row of
+    ``nodes`` it comes from, or None for a new row, <column>: typed value…}``; a column not typed
+    keeps the origin's cell (its unit, evidence, guidance…)."""
+    table = []
+    for row in typed:
+        origin = row.get("origin")
+        base = excel.cells_of(nodes[origin]) if isinstance(origin, int) and 0 <= origin < len(nodes) else {}
+        base.update({name: value for name, value in row.items() if name in excel.COLUMNS})
+        table.append(base)
+    return table
+
+
+def check_rows(nodes: Sequence[tree.Node], typed: Sequence[Mapping[str, Any]]) -> list[tree.Node]:
+    """The editor's rows (see :func:`editor_rows`) read and checked as an imported sheet's:
+    each row's cells, the levels, and each group's maximum against its children's.
+
+    :raises Invalid: naming the row (the first row is 2, as under the template's header) and
+        the column.
+    """
+    return excel.from_cells(editor_rows(nodes, typed))
+
+
+def _signature(node: tree.Node) -> tuple:
+    return tuple(value for name, value in node.as_dict().items() if name not in ("parent", "field"))
+
+
 def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
-               changes: dict[int, dict[str, str]]) -> Imported | None:
-    """Rename rows and change their maximum in a new version of ``owner``'s table ``key``: the
-    web editor's small changes. ``read`` is the version the editor showed; ``changes`` maps a
-    row's index (0 for the first row under the header) to its new ``name`` and ``maximum``
-    (text, written the Vietnamese way). Admin of ``owner``; the whole table is checked again.
+               typed: Sequence[Mapping[str, Any]]) -> Imported | None:
+    """Save the web editor's rows as a new version of ``owner``'s table ``key``: rows renamed,
+    re-scored, added, removed or moved (see :func:`editor_rows`). ``read`` is the version the
+    editor showed. Admin of ``owner``; the whole table is checked again, as an import.
 
     :raises Forbidden: the caller is not an admin of ``owner``.
     :raises Conflict: the table has a newer version than ``read`` (409, reload the editor).
-    :raises Invalid: a wrong name or maximum, or a group that no longer adds up, named by row
-        and column as in the template (the first row under the header is row 2).
+    :raises Invalid: a wrong cell, or a group that no longer adds up, named by row and column.
     :return: what was saved, or None when nothing changed (no version is made).
     """
     if not access.is_admin_of(owner):
@@ -174,41 +207,21 @@ def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
         raise Conflict(_("Bộ tiêu chí này vừa được lưu bởi người khác; hãy tải lên lại."),
                        version=current.version)
     nodes = nodes_of(current)
-    before = [(node.name, node.maximum) for node in nodes]
-    errors = excel.RowErrors(workbooks.limits().max_errors)
-    for index, change in sorted(changes.items()):
-        if not 0 <= index < len(nodes):
-            continue
-        node, row = nodes[index], index + 2
-        name = nfc(str(change.get("name", node.name)))
-        if not name or len(name) > 500:
-            errors.cell(row, excel.NAME, _("Hãy ghi tên tiêu chí (tối đa %(limit)s ký tự).", limit=500))
-        else:
-            node.name = name
-        try:
-            maximum = excel.number(change.get("maximum", node.maximum))
-        except NumberFormatError as error:
-            errors.cell(row, excel.MAXIMUM, error.message)
-            continue
-        if maximum is None or not 0 <= maximum <= tree.MAX_POINTS:
-            errors.cell(row, excel.MAXIMUM, _("Ghi một số từ 0 đến %(limit)s.",
-                                             limit=format_number(tree.MAX_POINTS)))
-            continue
-        node.maximum = float(maximum)
-        for column, messages in tree.check_node(node).items():
-            for message in messages:
-                errors.cell(row, column, message)
-    if not errors.kept:
-        for (index, column), messages in tree.link(nodes, [i + 2 for i in range(len(nodes))]).items():
-            for message in messages:
-                errors.cell(index + 2, column, message)
-    if errors.kept or errors.dropped:
-        raise errors.invalid()
-    changed = sum(1 for node, was in zip(nodes, before, strict=True) if (node.name, node.maximum) != was)
-    if not changed:
+    saved = check_rows(nodes, typed)
+    if [_signature(n) for n in saved] == [_signature(n) for n in nodes]:
         return None
-    return _store(db, access, owner, key, current.title, list(current.tenant_kinds), nodes,
-                  "criteria_set.edit", {"rows_changed": [None, changed]})
+    kept = [row.get("origin") for row in typed if isinstance(row.get("origin"), int)]
+    before = {index: _signature(node) for index, node in enumerate(nodes)}
+    # A row counts as changed when it is new or differs from the row it came from; removed rows
+    # are counted apart (a move changes no row, only the order).
+    written = [row for row, cells in zip(typed, editor_rows(nodes, typed), strict=True)
+               if not excel.blank(cells)]
+    changed = sum(1 for row, node in zip(written, saved, strict=True)
+                  if before.get(row.get("origin")) != _signature(node))
+    removed = len(set(range(len(nodes))) - set(kept))
+    return _store(db, access, owner, key, current.title, list(current.tenant_kinds), saved,
+                  "criteria_set.edit", {"rows_changed": [None, changed], "rows_removed": [None, removed],
+                                        "rows": [len(nodes), len(saved)]})
 
 
 def _store(db: Session, access: Access, owner: Tenant, key: str, title: str, kinds: list[str],
@@ -324,6 +337,16 @@ def _cache() -> dict[tuple[str, int], CriteriaSet]:
     return current_app.extensions.setdefault(CACHE_KEY, {})
 
 
+def _own_targets(set_key: str, version: int):
+    def of(ctx: Any) -> dict[str, float]:
+        """The reporting unit's own targets, read when the set scores (the set is kept for the
+        life of the app; the targets may change until a period using the version closes)."""
+        tenant = getattr(ctx, "tenant", None)
+        return targets.unit_targets(session(), set_key, version, getattr(tenant, "id", None))
+
+    return of
+
+
 def find_set(db: Session, set_key: str, version: int | None) -> CriteriaSet | None:
     """The :class:`CriteriaSet` of a version (the latest when ``None``) of the table with
     ``set_key``, or None. Needs an app context (the built sets are kept on the app)."""
@@ -350,7 +373,8 @@ def find_set(db: Session, set_key: str, version: int | None) -> CriteriaSet | No
         return None
     nodes = [tree.Node.from_dict(data) for data in row.nodes]
     tree.link(nodes)
-    found = tree.criteria_set(set_key, version, row.title, row.tenant_kinds, nodes)
+    found = tree.criteria_set(set_key, version, row.title, row.tenant_kinds, nodes,
+                              _own_targets(set_key, version))
     cache[(set_key, version)] = found
     return found
 
@@ -365,3 +389,230 @@ def reaches(db: Session, set_key: str, tenant: Tenant) -> bool:
                          .execution_options(**UNSCOPED))
     owner = db.get(Tenant, owner_id) if owner_id is not None else None
     return owner is not None and tenant.path.startswith(owner.path)
+
+
+def is_published(db: Session, set_key: str) -> bool:
+    """Whether the owner of the table ``set_key`` published it (consents to its being copied)."""
+    return bool(db.scalar(select(CriteriaDefinition.published).where(CriteriaDefinition.set_key == set_key)
+                          .execution_options(**UNSCOPED)))
+
+
+# -- Reach, publishing and targets ----------------------------------------------------------------
+
+
+def _definition(db: Session, access: Access, owner: Tenant, key: str, *,
+                lock: bool = False) -> CriteriaDefinition:
+    if not access.can_see(owner) or not KEY.match(key or ""):
+        raise NotFound(_("Không tìm thấy bộ tiêu chí."))
+    query = select(CriteriaDefinition).where(CriteriaDefinition.tenant_id == owner.id,
+                                             CriteriaDefinition.key == key)
+    definition = db.scalar(query.with_for_update() if lock else query)
+    if definition is None:
+        raise NotFound(_("Không tìm thấy bộ tiêu chí."))
+    return definition
+
+
+def _units_below(db: Session, owner: Tenant, ids: Sequence[Any], name: str,
+                 errors: dict[str, list[str]]) -> list[Tenant]:
+    wanted: list[uuid.UUID] = []
+    wrong: list[str] = []
+    for value in ids:
+        try:
+            wanted.append(uuid.UUID(str(value)))
+        except ValueError:
+            wrong.append(str(value)[:40])
+    wanted = list(dict.fromkeys(wanted))
+    found = {t.id: t for t in db.scalars(select(Tenant).where(Tenant.id.in_(wanted),
+                                                              Tenant.active.is_(True)))} if wanted else {}
+    # A unit outside the owner's subtree is answered as one that does not exist.
+    wrong += [str(i) for i in wanted
+              if i not in found or i == owner.id or not found[i].path.startswith(owner.path)]
+    if wrong:
+        errors[name] = [_("Không có đơn vị %(ids)s trực thuộc đơn vị này.", ids=", ".join(wrong[:10]))]
+        return []
+    return [found[i] for i in wanted]
+
+
+def configure(db: Session, access: Access, owner: Tenant, key: str,
+              data: Mapping[str, Any]) -> CriteriaDefinition:
+    """Set who fills ``owner``'s table ``key`` and whether others may copy it. ``data`` holds
+    any of ``unit_ids`` (chosen units, strictly below ``owner``; empty: every unit of the kinds),
+    ``cluster_id`` (a cluster owned by ``owner`` or a unit below it, whose members fill the
+    table; None: no cluster) and ``published`` (True: units outside ``owner``'s line may copy
+    it). Chosen units and a cluster exclude each other. Admin of ``owner``; audited; applies to
+    every version (reach is who reports, not what is asked).
+
+    :raises NotFound: no such table, or the caller does not see ``owner``.
+    :raises Forbidden: the caller is not an admin of ``owner``.
+    :raises Invalid: a unit or cluster outside ``owner``'s subtree (as one that does not exist),
+        or both given, named by field.
+    """
+    # 404 for a table the caller cannot see, 403 for one it may only read; then the row lock
+    # (row-level security lets only who may write the row lock it).
+    _definition(db, access, owner, key)
+    if not access.is_admin_of(owner):
+        raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được xây dựng bộ tiêu chí."))
+    definition = _definition(db, access, owner, key, lock=True)
+    errors: dict[str, list[str]] = {}
+    before = {"unit_ids": list(definition.unit_ids or []),
+              "cluster_id": str(definition.cluster_id) if definition.cluster_id else None,
+              "published": bool(definition.published)}
+    after = dict(before)
+    if "unit_ids" in data:
+        units = _units_below(db, owner, data.get("unit_ids") or [], "unit_ids", errors)
+        after["unit_ids"] = sorted(str(t.id) for t in units)
+    if "cluster_id" in data:
+        cluster_id = data.get("cluster_id")
+        if cluster_id is None:
+            after["cluster_id"] = None
+        else:
+            cluster = db.scalar(select(Cluster).join(Tenant, Tenant.id == Cluster.tenant_id).where(
+                Cluster.id == cluster_id, Tenant.path.startswith(owner.path)))
+            if cluster is None:
+                errors["cluster_id"] = [_("Không có cụm thi đua này trong các đơn vị trực thuộc.")]
+            else:
+                after["cluster_id"] = str(cluster.id)
+    if "published" in data:
+        after["published"] = bool(data["published"])
+    if not errors and after["unit_ids"] and after["cluster_id"]:
+        errors["cluster_id"] = [_("Bộ tiêu chí áp dụng cho các đơn vị được chọn hoặc cho một cụm, "
+                                  "không cả hai.")]
+    if errors:
+        raise Invalid(errors)
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        definition.unit_ids = after["unit_ids"]
+        definition.cluster_id = uuid.UUID(after["cluster_id"]) if after["cluster_id"] else None
+        definition.published = after["published"]
+        definition.updated_at = clock.now()
+        db.flush()
+        record(db, "criteria_set.configure", tenant_id=owner.id, actor_id=access.actor_id,
+               actor_label=access.actor_label, object_type="criteria_definition", object_id=definition.id,
+               changes={"key": [key, key], **changes}, ip=access.ip)
+    return definition
+
+
+def applies(db: Session, set_key: str, tenant: Tenant) -> bool:
+    """Whether ``tenant`` fills the table ``set_key`` beyond its kind: one of its chosen units, or
+    a member of its cluster; True for a table with neither, or an unknown key."""
+    row = db.execute(select(CriteriaDefinition.unit_ids, CriteriaDefinition.cluster_id)
+                     .where(CriteriaDefinition.set_key == set_key).execution_options(**UNSCOPED)).first()
+    if row is None:
+        return True
+    if row.unit_ids:
+        return str(tenant.id) in row.unit_ids
+    if row.cluster_id is not None:
+        # The cluster belongs to a unit of the owner's subtree; its member reads only its own row.
+        return db.scalar(select(ClusterMember.id).where(
+            ClusterMember.cluster_id == row.cluster_id, ClusterMember.member_id == tenant.id)
+            .execution_options(**UNSCOPED)) is not None
+    return True
+
+
+@dataclass(frozen=True)
+class Target:
+    """A unit's own target of one ``Định lượng`` row."""
+
+    unit_id: uuid.UUID
+    unit_name: str
+    field: str
+    code: str
+    target: float
+    default: float | None
+
+
+def targets_of(db: Session, access: Access, owner: Tenant, key: str,
+               version: int | None = None) -> tuple[CriteriaDefinitionVersion, list[Target]]:
+    """The units' own targets of a version (the latest by default) of ``owner``'s table, for
+    whoever may see ``owner``, by unit name then tree order."""
+    found = get_version(db, access, owner, key, version)
+    leaves = {node.field: node for node in nodes_of(found) if node.type == tree.QUANTITATIVE}
+    order = list(leaves)
+    rows = db.execute(select(CriteriaTarget, Tenant).join(Tenant, Tenant.id == CriteriaTarget.unit_id).where(
+        CriteriaTarget.tenant_id == owner.id, CriteriaTarget.definition_id == found.definition_id,
+        CriteriaTarget.version == found.version)).all()
+    listed = [Target(t.unit_id, unit.name, t.field, leaves[t.field].code if t.field in leaves else "",
+                     t.target, leaves[t.field].target if t.field in leaves else None)
+              for t, unit in sorted(rows, key=lambda r: (r[1].name_key, order.index(r[0].field)
+                                                          if r[0].field in order else 0))]
+    return found, listed
+
+
+def set_targets(db: Session, access: Access, owner: Tenant, key: str, version: Any,
+                items: Sequence[Mapping[str, Any]]) -> int:
+    """Set units' own targets for ``Định lượng`` rows of one version of ``owner``'s table: each
+    item ``{"unit_id", "field", "target"}``, ``target`` None to go back to the row's. Admin of
+    ``owner``; audited. A version that a closed period used keeps its targets (the period's
+    scores stay as they were).
+
+    :raises NotFound: no such table or version.
+    :raises Forbidden: the caller is not an admin of ``owner``.
+    :raises Conflict: a closed period used the version (409).
+    :raises Invalid: a unit outside the table's reach, a field that is no ``Định lượng`` row of
+        the version, or a target not above 0, named ``targets.<index>.<name>``.
+    :return: the number of targets written or removed.
+    """
+    if not access.is_admin_of(owner):
+        get_version(db, access, owner, key)  # 404 before 403 for a table the caller cannot see
+        raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được đặt chỉ tiêu."))
+    definition = _definition(db, access, owner, key, lock=True)
+    current = get_version(db, access, owner, key, int(version) if version is not None else None)
+    used = db.scalar(select(ReportingPeriod.id).join(
+        PeriodCriteriaSet, PeriodCriteriaSet.period_id == ReportingPeriod.id).where(
+        PeriodCriteriaSet.key == definition.set_key, PeriodCriteriaSet.version == current.version,
+        ReportingPeriod.state.in_((period_models.CLOSED, period_models.ARCHIVED))).limit(1))
+    if used is not None:
+        raise Conflict(_("Một kỳ đã đóng dùng phiên bản %(version)s: chỉ tiêu của phiên bản này giữ nguyên; "
+                         "hãy đặt chỉ tiêu cho phiên bản mới.", version=current.version))
+    leaves = {node.field: node for node in nodes_of(current) if node.type == tree.QUANTITATIVE}
+    errors: dict[str, list[str]] = {}
+    wanted: dict[tuple[uuid.UUID, str], float | None] = {}
+    kinds = set(current.tenant_kinds or [])
+    for index, item in enumerate(items):
+        found = _units_below(db, owner, [item.get("unit_id")], f"targets.{index}.unit_id", errors)
+        unit = found[0] if found else None
+        if unit is not None and (unit.kind not in kinds or not applies(db, definition.set_key, unit)):
+            errors[f"targets.{index}.unit_id"] = [_("Đơn vị %(name)s không thuộc phạm vi áp dụng của bộ "
+                                                    "tiêu chí.", name=unit.name)]
+            unit = None
+        name = str(item.get("field") or "")
+        if name not in leaves:
+            errors[f"targets.{index}.field"] = [_("Không có tiêu chí định lượng %(field)s trong phiên bản "
+                                                  "này.", field=name[:200])]
+            continue
+        target = item.get("target")
+        if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)
+                                   or not 0 < target <= tree.MAX_ACTUAL):
+            errors[f"targets.{index}.target"] = [_("Chỉ tiêu là một số lớn hơn 0 (hoặc để trống để dùng chỉ "
+                                                   "tiêu chung của bộ).")]
+            continue
+        if unit is not None:
+            wanted[(unit.id, name)] = float(target) if target is not None else None
+    if errors:
+        raise Invalid(errors)
+    existing = {(t.unit_id, t.field): t for t in db.scalars(select(CriteriaTarget).where(
+        CriteriaTarget.tenant_id == owner.id, CriteriaTarget.definition_id == definition.id,
+        CriteriaTarget.version == current.version))}
+    now, changes = clock.now(), {}
+    for (unit_id, name), target in wanted.items():
+        row = existing.get((unit_id, name))
+        was = row.target if row is not None else None
+        if was == target:
+            continue
+        if target is None:
+            db.execute(delete(CriteriaTarget).where(CriteriaTarget.tenant_id == owner.id,
+                                                    CriteriaTarget.id == row.id))
+        elif row is None:
+            db.add(CriteriaTarget(tenant_id=owner.id, definition_id=definition.id, version=current.version,
+                                  unit_id=unit_id, field=name, target=target, updated_by_id=access.actor_id,
+                                  updated_at=now))
+        else:
+            row.target, row.updated_by_id, row.updated_at = target, access.actor_id, now
+        changes[f"{unit_id}:{name}"] = [was, target]
+    if changes:
+        db.flush()
+        record(db, "criteria_set.targets", tenant_id=owner.id, actor_id=access.actor_id,
+               actor_label=access.actor_label, object_type="criteria_definition", object_id=definition.id,
+               changes={"key": [key, key], "version": [current.version, current.version], **changes},
+               ip=access.ip)
+    return len(changes)

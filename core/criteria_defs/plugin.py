@@ -3,8 +3,9 @@
 The built-in plugin that serves the tables owners import from Excel (:mod:`core.criteria_defs`)
 as ordinary criteria sets: forms, the API, validation, scoring, rollups and the Excel form read
 them as they read a sector plugin's. It declares no set at start-up; it answers the keys
-``d<owner id>.<key>`` when a period, a report or a page names one, and lets only the owner and
-the units below it enable a table.
+``d<owner id>.<key>`` when a period, a report or a page names one, lets only the owner and the
+units below it enable a table, and leaves a table for chosen units or a cluster out of the other
+units' reports.
 """
 
 from __future__ import annotations
@@ -32,3 +33,11 @@ def thidua_criteria_set_reach(criteria_set: CriteriaSet, tenant) -> bool | None:
     if not operations.is_defined_key(criteria_set.key):
         return None
     return operations.reaches(session(), criteria_set.key, tenant)
+
+
+@hookimpl
+def thidua_criteria_set_applies(criteria_set: CriteriaSet, tenant) -> bool | None:
+    """A table for chosen units or a cluster is filled only by them."""
+    if not operations.is_defined_key(criteria_set.key) or not has_app_context():
+        return None
+    return operations.applies(session(), criteria_set.key, tenant)

@@ -5,7 +5,10 @@ A table is a list of rows in tree order; each row has a level (``Cấp``, from 1
 the nearest row above it at a smaller level. A group (``Nhóm``) sums its children's points,
 capped at its own maximum; a leaf scores by its type, the types of Vietnamese emulation tables:
 
-* Định lượng (quantitative): ``maximum × min(actual ÷ target, 1)``;
+* Định lượng (quantitative): ``maximum × min(actual ÷ target, 1)``, the target being the unit's
+  own (:class:`core.criteria_defs.models.CriteriaTarget`) when it has one, else the row's; or,
+  with the leader option (``leader``), scored in the unit's cluster against the best actual ÷
+  target (:mod:`core.clusters.leader`, final when the period closes);
 * Định tính (qualitative): met → ``maximum``, not met → 0;
 * Tự chấm (self-scored): the unit types its points from 0 to ``maximum`` with an explanation;
   the reviewer may set reviewed points (the report's reviewer scores, per criterion);
@@ -56,6 +59,7 @@ MAX_NODES = 1_500
 MAX_POINTS = Decimal(100_000)
 MAX_COUNT = 100_000
 MAX_ACTUAL = 10**12
+LEADER_COLUMN = "So với dẫn đầu cụm"  # the template's optional column of the leader option
 EXPLANATION_SUFFIX = "_giai_trinh"
 BONUS_SUFFIX = "_cong"
 PENALTY_SUFFIX = "_tru"
@@ -86,6 +90,7 @@ class Node:
     minimum: float | None = None
     evidence: bool = False
     guide: str | None = None
+    leader: bool = False
     parent: int | None = None
     field: str | None = None
     children: list[int] = dataclass_field(default_factory=list)
@@ -177,6 +182,9 @@ def check_node(node: Node) -> dict[str, list[str]]:
         if value is None or value <= 0:
             errors.setdefault(column, []).append(str(message))
 
+    if node.leader and node.type != QUANTITATIVE:
+        errors.setdefault(LEADER_COLUMN, []).append(
+            str(_l("Chỉ tiêu chí định lượng mới chấm được so với đơn vị dẫn đầu cụm.")))
     if node.type == QUANTITATIVE:
         need("Chỉ tiêu", node.target, _l("Tiêu chí định lượng cần chỉ tiêu lớn hơn 0."))
     elif node.type == PER_OCCURRENCE:
@@ -203,11 +211,16 @@ def _number(value: Any) -> float:
     return float(value)
 
 
-def leaf_points(node: Node, values: Mapping[str, Any]) -> float:
-    """The points a leaf earns from the values of the form (a missing value earns nothing)."""
+Targets = Mapping[str, float]  # a unit's own targets: leaf field → target
+
+
+def leaf_points(node: Node, values: Mapping[str, Any], targets: Targets | None = None) -> float:
+    """The points a leaf earns from the values of the form (a missing value earns nothing);
+    ``targets`` are the unit's own targets of Định lượng leaves, by field, over the row's."""
     name = node.field or ""
     if node.type == QUANTITATIVE:
-        actual, target = _number(values.get(name)), float(node.target or 0)
+        own = (targets or {}).get(name)
+        actual, target = _number(values.get(name)), float(own if own is not None else node.target or 0)
         if target <= 0 or actual <= 0:
             return 0.0
         if actual >= target:
@@ -227,7 +240,7 @@ def leaf_points(node: Node, values: Mapping[str, Any]) -> float:
     return 0.0
 
 
-def points(nodes: Sequence[Node], values: Mapping[str, Any]) -> list[float]:
+def points(nodes: Sequence[Node], values: Mapping[str, Any], targets: Targets | None = None) -> list[float]:
     """Each node's points: a leaf's by its type, a group's the sum of its children's capped at
     its maximum (a group with a note may list more than it counts, "chọn 3 trong 5")."""
     earned = [0.0] * len(nodes)
@@ -236,13 +249,13 @@ def points(nodes: Sequence[Node], values: Mapping[str, Any]) -> list[float]:
         if node.type == GROUP:
             earned[index] = min(sum(earned[i] for i in node.children), float(node.maximum))
         else:
-            earned[index] = leaf_points(node, values)
+            earned[index] = leaf_points(node, values, targets)
     return earned
 
 
-def total(nodes: Sequence[Node], values: Mapping[str, Any]) -> float:
+def total(nodes: Sequence[Node], values: Mapping[str, Any], targets: Targets | None = None) -> float:
     """The table's score: the sum of its level-1 rows' points, rounded to 2 decimals."""
-    earned = points(nodes, values)
+    earned = points(nodes, values, targets)
     return round(sum(earned[i] for i, node in enumerate(nodes) if node.parent is None), 2)
 
 
@@ -270,9 +283,10 @@ def _fields(node: Node) -> dict[str, fields.Field]:
     name, label = node.field or "", f"{node.code} {node.name}"
     if node.type == QUANTITATIVE:
         target = float(node.target or 1)
+        extra: dict[str, Any] = {"leader_rule": True} if node.leader else {}
         return {name: fields.Float(required=True, validate=validate.Range(min=0, max=MAX_ACTUAL),
                                    metadata=_meta(node, label, points=node.maximum, target=node.target,
-                                                  points_per_unit=node.maximum / target))}
+                                                  points_per_unit=node.maximum / target, **extra))}
     if node.type == QUALITATIVE:
         return {name: fields.Boolean(required=True, metadata=_meta(node, label, points=node.maximum))}
     if node.type == SELF_SCORED:
@@ -321,9 +335,10 @@ def _validate(nodes: Sequence[Node]) -> Callable[[Mapping[str, Any], Any], dict[
 
 
 def criteria_set(key: str, version: int, title: str, applies_to: Sequence[str],
-                 nodes: Sequence[Node]) -> CriteriaSet:
+                 nodes: Sequence[Node], targets: Callable[[Any], Targets] | None = None) -> CriteriaSet:
     """The :class:`CriteriaSet` of a linked table (see :func:`link`): one or two fields per
     leaf in tree order, scored by :func:`total`, with ``maximum`` the table's total.
+    ``targets(ctx)`` answers the reporting unit's own targets (``ctx.tenant``), when given.
 
     :raises core.plugins.CriteriaSetError: a key, title or kinds the contract refuses.
     """
@@ -337,10 +352,45 @@ def criteria_set(key: str, version: int, title: str, applies_to: Sequence[str],
     def score(data: Mapping[str, Any], ctx: Any) -> float:
         """The table's points: each leaf by its type, each group the sum of its children
         capped at its maximum, the level-1 rows added up."""
-        return total(frozen, data)
+        return total(frozen, data, targets(ctx) if targets is not None and ctx is not None else None)
 
     top = maximum(frozen)
     return CriteriaSet(key=key, version=version, title=title, title_en=title,
                        applies_to=frozenset(applies_to),
                        schema=schema, score=score, validate=_validate(frozen),
                        maximum=top if top > 0 else None)
+
+
+# -- The editor's changes to the order of rows -----------------------------------------------
+
+
+def block(levels: Sequence[int], index: int) -> range:
+    """The rows of the subtree starting at ``index``: the row and every following row at a
+    deeper level (``levels`` in tree order)."""
+    end = index + 1
+    while end < len(levels) and levels[end] > levels[index]:
+        end += 1
+    return range(index, end)
+
+
+def moved(levels: Sequence[int], index: int, step: int) -> list[int]:
+    """The order of the rows (old indexes) after the row ``index`` moves with its subtree one
+    place up (``step`` -1) or down (+1) among its siblings; unchanged when it has no sibling
+    that way (a row never leaves its parent: change its «Cấp» for that)."""
+    order = list(range(len(levels)))
+    if not 0 <= index < len(levels):
+        return order
+    own = block(levels, index)
+    if step < 0:
+        before = index - 1
+        while before >= 0 and levels[before] > levels[index]:
+            before -= 1
+        if before < 0 or levels[before] != levels[index]:
+            return order
+        other = block(levels, before)
+        return [*order[:other.start], *own, *other, *order[own.stop:]]
+    after = own.stop
+    if after >= len(levels) or levels[after] != levels[index]:
+        return order
+    other = block(levels, after)
+    return [*order[:own.start], *other, *own, *order[other.stop:]]

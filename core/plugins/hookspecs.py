@@ -49,6 +49,18 @@ def thidua_criteria_set_reach(criteria_set, tenant):
     """
 
 
+@hookspec
+def thidua_criteria_set_applies(criteria_set, tenant):
+    """Whether ``tenant``, of a kind the period enabled ``criteria_set`` for, fills it: a set may
+    reach only chosen units or a cluster's members.
+
+    :param criteria_set: the :class:`CriteriaSet` a period enables.
+    :param tenant: the :class:`Tenant` reporting.
+    :return: ``False`` to leave the set out of the unit's report, ``True`` or ``None`` otherwise.
+        Every implementation is asked; one ``False`` leaves it out.
+    """
+
+
 @hookspec(firstresult=True)
 def thidua_score(criteria_set, data, context):
     """Score validated values of a criteria set that has no ``score`` callable of its own.

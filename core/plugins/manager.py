@@ -493,6 +493,22 @@ class PluginHost:
                 return False
         return True
 
+    def applies(self, criteria_set: CriteriaSet, tenant: Any) -> bool:
+        """Whether ``tenant`` fills ``criteria_set`` where its period enabled it for the unit's
+        kind: no plugin's ``thidua_criteria_set_applies`` answers ``False``."""
+        for impl in self.pm.hook.thidua_criteria_set_applies.get_hookimpls():
+            arguments = {"criteria_set": criteria_set, "tenant": tenant}
+            try:
+                answer = impl.function(*(arguments[arg] for arg in impl.argnames))
+            except Exception:
+                # Fails open, unlike the reach: a unit left without its form could not report,
+                # while a form too many only asks more of it.
+                log.exception("plugin %s raised in thidua_criteria_set_applies", impl.plugin_name)
+                continue
+            if answer is False:
+                return False
+        return True
+
     def versions(self, key: str) -> list[int]:
         return sorted(v for k, v in self.registry if k == key)
 

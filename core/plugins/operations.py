@@ -99,8 +99,10 @@ def enabled_sets(db: Session, host: PluginHost, period: ReportingPeriod) -> list
 def sets_for_tenant(
     db: Session, host: PluginHost, period: ReportingPeriod, tenant: Tenant
 ) -> list[EnabledSet]:
-    """The sets ``tenant`` reports in ``period`` (its kind is among the enabled kinds)."""
-    return [item for item in enabled_sets(db, host, period) if item.row.applies_to_kind(tenant.kind)]
+    """The sets ``tenant`` reports in ``period``: its kind is among the enabled kinds and the
+    set reaches it (``thidua_criteria_set_applies``: a table for chosen units or a cluster)."""
+    return [item for item in enabled_sets(db, host, period) if item.row.applies_to_kind(tenant.kind)
+            and (item.criteria_set is None or host.applies(item.criteria_set, tenant))]
 
 
 def _load_items(items: Any, errors: dict[str, list[str]]) -> list[tuple[int, dict[str, Any]]]:

@@ -213,7 +213,7 @@ def compute(db: Session, host: PluginHost, submission: Submission, tenant: Tenan
     weights = {item.row.key: item.row.weight for item in enabled}
     ctx = context_for(db, tenant, period)
     computed = Computed()
-    pairs, per_section_outcomes, self_pairs = [], [], []
+    pairs, per_section_outcomes, self_pairs, maxima = [], [], [], []
     reviewed = False
     for key, section in sections.items():
         criteria_set = host.criteria_set(key, section.set_version)
@@ -231,12 +231,14 @@ def compute(db: Session, host: PluginHost, submission: Submission, tenant: Tenan
         reviewed = reviewed or review_score is not None
         self_pairs.append((self_score, weights[key]))
         pairs.append((review_score if review_score is not None else self_score, weights[key]))
+        maxima.append((pairs[-1][0], criteria_set.maximum, weights[key]))
         per_section_outcomes.append(outcomes)
     computed.self_score = scoring.weighted_total(self_pairs)
     computed.review_score = scoring.weighted_total(pairs) if reviewed else None
     computed.outcomes = scoring.merge_outcomes(per_section_outcomes)
     final = computed.review_score if computed.review_score is not None else computed.self_score
-    computed.classification = scoring.classify(final, computed.outcomes, period.bands or [])
+    computed.classification = scoring.classify(final, computed.outcomes, period.bands or [],
+                                               scoring.scale_of(maxima))
     if hierarchy.CHILDREN in ctx.extra.asked:
         computed.basis = hierarchy.basis_of(ctx.extra[hierarchy.CHILDREN])
     return computed

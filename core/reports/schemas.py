@@ -159,6 +159,8 @@ class SectionViewSchema(Schema):
     title_en = fields.String()
     available = fields.Boolean()
     weight = fields.Float()
+    maximum = fields.Float(metadata={"description": "The points the section scores out of (100 unless "
+                                                    "its set says more); band minima scale with it"})
     fields_ = fields.List(fields.Dict(), data_key="fields", attribute="fields",
                           metadata={"description": "Each field's label, type, unit, points"})
     values = fields.Dict()
@@ -166,7 +168,8 @@ class SectionViewSchema(Schema):
     review = fields.Dict(metadata={"description": "field → {score, note} given by the reviewer"})
     review_score = fields.Float(allow_none=True)
     outcomes = fields.Dict()
-    targets = fields.Dict(metadata={"description": "Targets (chỉ tiêu) of the plan period"})
+    targets = fields.Dict(metadata={"description": "Targets (chỉ tiêu): the plan period's values, and "
+                                                  "the unit's own targets of an owner's table"})
 
 
 class MissingSchema(Schema):

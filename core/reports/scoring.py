@@ -6,7 +6,10 @@
 * The total is the weighted mean of the sections' scores (reviewer score where there is one),
   weights from the period; sections of an unavailable plugin are left out.
 * The classification is the first band (highest minimum first) whose minimum the total reaches
-  and whose required standards (e.g. "atantt") the report passed.
+  and whose required standards (e.g. "atantt") the report passed. Band minima are points out of
+  100; a report whose sets score out of more (an owner's table of 1.000 points) is measured on
+  its own scale, the weighted mean of its sections' maxima (:func:`scale_of`): 900 of 1.000
+  reaches a band of 90.
 """
 
 from __future__ import annotations
@@ -58,13 +61,32 @@ def merge_outcomes(per_section: Iterable[Mapping[str, Any]]) -> dict[str, bool |
     return merged
 
 
+SCALE = 100.0  # what band minima are written out of
+
+
+def scale_of(maxima: Iterable[tuple[float | None, float | None, float]]) -> float:
+    """The points a report's total is out of: the weighted mean of the maxima of the sections
+    that have a score, ``maxima`` being (score, the set's maximum or None for 100, weight) per
+    section; 100 when no section has a score."""
+    pairs = [(float(top) if top else SCALE, weight) for score, top, weight in maxima
+             if score is not None and weight > 0]
+    return weighted_total(pairs) or SCALE
+
+
+def _minimum(band: Mapping[str, Any], scale: float) -> float:
+    """A band's minimum on a report's scale (see :func:`scale_of`)."""
+    return float(band.get("min", 0)) * scale / SCALE
+
+
 def classify(
-    total: float | None, outcomes: Mapping[str, Any], bands: Sequence[Mapping[str, Any]]
+    total: float | None, outcomes: Mapping[str, Any], bands: Sequence[Mapping[str, Any]],
+    scale: float = SCALE,
 ) -> str | None:
+    """The band of a report with ``total`` points out of ``scale``, or None without a total."""
     if total is None:
         return None
     for band in sorted(bands, key=lambda b: float(b.get("min", 0)), reverse=True):
-        if total < float(band.get("min", 0)):
+        if total < _minimum(band, scale):
             continue
         if all(outcomes.get(name) is True for name in band.get("requires", [])):
             return str(band["name"])
@@ -72,19 +94,21 @@ def classify(
 
 
 def band_standing(
-    total: float | None, outcomes: Mapping[str, Any], bands: Sequence[Mapping[str, Any]]
+    total: float | None, outcomes: Mapping[str, Any], bands: Sequence[Mapping[str, Any]],
+    scale: float = SCALE,
 ) -> list[dict[str, Any]]:
     """Every band of a period, highest minimum first, with what a report with ``total`` and
     ``outcomes`` lacks for it (the reading of :func:`classify`, spelled out for people):
 
     ``{"name", "min", "requires", "reached", "short_by", "failed", "undecided"}`` where
     ``reached`` marks the band :func:`classify` gives, ``short_by`` is the points missing to the
-    band's minimum (0 when reached; None without a total), ``failed`` the required standards
-    the report did not pass and ``undecided`` those not decided yet (a section not complete)."""
-    given = classify(total, outcomes, bands)
+    band's minimum on the report's ``scale`` (0 when reached; None without a total), ``failed``
+    the required standards the report did not pass and ``undecided`` those not decided yet (a
+    section not complete)."""
+    given = classify(total, outcomes, bands, scale)
     found = []
     for band in sorted(bands, key=lambda b: float(b.get("min", 0)), reverse=True):
-        minimum = float(band.get("min", 0))
+        minimum = _minimum(band, scale)
         requires = [str(r) for r in band.get("requires", []) or []]
         found.append({
             "name": str(band.get("name", "")),

@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.criteria_defs.models import is_defined_key
+from core.criteria_defs.targets import unit_targets
 from core.db.types import utcnow
 from core.periods.models import ReportingPeriod
 from core.plugins.fields import describe
@@ -51,13 +53,16 @@ def report_view(
             "title_en": criteria_set.title_en if criteria_set else key,
             "available": criteria_set is not None,
             "weight": item.row.weight,
+            # What the section scores out of (100 unless the set says more: a 1.000-point table).
+            "maximum": (criteria_set.maximum if criteria_set and criteria_set.maximum else 100),
             "fields": [f.as_dict() for f in describe(criteria_set)] if criteria_set else [],
             "values": dict(section.values) if section is not None else {},
             "self_score": section.self_score if section is not None else None,
             "review": dict(section.review or {}) if section is not None else {},
             "review_score": section.review_score if section is not None else None,
             "outcomes": dict(section.outcomes or {}) if section is not None else {},
-            "targets": targets.get(key, {}),
+            "targets": {**targets.get(key, {}), **(
+                unit_targets(db, key, version, tenant.id) if is_defined_key(key) else {})},
         })
     state = deadlines.state_until(period, now or utcnow(), extended_until)
     return {

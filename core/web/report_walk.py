@@ -125,7 +125,10 @@ def explain_band(view: dict[str, Any], bands: list[dict[str, Any]]) -> dict[str,
     (the points short, the standards not passed or not decided yet, by name). None before the
     report has a score."""
     total = view["review_score"] if view["review_score"] is not None else view["self_score"]
-    standing = scoring.band_standing(total, view["outcomes"], bands)
+    scale = scoring.scale_of(
+        (section["review_score"] if section["review_score"] is not None else section["self_score"],
+         section.get("maximum"), section["weight"]) for section in view["sections"])
+    standing = scoring.band_standing(total, view["outcomes"], bands, scale)
     standards = history.outcome_labels()
     reached_at = next((i for i, b in enumerate(standing) if b["reached"]), len(standing))
     rows = []

@@ -103,3 +103,71 @@ def test_the_same_code_under_different_parents_makes_different_fields():
              Node(code="a)", level=2, name="d", maximum=1, type=tree.QUALITATIVE)]
     assert tree.link(nodes) == {}
     assert [nodes[1].field, nodes[3].field] == ["c_1_a", "c_2_a"]
+
+
+@pytest.mark.parametrize(("actual", "own", "expected"), [
+    (5, None, 20), (5, 5, 40), (4.99, 5, 39.92), (5, 20, 10), (20, 20, 40), (25, 20, 40), (0, 5, 0)])
+def test_quantitative_scores_against_the_units_own_target_when_it_has_one(actual, own, expected):
+    nodes, name = leaf(tree.QUANTITATIVE, 40, target=10)
+    assert tree.total(nodes, {name: actual}, {name: own} if own is not None else {}) == expected
+
+
+def test_the_leader_option_is_for_quantitative_rows_only_and_marks_the_field():
+    assert tree.check_node(Node("1.", 1, "Tin báo", 10, tree.QUALITATIVE, leader=True)) == {
+        tree.LEADER_COLUMN: ["Chỉ tiêu chí định lượng mới chấm được so với đơn vị dẫn đầu cụm."]}
+    nodes, name = leaf(tree.QUANTITATIVE, 40, target=10, leader=True)
+    built = tree.criteria_set("d" + "0" * 32 + ".x", 1, "Bảng", ["school"], nodes)
+    meta = built.schema._declared_fields[name].metadata
+    assert meta["leader_rule"] is True and meta["target"] == 10 and meta["points"] == 40
+
+
+#   0 I.(1)  1 1.(2)  2 2.(2)  3 a)(3)  4 3.(2)  5 II.(1)
+LEVELS = [1, 2, 2, 3, 2, 1]
+
+
+@pytest.mark.parametrize(("index", "step", "order"), [
+    (2, -1, [0, 2, 3, 1, 4, 5]),   # 2. moves above 1. with its child a)
+    (1, 1, [0, 2, 3, 1, 4, 5]),    # the same move, seen from 1.
+    (2, 1, [0, 1, 4, 2, 3, 5]),    # 2. and a) below 3.
+    (1, -1, [0, 1, 2, 3, 4, 5]),   # the first child stays under its parent
+    (4, 1, [0, 1, 2, 3, 4, 5]),    # the last child too
+    (3, -1, [0, 1, 2, 3, 4, 5]),   # an only child has no sibling
+    (5, -1, [5, 0, 1, 2, 3, 4]),   # II. with nothing under it above I. and its subtree
+    (0, 1, [5, 0, 1, 2, 3, 4]),
+    (9, 1, [0, 1, 2, 3, 4, 5]),    # out of range: nothing moves
+])
+def test_a_row_moves_with_its_subtree_among_its_siblings_only(index, step, order):
+    assert tree.moved(LEVELS, index, step) == order
+
+
+def test_a_rows_block_is_the_row_and_its_descendants():
+    assert list(tree.block(LEVELS, 0)) == [0, 1, 2, 3, 4]
+    assert list(tree.block(LEVELS, 2)) == [2, 3]
+    assert list(tree.block(LEVELS, 5)) == [5]
+
+
+BANDS = [{"name": "Xuất sắc", "min": 90, "requires": ["atantt"]}, {"name": "Khá", "min": 70},
+         {"name": "Trung bình", "min": 50}, {"name": "Yếu", "min": 0}]
+
+
+@pytest.mark.parametrize(("total", "scale", "outcomes", "band"), [
+    (700, 1000, {}, "Khá"), (699.99, 1000, {}, "Trung bình"), (900, 1000, {}, "Khá"),
+    (900, 1000, {"atantt": True}, "Xuất sắc"), (899.99, 1000, {"atantt": True}, "Khá"),
+    (70, 100, {}, "Khá"), (69.99, 100, {}, "Trung bình"), (0, 1000, {}, "Yếu"), (None, 1000, {}, None)])
+def test_band_minima_scale_with_the_points_a_report_is_out_of(total, scale, outcomes, band):
+    from core.reports import scoring
+
+    assert scoring.classify(total, outcomes, BANDS, scale) == band
+
+
+def test_a_reports_scale_is_the_weighted_mean_of_its_scored_sections_maxima():
+    from core.reports import scoring
+
+    assert scoring.scale_of([(800, 1000, 1), (None, None, 1)]) == 1000
+    assert scoring.scale_of([(80, None, 1), (800, 1000, 1)]) == 550
+    assert scoring.scale_of([(80, None, 3), (800, 1000, 1)]) == 325
+    assert scoring.scale_of([]) == 100
+    standing = scoring.band_standing(650, {}, BANDS, 1000)
+    assert [(b["name"], b["min"], b["short_by"], b["reached"]) for b in standing] == [
+        ("Xuất sắc", 900, 250, False), ("Khá", 700, 50, False), ("Trung bình", 500, 0, True),
+        ("Yếu", 0, 0, False)]

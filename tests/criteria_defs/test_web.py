@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from core import clock
 from core.audit.models import AuditEntry
+from core.criteria_defs.models import CriteriaDefinition, CriteriaTarget
 from core.periods import operations as period_ops
 from core.testing.fixtures import csrf_token_from
 from core.users.access import SystemAccess
@@ -100,3 +102,147 @@ def test_the_editor_renames_and_changes_maxima_as_a_new_version(client_as, world
         "rows_changed"] == [None, 2]
     assert client_as("ward_reporter").get(editor).status_code == 403
     assert client_as("commune_admin").get(editor).status_code == 404
+
+
+class _Form(HTMLParser):
+    """The values a browser would post from the editor's form (inputs and selected options)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "input" and found.get("name") and found.get("type") != "file":
+            self.values[found["name"]] = found.get("value") or ""
+        elif tag == "select":
+            self._select = found.get("name")
+        elif tag == "option" and self._select and "selected" in found:
+            self.values[self._select] = found.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def form_of(html: str) -> dict[str, str]:
+    parser = _Form()
+    parser.feed(html)
+    return parser.values
+
+
+def test_the_editor_adds_removes_and_moves_rows_checking_each_group_after_each_change(
+        client_as, world, api_as, db):
+    admin = client_as("ward_admin")
+    assert post(admin, world, FIVE_LEVELS).status_code == 302
+    editor = f"{page(world)}/an_ninh/edit"
+    shown = form_of(admin.get(editor).get_data(as_text=True))
+    assert shown["origin-8"] == "8" and shown["type-8"] == "Cộng/trừ" and shown["bonus-8"] == "3"
+    # Removing the 10 points of «~» leaves its group a) (row 5) at 90 of 100: said at once, not saved.
+    removed = admin.post(editor, data={**shown, "action": "remove-8"})
+    assert removed.status_code == 200
+    html = removed.get_data(as_text=True)
+    assert "Dòng 5, cột «Điểm tối đa»" in html and "(90)" in html
+    after_removal = form_of(html)
+    assert "origin-9" not in after_removal and after_removal["origin-8"] == "9"
+    # A new row at level 5 below «#»: named at once for what it lacks.
+    added = admin.post(editor, data={**after_removal, "action": "add-7"})
+    html = added.get_data(as_text=True)
+    assert "Dòng 10, cột «Mã»" in html and "Dòng 10, cột «Tên tiêu chí»" in html
+    with_new = form_of(html)
+    assert with_new["origin-8"] == "" and with_new["level-8"] == "5" and with_new["type-8"] == "Định tính"
+    with_new.update({"code-8": "~", "name-8": "Được khen thưởng", "maximum-8": "10"})
+    checked = admin.post(editor, data={**with_new, "action": "check"})
+    assert checked.status_code == 200 and 'id="edit-errors"' not in checked.get_data(as_text=True)
+    # II. moves above I. with its whole subtree, then everything is saved as version 2.
+    moved = form_of(admin.post(editor, data={**form_of(checked.get_data(as_text=True)),
+                                             "action": "down-0"}).get_data(as_text=True))
+    assert moved["code-0"] == "II." and moved["code-1"] == "I." and moved["origin-0"] == "9"
+    saved = admin.post(editor, data={**moved, "action": "save"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    ward = world.tenant("ward-a").id
+    answer = api_as("ward_admin").get(f"/api/v1/tenants/{ward}/criteria-sets/an_ninh.xlsx")
+    sheet = load_workbook(io.BytesIO(answer.data))["Tiêu chí"]
+    table = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[4]) for r in table] == [
+        ("II.", "Định tính"), ("I.", "Nhóm"), ("1.", "Nhóm"), ("1.1", "Nhóm"), ("a)", "Nhóm"),
+        ("-", "Định lượng"), ("+", "Định tính"), ("*", "Tự chấm"), ("#", "Điểm cố định"), ("~", "Định tính")]
+    assert table[9][2] == "Được khen thưởng" and table[0][12] == "Đạt khi không để xảy ra vụ việc phức tạp."
+    changes = db.scalar(select(AuditEntry.changes).where(AuditEntry.action == "criteria_set.edit"))
+    assert changes["version"] == [1, 2] and changes["rows_removed"] == [None, 1]
+    assert changes["rows_changed"] == [None, 1] and changes["rows"] == [10, 10]
+
+
+def test_an_editor_row_out_of_range_or_a_stale_version_changes_nothing(client_as, world, db):
+    admin = client_as("ward_admin")
+    assert post(admin, world, FIVE_LEVELS).status_code == 302
+    editor = f"{page(world)}/an_ninh/edit"
+    shown = form_of(admin.get(editor).get_data(as_text=True))
+    same = admin.post(editor, data={**shown, "action": "up-99"})
+    assert same.status_code == 200 and form_of(same.get_data(as_text=True)) == shown
+    first = admin.post(editor, data={**shown, "action": "up-0"})  # no sibling above: unchanged
+    assert form_of(first.get_data(as_text=True)) == shown
+    stale = admin.post(editor, data={**shown, "version": "0", "action": "save", "name-0": "Khác"})
+    assert stale.status_code == 409
+    sibling = client_as("commune_admin")
+    token = csrf_token_from(sibling.get(page(world, "commune-b")).get_data(as_text=True))
+    assert sibling.post(editor, data={**shown, "csrf_token": token, "action": "remove-0"}).status_code == 404
+
+
+def test_an_admin_sets_a_units_own_targets_on_the_web(client_as, world, db):
+    admin = client_as("ward_admin")
+    assert post(admin, world, FIVE_LEVELS).status_code == 302
+    targets = f"{page(world)}/an_ninh/targets"
+    a1 = world.tenant("school-a1")
+    listing = admin.get(page(world)).get_data(as_text=True)
+    assert 'id="targets-an_ninh"' in listing
+    html = admin.get(f"{targets}?unit_q=a1").get_data(as_text=True)
+    assert f'value="{a1.id}"' in html and "Trường THCS A2" not in html
+    shown = admin.get(f"{targets}?unit={a1.id}").get_data(as_text=True)
+    assert 'name="target-c_i_1_1_1_a_1"' in shown and "Chưa đơn vị nào có chỉ tiêu riêng." in shown
+    token = csrf_token_from(shown)
+    wrong = admin.post(targets, data={"csrf_token": token, "unit": str(a1.id),
+                                      "target-c_i_1_1_1_a_1": "1.5"})
+    assert wrong.status_code == 422 and "- Số buổi tuyên truyền" in wrong.get_data(as_text=True)
+    zero = admin.post(targets, data={"csrf_token": token, "unit": str(a1.id), "target-c_i_1_1_1_a_1": "0"})
+    assert zero.status_code == 422 and "Chỉ tiêu là một số lớn hơn 0" in zero.get_data(as_text=True)
+    saved = admin.post(targets, data={"csrf_token": token, "unit": str(a1.id),
+                                      "target-c_i_1_1_1_a_1": "12,5"})
+    assert saved.status_code == 302
+    after = admin.get(saved.headers["Location"]).get_data(as_text=True)
+    assert 'value="12,5"' in after and "Đã lưu 1 chỉ tiêu của Trường THCS A1." in after
+    assert db.scalar(select(CriteriaTarget.target)) == 12.5
+    # Outside the ward, and without the admin role, nothing is set.
+    assert client_as("commune_admin").get(targets).status_code == 404
+    reader = client_as("ward_reviewer")
+    read = reader.get(targets).get_data(as_text=True)
+    assert 'id="unit-targets"' in read and 'id="save-targets"' not in read
+    refused = reader.post(targets, data={"csrf_token": csrf_token_from(read), "unit": str(a1.id),
+                                         "target-c_i_1_1_1_a_1": "3"})
+    assert refused.status_code == 403 and db.scalar(select(CriteriaTarget.target)) == 12.5
+
+
+def test_an_admin_publishes_a_table_and_withdraws_it(client_as, world, db):
+    admin = client_as("ward_admin")
+    assert post(admin, world, FIVE_LEVELS).status_code == 302
+    listing = admin.get(page(world)).get_data(as_text=True)
+    assert 'id="publish-an_ninh"' in listing and "Đã công bố" not in listing
+    publish = f"{page(world)}/an_ninh/publish"
+    token = csrf_token_from(listing)
+    done = admin.post(publish, data={"csrf_token": token, "published": "1"})
+    assert done.status_code == 302
+    assert "Đã công bố: đơn vị khác được sao chép" in admin.get(page(world)).get_data(as_text=True)
+    assert db.scalar(select(CriteriaDefinition.published)) is True
+    assert admin.post(publish, data={"csrf_token": token, "published": "0"}).status_code == 302
+    assert db.scalar(select(CriteriaDefinition.published)) is False
+    assert admin.post(publish, data={"published": "1"}).status_code == 400  # no CSRF token
+    reader = client_as("ward_reporter")
+    shown = reader.get(page(world)).get_data(as_text=True)
+    assert 'id="publish-an_ninh"' not in shown
+    refused = reader.post(publish, data={"csrf_token": csrf_token_from(shown), "published": "1"})
+    assert refused.status_code == 403
+    sibling = client_as("commune_admin")
+    token = csrf_token_from(sibling.get(page(world, "commune-b")).get_data(as_text=True))
+    assert sibling.post(publish, data={"csrf_token": token, "published": "1"}).status_code == 404
+    assert db.scalar(select(CriteriaDefinition.published)) is False

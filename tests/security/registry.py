@@ -147,6 +147,9 @@ BODIES: dict[str, Callable[[Victim], dict]] = {
     "web.report_narrative": lambda v: {"scope": str(v.tenant.id), "body": "Nhận định", "version": "0"},
     "web.cluster_update": lambda v: {"name": "Cụm đổi tên", "kind": "cum",
                                      "members": str(v.tenants["child"].id)},
+    "api.configure_criteria_table": lambda v: {"published": True},
+    "api.set_criteria_table_targets": lambda v: {"targets": []},
+    "web.criteria_table_publish": lambda v: {"published": "1"},
 }
 
 # Write routes whose body names an object more private than their path does (a dashboard scope in
