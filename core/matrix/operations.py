@@ -103,6 +103,11 @@ class MatrixRow:
     score: float | None
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
 
+    def has_set(self, set_key: str) -> bool:
+        """Whether the unit has a value for any criterion of the set ``set_key`` (a unit's card
+        on a phone lists only the sets its kind reports)."""
+        return any(key == set_key for key, _field in self.cells)
+
 
 @dataclass
 class MatrixPage:

@@ -1,5 +1,6 @@
 """The city admin's dashboard in a real browser on a phone: charts drawn, nothing wider than the
-screen (tables scroll inside themselves), the stylesheet applied under the strict CSP."""
+screen (a long table folds under its chart, a table reads as one card per row), the stylesheet
+applied under the strict CSP."""
 
 from __future__ import annotations
 
