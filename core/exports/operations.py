@@ -46,8 +46,10 @@ TASK = "exports.run"
 NARRATIVE_LIMIT = 20000
 # The job's status as the API names it.
 STATES = {QUEUED: "queued", SCHEDULED: "queued", STARTED: "running", FINISHED: "finished", FAILED: "failed"}
+# Bare media types: Werkzeug adds "; charset=utf-8" to a text type itself (a charset given here
+# would be sent twice).
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+        "pdf": "application/pdf", "csv": "text/csv"}
 FILE_WORDS = {"unit": "bao-cao-don-vi", "subtree": "bao-cao-tong-hop", "city": "bao-cao-thanh-pho",
               "raw": "so-lieu-tho", "matrix": "ma-tran"}
 

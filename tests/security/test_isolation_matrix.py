@@ -278,6 +278,8 @@ class Matrix:
         has_params = bool(path_parameters(rule))
         if status >= 500:
             self.fail(who, method, url, f"server error {status}")
+        if response.headers.get("Content-Type", "").lower().count("charset") > 1:
+            self.fail(who, method, url, f"Content-Type {response.headers['Content-Type']!r} has two charsets")
         if has_params and who not in readers(visibility) and status != 404:
             self.fail(who, method, url, f"answered {status}, not 404 ({visibility} object of the victim)")
         if has_params and who in readers(visibility) and status == 404:
