@@ -25,6 +25,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -88,6 +89,30 @@ def scope_for(db: Session, access: Access, period: ReportingPeriod, report: str,
 
 def state_of(job: Job) -> str:
     return STATES.get(job.status, job.status)
+
+
+class ScopeWithdrawn(PermissionError):
+    """The person who started an export may no longer read its scope when it runs."""
+
+
+# Why an export failed, as its reader is told, by the exception the job ended with (its class's
+# name, the first word of the traceback's last line); anything else gets the general reason.
+FAILURE_REASONS = {
+    "ScopeWithdrawn": _l("Người yêu cầu không còn quyền xem số liệu của đơn vị này khi tệp được tạo; "
+                         "hãy tạo lại bằng tài khoản có quyền."),
+    "DocumentRenderError": _l("Không dàn trang được tệp PDF; hãy chạy lại, hoặc tạo tệp XLSX."),
+}
+GENERAL_FAILURE = _l("Có lỗi khi tạo tệp; hãy chạy lại. Nếu vẫn lỗi, hãy báo quản trị hệ thống.")
+
+
+def failure_reason(job: Job) -> str:
+    """Why a failed export failed, in the reader's language: never the exception's text, which
+    names the server's internals. Empty for a job that has not failed."""
+    if job.status != FAILED:
+        return ""
+    last = job.error.strip().splitlines()[-1] if job.error.strip() else ""
+    name = last.split(":", 1)[0].rsplit(".", 1)[-1].strip()
+    return str(FAILURE_REASONS.get(name, GENERAL_FAILURE))
 
 
 @dataclass(frozen=True)

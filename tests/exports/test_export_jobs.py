@@ -97,7 +97,7 @@ def test_a_scope_the_caller_may_not_read_is_404_and_bad_input_names_the_field(ap
     assert "format" in str(missing.get_json()) and "scope" in str(missing.get_json())
 
 
-def test_a_failed_job_says_why_and_can_be_asked_for_again(app, reported, api_as, db):
+def test_a_failed_job_says_why_and_can_be_asked_for_again(app, reported, api_as, client_as, db):
     ward = api_as("ward_admin")
     job_id = start(ward, reported, report="subtree", scope="ward-a").get_json()["id"]
     # The ward admin loses the role before the job runs: the job runs with the starter's rights.
@@ -107,6 +107,14 @@ def test_a_failed_job_says_why_and_can_be_asked_for_again(app, reported, api_as,
     failed = api_as("city_admin").get(f"/api/v1/jobs/{job_id}").get_json()
     assert failed["state"] == "failed" and "may no longer read" in failed["error"]
     assert failed["download_url"] is None
+    # The reader is told why in their language, never the exception's class or text.
+    assert failed["reason"].startswith("Người yêu cầu không còn quyền xem số liệu của đơn vị này")
+    page = client_as("city_admin").get(f"/periods/{reported.period.id}/exports"
+                                       f"?scope={reported.tenant('ward-a').id}").get_data(as_text=True)
+    assert "Không tạo được tệp: Người yêu cầu không còn quyền" in " ".join(page.split())
+    assert "ScopeWithdrawn" not in page and "may no longer read" not in page
+    english = api_as("city_admin").get(f"/api/v1/jobs/{job_id}?lang=en").get_json()
+    assert english["reason"].startswith("The person who asked for it may no longer read")
     # Asking again makes a new job (the failed one is not reused).
     again = start(api_as("city_admin"), reported, report="subtree", scope="ward-a").get_json()
     assert again["id"] != job_id and again["created"]
