@@ -234,6 +234,11 @@ def test_draft_open_closed_and_open_again(api_as, world, db, period_body):
     assert entry.reason == "Hết hạn nộp"
     assert entry.actor_label == "ward_admin"
 
+    # A closed period reopens only with a reason (the next snapshot version carries it).
+    for body in (None, {"reason": "  "}):
+        refused = client.post(f"{base}/open", json=body)
+        assert refused.status_code == 422 and "reason" in error_of(refused)["fields"]
+        assert _stored(db, period["id"]).state == CLOSED
     response = client.post(f"{base}/open", json={"reason": "Gia hạn cho các trường"})
     assert response.status_code == 200
     assert response.get_json()["state"] == "open"
