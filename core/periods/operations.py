@@ -146,6 +146,13 @@ def _rankings_follow(db: Session, period: ReportingPeriod, previous: str, state:
         clusters.thaw(db, period)
 
 
+
+def _refused_move(period: ReportingPeriod, state: str) -> Conflict:
+    """The 409 for a move the lifecycle does not allow, naming both states as people read them."""
+    return Conflict(_("Kỳ báo cáo đang ở trạng thái %(current)s không thể chuyển sang %(target)s.",
+                      current=str(models.STATE_NAMES[period.state]).lower(),
+                      target=str(models.STATE_NAMES[state]).lower()))
+
 # The longest reason a state change keeps (as the API's TransitionSchema).
 REASON_LIMIT = 2000
 
@@ -164,18 +171,12 @@ def transition(
     if state not in models.STATES:
         raise Invalid({"state": [_("Trạng thái không hợp lệ.")]})
     if not period.can_move_to(state):
-        raise Conflict(
-            _("Kỳ báo cáo đang ở trạng thái %(current)s không thể chuyển sang %(target)s.",
-              current=period.state, target=state)
-        )
+        raise _refused_move(period, state)
     # Under the period's row lock, so that two closings at once make one snapshot version each
     # in turn, never the same version twice (SQLite serialises writers anyway).
     db.refresh(period, with_for_update=True)
     if not period.can_move_to(state):
-        raise Conflict(
-            _("Kỳ báo cáo đang ở trạng thái %(current)s không thể chuyển sang %(target)s.",
-              current=period.state, target=state)
-        )
+        raise _refused_move(period, state)
     previous = period.state
     if previous == models.CLOSED and state == models.OPEN and not reason.strip():
         raise Invalid({"reason": [_("Hãy ghi lý do mở lại kỳ báo cáo đã khóa sổ.")]})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.periods import models as period_models
+
 TENANT_KINDS = {
     "city": _l("Thành phố"),
     "ward": _l("Phường"),
@@ -30,12 +32,7 @@ PERIOD_KINDS = {
     "summary": _l("Sơ kết, tổng kết"),
 }
 
-PERIOD_STATES = {
-    "draft": _l("Nháp"),
-    "open": _l("Đang mở"),
-    "closed": _l("Đã khóa sổ"),
-    "archived": _l("Đã lưu trữ"),
-}
+PERIOD_STATES = period_models.STATE_NAMES
 
 
 def label(table: dict, code: str | None) -> str:
