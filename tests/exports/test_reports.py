@@ -276,3 +276,23 @@ def test_a_pdfs_progress_follows_the_pages_laid_out(app, reported, db, host):
     # The pages laid out took it from 40 % to 93 % (a small report is one estimated page), then
     # the PDF's writing to 97 %.
     assert 0.4 in seen and 0.93 in seen and seen.index(0.4) < seen.index(0.93) < seen.index(0.97), seen
+
+
+def test_the_xlsx_prints_on_a4_in_times_new_roman_with_number_formats(app, reported, api_as):
+    """NĐ 30/2020, Phụ lục I: A4 portrait, margins 20/15/20/30 mm, Times New Roman; counts
+    grouped and scores with two decimals, stored as numbers (Excel shows the reader's
+    separators)."""
+    data = export_file(app, api_as("city_admin"), reported, "city", "xlsx", "ha-noi")
+    book = load_workbook(io.BytesIO(data))
+    for sheet in book.worksheets:
+        assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "portrait"  # 9: A4
+        margins = sheet.page_margins
+        assert [round(x * 25.4) for x in (margins.top, margins.right, margins.bottom, margins.left)] == \
+            [20, 15, 20, 30]
+    main = book["Báo cáo"]
+    rows = list(main.iter_rows())
+    header = next(i for i, row in enumerate(rows) if row[0].value == "Đơn vị / loại đơn vị")
+    totals = rows[header + 1]
+    assert isinstance(totals[1].value, int) and totals[1].number_format == "#,##0"
+    assert totals[7].number_format == "0.00" and isinstance(totals[7].value, float)
+    assert {cell.font.name for row in rows for cell in row if cell.value is not None} == {"Times New Roman"}
