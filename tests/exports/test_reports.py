@@ -296,3 +296,23 @@ def test_the_xlsx_prints_on_a4_in_times_new_roman_with_number_formats(app, repor
     assert isinstance(totals[1].value, int) and totals[1].number_format == "#,##0"
     assert totals[7].number_format == "0.00" and isinstance(totals[7].value, float)
     assert {cell.font.name for row in rows for cell in row if cell.value is not None} == {"Times New Roman"}
+
+
+def test_a_units_report_page_prints_its_criteria_and_links_its_print_view(app, reported, client_as):
+    """The case of the issue: printing the report page showed none of its criteria, because the
+    print stylesheet hid every form. It now hides only navigation and buttons, and the page links
+    the whole report as a document."""
+    school = reported.tenant("school-a1").id
+    for who in ("a1_reporter", "ward_reviewer"):
+        web = client_as(who)
+        page = web.get(f"/tenants/{school}/periods/{reported.period.id}/report").get_data(as_text=True)
+        link = f"/periods/{reported.period.id}/reports/unit/print?scope={school}"
+        assert link in page.replace("&amp;", "&"), who
+        printed = web.get(link)
+        assert printed.status_code == 200 and "Số cán bộ được tập huấn" in printed.get_data(as_text=True)
+    with open(app.static_folder + "/thidua.css", encoding="utf-8") as handle:
+        css = handle.read()
+    block = css.split("@media print", 1)[1].split("{", 1)[1].split("\n}", 1)[0]
+    hidden = [selector.strip() for rule in re.findall(r"([^{}]+)\{[^{}]*display:\s*none", block)
+              for selector in rule.split(",")]
+    assert hidden and not {"form", "input", "select", "textarea", "table", "main"} & set(hidden), hidden

@@ -158,7 +158,7 @@ BODY_VISIBILITY: dict[str, str] = {
 QUERIES: dict[str, Param] = {
     "api.list_tenants": Param(lambda v: {"parent": str(v.tenant.id), "q": "Nạn Nhân"}, PUBLIC),
     "api.list_criteria_sets": Param(lambda v: {"tenant": str(v.tenant.id)}, UNIT),
-    "api.review_queue": Param(lambda v: {"status": "submitted"}, PUBLIC),
+    "api.review_queue": Param(lambda v: {"status": "submitted", "under": str(v.tenant.id)}, SUBTREE),
     "web.admin_users": Param(lambda v: {"q": "self-"}, PUBLIC),
     "web.admin_tenants": Param(lambda v: {"q": "Nạn Nhân"}, PUBLIC),
     "api.get_dashboard": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
@@ -167,4 +167,13 @@ QUERIES: dict[str, Param] = {
     "api.cluster_ranking": Param(lambda v: {"period": str(v.period.id)}, SUBTREE),
     "web.period_exports": Param(lambda v: {"scope": str(v.tenant.id)}, UNIT),
     "web.report_print": Param(lambda v: {"scope": str(v.tenant.id)}, UNIT),
+    # Pages and lists that take the victim's unit or period in their query string.
+    "web.dashboard": Param(lambda v: {"period": str(v.period.id), "scope": str(v.tenant.id)}, SUBTREE),
+    "web.dashboard_csv": Param(lambda v: {"chart": "completeness_units", "period": str(v.period.id),
+                                          "scope": str(v.tenant.id)}, SUBTREE),
+    "web.matrix_page": Param(lambda v: {"period": str(v.period.id), "scope": str(v.tenant.id)}, SUBTREE),
+    "web.matrix_export": Param(lambda v: {"period": str(v.period.id), "scope": str(v.tenant.id)}, SUBTREE),
+    "web.clusters": Param(lambda v: {"period": str(v.period.id)}, PERIOD),
+    "api.list_clusters": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
+    "api.list_periods": Param(lambda v: {"owner": str(v.tenant.id)}, PERIOD),
 }
