@@ -158,7 +158,7 @@ BODY_VISIBILITY: dict[str, str] = {
 QUERIES: dict[str, Param] = {
     "api.list_tenants": Param(lambda v: {"parent": str(v.tenant.id), "q": "Nạn Nhân"}, PUBLIC),
     "api.list_criteria_sets": Param(lambda v: {"tenant": str(v.tenant.id)}, UNIT),
-    "api.review_queue": Param(lambda v: {"status": "submitted", "under": str(v.tenant.id)}, SUBTREE),
+    "api.review_queue": Param(lambda v: {"status": "submitted", "under": str(v.tenant.id)}, UNIT),
     "web.admin_users": Param(lambda v: {"q": "self-"}, PUBLIC),
     "web.admin_tenants": Param(lambda v: {"q": "Nạn Nhân"}, PUBLIC),
     "api.get_dashboard": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
@@ -173,7 +173,9 @@ QUERIES: dict[str, Param] = {
                                           "scope": str(v.tenant.id)}, SUBTREE),
     "web.matrix_page": Param(lambda v: {"period": str(v.period.id), "scope": str(v.tenant.id)}, SUBTREE),
     "web.matrix_export": Param(lambda v: {"period": str(v.period.id), "scope": str(v.tenant.id)}, SUBTREE),
-    "web.clusters": Param(lambda v: {"period": str(v.period.id)}, PERIOD),
-    "api.list_clusters": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
-    "api.list_periods": Param(lambda v: {"owner": str(v.tenant.id)}, PERIOD),
+    # Lists filtered by a unit: the unit's own people get its (possibly empty) list, outsiders 404.
+    "api.list_clusters": Param(lambda v: {"scope": str(v.tenant.id)}, UNIT),
+    # A filter, not a lookup: every caller gets the periods they may see of that owner (none for an
+    # outsider, the same empty list as for an owner that does not exist); the canaries watch it.
+    "api.list_periods": Param(lambda v: {"owner": str(v.tenant.id)}, PUBLIC),
 }
