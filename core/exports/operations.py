@@ -148,7 +148,8 @@ def start(db: Session, access: Access, period: ReportingPeriod, data: dict[str, 
         export, job = found
         running = job.status in (QUEUED, SCHEDULED, STARTED)
         kept = (job.status == FINISHED and export.expires_at is not None and export.expires_at > now
-                and snapshot is not None and export.snapshot_id == snapshot.id)
+                and snapshot is not None and export.snapshot_id == snapshot.id
+                and not _narrative_since(db, export))
         if running or kept:
             return Started(export, job, False)
     # The job's unique key names the export it follows: of two identical requests at once, both
@@ -180,6 +181,17 @@ def start(db: Session, access: Access, period: ReportingPeriod, data: dict[str, 
            changes={"report": [None, report], "format": [None, fmt], "job": [None, str(job.id)],
                     "snapshot": [None, snapshot.version if snapshot else None]})
     return Started(export, job, True)
+
+
+def _narrative_since(db: Session, export: Export) -> bool:
+    """Whether the report's narrative was saved after ``export`` was asked for: the kept file
+    does not print it, so a new one is made."""
+    if export.report not in NARRATED:
+        return False
+    changed = db.scalar(select(Narrative.updated_at).where(
+        Narrative.tenant_id == export.tenant_id, Narrative.period_id == export.period_id,
+        Narrative.report == export.report))
+    return changed is not None and (export.created_at is None or changed >= export.created_at)
 
 
 def find(db: Session, access: Access, job_id: uuid.UUID | str) -> tuple[Export, Job]:

@@ -146,3 +146,31 @@ def test_a_closed_periods_file_is_kept_and_reused_then_expires(app, reported, ap
         export = db.scalar(select(Export).where(Export.job_id == uuid.UUID(first["id"])))
         db.refresh(export)
         assert export.stored_as == ""  # the expired file was removed by the next run
+
+
+def test_a_kept_file_is_made_again_once_the_narrative_changes(app, reported, api_as, client_as, db):
+    """A closed period's file is kept and handed out again, but not after the admin has rewritten
+    the report's narrative: the next request makes a file that prints the new text."""
+    from core.testing.fixtures import csrf_token_from
+
+    from .flow import close
+    from .test_reports import pdf_text
+
+    close(db, reported)
+    admin = api_as("city_admin")
+    first = start(admin, reported, fmt="pdf").get_json()
+    drain(app)
+    assert start(admin, reported, fmt="pdf").get_json()["id"] == first["id"]
+    web = client_as("city_admin")
+    token = csrf_token_from(web.get("/").get_data(as_text=True))
+    body = "Thành phố hoàn thành chỉ tiêu năm."
+    assert web.post(f"/periods/{reported.period.id}/reports/city/narrative",
+                    data={"csrf_token": token, "scope": str(reported.tenant("ha-noi").id), "body": body,
+                          "version": "0"}).status_code == 303
+    again = start(admin, reported, fmt="pdf").get_json()
+    assert again["id"] != first["id"] and again["created"]
+    drain(app)
+    status = admin.get(f"/api/v1/jobs/{again['id']}").get_json()
+    assert body in " ".join(pdf_text(admin.get(status["download_url"]).data).split())
+    # Unchanged since, the new file is the one kept.
+    assert start(admin, reported, fmt="pdf").get_json()["id"] == again["id"]
