@@ -72,14 +72,15 @@ class _Sheet:
                 cells.append(cell)
             self.sheet.append(cells)
         elif formats:
-            cells = []
+            # A styled cell only where a number takes a format: a plain value costs much less.
+            cells: list[Any] = []
             formats = list(formats)
             for index, value in enumerate(values):
-                cell = WriteOnlyCell(self.sheet, value=value)
                 number_format = formats[index] if index < len(formats) else None
-                if number_format and isinstance(value, int | float):
-                    cell.number_format = number_format
-                cells.append(cell)
+                if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+                    value = WriteOnlyCell(self.sheet, value=value)
+                    value.number_format = number_format
+                cells.append(value)
             self.sheet.append(cells)
         else:
             self.sheet.append(list(values))
