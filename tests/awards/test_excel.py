@@ -130,16 +130,10 @@ def test_a_malformed_or_oversized_sheet_is_refused_on_file(acting, awards_world,
     by the nominee import the same way, before any row is read."""
     from core.reports import workbooks
     from core.reports.xlsx import Limits
-    from tests.reports.test_excel_integrity import rewrite
+    from tests.reports.test_excel_integrity import hostile_copies
 
     good = workbook(("Tập thể", "giay-khen-cong-an-tp", "Trường THCS A1"))
-    hostile = {
-        "truncated": rewrite(good, "xl/workbook.xml", lambda xml: xml[: len(xml) // 2]),
-        "malformed": rewrite(good, "xl/worksheets/sheet1.xml",
-                             lambda xml: xml.replace(b"</sheetData>", b"<row><c></sheetData>")),
-        "not a zip": good[: len(good) // 2],
-    }
-    for name, data in hostile.items():
+    for name, data in hostile_copies(good).items():
         with pytest.raises(Invalid) as error:
             load(acting, awards_world, dossier, data)
         assert list(error.value.errors) == ["file"], name
