@@ -28,6 +28,10 @@ class MissingBody(Exception):
     """An operation whose body is required was sent none."""
 
 
+class UnsupportedMediaType(Exception):
+    """A body sent to a JSON operation under another content type (a form, plain text)."""
+
+
 def error_response(
     status: int, code: str, message: Any, fields: dict[str, list[str]] | None = None,
     headers: dict[str, str] | None = None, details: dict[str, Any] | None = None,
@@ -157,6 +161,12 @@ def malformed_json(exc: MalformedJson) -> Response:
 @blueprint.errorhandler(MissingBody)
 def missing_body(exc: MissingBody) -> Response:
     return error_response(400, "missing_body", _("Thao tác này cần nội dung JSON gửi kèm."))
+
+
+@blueprint.errorhandler(UnsupportedMediaType)
+def unsupported_media_type(exc: UnsupportedMediaType) -> Response:
+    return error_response(415, "unsupported_media_type",
+                          _("Nội dung gửi lên phải là JSON, với Content-Type: application/json."))
 
 
 def _http_message(exc: HTTPException) -> str:

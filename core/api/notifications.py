@@ -78,6 +78,8 @@ class JobStatusSchema(JobSchema):
     state = fields.String()
     progress = fields.Integer()
     download_url = fields.String(allow_none=True)
+    reason = fields.String(metadata={"description": "Why a failed export failed, in the reader's language "
+                                                    "(empty otherwise)"})
     export = fields.Nested(ExportInfoSchema, allow_none=True)
 
 
@@ -139,11 +141,12 @@ def status_view(job: Job, export: Export | None) -> SimpleNamespace:
     state = exports.state_of(job)
     if export is None:
         return SimpleNamespace(**columns, state=state, progress=100 if job.done else 0, download_url=None,
-                               export=None)
+                               export=None, reason="")
     finished = state == "finished" and bool(export.stored_as)
     return SimpleNamespace(
         **columns, state=state, progress=100 if state == "finished" else export.progress,
         download_url=url_for("api.download_export", export_id=export.id) if finished else None,
+        reason=exports.failure_reason(job),
         export={"id": export.id, "report": export.report, "format": export.format, "scope": export.tenant_id,
                 "period": export.period_id, "snapshot_version": export.snapshot_version,
                 "file_name": export.file_name, "size": export.size, "expires_at": export.expires_at},

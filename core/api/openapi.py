@@ -33,6 +33,7 @@ _ERROR_DESCRIPTIONS = {
     404: "Not found, or not visible to the caller",
     409: "The lifecycle of the object forbids the action",
     414: "The path or the query string is too long (over 2,048 and 8,192 bytes)",
+    415: "A body sent with another Content-Type than application/json (`unsupported_media_type`)",
     422: "Invalid input; `error.fields` names each offending field or parameter (text with a control "
          "character, JSON nested over 32 levels, NaN or Infinity, an integer past 64 bits, a date "
          "outside 1900–2200 are refused here too)",
@@ -63,6 +64,8 @@ def _error_statuses(rule: Rule, method: str, operation: Operation) -> list[int]:
         statuses.add(422)
     if operation.body is not None or method not in ("GET", "HEAD"):
         statuses.add(400)
+    if operation.body is not None:
+        statuses.add(415)
     if rule.arguments:
         statuses.add(404)
     return sorted(statuses)

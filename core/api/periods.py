@@ -90,7 +90,10 @@ def _transition(period_id: uuid.UUID, state: str) -> Response:
 
 @route("/periods/<uuid:period_id>/open", ["POST"], Operation(
     summary="Open a period (from draft, or reopen a closed one)", tag="periods",
-    body=TransitionSchema, body_required=False, response=PeriodSchema, errors=(403, 404, 409),
+    description="Reopening a closed period needs a `reason` (422 on `reason` without one): the "
+                "closed results stay as they were frozen, and the next closing freezes a new "
+                "snapshot version that carries the reason.",
+    body=TransitionSchema, body_required=False, response=PeriodSchema, errors=(403, 404, 409, 422),
 ))
 def open_period(period_id: uuid.UUID) -> Response:
     return _transition(period_id, models.OPEN)

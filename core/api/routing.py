@@ -10,7 +10,7 @@ from flask import Response, jsonify, request
 from marshmallow import Schema
 
 from core.api import blueprint
-from core.api.errors import MalformedJson, MissingBody
+from core.api.errors import MalformedJson, MissingBody, UnsupportedMediaType
 from core.db.engine import session
 from core.errors import Invalid
 from core.text.edge import EdgeError, load_json
@@ -66,12 +66,19 @@ def json_body() -> Any:
     An empty body counts as ``{}`` where the operation's body is optional; where the document
     says it is required, it answers 400 (``missing_body``).
     """
+    # A body under another type (a form, text/plain: what a cross-site form can send) is refused
+    # before it is read: 415, whatever it holds. (A form's body may be parsed already, by the
+    # edge checks of every form field, so its length is what tells it was sent.)
+    if not request.is_json and (request.content_length or request.form or request.files):
+        raise UnsupportedMediaType()
     raw = request.get_data(cache=True)
     if not raw.strip():
         operation = OPERATIONS.get((request.endpoint or "", request.method))
         if operation is not None and operation.body is not None and operation.body_required:
             raise MissingBody()
         return {}
+    if not request.is_json:
+        raise UnsupportedMediaType()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -239,19 +239,50 @@ class ReportContent:
                                         description="Số đơn vị theo từng mức xếp loại."))
 
 
+# Kinds of unit whose documents are issued by their People's Committee (Ủy ban nhân dân).
+GOVERNED_BY_COMMITTEE = frozenset({"city", "ward", "commune"})
+
+
+def body_name(tenant: Tenant, *, short: bool = False) -> str:
+    """The name of the body that issues a unit's documents, in capitals (NĐ 30/2020, ô 2): its
+    ``document_issuer`` attribute when set, else the People's Committee for the city, a ward or
+    a commune (``ỦY BAN NHÂN DÂN PHƯỜNG BA ĐÌNH``; ``UBND PHƯỜNG BA ĐÌNH`` with ``short``, the
+    abbreviation Phụ lục I allows in the governing body's line), else the unit's own name."""
+    attributes = tenant.attributes or {}
+    if attributes.get("document_issuer"):
+        return str(attributes["document_issuer"]).upper()
+    if tenant.kind in GOVERNED_BY_COMMITTEE:
+        return f"{'UBND' if short else 'ỦY BAN NHÂN DÂN'} {tenant.name}".upper()
+    return tenant.name.upper()
+
+
 def _heading(scope: Tenant, parent: Tenant | None, report: str, period: ReportingPeriod,
              day: datetime) -> DocumentHeading:
+    """The NĐ 30/2020 heading of ``scope``'s report. A unit's attributes set what the tenant tree
+    cannot know: ``document_issuer`` and ``document_parent`` (ô 2), ``document_symbol`` (the
+    issuer's part of the ký hiệu), ``document_place``, ``signer_title``, ``signer_authority``
+    (``KT. GIÁM ĐỐC``…) and ``signer_name``; see README, "Snapshots and exports"."""
     attributes = scope.attributes or {}
+    # A People's Committee is named without a governing body above it; any other unit under the
+    # body that governs it (a school under its ward's committee, a department under the city's).
+    if attributes.get("document_parent"):
+        parent_body = str(attributes["document_parent"]).upper()
+    elif parent is not None and scope.kind not in GOVERNED_BY_COMMITTEE:
+        parent_body = body_name(parent, short=True)
+    else:
+        parent_body = ""
     return DocumentHeading(
-        issuer=str(attributes.get("document_issuer") or scope.name).upper(),
-        parent_body=str(attributes.get("document_parent") or (parent.name if parent else "")).upper(),
+        issuer=body_name(scope),
+        parent_body=parent_body,
         # The number is left for the văn thư to fill once signed (NĐ 30/2020 Điều 15).
-        number=document_number(None, "report", str(attributes.get("document_symbol") or "")),
+        number=document_number(None, "report", str(
+            attributes.get("document_symbol") or ("UBND" if scope.kind in GOVERNED_BY_COMMITTEE else ""))),
         place=str(attributes.get("document_place") or "Hà Nội"),
         day=day.astimezone(HANOI).date(), document_type="report",
         summary=f"{REPORT_TITLES[report]} – {period.title}",
         signature=Signature(title=str(attributes.get("signer_title") or "THỦ TRƯỞNG ĐƠN VỊ"),
-                            name=str(attributes.get("signer_name") or "")),
+                            name=str(attributes.get("signer_name") or ""),
+                            authority=str(attributes.get("signer_authority") or "")),
         addressees=ADDRESSEES[report],
         recipients=("Như trên", "Lưu: VT"),
     )

@@ -25,6 +25,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -46,8 +47,10 @@ TASK = "exports.run"
 NARRATIVE_LIMIT = 20000
 # The job's status as the API names it.
 STATES = {QUEUED: "queued", SCHEDULED: "queued", STARTED: "running", FINISHED: "finished", FAILED: "failed"}
+# Bare media types: Werkzeug adds "; charset=utf-8" to a text type itself (a charset given here
+# would be sent twice).
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+        "pdf": "application/pdf", "csv": "text/csv"}
 FILE_WORDS = {"unit": "bao-cao-don-vi", "subtree": "bao-cao-tong-hop", "city": "bao-cao-thanh-pho",
               "raw": "so-lieu-tho", "matrix": "ma-tran"}
 
@@ -88,6 +91,30 @@ def state_of(job: Job) -> str:
     return STATES.get(job.status, job.status)
 
 
+class ScopeWithdrawn(PermissionError):
+    """The person who started an export may no longer read its scope when it runs."""
+
+
+# Why an export failed, as its reader is told, by the exception the job ended with (its class's
+# name, the first word of the traceback's last line); anything else gets the general reason.
+FAILURE_REASONS = {
+    "ScopeWithdrawn": _l("Người yêu cầu không còn quyền xem số liệu của đơn vị này khi tệp được tạo; "
+                         "hãy tạo lại bằng tài khoản có quyền."),
+    "DocumentRenderError": _l("Không dàn trang được tệp PDF; hãy chạy lại, hoặc tạo tệp XLSX."),
+}
+GENERAL_FAILURE = _l("Có lỗi khi tạo tệp; hãy chạy lại. Nếu vẫn lỗi, hãy báo quản trị hệ thống.")
+
+
+def failure_reason(job: Job) -> str:
+    """Why a failed export failed, in the reader's language: never the exception's text, which
+    names the server's internals. Empty for a job that has not failed."""
+    if job.status != FAILED:
+        return ""
+    last = job.error.strip().splitlines()[-1] if job.error.strip() else ""
+    name = last.split(":", 1)[0].rsplit(".", 1)[-1].strip()
+    return str(FAILURE_REASONS.get(name, GENERAL_FAILURE))
+
+
 @dataclass(frozen=True)
 class Started:
     export: Export
@@ -121,7 +148,8 @@ def start(db: Session, access: Access, period: ReportingPeriod, data: dict[str, 
         export, job = found
         running = job.status in (QUEUED, SCHEDULED, STARTED)
         kept = (job.status == FINISHED and export.expires_at is not None and export.expires_at > now
-                and snapshot is not None and export.snapshot_id == snapshot.id)
+                and snapshot is not None and export.snapshot_id == snapshot.id
+                and not _narrative_since(db, export))
         if running or kept:
             return Started(export, job, False)
     # The job's unique key names the export it follows: of two identical requests at once, both
@@ -153,6 +181,17 @@ def start(db: Session, access: Access, period: ReportingPeriod, data: dict[str, 
            changes={"report": [None, report], "format": [None, fmt], "job": [None, str(job.id)],
                     "snapshot": [None, snapshot.version if snapshot else None]})
     return Started(export, job, True)
+
+
+def _narrative_since(db: Session, export: Export) -> bool:
+    """Whether the report's narrative was saved after ``export`` was asked for: the kept file
+    does not print it, so a new one is made."""
+    if export.report not in NARRATED:
+        return False
+    changed = db.scalar(select(Narrative.updated_at).where(
+        Narrative.tenant_id == export.tenant_id, Narrative.period_id == export.period_id,
+        Narrative.report == export.report))
+    return changed is not None and (export.created_at is None or changed >= export.created_at)
 
 
 def find(db: Session, access: Access, job_id: uuid.UUID | str) -> tuple[Export, Job]:

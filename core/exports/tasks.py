@@ -184,7 +184,7 @@ def run(ctx: JobContext, export_id: str, tenant_id: str) -> dict[str, Any]:
     access = Access.for_user(db, user)
     scope = db.get(Tenant, export.tenant_id)
     if scope is None or not operations.may_read(access, export.report, scope):
-        raise PermissionError("the person who asked for this export may no longer read its scope")
+        raise operations.ScopeWithdrawn("the person who asked for this export may no longer read its scope")
     progress = Progress(ctx.app, export.id)
     settings.folder.mkdir(parents=True, exist_ok=True)
     stored_as = f"{export.id.hex}.{export.format}"

@@ -16,12 +16,29 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exports.content import FigureLine, ReportContent, kind_name, status_name, value_text
 
 Progress = Callable[[float], None]
 FIGURE_HEADERS = ["Đơn vị / loại đơn vị", "Phải báo cáo", "Đã gửi", "Đã thẩm định", "Chậm", "Chưa gửi",
                   "Tỷ lệ đã gửi (%)", "Điểm bình quân", "An toàn về ANTT (đạt/đã xét)", "Xếp loại"]
+
+
+# NĐ 30/2020, Phụ lục I: Times New Roman (Excel on the reader's machine has it; the PDF embeds
+# the metric-compatible Liberation Serif instead), A4 portrait, margins top and bottom 20 mm,
+# left 30 mm, right 15 mm (Excel counts margins in inches).
+FONT = "Times New Roman"
+MM = 1 / 25.4
+MARGINS = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM, header=10 * MM,
+                      footer=10 * MM)
+# Number formats: counts grouped, shares and scores with their decimals (Excel shows the
+# separators of the reader's locale: 1.234 and 81,49 on a Vietnamese system).
+COUNT, SHARE, SCORE = "#,##0", "0.0", "0.00"
+FIGURE_FORMATS = [None, COUNT, COUNT, COUNT, COUNT, COUNT, SHARE, SCORE, None, None]
+UNIT_FORMATS = [None, None, None, None, SCORE]
 
 
 def _no_progress(_fraction: float) -> None:
@@ -35,17 +52,35 @@ class _Sheet:
         self.sheet = workbook.create_sheet(title)
         for column, width in widths:
             self.sheet.column_dimensions[column].width = width
+        self.sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        self.sheet.page_setup.orientation = Worksheet.ORIENTATION_PORTRAIT
+        self.sheet.page_setup.fitToWidth, self.sheet.page_setup.fitToHeight = 1, 0
+        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        self.sheet.page_margins = MARGINS
         self.row = 0
-        self.bold = Font(bold=True)
+        self.bold = Font(name=FONT, bold=True, size=12)
         self.wrap = Alignment(wrap_text=True, vertical="top")
 
-    def append(self, values: Iterable[Any], bold: bool = False) -> int:
+    def append(self, values: Iterable[Any], bold: bool = False, formats: Iterable[str | None] = ()) -> int:
+        """Append one row: bold and wrapped when ``bold``; ``formats`` gives the number format of
+        each cell in turn (None: general)."""
         if bold:
             cells = []
             for value in values:
                 cell = WriteOnlyCell(self.sheet, value=value)
                 cell.font, cell.alignment = self.bold, self.wrap
                 cells.append(cell)
+            self.sheet.append(cells)
+        elif formats:
+            # A styled cell only where a number takes a format: a plain value costs much less.
+            cells: list[Any] = []
+            formats = list(formats)
+            for index, value in enumerate(values):
+                number_format = formats[index] if index < len(formats) else None
+                if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+                    value = WriteOnlyCell(self.sheet, value=value)
+                    value.number_format = number_format
+                cells.append(value)
             self.sheet.append(cells)
         else:
             self.sheet.append(list(values))
@@ -63,6 +98,9 @@ def write(out: IO[bytes], content: ReportContent, progress: Progress = _no_progr
     """Write the workbook of ``content`` to ``out``; returns the number of unit rows written.
     ``progress`` gets the share done (0–1) at least every 5 %."""
     workbook = Workbook(write_only=True)
+    # Every cell without a style of its own takes font 0, the workbook's default: Times New Roman
+    # (openpyxl has no public setting for it).
+    workbook._fonts = IndexedList([Font(name=FONT, size=12, family=1)])
     main = _Sheet(workbook, "Báo cáo", [("A", 48), ("B", 14), ("C", 12), ("D", 14), ("E", 10), ("F", 12),
                                          ("G", 16), ("H", 14), ("I", 22), ("J", 16)])
     heading = content.heading
@@ -82,24 +120,25 @@ def write(out: IO[bytes], content: ReportContent, progress: Progress = _no_progr
 
     main.append(["I. KẾT QUẢ CHUNG"], bold=True)
     main.append(FIGURE_HEADERS, bold=True)
-    main.append(_figure_row(content.total))
+    main.append(_figure_row(content.total), formats=FIGURE_FORMATS)
     main.append([])
     main.append(["II. THEO LOẠI ĐƠN VỊ"], bold=True)
     main.append(FIGURE_HEADERS, bold=True)
     for line in content.by_kind:
-        main.append(_figure_row(line))
+        main.append(_figure_row(line), formats=FIGURE_FORMATS)
     main.append([])
     if content.children:
         main.append(["III. THEO ĐƠN VỊ TRỰC THUỘC (XÃ, PHƯỜNG, SỞ, NGÀNH)"], bold=True)
         main.append(FIGURE_HEADERS, bold=True)
         for line in content.children:
-            main.append(_figure_row(line))
+            main.append(_figure_row(line), formats=FIGURE_FORMATS)
         main.append([])
     main.append(["IV. PHÂN BỐ XẾP LOẠI"], bold=True)
     main.append(["Xếp loại", "Số đơn vị", "Tỷ lệ (%)"], bold=True)
     first = main.row + 1
     for name, count, share in content.class_distribution:
-        main.append([name, count, round(share * 100, 1) if share is not None else None])
+        main.append([name, count, round(share * 100, 1) if share is not None else None],
+                    formats=[None, COUNT, SHARE])
     last = main.row
     if last >= first:
         chart = BarChart()
@@ -136,7 +175,7 @@ def write(out: IO[bytes], content: ReportContent, progress: Progress = _no_progr
         unit = content.unit
         criteria.append(["Đơn vị", unit.name], bold=True)
         criteria.append(["Trạng thái", status_name(unit.status)])
-        criteria.append(["Điểm", unit.score])
+        criteria.append(["Điểm", unit.score], formats=[None, SCORE])
         criteria.append(["Xếp loại", unit.classification or ""])
         criteria.append([])
         criteria.append(["Bộ tiêu chí", "Tiêu chí", "Giá trị"], bold=True)
@@ -159,7 +198,8 @@ def write(out: IO[bytes], content: ReportContent, progress: Progress = _no_progr
         step = _Stepper(progress, 0.3, 0.95, expected)
         for unit in content.all_units():
             units.append([unit.name, kind_name(unit.kind), content.commune_of(unit), status_name(unit.status),
-                          unit.score, unit.classification or "", "Có" if unit.late else ""])
+                          unit.score, unit.classification or "", "Có" if unit.late else ""],
+                         formats=UNIT_FORMATS)
             written += 1
             step()
     workbook.save(out)

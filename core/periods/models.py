@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,6 +20,8 @@ OPEN = "open"
 CLOSED = "closed"
 ARCHIVED = "archived"
 STATES: tuple[str, ...] = (DRAFT, OPEN, CLOSED, ARCHIVED)
+#: Each state as people read it (pages and messages never show the code).
+STATE_NAMES = {DRAFT: _l("Nháp"), OPEN: _l("Đang mở"), CLOSED: _l("Đã khóa sổ"), ARCHIVED: _l("Đã lưu trữ")}
 
 # The only moves a period may make; each is audited.
 TRANSITIONS: dict[str, frozenset[str]] = {

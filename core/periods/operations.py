@@ -151,28 +151,42 @@ def _rankings_follow(db: Session, period: ReportingPeriod, previous: str, state:
         clusters.thaw(db, period)
 
 
+
+def _refused_move(period: ReportingPeriod, state: str) -> Conflict:
+    """The 409 for a move the lifecycle does not allow, naming both states as people read them."""
+    return Conflict(_("Kỳ báo cáo đang ở trạng thái %(current)s không thể chuyển sang %(target)s.",
+                      current=str(models.STATE_NAMES[period.state]).lower(),
+                      target=str(models.STATE_NAMES[state]).lower()))
+
+# The longest reason a state change keeps (as the API's TransitionSchema).
+REASON_LIMIT = 2000
+
+
 def transition(
     db: Session, access: Access, period: ReportingPeriod, state: str, reason: str = ""
 ) -> ReportingPeriod:
     """Move to ``state`` if the lifecycle allows it (draft → open → closed → archived; a closed
-    period may be reopened)."""
+    period may be reopened, with a ``reason``: its closed results stay as snapshot version n, and
+    the next closing freezes version n + 1 carrying that reason).
+
+    :raises Invalid: an unknown state, or a reopening without a reason (on ``reason``).
+    :raises Conflict: the lifecycle does not allow the move.
+    """
     _require_admin(db, access, period.owner_tenant_id)
     if state not in models.STATES:
         raise Invalid({"state": [_("Trạng thái không hợp lệ.")]})
     if not period.can_move_to(state):
-        raise Conflict(
-            _("Kỳ báo cáo đang ở trạng thái %(current)s không thể chuyển sang %(target)s.",
-              current=period.state, target=state)
-        )
+        raise _refused_move(period, state)
     # Under the period's row lock, so that two closings at once make one snapshot version each
     # in turn, never the same version twice (SQLite serialises writers anyway).
     db.refresh(period, with_for_update=True)
     if not period.can_move_to(state):
-        raise Conflict(
-            _("Kỳ báo cáo đang ở trạng thái %(current)s không thể chuyển sang %(target)s.",
-              current=period.state, target=state)
-        )
+        raise _refused_move(period, state)
     previous = period.state
+    if previous == models.CLOSED and state == models.OPEN and not reason.strip():
+        raise Invalid({"reason": [_("Hãy ghi lý do mở lại kỳ báo cáo đã khóa sổ.")]})
+    if len(reason) > REASON_LIMIT:  # the API's schema bounds it too; the web form reaches here
+        raise Invalid({"reason": [_("Lý do dài quá %(limit)s ký tự.", limit=REASON_LIMIT)]})
     period.state = state
     _rankings_follow(db, period, previous, state)
     if state == models.CLOSED:

@@ -30,7 +30,7 @@
             return;
           }
           if (job.state === "failed") {
-            if (error) { error.textContent = job.error || ""; error.hidden = false; }
+            if (error) { error.textContent = (error.getAttribute("data-failed-prefix") || "") + " " + (job.reason || ""); error.hidden = false; }
             return;
           }
           window.setTimeout(step, 1500);

@@ -122,10 +122,13 @@ def admin_period_state(period_id: str):
     try:
         if state not in ACTIONS:
             raise Invalid({"state": [_("Trạng thái không hợp lệ.")]})
-        period_ops.transition(db, current_access(), period, state)
+        period_ops.transition(db, current_access(), period, state, reason=request.form.get("reason", ""))
     except (Conflict, Invalid) as error:
         db.rollback()
-        flash(error.message if isinstance(error, Conflict) else _("Trạng thái không hợp lệ."), "error")
+        if isinstance(error, Invalid):
+            flash(" ".join(error.errors.get("reason") or [_("Trạng thái không hợp lệ.")]), "error")
+        else:
+            flash(error.message, "error")
         return redirect(url_for("web.admin_periods"))
     db.commit()
     messages = {

@@ -93,7 +93,8 @@ def period_exports(period_id: uuid.UUID):
     return render_template(
         "exports/page.html", period=period, scope=scope, reports=reports, formats=FORMATS,
         names=REPORT_NAMES, state_names=STATE_NAMES, narratives=narratives, recent=recent,
-        state_of=exports.state_of, snapshot=results.snapshot, versions=snapshots.versions(db, period.id),
+        state_of=exports.state_of, failure_reason=exports.failure_reason, snapshot=results.snapshot,
+        versions=snapshots.versions(db, period.id),
         is_admin=access.is_admin_of(scope), kind_label=lambda code: labels.label(labels.TENANT_KINDS, code),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.periods import models as period_models
 from core.tenants import kinds
 
 TENANT_KINDS = kinds.LABELS
@@ -23,12 +24,7 @@ PERIOD_KINDS = {
     "summary": _l("Sơ kết, tổng kết"),
 }
 
-PERIOD_STATES = {
-    "draft": _l("Nháp"),
-    "open": _l("Đang mở"),
-    "closed": _l("Đã khóa sổ"),
-    "archived": _l("Đã lưu trữ"),
-}
+PERIOD_STATES = period_models.STATE_NAMES
 
 
 def label(table: dict, code: str | None) -> str:

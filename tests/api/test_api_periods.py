@@ -223,7 +223,10 @@ def test_draft_open_closed_and_open_again(api_as, world, db, period_body):
     response = client.post(f"{base}/open")
     assert response.status_code == 200
     assert response.get_json()["state"] == "open"
-    assert client.post(f"{base}/open").status_code == 409
+    again = client.post(f"{base}/open")
+    assert again.status_code == 409
+    # The states are named as people read them, never by their codes.
+    assert error_of(again)["message"] == "Kỳ báo cáo đang ở trạng thái đang mở không thể chuyển sang đang mở."
 
     response = client.post(f"{base}/close", json={"reason": "Hết hạn nộp"})
     assert response.status_code == 200
@@ -234,6 +237,11 @@ def test_draft_open_closed_and_open_again(api_as, world, db, period_body):
     assert entry.reason == "Hết hạn nộp"
     assert entry.actor_label == "ward_admin"
 
+    # A closed period reopens only with a reason (the next snapshot version carries it).
+    for body in (None, {"reason": "  "}):
+        refused = client.post(f"{base}/open", json=body)
+        assert refused.status_code == 422 and "reason" in error_of(refused)["fields"]
+        assert _stored(db, period["id"]).state == CLOSED
     response = client.post(f"{base}/open", json={"reason": "Gia hạn cho các trường"})
     assert response.status_code == 200
     assert response.get_json()["state"] == "open"

@@ -5,6 +5,7 @@ as a free one does."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
 import uuid
 from datetime import UTC, datetime
@@ -199,6 +200,29 @@ def test_patch_without_a_body_answers_400(api_as, world, db):
     response = api_as("city_admin").patch(f"/api/v1/periods/{world.period.id}")
     assert response.status_code == 400
     assert error_of(response)["code"] == "missing_body"
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", "application/xml"])
+def test_a_body_of_another_type_answers_415_as_documented_and_saves_nothing(api_as, app, db, period_body,
+                                                                           content_type):
+    before = count(db, ReportingPeriod)
+    response = api_as("city_admin").post("/api/v1/periods", data=json.dumps(period_body()),
+                                         content_type=content_type)
+    assert response.status_code == 415
+    assert error_of(response)["code"] == "unsupported_media_type"
+    assert count(db, ReportingPeriod) == before
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert "415" in spec["paths"]["/api/v1/periods"]["post"]["responses"]
+    assert "415" not in spec["paths"]["/api/v1/periods"]["get"]["responses"]
+
+
+def test_json_with_a_charset_or_a_json_suffix_is_read(api_as, db, period_body):
+    client = api_as("city_admin")
+    for n, content_type in enumerate(("application/json; charset=utf-8", "application/merge-patch+json")):
+        body = period_body(key=f"2027-kieu-{n}")
+        answer = client.post("/api/v1/periods", data=json.dumps(body), content_type=content_type)
+        assert answer.status_code == 201, answer.get_json()
 
 
 def test_an_over_long_query_string_answers_414_as_documented(api_as, app):

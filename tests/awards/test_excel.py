@@ -168,3 +168,23 @@ def test_the_web_form_reports_the_rows(client_as, awards_world, db):
     sibling = client_as("commune_head")
     token = csrf_token_from(sibling.get(listing).get_data(as_text=True))
     assert _send(sibling, url, token, good).status_code == 404
+
+
+def test_a_malformed_or_oversized_sheet_is_refused_on_file(acting, awards_world, dossier, db, monkeypatch):
+    """The hostile files the report form refuses (tests/reports/test_excel_limits.py) are refused
+    by the nominee import the same way, before any row is read."""
+    from core.reports import workbooks
+    from core.reports.xlsx import Limits
+    from tests.reports.test_excel_integrity import hostile_copies
+
+    good = workbook(("Tập thể", "giay-khen-cong-an-tp", "Trường THCS A1"))
+    for name, data in hostile_copies(good).items():
+        with pytest.raises(Invalid) as error:
+            load(acting, awards_world, dossier, data)
+        assert list(error.value.errors) == ["file"], name
+    monkeypatch.setattr(workbooks, "limits", lambda: Limits(max_rows=100, max_columns=10, max_cells=400))
+    over = workbook(*[("Tập thể", "giay-khen-cong-an-tp", "Trường THCS A1")] * 150)
+    with pytest.raises(Invalid) as error:
+        load(acting, awards_world, dossier, over)
+    assert "quá nhiều dòng" in error.value.errors["file"][0]
+    assert count(db) == 0

@@ -278,3 +278,23 @@ def test_a_unit_enables_and_fills_a_table_of_the_unit_above_it(api_as, world, db
                                       json={"version": 0, "sections": {city: FILLED}})
     assert saved.status_code == 200, saved.get_data(as_text=True)
     assert saved.get_json()["self_score"] == 115
+
+
+def test_a_malformed_or_oversized_table_answers_422_on_file_and_saves_nothing(api_as, world, db, monkeypatch):
+    """The hostile files the report form refuses (tests/reports/test_excel_limits.py) are refused
+    by the criteria-table import the same way: a truncated or malformed part, a workbook over the
+    caps on rows, columns or cells."""
+    from core.reports import workbooks
+    from core.reports.xlsx import Limits
+    from tests.reports.test_excel_integrity import hostile_copies
+
+    admin = api_as("ward_admin")
+    for name, data in hostile_copies(workbook(FIVE_LEVELS)).items():
+        answer = upload(admin, world, data=data)
+        assert answer.status_code == 422, (name, answer.status_code)
+        assert list(error_of(answer)["fields"]) == ["file"], name
+    monkeypatch.setattr(workbooks, "limits", lambda: Limits(max_rows=100, max_columns=10, max_cells=400))
+    over = workbook([{"Mã": f"{n}", "Tên tiêu chí": f"Tiêu chí {n}"} for n in range(1, 150)])
+    answer = upload(admin, world, data=over)
+    assert answer.status_code == 422 and "quá nhiều dòng" in error_of(answer)["fields"]["file"][0]
+    assert db.scalar(select(func.count()).select_from(CriteriaDefinition)) == 0

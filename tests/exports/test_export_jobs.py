@@ -97,7 +97,7 @@ def test_a_scope_the_caller_may_not_read_is_404_and_bad_input_names_the_field(ap
     assert "format" in str(missing.get_json()) and "scope" in str(missing.get_json())
 
 
-def test_a_failed_job_says_why_and_can_be_asked_for_again(app, reported, api_as, db):
+def test_a_failed_job_says_why_and_can_be_asked_for_again(app, reported, api_as, client_as, db):
     ward = api_as("ward_admin")
     job_id = start(ward, reported, report="subtree", scope="ward-a").get_json()["id"]
     # The ward admin loses the role before the job runs: the job runs with the starter's rights.
@@ -107,6 +107,14 @@ def test_a_failed_job_says_why_and_can_be_asked_for_again(app, reported, api_as,
     failed = api_as("city_admin").get(f"/api/v1/jobs/{job_id}").get_json()
     assert failed["state"] == "failed" and "may no longer read" in failed["error"]
     assert failed["download_url"] is None
+    # The reader is told why in their language, never the exception's class or text.
+    assert failed["reason"].startswith("Người yêu cầu không còn quyền xem số liệu của đơn vị này")
+    page = client_as("city_admin").get(f"/periods/{reported.period.id}/exports"
+                                       f"?scope={reported.tenant('ward-a').id}").get_data(as_text=True)
+    assert "Không tạo được tệp: Người yêu cầu không còn quyền" in " ".join(page.split())
+    assert "ScopeWithdrawn" not in page and "may no longer read" not in page
+    english = api_as("city_admin").get(f"/api/v1/jobs/{job_id}?lang=en").get_json()
+    assert english["reason"].startswith("The person who asked for it may no longer read")
     # Asking again makes a new job (the failed one is not reused).
     again = start(api_as("city_admin"), reported, report="subtree", scope="ward-a").get_json()
     assert again["id"] != job_id and again["created"]
@@ -138,3 +146,31 @@ def test_a_closed_periods_file_is_kept_and_reused_then_expires(app, reported, ap
         export = db.scalar(select(Export).where(Export.job_id == uuid.UUID(first["id"])))
         db.refresh(export)
         assert export.stored_as == ""  # the expired file was removed by the next run
+
+
+def test_a_kept_file_is_made_again_once_the_narrative_changes(app, reported, api_as, client_as, db):
+    """A closed period's file is kept and handed out again, but not after the admin has rewritten
+    the report's narrative: the next request makes a file that prints the new text."""
+    from core.testing.fixtures import csrf_token_from
+
+    from .flow import close
+    from .test_reports import pdf_text
+
+    close(db, reported)
+    admin = api_as("city_admin")
+    first = start(admin, reported, fmt="pdf").get_json()
+    drain(app)
+    assert start(admin, reported, fmt="pdf").get_json()["id"] == first["id"]
+    web = client_as("city_admin")
+    token = csrf_token_from(web.get("/").get_data(as_text=True))
+    body = "Thành phố hoàn thành chỉ tiêu năm."
+    assert web.post(f"/periods/{reported.period.id}/reports/city/narrative",
+                    data={"csrf_token": token, "scope": str(reported.tenant("ha-noi").id), "body": body,
+                          "version": "0"}).status_code == 303
+    again = start(admin, reported, fmt="pdf").get_json()
+    assert again["id"] != first["id"] and again["created"]
+    drain(app)
+    status = admin.get(f"/api/v1/jobs/{again['id']}").get_json()
+    assert body in " ".join(pdf_text(admin.get(status["download_url"]).data).split())
+    # Unchanged since, the new file is the one kept.
+    assert start(admin, reported, fmt="pdf").get_json()["id"] == again["id"]

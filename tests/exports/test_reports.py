@@ -33,13 +33,17 @@ def reported(report_world, db, host):
 
 
 def export_file(app, client, world, report, fmt, scope) -> bytes:
+    return export_response(app, client, world, report, fmt, scope).data
+
+
+def export_response(app, client, world, report, fmt, scope):
     answer = client.post(f"/api/v1/periods/{world.period.id}/exports",
                          json={"report": report, "format": fmt, "scope": str(world.tenant(scope).id)})
     assert answer.status_code == 202, answer.get_json()
     drain(app)
     status = client.get(f"/api/v1/jobs/{answer.get_json()['id']}").get_json()
     assert status["state"] == "finished", status
-    return client.get(status["download_url"]).data
+    return client.get(status["download_url"])
 
 
 def pdf_text(data: bytes) -> str:
@@ -89,7 +93,8 @@ def test_the_city_xlsx_reads_back_with_the_dashboards_figures(app, reported, api
     total = admin.get(board).get_json()["total"]
     workbook = load_workbook(io.BytesIO(export_file(app, admin, reported, "city", "xlsx", "ha-noi")))
     rows = list(workbook["Báo cáo"].iter_rows(values_only=True))
-    assert rows[0][0] == "THÀNH PHỐ HÀ NỘI" and rows[0][5] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert rows[0][0] == "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"
+    assert rows[0][5] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     header = rows.index(next(r for r in rows if r[0] == "Đơn vị / loại đơn vị"))
     totals = rows[header + 1]
     assert totals[1:6] == (total["expected"], total["reported"], total["approved"], total["late"],
@@ -115,8 +120,43 @@ def test_a_units_report_lists_every_criterion_with_its_value(app, reported, api_
     assert criteria["Tổng số cán bộ (người)"] == "20" and criteria["Số cán bộ được tập huấn (người)"] == "15"
 
 
+def test_the_heading_names_the_issuing_body_and_puts_the_number_beside_the_date(app, reported, api_as):
+    """NĐ 30/2020 ô 2–4: a ward's report is issued by its People's Committee (Số: …/BC-UBND), a
+    school's under the committee of its ward; the number and the place and date share one line
+    however many lines the bodies' names take."""
+    layout = PdfReader(io.BytesIO(export_file(app, api_as("a1_reporter"), reported, "unit", "pdf",
+                                              "school-a1"))).pages[0].extract_text(extraction_mode="layout")
+    lines = [" ".join(line.split()) for line in layout.splitlines() if line.strip()]
+    assert lines[0].startswith("UBND PHƯỜNG A ")
+    assert any(line.startswith("TRƯỜNG THCS A1") for line in lines[:3])
+    beside = [line for line in lines if "Số:" in line]
+    assert len(beside) == 1 and re.search(r"Số: /BC Hà Nội, ngày \d\d tháng \d+ năm \d{4}$", beside[0]), lines
+    ward = pdf_text(export_file(app, api_as("ward_admin"), reported, "subtree", "pdf", "ward-a"))
+    ward = " ".join(ward.split())
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG A" in ward and "/BC-UBND" in ward and "UBND THÀNH PHỐ" not in ward
+
+
+def test_a_units_attributes_set_its_issuer_symbol_and_signer(db, reported):
+    from core.exports.content import _heading
+
+    city = db.get(Tenant, reported.tenant("ha-noi").id)
+    city.attributes = {"document_issuer": "Công an thành phố Hà Nội", "document_symbol": "CAHN",
+                       "signer_title": "Giám đốc", "signer_authority": "KT. GIÁM ĐỐC",
+                       "signer_name": "Nguyễn Văn A"}
+    period = db.get(ReportingPeriod, reported.period.id)
+    heading = _heading(city, None, "city", period, report_content.utcnow())
+    assert (heading.issuer, heading.parent_body) == ("CÔNG AN THÀNH PHỐ HÀ NỘI", "")
+    assert heading.number.endswith("/BC-CAHN")
+    assert (heading.signature.authority, heading.signature.title, heading.signature.name) == \
+        ("KT. GIÁM ĐỐC", "Giám đốc", "Nguyễn Văn A")
+    db.rollback()
+
+
 def test_the_raw_csv_starts_with_a_bom_and_holds_every_value(app, reported, api_as):
-    data = export_file(app, api_as("city_admin"), reported, "raw", "csv", "ha-noi")
+    response = export_response(app, api_as("city_admin"), reported, "raw", "csv", "ha-noi")
+    # One charset: the type once named it twice ("text/csv; charset=utf-8; charset=utf-8").
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    data = response.data
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "Đơn vị"
@@ -236,3 +276,43 @@ def test_a_pdfs_progress_follows_the_pages_laid_out(app, reported, db, host):
     # The pages laid out took it from 40 % to 93 % (a small report is one estimated page), then
     # the PDF's writing to 97 %.
     assert 0.4 in seen and 0.93 in seen and seen.index(0.4) < seen.index(0.93) < seen.index(0.97), seen
+
+
+def test_the_xlsx_prints_on_a4_in_times_new_roman_with_number_formats(app, reported, api_as):
+    """NĐ 30/2020, Phụ lục I: A4 portrait, margins 20/15/20/30 mm, Times New Roman; counts
+    grouped and scores with two decimals, stored as numbers (Excel shows the reader's
+    separators)."""
+    data = export_file(app, api_as("city_admin"), reported, "city", "xlsx", "ha-noi")
+    book = load_workbook(io.BytesIO(data))
+    for sheet in book.worksheets:
+        assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "portrait"  # 9: A4
+        margins = sheet.page_margins
+        assert [round(x * 25.4) for x in (margins.top, margins.right, margins.bottom, margins.left)] == \
+            [20, 15, 20, 30]
+    main = book["Báo cáo"]
+    rows = list(main.iter_rows())
+    header = next(i for i, row in enumerate(rows) if row[0].value == "Đơn vị / loại đơn vị")
+    totals = rows[header + 1]
+    assert isinstance(totals[1].value, int) and totals[1].number_format == "#,##0"
+    assert totals[7].number_format == "0.00" and isinstance(totals[7].value, float)
+    assert {cell.font.name for row in rows for cell in row if cell.value is not None} == {"Times New Roman"}
+
+
+def test_a_units_report_page_prints_its_criteria_and_links_its_print_view(app, reported, client_as):
+    """The case of the issue: printing the report page showed none of its criteria, because the
+    print stylesheet hid every form. It now hides only navigation and buttons, and the page links
+    the whole report as a document."""
+    school = reported.tenant("school-a1").id
+    for who in ("a1_reporter", "ward_reviewer"):
+        web = client_as(who)
+        page = web.get(f"/tenants/{school}/periods/{reported.period.id}/report").get_data(as_text=True)
+        link = f"/periods/{reported.period.id}/reports/unit/print?scope={school}"
+        assert link in page.replace("&amp;", "&"), who
+        printed = web.get(link)
+        assert printed.status_code == 200 and "Số cán bộ được tập huấn" in printed.get_data(as_text=True)
+    with open(app.static_folder + "/thidua.css", encoding="utf-8") as handle:
+        css = handle.read()
+    block = css.split("@media print", 1)[1].split("{", 1)[1].split("\n}", 1)[0]
+    hidden = [selector.strip() for rule in re.findall(r"([^{}]+)\{[^{}]*display:\s*none", block)
+              for selector in rule.split(",")]
+    assert hidden and not {"form", "input", "select", "textarea", "table", "main"} & set(hidden), hidden

@@ -83,3 +83,25 @@ def test_two_closings_never_share_a_version(app, report_world, db, host):
                          .where(PeriodSnapshot.period_id == report_world.period.id)
                          .order_by(PeriodSnapshot.version)).all()
     assert numbers == [1, 2, 3, 4]
+
+
+def test_the_admin_page_reopens_a_closed_period_only_with_a_reason(app, report_world, db, client_as):
+    from core.testing.fixtures import csrf_token_from
+
+    close(db, report_world)
+    web = client_as("city_admin")
+    page = web.get("/admin/periods").get_data(as_text=True)
+    assert 'name="reason"' in page and "Lý do mở lại" in page
+    url = f"/admin/periods/{report_world.period.id}/state"
+    token = csrf_token_from(page)
+    refused = web.post(url, data={"csrf_token": token, "state": "open"}, follow_redirects=True)
+    assert "Hãy ghi lý do mở lại kỳ báo cáo đã khóa sổ." in refused.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(ReportingPeriod, report_world.period.id).state == "closed"
+    assert web.post(url, data={"csrf_token": token, "state": "open", "reason": "Bổ sung số liệu của Xã B"}
+                    ).status_code == 302
+    db.expire_all()
+    assert db.get(ReportingPeriod, report_world.period.id).state == "open"
+    close(db, report_world)
+    assert [(v.version, v.reason) for v in snapshots.versions(db, report_world.period.id)] == \
+        [(1, ""), (2, "Bổ sung số liệu của Xã B")]

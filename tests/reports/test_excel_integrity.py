@@ -33,6 +33,16 @@ def rewrite(data: bytes, part: str, change) -> bytes:
     return out.getvalue()
 
 
+def hostile_copies(good: bytes, sheet: str = "xl/worksheets/sheet1.xml") -> dict[str, bytes]:
+    """Broken copies of the workbook ``good`` that an upload must refuse on ``file``: its
+    workbook part cut in half, malformed XML in ``sheet``, the file itself cut in half."""
+    return {
+        "truncated": rewrite(good, "xl/workbook.xml", lambda xml: xml[: len(xml) // 2]),
+        "malformed": rewrite(good, sheet, lambda xml: xml.replace(b"</sheetData>", b"<row><c></sheetData>")),
+        "not a zip": good[: len(good) // 2],
+    }
+
+
 def safety_part(data: bytes) -> str:
     """The zip entry of the safety sheet (the guide is sheet1)."""
     return "xl/worksheets/sheet2.xml"

@@ -101,7 +101,7 @@ def test_the_ranking_is_provisional_then_frozen_at_closing(report_world, db, hos
         ("Trường THCS A1", 1), ("Công ty B1", None), ("Trường THCS A2", None)]
     assert len(db.scalars(select(ClusterResult)).all()) == 3
     with app.app_context():
-        period_ops.transition(db, SystemAccess(db=db, user=None), period, "open")
+        period_ops.transition(db, SystemAccess(db=db, user=None), period, "open", reason="Bổ sung số liệu")
     db.commit()
     assert _ranking(city, made["id"], report_world)["final"] is False
     assert db.scalars(select(ClusterResult)).all() == []

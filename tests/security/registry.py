@@ -164,7 +164,7 @@ BODY_VISIBILITY: dict[str, str] = {
 QUERIES: dict[str, Param] = {
     "api.list_tenants": Param(lambda v: {"parent": str(v.tenant.id), "q": "Nạn Nhân"}, PUBLIC),
     "api.list_criteria_sets": Param(lambda v: {"tenant": str(v.tenant.id)}, UNIT),
-    "api.review_queue": Param(lambda v: {"status": "submitted"}, PUBLIC),
+    "api.review_queue": Param(lambda v: {"status": "submitted", "under": str(v.tenant.id)}, UNIT),
     "web.admin_users": Param(lambda v: {"q": "self-"}, PUBLIC),
     "web.admin_tenants": Param(lambda v: {"q": "Nạn Nhân"}, PUBLIC),
     "api.get_dashboard": Param(lambda v: {"scope": str(v.tenant.id)}, SUBTREE),
@@ -173,4 +173,15 @@ QUERIES: dict[str, Param] = {
     "api.cluster_ranking": Param(lambda v: {"period": str(v.period.id)}, CLUSTER),
     "web.period_exports": Param(lambda v: {"scope": str(v.tenant.id)}, UNIT),
     "web.report_print": Param(lambda v: {"scope": str(v.tenant.id)}, UNIT),
+    # Pages and lists that take the victim's unit or period in their query string.
+    "web.dashboard": Param(lambda v: {"period": str(v.period.id), "scope": str(v.tenant.id)}, SUBTREE),
+    "web.dashboard_csv": Param(lambda v: {"chart": "completeness_units", "period": str(v.period.id),
+                                          "scope": str(v.tenant.id)}, SUBTREE),
+    "web.matrix_page": Param(lambda v: {"period": str(v.period.id), "scope": str(v.tenant.id)}, SUBTREE),
+    "web.matrix_export": Param(lambda v: {"period": str(v.period.id), "scope": str(v.tenant.id)}, SUBTREE),
+    # Lists filtered by a unit: the unit's own people get its (possibly empty) list, outsiders 404.
+    "api.list_clusters": Param(lambda v: {"scope": str(v.tenant.id)}, UNIT),
+    # A filter, not a lookup: every caller gets the periods they may see of that owner (none for an
+    # outsider, the same empty list as for an owner that does not exist); the canaries watch it.
+    "api.list_periods": Param(lambda v: {"owner": str(v.tenant.id)}, PUBLIC),
 }

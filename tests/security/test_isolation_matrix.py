@@ -280,11 +280,17 @@ class Matrix:
         text = response.get_data().decode("utf-8", errors="replace")
         visibility = route_visibility(rule, method)
         has_params = bool(path_parameters(rule))
+        # A read whose query string names the victim's object (a dashboard's scope, a list's
+        # owner) is held to the same 404 as an id in the path, unless what it names is public.
+        names_victim = has_params or (method in ("GET", "HEAD") and rule.endpoint in QUERIES
+                                      and visibility != PUBLIC)
         if status >= 500:
             self.fail(who, method, url, f"server error {status}")
-        if has_params and who not in readers(visibility) and status != 404:
+        if response.headers.get("Content-Type", "").lower().count("charset") > 1:
+            self.fail(who, method, url, f"Content-Type {response.headers['Content-Type']!r} has two charsets")
+        if names_victim and who not in readers(visibility) and status != 404:
             self.fail(who, method, url, f"answered {status}, not 404 ({visibility} object of the victim)")
-        if has_params and who in readers(visibility) and status == 404:
+        if names_victim and who in readers(visibility) and status == 404:
             self.fail(who, method, url, f"404 for someone who may read it ({visibility})")
         leaked = self.leaks(text, who)
         if leaked:

@@ -104,7 +104,11 @@ def test_closing_and_reopening(client_as, world, db):
     action = f"/admin/periods/{world.period.id}/state"
     assert post_form(client, "/admin/periods", action, {"state": "closed"}).status_code == 302
     assert find(db, world.period.key).state == "closed"
+    # Reopening needs a reason: without one the period stays closed.
     assert post_form(client, "/admin/periods", action, {"state": "open"}).status_code == 302
+    assert find(db, world.period.key).state == "closed"
+    reopened = post_form(client, "/admin/periods", action, {"state": "open", "reason": "Gia hạn"})
+    assert reopened.status_code == 302
     assert find(db, world.period.key).state == "open"
     assert audit_actions(db, "period.closed") and len(audit_actions(db, "period.open")) == 2
 
