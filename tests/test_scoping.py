@@ -141,9 +141,10 @@ def test_unscoped_escape_hatch_is_used_only_where_reviewed():
     root = Path(core.__file__).parent
     # rollups: a report's change writes its ancestors' rollup rows; clusters: slugs are unique
     # across owners, and closing a period freezes every cluster's ranking below the owner;
-    # snapshots: closing freezes every unit of the owner's subtree, each read bounded by its path.
+    # snapshots: closing freezes every unit of the owner's subtree, each read bounded by its path;
+    # criteria_defs/targets: a unit's own targets belong to the table's owner, read by unit ids.
     allowed_bypass = {"db/scoping.py", "users/access.py", "reports/children.py", "rollups/operations.py",
-                      "criteria_defs/operations.py",
+                      "criteria_defs/operations.py", "criteria_defs/targets.py",
                       "clusters/operations.py", "snapshots/operations.py"}
     # rollups: the rebuild locks the rollup tables; db/roles: the app role's grants; dashboards/bench,
     # exports/bench and bench/sql: the plain SQL baselines and the bench's throw-away schema.
