@@ -10,6 +10,7 @@ from core.auth.context import load_session_user
 from core.errors import Forbidden, Invalid
 from core.users import operations
 from core.users.access import Access, SystemAccess
+from core.users.models import User
 
 
 def test_roles_reach_own_tenant_or_subtree(db, world):
@@ -88,6 +89,21 @@ def test_password_rules_and_username_rules(app, db, world):
         with pytest.raises(Invalid) as error:
             operations.create_user(db, system, "A1_HEAD", "long-enough-password")
         assert "đã được sử dụng" in error.value.errors["username"][0]
+
+
+def test_a_name_taken_between_the_check_and_the_insert_is_refused_as_taken(app, db, world, monkeypatch):
+    """Two admins creating one name at once: the unique key refuses the second, which is told the
+    name is taken (422 on username), not a server error, and its transaction goes on."""
+    system = SystemAccess(db=db, user=None)
+    # The other admin's account is committed after this one's check found the name free.
+    monkeypatch.setattr(operations, "find_user", lambda _db, _name: None)
+    with app.test_request_context():
+        with pytest.raises(Invalid) as error:
+            operations.create_user(db, system, "a1_head", "long-enough-password")
+        assert error.value.errors == {"username": ["Tên đăng nhập này đã được sử dụng."]}
+        made = operations.create_user(db, system, "nguoi.moi", "long-enough-password")
+        db.commit()
+        assert db.scalar(select(User.username).where(User.id == made.id)) == "nguoi.moi"
 
 
 def test_only_admins_above_add_members(app, db, world):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
@@ -58,7 +59,14 @@ def create_user(
         id=uuid.uuid4(), username=username, full_name=full_name.strip(), email=email,
         password_hash=passwords.hash_password(password),
     )
-    db.add(user)
+    try:
+        # The name's unique key decides between two admins creating it at once: the one that
+        # loses is told the name is taken, as if it had been taken before its check.
+        with db.begin_nested():
+            db.add(user)
+            db.flush()
+    except IntegrityError:
+        raise Invalid({"username": [_("Tên đăng nhập này đã được sử dụng.")]}) from None
     record(
         db, "user.create", actor_id=access.actor_id, actor_label=access.actor_label,
         object_type="user", object_id=user.id, changes={"username": [None, username]},
