@@ -20,6 +20,7 @@ Figures come at one level: final (approved reports) once the period is closed, p
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -256,6 +257,31 @@ def body_name(tenant: Tenant, *, short: bool = False) -> str:
     return tenant.name.upper()
 
 
+# Words left out of a body's abbreviation ("Sở Giáo dục và Đào tạo" is SGDĐT).
+_LINKING_WORDS = frozenset({"và", "của", "-", "&"})
+
+
+def issuer_symbol(tenant: Tenant) -> str:
+    """The issuer's part of a document's ký hiệu (NĐ 30/2020, Phụ lục I: the abbreviation of the
+    issuing body's name): the unit's ``document_symbol`` attribute when set, ``UBND`` for a
+    People's Committee, else the initials of the unit's name, acronyms kept whole and marks
+    dropped except Đ, which is a letter of its own ("Sở Giáo dục và Đào tạo" → ``SGDĐT``,
+    "Trường THCS Nguyễn Tri Phương" → ``TTHCSNTP``)."""
+    attributes = tenant.attributes or {}
+    if attributes.get("document_symbol"):
+        return str(attributes["document_symbol"])
+    if tenant.kind in GOVERNED_BY_COMMITTEE:
+        return "UBND"
+    parts = []
+    for word in tenant.name.split():
+        if word.lower() in _LINKING_WORDS or not word[0].isalpha():
+            continue
+        kept = word if len(word) > 1 and word.isupper() else word[0].upper()
+        parts.append("".join(c for c in unicodedata.normalize("NFD", kept)
+                             if not unicodedata.combining(c)))
+    return unicodedata.normalize("NFC", "".join(parts))
+
+
 def _heading(scope: Tenant, parent: Tenant | None, report: str, period: ReportingPeriod,
              day: datetime) -> DocumentHeading:
     """The NĐ 30/2020 heading of ``scope``'s report. A unit's attributes set what the tenant tree
@@ -275,8 +301,7 @@ def _heading(scope: Tenant, parent: Tenant | None, report: str, period: Reportin
         issuer=body_name(scope),
         parent_body=parent_body,
         # The number is left for the văn thư to fill once signed (NĐ 30/2020 Điều 15).
-        number=document_number(None, "report", str(
-            attributes.get("document_symbol") or ("UBND" if scope.kind in GOVERNED_BY_COMMITTEE else ""))),
+        number=document_number(None, "report", issuer_symbol(scope)),
         place=str(attributes.get("document_place") or "Hà Nội"),
         day=day.astimezone(HANOI).date(), document_type="report",
         summary=f"{REPORT_TITLES[report]} – {period.title}",

@@ -130,10 +130,26 @@ def test_the_heading_names_the_issuing_body_and_puts_the_number_beside_the_date(
     assert lines[0].startswith("UBND PHƯỜNG A ")
     assert any(line.startswith("TRƯỜNG THCS A1") for line in lines[:3])
     beside = [line for line in lines if "Số:" in line]
-    assert len(beside) == 1 and re.search(r"Số: /BC Hà Nội, ngày \d\d tháng \d+ năm \d{4}$", beside[0]), lines
+    number_and_date = r"Số: /BC-TTHCSA1 Hà Nội, ngày \d\d tháng \d+ năm \d{4}$"
+    assert len(beside) == 1 and re.search(number_and_date, beside[0]), lines
     ward = pdf_text(export_file(app, api_as("ward_admin"), reported, "subtree", "pdf", "ward-a"))
     ward = " ".join(ward.split())
     assert "ỦY BAN NHÂN DÂN PHƯỜNG A" in ward and "/BC-UBND" in ward and "UBND THÀNH PHỐ" not in ward
+
+
+@pytest.mark.parametrize(("name", "kind", "symbol"), [
+    ("Sở Giáo dục và Đào tạo", "department", "SGDĐT"),
+    ("Trường THCS Nguyễn Tri Phương", "school", "TTHCSNTP"),
+    ("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", "front_org", "UBMTTQVNTP"),
+    ("Phường Ba Đình", "ward", "UBND"),
+])
+def test_a_units_symbol_is_the_abbreviation_of_its_name_by_default(name, kind, symbol):
+    """NĐ 30/2020 Phụ lục I: the ký hiệu carries the issuing body's abbreviation; without a
+    ``document_symbol`` attribute it is made from the name's initials (acronyms kept, Đ kept)."""
+    from core.exports.content import issuer_symbol
+
+    assert issuer_symbol(Tenant(name=name, kind=kind, attributes={})) == symbol
+    assert issuer_symbol(Tenant(name=name, kind=kind, attributes={"document_symbol": "X"})) == "X"
 
 
 def test_a_units_attributes_set_its_issuer_symbol_and_signer(db, reported):
