@@ -210,11 +210,14 @@ class ReportContent:
             return self.commune_names.get(uuid.UUID(parts[scope_depth]), "")
         return ""
 
-    def late_by_commune(self) -> list[tuple[str, list[UnitResult]]]:
+    def late_by_commune(self, limit: int | None = None) -> list[tuple[str, list[UnitResult]]]:
         """The late and missing units grouped by the unit below the scope that holds them (the
-        communes, wards and departments, in Vietnamese order; the scope's own units first)."""
+        communes, wards and departments, in Vietnamese order; the scope's own units first).
+        ``limit``: at most this many units (the PDF's bound; :data:`PDF_LATE_LISTED`)."""
         groups: dict[str, list[UnitResult]] = {}
-        for unit in self.late_units():
+        for index, unit in enumerate(self.late_units()):
+            if limit is not None and index >= limit:
+                break
             groups.setdefault(self.commune_of(unit), []).append(unit)
         order = {name: index for index, name in enumerate(self.commune_names.values())}
         return sorted(groups.items(), key=lambda item: order.get(item[0], -1))
@@ -239,6 +242,10 @@ class ReportContent:
         return painted(charts.bar_chart(rows, title="Phân bố xếp loại",
                                         description="Số đơn vị theo từng mức xếp loại."))
 
+
+# The late and missing units the PDF names, at most: a document laid out whole (WeasyPrint keeps
+# every page in memory) must not grow with the city; the XLSX and the CSV, streamed, list them all.
+PDF_LATE_LISTED = 1500
 
 # Kinds of unit whose documents are issued by their People's Committee (Ủy ban nhân dân).
 GOVERNED_BY_COMMITTEE = frozenset({"city", "ward", "commune"})
@@ -398,8 +405,10 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-def template_context(content: ReportContent) -> dict[str, Any]:
-    """What ``exports/report.html`` needs besides ``for_pdf`` (and ``back_url`` on screen)."""
+def template_context(content: ReportContent, *, for_pdf: bool = False) -> dict[str, Any]:
+    """What ``exports/report.html`` needs (and ``back_url`` on screen). The PDF names at most
+    :data:`PDF_LATE_LISTED` late units; the page on screen, printed by the browser, names all."""
     return {"content": content, "heading": content.heading, "fmt": number,
-            "pct": percent, "kind_name": kind_name,
+            "pct": percent, "kind_name": kind_name, "for_pdf": for_pdf,
+            "late_listed": PDF_LATE_LISTED if for_pdf else None,
             "status_name": status_name, "value_text": value_text}

@@ -105,7 +105,7 @@ def render_pdf(content: report_content.ReportContent, progress: Progress) -> byt
             yield unit
 
     content.late_units = counted
-    html = render_template("exports/report.html", for_pdf=True, **report_content.template_context(content))
+    html = render_template("exports/report.html", **report_content.template_context(content, for_pdf=True))
     progress(0.4)
     content.html_bytes = len(html.encode())
     watcher = PageWatcher(progress, 0.4, 0.93, 0.97, content.html_bytes // HTML_BYTES_PER_PAGE)

@@ -172,6 +172,6 @@ def report_print(period_id: uuid.UUID, report: str):
     except Invalid:
         abort(404)
     content = report_content.build(db, current_host(), snapshots.results_for(db, period), scope, report)
-    return render_template("exports/report.html", for_pdf=False,
+    return render_template("exports/report.html",
                            back_url=url_for("web.period_exports", period_id=period.id, scope=scope.id),
                            **report_content.template_context(content))

@@ -259,6 +259,30 @@ def test_progress_moves_at_least_every_five_percent(app, reported, db, host):
     assert max(b - a for a, b in zip(points, points[1:], strict=False)) <= 0.05 + 1e-9, points
 
 
+def test_the_pdf_names_a_bounded_number_of_late_units_and_the_page_names_all(app, reported, db, host):
+    """A document laid out whole must not grow with the city: past PDF_LATE_LISTED late units the
+    PDF says how many more there are and where they are listed; the print view lists them all."""
+    from flask import render_template
+
+    from core.snapshots.operations import UnitResult
+
+    late = report_content.PDF_LATE_LISTED + 500
+    with app.test_request_context():
+        period = db.get(ReportingPeriod, reported.period.id)
+        city = db.get(Tenant, reported.tenant("ha-noi").id)
+        content = report_content.build(db, host, snapshots.results_for(db, period), city, "city")
+        units = [UnitResult(uuid.uuid4(), f"Đơn vị chậm {i}", "school", f"{city.path}{uuid.uuid4()}/", None,
+                            None, None, True) for i in range(late)]
+        content.late_count = late
+        content.late_units = lambda: iter(units)
+        for_pdf = render_template("exports/report.html",
+                                  **report_content.template_context(content, for_pdf=True))
+        on_screen = render_template("exports/report.html", **report_content.template_context(content))
+    assert for_pdf.count("Đơn vị chậm ") == report_content.PDF_LATE_LISTED
+    assert "Và 500 đơn vị khác: danh sách đầy đủ trong bản Excel (XLSX)" in for_pdf
+    assert on_screen.count("Đơn vị chậm ") == late and "đơn vị khác" not in on_screen
+
+
 def test_a_job_writes_its_progress_where_the_api_reads_it(app, reported, db):
     from core.exports.models import Export
     from core.exports.tasks import Progress
