@@ -148,14 +148,18 @@ def children_page(db: Session, parent: Tenant, *, page: int = 1, size: int = 50)
     return UnitPage([(unit, count or 0) for unit, count in rows], total, page, size)
 
 
-def units_under(db: Session, root: Tenant, *, q: str = "", page: int = 1, size: int = 30) -> UnitPage:
-    """The active units of ``root``'s subtree (``root`` included) whose name or code holds every
+def units_under(db: Session, root: Tenant, *, q: str = "", page: int = 1, size: int = 30,
+                include_root: bool = True) -> UnitPage:
+    """The active units of ``root``'s subtree (``root`` included unless ``include_root`` is
+    false, for a choice among the units below it) whose name or code holds every
     word of ``q`` without accents ("hoan kiem" finds "Hoàn Kiếm"), higher levels first and each
     level in Vietnamese alphabetical order, one page of ``size``; ``items`` are ``(unit, name of
     the unit above it or None)``. Two statements whatever the size of the subtree (a prefix
     match on the materialised path); no permission check (callers pass a root in reach).
     A page past the last gives the last."""
     query = select(Tenant).where(Tenant.path.startswith(root.path), Tenant.active.is_(True))
+    if not include_root:
+        query = query.where(Tenant.id != root.id)
     for word in fold(q or "").split():
         query = query.where(Tenant.search_text.contains(word, autoescape=True))
     total = db.scalar(select(func.count()).select_from(query.subquery())) or 0

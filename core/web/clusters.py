@@ -89,7 +89,8 @@ def _list_page(form: dict[str, Any] | None = None, errors: dict[str, list[str]] 
     db, access = session(), current_access()
     owner = active_tenant()
     can_create = owner is not None and operations.can_manage(access, owner)
-    picker = unit_picker(owner, "web.clusters") if can_create else None
+    # A cluster's members lie below its owner: the picker neither counts nor offers the owner.
+    picker = unit_picker(owner, "web.clusters", include_root=False) if can_create else None
     clusters, belonging = operations.readable(db, access)
     return render_template(
         "clusters/list.html", clusters=clusters, belonging=belonging, owner=owner, can_create=can_create,
@@ -145,7 +146,8 @@ def _detail(cluster, form: dict[str, Any] | None = None, errors: dict[str, list[
     ranking = operations.ranking(db, access, current_host(), cluster, period) if period else None
     members = operations.members(db, cluster)
     can_manage = operations.can_manage(access, owner)
-    picker = unit_picker(owner, "web.cluster", path_args={"cluster_id": cluster.id}) if can_manage else None
+    picker = unit_picker(owner, "web.cluster", path_args={"cluster_id": cluster.id},
+                         include_root=False) if can_manage else None
     picked = (form or {}).get("members") if form else [str(m.id) for m in members]
     return render_template(
         "clusters/detail.html", cluster=cluster, owner=owner, members=members, ranking=ranking,

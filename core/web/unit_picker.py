@@ -94,10 +94,11 @@ class Picker:
 
 
 def unit_picker(root: Tenant, endpoint: str, keep: dict[str, str] | None = None,
-                path_args: dict[str, Any] | None = None) -> Picker:
+                path_args: dict[str, Any] | None = None, include_root: bool = True) -> Picker:
     """The picker of the current request: its search (``unit_q``) and page (``unit_page``)
-    among the units of ``root``'s subtree, on the page ``endpoint`` (with its ``path_args``,
-    keeping the query parameters ``keep``)."""
+    among the units of ``root``'s subtree (``root`` itself left out unless ``include_root``),
+    on the page ``endpoint`` (with its ``path_args``, keeping the query parameters ``keep``)."""
     query = request.args.get(SEARCH_PARAM, "").strip()
-    found = tenant_ops.units_under(session(), root, q=query, page=page_number(PAGE_PARAM), size=PICKER_SIZE)
+    found = tenant_ops.units_under(session(), root, q=query, page=page_number(PAGE_PARAM), size=PICKER_SIZE,
+                                   include_root=include_root)
     return Picker(root, endpoint, query, found, dict(keep or {}), dict(path_args or {}))

@@ -222,7 +222,7 @@ def test_the_cluster_form_offers_a_search_not_every_unit(report_world, db, clien
     """The form lists the members chosen and one page of the owner's units found by an accent-free
     search (the unit picker of the admin pages), not all of the owner's units."""
     from core.tenants.models import Tenant
-    from core.tenants.operations import new_tenant
+    from core.tenants.operations import count_below, new_tenant
     from core.web.unit_picker import PICKER_SIZE
 
     ward = db.get(Tenant, report_world.tenant("ward-a").id)
@@ -232,7 +232,10 @@ def test_the_cluster_form_offers_a_search_not_every_unit(report_world, db, clien
     client = client_as("city_admin")
     html = client.get("/clusters").get_data(as_text=True)
     assert 'id="unit-picker"' in html and 'name="unit_q"' in html
-    assert html.count('name="members"') == PICKER_SIZE - 1  # a page of the city's units, less the city
+    # A full page of the units below the city, counted as the picker says: the city is no choice.
+    assert html.count('name="members"') == PICKER_SIZE
+    below = count_below(db, db.get(Tenant, report_world.tenant("ha-noi").id))
+    assert f"Đơn vị 1–{PICKER_SIZE} trong {below}, cấp trên trước." in html
     found = client.get("/clusters?unit_q=tieu%20hoc%20so%2017").get_data(as_text=True)
     assert "Trường Tiểu học số 17" in found and found.count('name="members"') == 1
     made = client.post("/clusters", data={"name": "Cụm B", "kind": "cum", "csrf_token": csrf_token_from(html),
