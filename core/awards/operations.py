@@ -366,17 +366,29 @@ def _unit_results(db: Session, period: ReportingPeriod,
     return results.frozen, found
 
 
+# Days of a calendar year a data window must hold for the year to count as one it reports on.
+_MOST_OF_A_YEAR = 183
+
+
 def period_years(period: ReportingPeriod) -> list[int]:
-    """The calendar years a period's results cover, oldest first: those of its data window
-    (``window_start`` to ``window_end``), else the year it opens in (Hanoi time). An annual
-    period covers one year; a five-year summary, 2021–2025 say, covers five."""
+    """The calendar years a period reports on (its reporting years), oldest first.
+
+    With a data window (``window_start`` to ``window_end``): each year the window holds most of
+    (at least 183 days), so an emulation year run from 1 December to 30 November counts as the
+    year it ends in, and a five-year summary of 01/12/2020–30/11/2025 covers 2021–2025; a window
+    holding most of no year gives the year it ends in. Without a window: the year the units'
+    reports are due in (``due_at``, in the period's time zone), never the year it opens in: the
+    annual period "năm 2026" opens on 01/12/2025 and is due on 10/11/2026. This is "the round's
+    year" everywhere the awards speak of it (eligibility's history, certificates' citations)."""
     start, end = period.window_start, period.window_end
     if start is not None and end is not None and start <= end:
-        return list(range(start.year, end.year + 1))
+        held = [year for year in range(start.year, end.year + 1)
+                if (min(end, date(year, 12, 31)) - max(start, date(year, 1, 1))).days + 1 >= _MOST_OF_A_YEAR]
+        return held or [end.year]
     if end is not None or start is not None:
         return [(end or start).year]
-    opens = period.opens_at.replace(tzinfo=period.opens_at.tzinfo or UTC)
-    return [opens.astimezone(ZoneInfo(period.time_zone or period_models.TIME_ZONE)).year]
+    due = period.due_at.replace(tzinfo=period.due_at.tzinfo or UTC)
+    return [due.astimezone(ZoneInfo(period.time_zone or period_models.TIME_ZONE)).year]
 
 
 def needed_years(period: ReportingPeriod, award: AwardType) -> list[int]:
