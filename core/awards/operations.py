@@ -73,7 +73,7 @@ from core.db.types import utcnow
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.jobs.settings import setting
 from core.notifications import messages
-from core.notifications.operations import notify
+from core.notifications.operations import notify, notify_within
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
 from core.reports.atomic import insert_or_ignore
@@ -991,8 +991,8 @@ def dossier_path(period_id: uuid.UUID, dossier_id: uuid.UUID) -> str:
 
 def _tell(db: Session, period: ReportingPeriod, dossier: Dossier, unit: Tenant, name: str,
           data: dict[str, Any]) -> None:
-    """Notify who acts next and the proposing unit; the session may write their notices for the
-    duration (the chain's units are not above the proposer)."""
+    """Notify who acts next and, but on a proposal, the proposing unit; the session may write
+    their notices for the duration (the chain's units are not above the proposer)."""
     codes = {"submit": "award.proposed", "vet": "award.vetted", "appraise": "award.appraised",
              "forward": "award.forwarded", "decide": "award.decided", "return": "award.returned"}
     body: list = []
@@ -1005,22 +1005,22 @@ def _tell(db: Session, period: ReportingPeriod, dossier: Dossier, unit: Tenant, 
     elif name == "forward":
         body.append(messages.line("award.line.forwarded", to=data["to"]))
     message = {"title": messages.line(codes[name], unit=unit.name, period=period.title), "body": body}
-    targets: list[tuple[Tenant, Sequence[str]]] = []
-    if name == "submit":
-        targets.append((chain_unit(db, VET), CHAIN_ROLES))
-    elif name == "vet":
-        targets.append((chain_unit(db, APPRAISE), CHAIN_ROLES))
-    if name != "submit":
-        targets.append((unit, PROPOSER_ROLES))
     link = dossier_path(period.id, dossier.id)
+    # Who acts next: the vetting unit's people on a proposal; the appraising unit's once vetted
+    # (they appraise), appraised (they decide or forward) and forwarded (they record the higher
+    # authority's decision); the proposer when it comes back or is decided.
+    acting = {"submit": VET, "vet": APPRAISE, "appraise": APPRAISE, "forward": APPRAISE}.get(name)
+    chain = chain_unit(db, acting) if acting else None
+    if chain is not None:
+        # Every reviewer or admin of the chain unit or a unit below it takes the step (chain_steps).
+        notify_within(db, chain, CHAIN_ROLES, kind=f"award.{name}", title="", message=message, link=link)
+    if name == "submit":
+        return
     before = scoping.get_context(db)
-    ids = [t.id for t, _r in targets if t is not None]
     if before is not None and not before.system:
-        scoping.set_context(db, before.widened(ids))
+        scoping.set_context(db, before.widened([unit.id]))
     try:
-        for target, target_roles in targets:
-            if target is not None:
-                notify(db, target, target_roles, kind=f"award.{name}", title="", message=message, link=link)
+        notify(db, unit, PROPOSER_ROLES, kind=f"award.{name}", title="", message=message, link=link)
     finally:
         if before is not None:
             scoping.set_context(db, before)
