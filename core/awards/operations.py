@@ -127,8 +127,9 @@ class StaleDossier(Conflict):
     """The dossier moved since the caller read it; ``version`` is the one stored now."""
 
     def __init__(self, version: int) -> None:
-        super().__init__(_("Hồ sơ vừa được người khác cập nhật (phiên bản %(current)s). Hãy tải lại để xem "
-                           "thay đổi.", current=version), version=version)
+        # The number stays in the answer's data (the API's clients retry with it), not in the words.
+        super().__init__(_("Hồ sơ vừa được người khác cập nhật. Hãy tải lại để xem thay đổi."),
+                         version=version)
         self.version = version
 
 
