@@ -26,6 +26,9 @@ from sqlalchemy.orm import Session
 import core
 from core import clock
 from core.audit.operations import record
+from core.awards import attachments as award_attachments
+from core.awards import operations as award_ops
+from core.awards.models import Dossier
 from core.cli.system import system_session
 from core.errors import Invalid
 from core.periods import models as period_models
@@ -121,6 +124,7 @@ class DemoResult:
     reports_late: int = 0
     reports_approved: int = 0
     drafts: list[str] = field(default_factory=list)  # slugs of the demo's units left in draft
+    dossier_created: bool = False
 
 
 def _by_slug(db: Session, slug: str) -> Tenant | None:
@@ -407,6 +411,40 @@ def _attach_demo_evidence(db: Session, access: SystemAccess, host: PluginHost, s
                              f"minh-chung-{item.field}.pdf", criterion)
 
 
+# The commendation dossier the demo proposes for the year before, waiting for Công an Thành phố
+# (demo.congan.khenthuong) to vet it, then for demo.tdkt to appraise and decide it.
+DOSSIER_UNIT = "phuong-ba-dinh"
+DOSSIER_JUSTIFICATION = (
+    "Phường Ba Đình triển khai sâu rộng phong trào “Toàn dân bảo vệ an ninh Tổ quốc”: 100% tổ dân "
+    "phố duy trì tổ bảo vệ an ninh trật tự, không để xảy ra trọng án, tội phạm hình sự giảm so với "
+    "năm trước.")
+DOSSIER_NOMINEES = (
+    {"subject": "collective", "award": "bang-khen-chu-tich-tp"},
+    {"subject": "individual", "award": "giay-khen-cong-an-tp", "person_name": "Trần Minh Hoàng",
+     "person_position": "Tổ trưởng tổ bảo vệ an ninh trật tự tổ dân phố số 5"},
+)
+
+
+def _ensure_dossier(db: Session, access: SystemAccess, store, period: ReportingPeriod) -> bool:
+    """Propose Phường Ba Đình's commendation dossier for ``period`` (the year before, whose
+    results are in) unless the ward has one there: a collective and an individual, the summary
+    of achievements and the cover memo. Dated three days after the city's consolidation,
+    inside the period, before it closes. True when created."""
+    unit = _by_slug(db, DOSSIER_UNIT)
+    if unit is None or db.scalar(select(Dossier.id).where(Dossier.tenant_id == unit.id,
+                                                          Dossier.period_id == period.id)):
+        return False
+    award_ops.install_defaults(db)
+    with clock.frozen(min(period.city_due_at + timedelta(days=3), clock.now())):
+        dossier_id = award_ops.create(db, access, period, unit, DOSSIER_JUSTIFICATION)
+        for nominee in DOSSIER_NOMINEES:
+            award_ops.add_nominee(db, access, period, dossier_id, {**nominee, "unit": unit.id})
+        award_attachments.add(db, access, store, period, dossier_id, "memo",
+                              demo_pdf("To trinh de nghi khen thuong"), "to-trinh-de-nghi-khen-thuong.pdf")
+        award_ops.step(db, access, period, dossier_id, "submit", {"confirm": True})
+    return True
+
+
 def build_demo(db: Session, access: SystemAccess, year: int | None = None, *, host: PluginHost | None = None,
                sample: int = 12, seed: int = 2025) -> DemoResult:
     """Create whatever of the demo is missing; commits.
@@ -431,6 +469,7 @@ def build_demo(db: Session, access: SystemAccess, year: int | None = None, *, ho
             _enable_sets(db, access, host, previous)
             _fill_reports(db, access, host, previous, result, sample, rng, store,
                           min(previous.closes_at, now), past_year=True)
+        result.dossier_created = _ensure_dossier(db, access, store, previous)
         # The year before is over: closed when it closed (also when the demo made it as this
         # year's on an earlier run, before 16 December).
         if previous.state == period_models.OPEN and previous.closes_at < now:
@@ -486,3 +525,5 @@ def demo_command(sample: int, seed: int) -> None:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     click.echo("")
     click.echo(f"A report to fill: sign in as {TRY_FILLING} (then submit it as demo.ntp.head).")
+    click.echo("A commendation dossier to vet: sign in as demo.congan.khenthuong (then appraise and decide "
+               "it as demo.tdkt).")

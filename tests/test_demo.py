@@ -136,3 +136,33 @@ def test_the_demo_year_is_the_one_whose_period_is_open(moment, year):
     assert demo.demo_year(moment) == year
     dates = demo.annual_period_dates(year)
     assert dates["opens_at"] <= moment <= dates["closes_at"]
+
+
+def test_the_demo_proposes_a_dossier_for_the_police_to_vet(app, db):
+    """Phường Ba Đình's dossier for the year before waits for demo.congan.khenthuong, dated
+    inside its period; running the demo again adds no other."""
+    from core.awards.models import Dossier, Nominee
+    from core.notifications.models import Notification
+
+    assert run_demo(app).exit_code == 0
+    assert run_demo(app).exit_code == 0
+    db.expire_all()
+    dossiers = db.scalars(select(Dossier)).all()
+    assert len(dossiers) == 1
+    dossier = dossiers[0]
+    period = db.get(ReportingPeriod, dossier.period_id)
+    now = clock.now()
+    year = demo.demo_year(now)
+    assert period.key == f"{year - 1}-annual"
+    assert dossier.status == "proposed"
+    assert db.get(Tenant, dossier.tenant_id).slug == "phuong-ba-dinh"
+    proposed = dossier.proposed_at.replace(tzinfo=dossier.proposed_at.tzinfo or UTC)
+    opens = period.opens_at.replace(tzinfo=period.opens_at.tzinfo or UTC)
+    closes = period.closes_at.replace(tzinfo=period.closes_at.tzinfo or UTC)
+    assert opens <= proposed <= closes and proposed <= now
+    assert {n.subject for n in db.scalars(select(Nominee).where(Nominee.dossier_id == dossier.id))} == {
+        "collective", "individual"}
+    police = find_user(db, "demo.congan.khenthuong")
+    assert [n.kind for n in db.scalars(select(Notification).where(Notification.user_id == police.id,
+                                                                   Notification.kind.like("award.%")))] == [
+        "award.submit"]

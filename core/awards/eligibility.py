@@ -48,6 +48,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from core.awards.models import COLLECTIVE, INDIVIDUAL, AwardType
+from core.periods.bands import band_label
 from core.snapshots.operations import UnitResult
 
 log = logging.getLogger(__name__)
@@ -167,13 +168,15 @@ def _classification_hint(rule: str, subject: Subject, wanted_of: Any) -> Hint | 
         for name in wanted:
             if name not in wanted_any:
                 wanted_any.append(name)
-        names = ", ".join(wanted)
+        # Bands are named in the page's language (the period's default names are translated).
+        names = ", ".join(band_label(name) for name in wanted)
         result = _result(subject, year)
-        band = None if result is None else result.classification
-        if not wanted or band is None:
+        stored = None if result is None else result.classification
+        band = band_label(stored)
+        if not wanted or stored is None:
             verdicts.append((year, None, _("Chưa có kết quả xếp loại của đơn vị trong kỳ (cần: %(bands)s).",
                                            bands=names)))
-        elif band in wanted:
+        elif stored in wanted:
             verdicts.append((year, True, _("Đơn vị được xếp loại %(band)s.", band=band)))
         elif year is None:
             verdicts.append((year, False, _("Đơn vị được xếp loại %(band)s, chưa đạt %(bands)s.",
@@ -183,7 +186,7 @@ def _classification_hint(rule: str, subject: Subject, wanted_of: Any) -> Hint | 
                                             year=year.year, band=band, bands=names)))
     if not wanted_any:
         return None
-    names = ", ".join(wanted_any)
+    names = ", ".join(band_label(name) for name in wanted_any)
     return _judged(rule, verdicts,
                    met=lambda years: _("Đơn vị được xếp loại %(bands)s các năm %(years)s.", bands=names,
                                        years=years),

@@ -73,7 +73,7 @@ from core.db.types import utcnow
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.jobs.settings import setting
 from core.notifications import messages
-from core.notifications.operations import notify
+from core.notifications.operations import notify, notify_within
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
 from core.reports.atomic import insert_or_ignore
@@ -127,8 +127,9 @@ class StaleDossier(Conflict):
     """The dossier moved since the caller read it; ``version`` is the one stored now."""
 
     def __init__(self, version: int) -> None:
-        super().__init__(_("Hồ sơ vừa được người khác cập nhật (phiên bản %(current)s). Hãy tải lại để xem "
-                           "thay đổi.", current=version), version=version)
+        # The number stays in the answer's data (the API's clients retry with it), not in the words.
+        super().__init__(_("Hồ sơ vừa được người khác cập nhật. Hãy tải lại để xem thay đổi."),
+                         version=version)
         self.version = version
 
 
@@ -366,17 +367,29 @@ def _unit_results(db: Session, period: ReportingPeriod,
     return results.frozen, found
 
 
+# Days of a calendar year a data window must hold for the year to count as one it reports on.
+_MOST_OF_A_YEAR = 183
+
+
 def period_years(period: ReportingPeriod) -> list[int]:
-    """The calendar years a period's results cover, oldest first: those of its data window
-    (``window_start`` to ``window_end``), else the year it opens in (Hanoi time). An annual
-    period covers one year; a five-year summary, 2021–2025 say, covers five."""
+    """The calendar years a period reports on (its reporting years), oldest first.
+
+    With a data window (``window_start`` to ``window_end``): each year the window holds most of
+    (at least 183 days), so an emulation year run from 1 December to 30 November counts as the
+    year it ends in, and a five-year summary of 01/12/2020–30/11/2025 covers 2021–2025; a window
+    holding most of no year gives the year it ends in. Without a window: the year the units'
+    reports are due in (``due_at``, in the period's time zone), never the year it opens in: the
+    annual period "năm 2026" opens on 01/12/2025 and is due on 10/11/2026. This is "the round's
+    year" everywhere the awards speak of it (eligibility's history, certificates' citations)."""
     start, end = period.window_start, period.window_end
     if start is not None and end is not None and start <= end:
-        return list(range(start.year, end.year + 1))
+        held = [year for year in range(start.year, end.year + 1)
+                if (min(end, date(year, 12, 31)) - max(start, date(year, 1, 1))).days + 1 >= _MOST_OF_A_YEAR]
+        return held or [end.year]
     if end is not None or start is not None:
         return [(end or start).year]
-    opens = period.opens_at.replace(tzinfo=period.opens_at.tzinfo or UTC)
-    return [opens.astimezone(ZoneInfo(period.time_zone or period_models.TIME_ZONE)).year]
+    due = period.due_at.replace(tzinfo=period.due_at.tzinfo or UTC)
+    return [due.astimezone(ZoneInfo(period.time_zone or period_models.TIME_ZONE)).year]
 
 
 def needed_years(period: ReportingPeriod, award: AwardType) -> list[int]:
@@ -979,8 +992,8 @@ def dossier_path(period_id: uuid.UUID, dossier_id: uuid.UUID) -> str:
 
 def _tell(db: Session, period: ReportingPeriod, dossier: Dossier, unit: Tenant, name: str,
           data: dict[str, Any]) -> None:
-    """Notify who acts next and the proposing unit; the session may write their notices for the
-    duration (the chain's units are not above the proposer)."""
+    """Notify who acts next and, but on a proposal, the proposing unit; the session may write
+    their notices for the duration (the chain's units are not above the proposer)."""
     codes = {"submit": "award.proposed", "vet": "award.vetted", "appraise": "award.appraised",
              "forward": "award.forwarded", "decide": "award.decided", "return": "award.returned"}
     body: list = []
@@ -993,22 +1006,22 @@ def _tell(db: Session, period: ReportingPeriod, dossier: Dossier, unit: Tenant, 
     elif name == "forward":
         body.append(messages.line("award.line.forwarded", to=data["to"]))
     message = {"title": messages.line(codes[name], unit=unit.name, period=period.title), "body": body}
-    targets: list[tuple[Tenant, Sequence[str]]] = []
-    if name == "submit":
-        targets.append((chain_unit(db, VET), CHAIN_ROLES))
-    elif name == "vet":
-        targets.append((chain_unit(db, APPRAISE), CHAIN_ROLES))
-    if name != "submit":
-        targets.append((unit, PROPOSER_ROLES))
     link = dossier_path(period.id, dossier.id)
+    # Who acts next: the vetting unit's people on a proposal; the appraising unit's once vetted
+    # (they appraise), appraised (they decide or forward) and forwarded (they record the higher
+    # authority's decision); the proposer when it comes back or is decided.
+    acting = {"submit": VET, "vet": APPRAISE, "appraise": APPRAISE, "forward": APPRAISE}.get(name)
+    chain = chain_unit(db, acting) if acting else None
+    if chain is not None:
+        # Every reviewer or admin of the chain unit or a unit below it takes the step (chain_steps).
+        notify_within(db, chain, CHAIN_ROLES, kind=f"award.{name}", title="", message=message, link=link)
+    if name == "submit":
+        return
     before = scoping.get_context(db)
-    ids = [t.id for t, _r in targets if t is not None]
     if before is not None and not before.system:
-        scoping.set_context(db, before.widened(ids))
+        scoping.set_context(db, before.widened([unit.id]))
     try:
-        for target, target_roles in targets:
-            if target is not None:
-                notify(db, target, target_roles, kind=f"award.{name}", title="", message=message, link=link)
+        notify(db, unit, PROPOSER_ROLES, kind=f"award.{name}", title="", message=message, link=link)
     finally:
         if before is not None:
             scoping.set_context(db, before)

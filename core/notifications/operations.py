@@ -101,6 +101,31 @@ def notify_above(db: Session, tenant: Tenant, roles: Iterable[str], **notice) ->
             scoping.set_context(db, before)
 
 
+def notify_within(db: Session, tenant: Tenant, roles: Iterable[str], **notice) -> list[Notification]:
+    """``notify`` the members with ``roles`` of ``tenant`` and of every active unit below it:
+    those who act for a unit's subtree (Công an Thành phố's reviewers, and those of a bureau
+    inside it, say) all hear of what waits for them, not only the unit's own members.
+
+    For the duration the session reaches the subtree too, and only the statements here run
+    inside."""
+    roles = list(roles)
+    ids = list(db.scalars(select(Tenant.id).where(Tenant.path.startswith(tenant.path),
+                                                  Tenant.active.is_(True))))
+    before = scoping.get_context(db)
+    if before is not None and not before.system:
+        scoping.set_context(db, before.widened(ids))
+    try:
+        holding = set(db.scalars(select(Membership.tenant_id).where(
+            Membership.tenant_id.in_(ids), Membership.role.in_(roles)).distinct()))
+        created: list[Notification] = []
+        for unit in db.scalars(select(Tenant).where(Tenant.id.in_(holding)).order_by(Tenant.path)):
+            created += notify(db, unit, roles, **notice)
+        return created
+    finally:
+        if before is not None:
+            scoping.set_context(db, before)
+
+
 # --- A user's own notices: listed, counted and marked as read ------------------------------
 
 

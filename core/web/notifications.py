@@ -27,6 +27,15 @@ def notice_text(notice: Notification) -> tuple[str, str]:
     return messages.render(notice.message) or (notice.title, notice.body)
 
 
+@blueprint.app_template_global("notice_open_label")
+def notice_open_label(notice: Notification) -> str:
+    """The button opening what a notice links to, named by what it is: a commendation notice
+    (kind ``award.*``) opens the dossier, the others a unit's report."""
+    if notice.kind.startswith("award."):
+        return _("Mở hồ sơ")
+    return _("Mở báo cáo")
+
+
 def _nav_label() -> str:
     try:
         count = operations.unread_count(session(), current_access())

@@ -65,6 +65,30 @@ def view(acting, world, user, dossier_id):
         session.close()
 
 
+def test_a_vetted_dossier_reaches_the_boards_reviewer(acting, app, awards_world, db):
+    """A reviewer of Ban Thi đua - Khen thưởng (inside Sở Nội vụ: they appraise) hears of a
+    dossier Công an Thành phố has vetted, with a link to it; the vetting unit's people do not."""
+    from core.users import operations as user_ops
+
+    world = awards_world
+    with app.app_context():
+        access = SystemAccess(db=db, user=None)
+        board_reviewer = user_ops.create_user(db, access, "board_reviewer", world.password)
+        board = world.tenant("ban-thi-dua-khen-thuong")
+        user_ops.add_membership(db, access, board_reviewer, board, "reviewer")
+        db.commit()
+    dossier_id = prepared(acting, world)
+    take(acting, world, "ward_head", dossier_id, "submit")
+    take(acting, world, "police_reviewer", dossier_id, "vet")
+    notices = db.scalars(select(Notification).where(Notification.user_id == board_reviewer.id)).all()
+    assert [(n.kind, n.link) for n in notices] == [
+        ("award.vet", f"/periods/{world.period.id}/nominations/{dossier_id}")]
+    assert "Phường A" in notices[0].title
+    police = world.user("police_reviewer").id
+    assert not db.scalars(select(Notification).where(Notification.kind == "award.vet",
+                                                     Notification.user_id == police)).all()
+
+
 def test_whole_chain_with_returns_audited_and_notified(acting, awards_world, db):
     world = awards_world
     dossier_id = prepared(acting, world)
@@ -129,7 +153,12 @@ def test_whole_chain_with_returns_audited_and_notified(acting, awards_world, db)
     to_noivu = [n for n in notices if n.user_id == world.user("noivu_reviewer").id]
     to_ward = [n for n in notices if n.user_id == world.user("ward_head").id]
     assert [n.kind for n in to_police] == ["award.submit"] * 3
-    assert [n.kind for n in to_noivu] == ["award.vet"] * 2
+    # Every step tells who acts next: once vetted the appraising unit (Sở Nội vụ) and the units
+    # below it (its Ban Thi đua - Khen thưởng) appraise; once appraised they decide.
+    to_board = [n for n in notices if n.user_id == world.user("board_admin").id]
+    assert sorted(n.kind for n in to_noivu) == ["award.appraise"] * 2 + ["award.vet"] * 2
+    assert sorted(n.kind for n in to_board) == ["award.appraise"] * 2 + ["award.vet"] * 2
+    assert all(n.link == f"/periods/{world.period.id}/nominations/{dossier_id}" for n in to_board)
     # Both returns reached the unit, each with its reason (the notices' order is not asserted:
     # two may share a timestamp).
     returned_bodies = [n.body for n in to_ward if n.kind == "award.return"]

@@ -62,7 +62,8 @@ def test_the_certificates_name_the_issuing_body_and_cite_the_rounds_year(acting,
     world = awards_world
     session, access = acting("ward_head")
     period, _unit = loaded(session, world)
-    year = ops.period_years(period)[-1]
+    year = int(period.key[:4])  # the world's period "<year>-annual" reports on its year
+    assert ops.period_years(period) == [year]
     # Without an authority typed, the decision names each body that grants its awards.
     assert ops.describe(session, access, period, decided)["decision"]["authority"] == (
         "Chủ tịch Ủy ban nhân dân Thành phố Hà Nội; Chủ tịch Ủy ban nhân dân phường A")
@@ -81,7 +82,8 @@ def test_the_certificates_name_the_issuing_body_and_cite_the_rounds_year(acting,
     assert "PHƯỜNG A" not in pages[1].replace("Phường A", "")
     assert "XÃ, PHƯỜNG" not in text
     # The citation names the movement once and the round's year, never the period's title.
-    citation = ('Đã có thành tích xuất sắc trong phong trào thi đua "Toàn dân bảo vệ an ninh Tổ quốc" '
+    # The movement's name in typographic quotes, as the period titles write it.
+    citation = ("Đã có thành tích xuất sắc trong phong trào thi đua “Toàn dân bảo vệ an ninh Tổ quốc” "
                 f"năm {year}.")
     assert text.count(citation) == 2
     assert period.title not in text and "phong trào năm" not in text
@@ -96,3 +98,35 @@ def test_a_summarys_citation_names_its_years():
     assert ops.round_span(summary) == "giai đoạn 2021–2025"
     assert ops.round_span(ReportingPeriod(kind="annual", window_start=date(2026, 1, 1),
                                           window_end=date(2026, 12, 31))) == "năm 2026"
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_an_annual_period_opened_the_year_before_cites_the_year_it_reports_on(year):
+    """The annual period "… năm 2026" opens on 01/12/2025 (Hanoi) and is due on 10/11/2026: its
+    certificates and its eligibility read 2026, not the year it opens in."""
+    from core.demo import annual_period_dates
+    from core.periods.models import ReportingPeriod
+
+    dates = annual_period_dates(year)
+    assert dates["opens_at"].year == year - 1
+    period = ReportingPeriod(kind="annual", key=f"{year}-annual", time_zone="Asia/Ho_Chi_Minh", **dates)
+    assert ops.period_years(period) == [year]
+    assert ops.round_span(period) == f"năm {year}"
+    # A five-year award of that round reads the five years ending with it.
+    award = AwardType(requires={"years": 5})
+    assert ops.needed_years(period, award) == list(range(year - 4, year + 1))
+
+
+def test_a_window_counts_the_years_it_holds_most_of():
+    from datetime import date
+
+    from core.periods.models import ReportingPeriod
+
+    # An emulation year from 1 December to 30 November is the year it ends in.
+    annual = ReportingPeriod(kind="annual", window_start=date(2025, 12, 1), window_end=date(2026, 11, 30))
+    assert ops.period_years(annual) == [2026] and ops.round_span(annual) == "năm 2026"
+    summary = ReportingPeriod(kind="summary", window_start=date(2020, 12, 1), window_end=date(2025, 11, 30))
+    assert ops.round_span(summary) == "giai đoạn 2021–2025"
+    # A window shorter than half a year is the year it ends in.
+    quarter = ReportingPeriod(kind="annual", window_start=date(2026, 10, 1), window_end=date(2027, 1, 31))
+    assert ops.period_years(quarter) == [2027]

@@ -266,6 +266,25 @@ def test_a_rule_over_several_years_names_each_year_that_fails_or_is_missing():
     assert unknown[0].message == "Chưa có kết quả xếp loại của đơn vị năm 2024 (cần: Xuất sắc)."
 
 
+def test_an_english_hint_names_the_bands_in_english(app):
+    """The classification bands are named in the page's language, as the reports' pages name them
+    ("Good", "Excellent"); a band an admin named keeps its name."""
+    from flask_babel import force_locale
+
+    rule = award(requires={"top_band": True, "years": 2})
+    with app.test_request_context("/"), force_locale("en"):
+        failing = eligibility.hints(rule, over(year(2025, "Khá"), year(2026, "Xuất sắc")))
+        single = eligibility.hints(award(requires={"top_band": True}), subject("Khá"))
+        renamed = eligibility.hints(rule, over(year(2025, "Hoàn thành xuất sắc", bands=[
+            {"name": "Hoàn thành xuất sắc", "min": 90}, {"name": "Hoàn thành", "min": 0}]),
+            year(2026, "Xuất sắc")))
+    assert failing[0].message == "In 2025 the unit was classified Good, short of Excellent."
+    assert single[0].message == "The unit is classified Good, not Excellent."
+    assert renamed[0].message == "The unit was classified Hoàn thành xuất sắc, Excellent in 2025, 2026."
+    for hint in (*failing, *single):
+        assert "Khá" not in hint.message and "Xuất sắc" not in hint.message
+
+
 def test_each_year_is_judged_on_its_own_periods_bands():
     renamed = [{"name": "Hoàn thành xuất sắc", "min": 90}, {"name": "Hoàn thành", "min": 0}]
     rule = award(requires={"top_band": True, "years": 2})

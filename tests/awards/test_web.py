@@ -118,8 +118,18 @@ def test_propose_vet_and_decide_on_the_web(web, awards_world):
     html, _token = page(head, dossier)
     assert "Quyết định số 7/QĐ-CAHN ngày 24/11/2026" in html
 
+    # The dossier's version is the forms' business (compare-and-set), not the reader's.
+    assert "Phiên bản" not in html and 'name="version"' not in html  # decided: no form left
+    # The decided dossier's notice opens the dossier, not a report.
+    notices, _token = page(head, "/notifications")
+    assert "Mở hồ sơ" in notices and "Mở báo cáo" not in notices
+
     english, _token = page(head, dossier + "?lang=en")
     assert "Decision no. 7/QĐ-CAHN of 24/11/2026" in english
+    # One dossier's page is named in the singular; its period leads back to the dossiers.
+    assert ">Commendation dossier<" not in english and "Commendation dossier · <a" in english
+    assert "Commendation dossiers" not in english and "Version" not in english
+    assert "Open dossier" in page(head, "/notifications")[0]
     # The award's own English name, not the Vietnamese one, beside each nominee.
     assert "Certificate of Merit of the Director of the City Police" in english
     assert "Giấy khen của Giám đốc Công an Thành phố" not in english
