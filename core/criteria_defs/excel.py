@@ -130,11 +130,12 @@ def read(data: bytes, caps: xlsx.Limits | None = None) -> list[tree.Node]:
     return _linked(nodes, rows, errors)
 
 
-def _linked(nodes: list[tree.Node], rows: list[int], errors: RowErrors) -> list[tree.Node]:
+def _linked(nodes: list[tree.Node], rows: list[int], errors: RowErrors, *,
+            sheet: bool = True) -> list[tree.Node]:
     if not nodes and not errors.kept:
         raise Invalid({"file": [_("Trang «%(title)s» chưa có tiêu chí nào.", title=SHEET)]})
     if not errors.kept:
-        for (index, column), messages in tree.link(nodes, rows).items():
+        for (index, column), messages in tree.link(nodes, rows, sheet=sheet).items():
             for message in messages:
                 errors.cell(rows[index], column, message)
     if errors.kept or errors.dropped:
@@ -145,7 +146,7 @@ def _linked(nodes: list[tree.Node], rows: list[int], errors: RowErrors) -> list[
 def from_cells(table: Sequence[Mapping[str, Any]]) -> list[tree.Node]:
     """The linked nodes of rows given as column → cell value (the editor's rows, numbered from
     2 as under the template's header), checked exactly as an imported sheet's; blank rows are
-    left out.
+    left out. The messages fit the editor's page, which has no «Hướng dẫn» column.
 
     :raises Invalid: as :func:`read`, naming the row and the column.
     """
@@ -163,7 +164,7 @@ def from_cells(table: Sequence[Mapping[str, Any]]) -> list[tree.Node]:
         if node is not None:
             nodes.append(node)
             rows.append(row_number)
-    return _linked(nodes, rows, errors)
+    return _linked(nodes, rows, errors, sheet=False)
 
 
 def blank(values: Mapping[str, Any]) -> bool:

@@ -204,7 +204,8 @@ def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
         raise Forbidden(_("Chỉ quản trị viên của đơn vị mới được xây dựng bộ tiêu chí."))
     current = get_version(db, access, owner, key)
     if str(read) != str(current.version):
-        raise Conflict(_("Bộ tiêu chí này vừa được lưu bởi người khác; hãy tải lên lại."),
+        raise Conflict(_("Bộ tiêu chí này vừa được người khác lưu thành phiên bản %(version)s; hãy tải lại "
+                         "trang rồi sửa trên phiên bản mới.", version=current.version),
                        version=current.version)
     nodes = nodes_of(current)
     saved = check_rows(nodes, typed)
@@ -222,6 +223,13 @@ def edit_table(db: Session, access: Access, owner: Tenant, key: str, read: Any,
     return _store(db, access, owner, key, current.title, list(current.tenant_kinds), saved,
                   "criteria_set.edit", {"rows_changed": [None, changed], "rows_removed": [None, removed],
                                         "rows": [len(nodes), len(saved)]})
+
+
+def _saved_meanwhile() -> str:
+    """The 409 of two saves of one table at once (an import, an edit or a copy, from the web or
+    the API): the caller sees the other's version after reloading the page or the table."""
+    return _("Bộ tiêu chí này vừa được người khác lưu cùng lúc; hãy tải lại trang để xem phiên bản mới "
+             "rồi làm lại.")
 
 
 def _store(db: Session, access: Access, owner: Tenant, key: str, title: str, kinds: list[str],
@@ -244,7 +252,7 @@ def _store(db: Session, access: Access, owner: Tenant, key: str, title: str, kin
             db.flush()
         except IntegrityError:
             db.rollback()
-            raise Conflict(_("Bộ tiêu chí này vừa được lưu bởi người khác; hãy tải lên lại.")) from None
+            raise Conflict(_saved_meanwhile()) from None
     else:
         # Compare-and-set on the latest version: of two imports of the same table, one wins.
         moved = db.execute(
@@ -256,7 +264,7 @@ def _store(db: Session, access: Access, owner: Tenant, key: str, title: str, kin
         ).rowcount
         if moved != 1:
             db.rollback()
-            raise Conflict(_("Bộ tiêu chí này vừa được lưu bởi người khác; hãy tải lên lại."))
+            raise Conflict(_saved_meanwhile())
         db.expire(definition)
     db.add(CriteriaDefinitionVersion(
         tenant_id=owner.id, definition_id=definition.id, version=version, title=title, tenant_kinds=kinds,

@@ -113,12 +113,14 @@ def _code_part(code: str, position: int) -> str:
     return _CODE_PART.sub("_", fold(code)).strip("_") or str(position)
 
 
-def link(nodes: list[Node], rows: Sequence[int] | None = None) -> Errors:
+def link(nodes: list[Node], rows: Sequence[int] | None = None, *, sheet: bool = True) -> Errors:
     """Set each node's parent, children and field name, and check the tree: the first row at
     level 1, no level skipped, only groups with children and every group with some, a
     group's children's maxima adding up to its own unless its «Hướng dẫn» explains why, and no
     two leaves with the same codes. Returns the errors by (row index, column); ``rows`` gives
-    the row number shown for each index (the sheet's, for an import), by default index + 1."""
+    the row number shown for each index (the sheet's, for an import), by default index + 1.
+    ``sheet`` is False for the web editor's rows: it has no «Hướng dẫn» column, so a group that
+    does not add up is told to fix the maxima there or to explain the gap in the Excel file."""
     errors: Errors = {}
 
     def add(index: int, column: str, message: Any) -> None:
@@ -161,11 +163,33 @@ def link(nodes: list[Node], rows: Sequence[int] | None = None) -> Errors:
         if node.type == GROUP and node.children and not node.guide:
             total = sum(Decimal(str(nodes[i].maximum)) for i in node.children)
             if total != Decimal(str(node.maximum)):
-                add(index, "Điểm tối đa", _l(
-                    "Tổng điểm tối đa của các tiêu chí con (%(total)s) khác điểm tối đa của nhóm "
-                    "(%(maximum)s); sửa lại, hoặc ghi lý do ở cột «Hướng dẫn».",
-                    total=_shown(total), maximum=_shown(node.maximum)))
+                message = (_l("Tổng điểm tối đa của các tiêu chí con (%(total)s) khác điểm tối đa của nhóm "
+                              "(%(maximum)s); sửa lại, hoặc ghi lý do ở cột «Hướng dẫn».",
+                              total=_shown(total), maximum=_shown(node.maximum)) if sheet
+                           else _l("Tổng điểm tối đa của các tiêu chí con (%(total)s) khác điểm tối đa của "
+                                   "nhóm (%(maximum)s); sửa điểm tối đa cho khớp, hoặc tải tệp Excel, ghi "
+                                   "lý do ở cột «Hướng dẫn» của nhóm rồi nhập lại.",
+                                   total=_shown(total), maximum=_shown(node.maximum)))
+                add(index, "Điểm tối đa", message)
     return errors
+
+
+def full_codes(nodes: Sequence[Node]) -> list[str]:
+    """Each linked node's code with its ancestors' (``I.`` › ``1`` → ``I.1``), so that two rows
+    coded ``1`` under ``I.`` and ``II.`` read apart where the tree is not shown. A code that
+    already repeats its parent's (``1.1`` under ``1.``) replaces it; a bullet (``-``, ``+``)
+    names no place and is left out, so the path stops at its group."""
+    paths: list[list[str]] = []
+    for node in nodes:
+        parts = list(paths[node.parent]) if node.parent is not None else []
+        code = node.code.strip().rstrip(".)").strip()
+        if any(ch.isalnum() for ch in code):
+            if parts and code.startswith(parts[-1] + "."):
+                parts[-1] = code
+            else:
+                parts.append(code)
+        paths.append(parts)
+    return [".".join(parts) for parts in paths]
 
 
 def _shown(value: Any) -> str:

@@ -6,14 +6,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from core.auth.context import current_access
 from core.criteria_defs import excel, operations, tree
+from core.criteria_defs.models import is_defined_key
 from core.db.engine import session
-from core.errors import Conflict, Forbidden, Invalid
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.reports import evidence
 from core.tenants import operations as tenant_ops
 from core.tenants.models import Tenant
@@ -22,6 +23,13 @@ from core.web import blueprint
 from core.web.unit_picker import chosen_unit, unit_label, unit_picker
 
 PAGE = "/tenants/<uuid:tenant_id>/criteria-sets"
+
+
+@blueprint.app_template_filter("set_key_shown")
+def set_key_shown(key: Any) -> Any:
+    """A criteria set's key as a reader sees it: a unit's own table by its owner's short key
+    (``an_ninh``), never the internal ``d<owner id>.an_ninh``; a plugin's set by its key."""
+    return key.partition(".")[2] if is_defined_key(key) else key
 
 
 def _page(owner: Tenant, problems: list[str] | None = None, rows: dict[str, list[str]] | None = None,
@@ -71,6 +79,19 @@ def criteria_tables_import(tenant_id: uuid.UUID):
     flash(_("Đã lưu bộ tiêu chí %(title)s, phiên bản %(version)s (%(nodes)s dòng).", title=imported.title,
             version=imported.version, nodes=imported.nodes), "success")
     return redirect(url_for("web.criteria_tables", tenant_id=owner.id))
+
+
+@blueprint.route(PAGE + "/template.xlsx", methods=["GET"])
+@login_required
+def criteria_tables_blank(tenant_id: uuid.UUID):
+    """The blank template (sheet «Tiêu chí», its header only), for a unit writing its first
+    table; whoever sees the unit may download it."""
+    tenant_ops.get_visible(session(), current_access(), tenant_id)
+    response = Response(excel.workbook_bytes([]), mimetype=excel.CONTENT_TYPE)
+    response.headers["Content-Disposition"] = evidence.content_disposition("mau-bang-tieu-chi.xlsx")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 # The editor's inputs, by the name prefix of each row's input (``name-3``), and the template
@@ -131,9 +152,11 @@ def _changed(rows: list[dict[str, Any]], action: str) -> list[dict[str, Any]]:
 
 def _editor(owner: Tenant, key: str, problems: list[str] | None = None,
             rows: dict[str, list[str]] | None = None, typed: list[dict[str, Any]] | None = None,
-            status: int = 200):
+            status: int = 200, version: int | None = None):
+    """The editor's page; ``typed`` rows refer to ``version`` (the latest by default): after a
+    409 they are shown over the version the user was editing, so nothing typed is lost."""
     db, access = session(), current_access()
-    current = operations.get_version(db, access, owner, key)
+    current = operations.get_version(db, access, owner, key, version)
     if not access.is_admin_of(owner):
         abort(403)
     nodes = operations.nodes_of(current)
@@ -163,7 +186,13 @@ def criteria_table_save(tenant_id: uuid.UUID, table: str):
     whose children no longer add up is named at once), or «Lưu» (a new version)."""
     db, access = session(), current_access()
     owner = tenant_ops.get_visible(db, access, tenant_id)
-    current = operations.get_version(db, access, owner, table)
+    # The rows' origins are rows of the version the editor showed, not of one saved since.
+    read = request.form.get("version", "")
+    shown = int(read) if read.isascii() and read.isdigit() and len(read) <= 7 else None
+    try:
+        current = operations.get_version(db, access, owner, table, shown)
+    except NotFound:  # no such version: the save below answers 409 against the latest
+        current = operations.get_version(db, access, owner, table)
     if not access.is_admin_of(owner):
         abort(403)
     typed = _typed_rows(request.form, len(current.nodes))
@@ -174,17 +203,18 @@ def criteria_table_save(tenant_id: uuid.UUID, table: str):
             operations.check_rows(operations.nodes_of(current), typed)
         except Invalid as error:
             return _editor(owner, table, [_("Bảng tiêu chí có dòng chưa hợp lệ; sửa trước khi lưu.")],
-                           error.errors, typed)
-        return _editor(owner, table, typed=typed)
+                           error.errors, typed, version=current.version)
+        return _editor(owner, table, typed=typed, version=current.version)
     try:
-        saved = operations.edit_table(db, access, owner, table, request.form.get("version"), typed)
+        saved = operations.edit_table(db, access, owner, table, read, typed)
     except Invalid as error:
         db.rollback()
         return _editor(owner, table, [_("Bảng tiêu chí có dòng chưa hợp lệ; chưa có gì được lưu.")],
-                       error.errors, typed, status=422)
+                       error.errors, typed, status=422, version=current.version)
     except (Conflict, Forbidden) as error:
         db.rollback()
-        return _editor(owner, table, [error.message], status=error.status)
+        return _editor(owner, table, [error.message], typed=typed, status=error.status,
+                       version=current.version)
     if saved is None:
         flash(_("Không có thay đổi nào; bộ tiêu chí giữ nguyên phiên bản."), "info")
         return redirect(url_for("web.criteria_tables", tenant_id=owner.id))
@@ -201,17 +231,28 @@ def _choices(picker, unit: Tenant | None) -> list[tuple[str, str]]:
                      if unit is None or found.id != unit.id]
 
 
+def _quantitative(version) -> tuple[list[tree.Node], dict[str, str]]:
+    """The version's Định lượng rows, and each one's code with its groups' (``II.1``) by field:
+    the targets page lists these rows without the tree, where ``1`` alone names no row."""
+    nodes = operations.nodes_of(version)
+    paths = tree.full_codes(nodes)
+    leaves = [node for node in nodes if node.type == tree.QUANTITATIVE]
+    return leaves, {node.field or "": paths[index] for index, node in enumerate(nodes)
+                    if node.type == tree.QUANTITATIVE}
+
+
 def _targets_page(owner: Tenant, key: str, unit: Tenant | None, problems: list[str] | None = None,
                   typed: dict[str, str] | None = None, status: int = 200):
     db, access = session(), current_access()
     found, listed = operations.targets_of(db, access, owner, key)
-    leaves = [node for node in operations.nodes_of(found) if node.type == tree.QUANTITATIVE]
+    leaves, codes = _quantitative(found)
     picker = unit_picker(owner, "web.criteria_table_targets",
                          keep={"tenant_id": str(owner.id), "table": key})
     own = {t.field: t.target for t in listed if unit is not None and t.unit_id == unit.id}
     return render_template(
         "plugins/criteria_table_targets.html", owner=owner, key=key, version=found, leaves=leaves,
-        listed=listed, picker=picker, choices=_choices(picker, unit), unit=unit, own=own, typed=typed or {},
+        listed=listed, codes=codes, picker=picker, choices=_choices(picker, unit), unit=unit, own=own,
+        typed=typed or {},
         may_edit=access.is_admin_of(owner), problems=problems or [],
     ), status
 
@@ -233,7 +274,7 @@ def criteria_table_targets_save(tenant_id: uuid.UUID, table: str):
     owner = tenant_ops.get_visible(db, access, tenant_id)
     found = operations.get_version(db, access, owner, table)
     unit = chosen_unit(owner, request.form.get("unit", ""))
-    leaves = [node for node in operations.nodes_of(found) if node.type == tree.QUANTITATIVE]
+    leaves, codes = _quantitative(found)
     typed = {node.field or "": request.form.get(f"target-{node.field}", "").strip()[:40] for node in leaves}
     if unit is None:
         return _targets_page(owner, table, None, [_("Hãy chọn đơn vị.")], typed, status=422)
@@ -243,7 +284,7 @@ def criteria_table_targets_save(tenant_id: uuid.UUID, table: str):
         try:
             value = excel.number(typed[node.field or ""])
         except NumberFormatError as error:
-            problems.append(f"{node.code} {node.name}: {error.message}")
+            problems.append(f"{codes[node.field or '']} {node.name}: {error.message}".strip())
             continue
         items.append({"unit_id": unit.id, "field": node.field,
                       "target": float(value) if value is not None else None})

@@ -171,3 +171,13 @@ def test_a_reports_scale_is_the_weighted_mean_of_its_scored_sections_maxima():
     assert [(b["name"], b["min"], b["short_by"], b["reached"]) for b in standing] == [
         ("Xuất sắc", 900, 250, False), ("Khá", 700, 50, False), ("Trung bình", 500, 0, True),
         ("Yếu", 0, 0, False)]
+
+
+def test_full_codes_join_each_rows_code_with_its_groups():
+    from core.criteria_defs import tree as tree_module
+    from core.criteria_defs.excel import from_cells
+
+    from .kit import FIVE_LEVELS
+    nodes = from_cells(FIVE_LEVELS)
+    assert tree_module.full_codes(nodes) == ["I", "I.1", "I.1.1", "I.1.1.a", "I.1.1.a", "I.1.1.a", "I.1.1.a",
+                                             "I.1.1.a", "I.1.1.a", "II"]

@@ -48,7 +48,8 @@ def test_an_admin_imports_a_table_and_a_period_offers_it(client_as, world, db):
     listing = admin.get(page(world)).get_data(as_text=True)
     assert "phiên bản 1 (10 dòng)" in listing and "an_ninh.xlsx" in listing
     set_key = f"d{world.tenant('ward-a').id.hex}.an_ninh"
-    assert set_key in listing
+    # The table reads by its title and the owner's short key, never by the internal key.
+    assert set_key not in shown_text(listing) and "an_ninh" in shown_text(listing)
     # The city's period covers more than the ward: it does not offer the ward's table.
     city = client_as("city_admin").get(f"/periods/{world.period.id}/criteria-sets").get_data(as_text=True)
     assert set_key not in city
@@ -60,6 +61,23 @@ def test_an_admin_imports_a_table_and_a_period_offers_it(client_as, world, db):
     db.commit()
     offered = admin.get(f"/periods/{ward_period.id}/criteria-sets").get_data(as_text=True)
     assert f'value="{set_key}"' in offered and "Tiêu chí phường A" in offered
+    assert set_key not in shown_text(offered) and "an_ninh v1" in shown_text(offered)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def shown_text(html: str) -> str:
+    """The page's text as shown (no tags, no attribute values), spaces squeezed."""
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
 
 
 def test_the_form_needs_the_csrf_token_and_siblings_get_404(client_as, world):
@@ -204,7 +222,7 @@ def test_an_admin_sets_a_units_own_targets_on_the_web(client_as, world, db):
     token = csrf_token_from(shown)
     wrong = admin.post(targets, data={"csrf_token": token, "unit": str(a1.id),
                                       "target-c_i_1_1_1_a_1": "1.5"})
-    assert wrong.status_code == 422 and "- Số buổi tuyên truyền" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "I.1.1.a Số buổi tuyên truyền: " in wrong.get_data(as_text=True)
     zero = admin.post(targets, data={"csrf_token": token, "unit": str(a1.id), "target-c_i_1_1_1_a_1": "0"})
     assert zero.status_code == 422 and "Chỉ tiêu là một số lớn hơn 0" in zero.get_data(as_text=True)
     saved = admin.post(targets, data={"csrf_token": token, "unit": str(a1.id),
@@ -246,3 +264,87 @@ def test_an_admin_publishes_a_table_and_withdraws_it(client_as, world, db):
     token = csrf_token_from(sibling.get(page(world, "commune-b")).get_data(as_text=True))
     assert sibling.post(publish, data={"csrf_token": token, "published": "1"}).status_code == 404
     assert db.scalar(select(CriteriaDefinition.published)) is False
+
+
+# Two Định lượng rows coded «1», under «I.» and under «II.».
+TWO_ONES = [
+    {"Mã": "I.", "Cấp": 1, "Tên tiêu chí": "Tuyên truyền", "Điểm tối đa": 40, "Loại": "Nhóm"},
+    {"Mã": "1", "Cấp": 2, "Tên tiêu chí": "Số buổi", "Điểm tối đa": 40, "Loại": "Định lượng", "Chỉ tiêu": 10},
+    {"Mã": "II.", "Cấp": 1, "Tên tiêu chí": "Tin báo", "Điểm tối đa": 60, "Loại": "Nhóm"},
+    {"Mã": "1", "Cấp": 2, "Tên tiêu chí": "Số tin", "Điểm tối đa": 60, "Loại": "Định lượng", "Chỉ tiêu": 5},
+]
+
+
+def test_a_refused_targets_form_gives_back_every_box_and_full_codes(client_as, world, db):
+    admin = client_as("ward_admin")
+    assert post(admin, world, TWO_ONES).status_code == 302
+    targets = f"{page(world)}/an_ninh/targets"
+    a1 = world.tenant("school-a1")
+    shown = admin.get(f"{targets}?unit={a1.id}").get_data(as_text=True)
+    # Each row reads with its group's code: «1» alone would name two rows.
+    assert '<td class="code">I.1</td>' in shown and '<td class="code">II.1</td>' in shown
+    assert '<td class="code">1</td>' not in shown
+    wrong = admin.post(targets, data={"csrf_token": csrf_token_from(shown), "unit": str(a1.id),
+                                      "target-c_i_1": "12,5", "target-c_ii_1": "1.5"})
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "II.1 Số tin: " in html
+    values = form_of(html)
+    assert values["target-c_i_1"] == "12,5" and values["target-c_ii_1"] == "1.5"
+    assert db.scalar(select(CriteriaTarget.target)) is None
+    saved = admin.post(targets, data={"csrf_token": csrf_token_from(html), "unit": str(a1.id),
+                                      "target-c_i_1": "12,5", "target-c_ii_1": "1,5"})
+    assert saved.status_code == 302
+    listed = admin.get(targets).get_data(as_text=True)
+    assert '<td class="code">II.1</td>' in listed
+
+
+def test_the_editor_speaks_of_its_own_columns_and_keeps_typing_after_a_409(client_as, world, db):
+    admin = client_as("ward_admin")
+    assert post(admin, world, FIVE_LEVELS).status_code == 302
+    editor = f"{page(world)}/an_ninh/edit"
+    shown = form_of(admin.get(editor).get_data(as_text=True))
+    # A group that no longer adds up: the editor has no «Hướng dẫn» column to explain it in.
+    uneven = admin.post(editor, data={**shown, "maximum-4": "45"})
+    text = uneven.get_data(as_text=True)
+    assert uneven.status_code == 422 and "sửa điểm tối đa cho khớp, hoặc tải tệp Excel" in text
+    assert "sửa lại, hoặc ghi lý do ở cột «Hướng dẫn»." not in text
+    # The import says it the sheet's way.
+    assert "sửa lại, hoặc ghi lý do ở cột «Hướng dẫn»." in post(
+        admin, world, rows((4, "Điểm tối đa", 45))).get_data(as_text=True)
+    # Someone else saves meanwhile: the page says to reload, and keeps what was typed.
+    other = client_as("ward_admin")
+    assert other.post(editor, data={**form_of(other.get(editor).get_data(as_text=True)),
+                                    "name-1": "Kế hoạch"}).status_code == 302
+    stale = admin.post(editor, data={**shown, "name-0": "Lãnh đạo, chỉ đạo"})
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "hãy tải lại trang rồi sửa trên phiên bản mới" in html
+    assert "tải lên lại" not in html
+    assert form_of(html)["name-0"] == "Lãnh đạo, chỉ đạo" and form_of(html)["version"] == "1"
+
+
+def test_a_refused_import_keeps_key_and_title_and_asks_for_the_file_again(client_as, world):
+    admin = client_as("ward_admin")
+    wrong = post(admin, world, rows((5, "Loại", "Khác")))
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422
+    assert form_of(html)["key"] == "an_ninh" and form_of(html)["title"] == "Tiêu chí phường A"
+    assert 'id="choose-file-again"' in html
+    assert 'id="choose-file-again"' not in admin.get(page(world)).get_data(as_text=True)
+
+
+def test_an_admin_finds_the_tables_and_a_blank_template(client_as, world):
+    admin = client_as("ward_admin")
+    home = admin.get("/").get_data(as_text=True)
+    assert f'href="{page(world)}" id="nav-criteria-tables"' in home
+    assert 'id="nav-criteria-tables"' not in client_as("ward_reporter").get("/").get_data(as_text=True)
+    empty = admin.get(page(world)).get_data(as_text=True)
+    assert "Đơn vị chưa có bộ tiêu chí nào." in empty and f'href="{page(world)}/template.xlsx"' in empty
+    blank = admin.get(f"{page(world)}/template.xlsx")
+    assert blank.status_code == 200 and blank.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(blank.data))["Tiêu chí"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:13] == ["Mã", "Cấp", "Tên tiêu chí", "Điểm tối đa", "Loại", "Đơn vị tính", "Chỉ tiêu",
+                           "Điểm mỗi lần", "Điểm cộng", "Điểm trừ", "Điểm tối thiểu", "Minh chứng",
+                           "Hướng dẫn"]
+    assert sheet.max_row == 1
+    assert client_as("commune_admin").get(f"{page(world)}/template.xlsx").status_code == 404
