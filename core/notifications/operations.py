@@ -106,17 +106,22 @@ def notify_within(db: Session, tenant: Tenant, roles: Iterable[str], **notice) -
     those who act for a unit's subtree (Công an Thành phố's reviewers, and those of a bureau
     inside it, say) all hear of what waits for them, not only the unit's own members.
 
-    For the duration the session reaches the subtree too, and only the statements here run
-    inside."""
+    For the duration the session reads the subtree's memberships by its path (a grant of one
+    path, never the list of its units: a city has thousands) and writes to the units found
+    holding those roles, and only the statements here run inside."""
     roles = list(roles)
-    ids = list(db.scalars(select(Tenant.id).where(Tenant.path.startswith(tenant.path),
-                                                  Tenant.active.is_(True))))
     before = scoping.get_context(db)
     if before is not None and not before.system:
-        scoping.set_context(db, before.widened(ids))
+        scoping.set_context(db, scoping.TenantContext.for_grants(
+            read_ids=before.read_ids, write_ids=before.write_ids,
+            read_paths=before.read_paths | {tenant.path}, write_paths=before.write_paths))
     try:
-        holding = set(db.scalars(select(Membership.tenant_id).where(
-            Membership.tenant_id.in_(ids), Membership.role.in_(roles)).distinct()))
+        holding = set(db.scalars(
+            select(Membership.tenant_id).join(Tenant, Tenant.id == Membership.tenant_id)
+            .where(Tenant.path.startswith(tenant.path), Tenant.active.is_(True),
+                   Membership.role.in_(roles)).distinct()))
+        if before is not None and not before.system:
+            scoping.set_context(db, before.widened(holding))
         created: list[Notification] = []
         for unit in db.scalars(select(Tenant).where(Tenant.id.in_(holding)).order_by(Tenant.path)):
             created += notify(db, unit, roles, **notice)
