@@ -53,6 +53,7 @@ from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
 from core.plugins import CriteriaSet, CriteriaSetError
 from core.plugins.models import PeriodCriteriaSet
+from core.plugins.operations import forget_rows
 from core.tenants.models import Tenant
 from core.text import nfc
 from core.users.access import Access
@@ -275,6 +276,7 @@ def _store(db: Session, access: Access, owner: Tenant, key: str, title: str, kin
         .where(PeriodCriteriaSet.key == set_key, PeriodCriteriaSet.period_id.in_(drafts))
         .values(version=version).execution_options(synchronize_session=False)
     ).rowcount
+    forget_rows(db)
     db.flush()
     record(db, action, tenant_id=owner.id, actor_id=access.actor_id,
            actor_label=access.actor_label, object_type="criteria_definition", object_id=definition.id,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from sqlalchemy import delete, select
+from sqlalchemy import JSON, ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import diff, record
@@ -18,7 +19,7 @@ from core.periods.models import ReportingPeriod
 from core.plugins.criteria import CriteriaSet
 from core.plugins.manager import PluginHost
 from core.plugins.messages import default_locale_outside_requests, localised_schema
-from core.plugins.models import PeriodCriteriaSet
+from core.plugins.models import PeriodCriteriaSet, PeriodSetRow
 from core.tenants import kinds
 from core.tenants.models import Tenant
 from core.text.fields import Integer, Number
@@ -46,7 +47,7 @@ class EnabledSet:
     """A set a period enables; ``criteria_set`` is ``None`` when its plugin is not loaded (the
     section is shown as unavailable and its stored data stays untouched)."""
 
-    row: PeriodCriteriaSet
+    row: PeriodSetRow
     criteria_set: CriteriaSet | None
     plugin: str | None
 
@@ -65,10 +66,52 @@ def known_kinds(db: Session) -> set[str]:
 _ROWS_KEY = "period_criteria_set_rows"
 
 
-def remember_rows(db: Session, period_id: Any, rows: Sequence[PeriodCriteriaSet]) -> None:
-    """Rows of the period ``period_id`` read by the caller in the current transaction (in the
-    order of :func:`rows_of`), so that :func:`rows_of` does not read them again in it. They are
-    forgotten when the transaction ends or the period's sets are written."""
+def rows_of(db: Session, period: ReportingPeriod) -> Sequence[PeriodSetRow]:
+    """The sets enabled in ``period``, by position then key, as plain rows (read-only).
+
+    Read once per transaction: a report's read or change asks for them several times, and a
+    caller that read them along with the period hands them over (:func:`remember_rows`). They
+    are forgotten when the transaction ends or the period's sets are written."""
+    transaction, known = db.info.get(_ROWS_KEY, (None, {}))
+    if transaction is not None and transaction is db.get_transaction() and period.id in known:
+        return known[period.id]
+    rows = [PeriodSetRow(*row) for row in db.execute(
+        select(*PeriodSetRow.columns())
+        .where(PeriodCriteriaSet.period_id == period.id)
+        .order_by(PeriodCriteriaSet.position, PeriodCriteriaSet.key)
+    )]
+    remember_rows(db, period.id, rows)
+    return rows
+
+
+def sets_as_json(dialect: str) -> ColumnElement[Any]:
+    """A scalar subquery, correlated to ``reporting_period``, giving the period's sets as one
+    JSON array of arrays (the fields of :class:`PeriodSetRow`, in no order; None or ``[]``
+    without sets): what a statement reading a period takes along, one row instead of one per
+    set. Read it back with :func:`rows_from_json`."""
+    c = PeriodCriteriaSet
+    if dialect == "postgresql":
+        row = func.json_build_array(c.id, c.period_id, c.key, c.version, c.tenant_kinds, c.weight, c.position)
+        aggregate = func.json_agg(row, type_=JSON)
+    else:
+        # SQLite keeps JSON as text: json() embeds the kinds as an array, not as a string.
+        row = func.json_array(c.id, c.period_id, c.key, c.version, func.json(c.tenant_kinds), c.weight,
+                              c.position)
+        aggregate = func.json_group_array(row, type_=JSON)
+    return (select(aggregate).where(c.period_id == ReportingPeriod.id)
+            .correlate(ReportingPeriod).scalar_subquery())
+
+
+def rows_from_json(value: list[list[Any]] | None) -> list[PeriodSetRow]:
+    """The rows of :func:`sets_as_json`'s array, by position then key (as :func:`rows_of`)."""
+    rows = [PeriodSetRow(uuid.UUID(str(r[0])), uuid.UUID(str(r[1])), r[2], int(r[3]), list(r[4] or []),
+                         float(r[5]), int(r[6])) for r in value or []]
+    return sorted(rows, key=lambda row: (row.position, row.key))
+
+
+def remember_rows(db: Session, period_id: Any, rows: Sequence[PeriodSetRow]) -> None:
+    """Rows of the period ``period_id`` read by the caller in the current transaction, in the
+    order of :func:`rows_of`, so that :func:`rows_of` does not read them again in it."""
     transaction, known = db.info.get(_ROWS_KEY, (None, {}))
     if transaction is not db.get_transaction():
         transaction, known = db.get_transaction(), {}
@@ -76,19 +119,13 @@ def remember_rows(db: Session, period_id: Any, rows: Sequence[PeriodCriteriaSet]
     db.info[_ROWS_KEY] = (transaction, known)
 
 
-def rows_of(db: Session, period: ReportingPeriod) -> Sequence[PeriodCriteriaSet]:
-    """The sets enabled in ``period``, by position then key."""
-    transaction, known = db.info.get(_ROWS_KEY, (None, {}))
-    if transaction is not None and transaction is db.get_transaction() and period.id in known:
-        return known[period.id]
-    return db.scalars(
-        select(PeriodCriteriaSet)
-        .where(PeriodCriteriaSet.period_id == period.id)
-        .order_by(PeriodCriteriaSet.position, PeriodCriteriaSet.key)
-    ).all()
+def forget_rows(db: Session) -> None:
+    """Drop the rows :func:`rows_of` read in this transaction: call after writing any period's
+    sets."""
+    db.info.pop(_ROWS_KEY, None)
 
 
-def _enabled(host: PluginHost, row: PeriodCriteriaSet) -> EnabledSet:
+def _enabled(host: PluginHost, row: PeriodSetRow) -> EnabledSet:
     return EnabledSet(row, host.criteria_set(row.key, row.version), host.owner_of(row.key))
 
 
@@ -134,7 +171,7 @@ def _flatten(messages: Any) -> list[Any]:
     return [messages]
 
 
-def _snapshot(rows: Sequence[PeriodCriteriaSet]) -> dict[str, Any]:
+def _snapshot(rows: Sequence[PeriodSetRow | PeriodCriteriaSet]) -> dict[str, Any]:
     return {
         row.key: {"version": row.version, "tenant_kinds": sorted(row.tenant_kinds), "weight": row.weight}
         for row in rows
@@ -214,7 +251,7 @@ def _configure_period(
     if errors:
         raise Invalid(errors)
     before = _snapshot(list(existing.values()))
-    db.info.pop(_ROWS_KEY, None)
+    forget_rows(db)
     db.execute(delete(PeriodCriteriaSet).where(PeriodCriteriaSet.period_id == period.id))
     db.add_all(chosen)
     db.flush()
@@ -225,4 +262,4 @@ def _configure_period(
             actor_label=access.actor_label, object_type="period", object_id=period.id,
             changes=changes, ip=access.ip,
         )
-    return [_enabled(host, row) for row in chosen]
+    return [_enabled(host, PeriodSetRow.of(row)) for row in chosen]
