@@ -139,7 +139,15 @@ def test_only_admins_create_accounts_and_lock_only_what_they_manage(app, db, wor
         with pytest.raises(Forbidden):
             operations.create_user(db, head, "moi.nguoi", "long-enough-password")
         ward_admin = Access.for_user(db, world.user("ward_admin"))
-        operations.create_user(db, ward_admin, "moi.nguoi", "long-enough-password")
+        # A unit's admin names accounts within a unit it administers, never platform-wide.
+        with pytest.raises(Forbidden):
+            operations.create_user(db, ward_admin, "moi.nguoi", "long-enough-password")
+        with pytest.raises(Forbidden):
+            operations.create_user(db, ward_admin, "moi.nguoi", "long-enough-password",
+                                   unit=world.tenant("commune-b"))
+        made = operations.create_user(db, ward_admin, "moi.nguoi", "long-enough-password",
+                                      unit=world.tenant("school-a1"))
+        assert made.username == "moi.nguoi@school-a1"
         operations.set_active(db, ward_admin, world.user("a1_head"), False)
         assert world.user("a1_head").active is False
         city_admin = Access.for_user(db, world.user("city_admin"))
