@@ -77,6 +77,14 @@ def test_password_change_and_deactivation_revoke_sessions(app, db, world):
         assert load_session_user("not-a-uuid:1") is None
 
 
+def test_a_qualified_name_fits_its_column():
+    from core.tenants.models import Tenant
+    from core.users.models import LOCAL_NAME_LENGTH, SLUG_LENGTH, USERNAME_LENGTH
+
+    assert Tenant.__table__.c.slug.type.length == SLUG_LENGTH
+    assert User.__table__.c.username.type.length == USERNAME_LENGTH == LOCAL_NAME_LENGTH + 1 + SLUG_LENGTH
+
+
 def test_password_rules_and_username_rules(app, db, world):
     system = SystemAccess(db=db, user=None)
     with app.test_request_context():

@@ -12,9 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.db.base import Base, ReferenceTable, new_id
 from core.db.types import NAME_KEY_TYPE, UTCDateTime, utcnow
 
-#: A slug's length: it also ends the sign-in names a unit's admin creates (core.users.models).
-SLUG_LENGTH = 120
-
 
 class Tenant(ReferenceTable, Base):
     """A reporting unit. ``path`` is ``/<root id>/…/<own id>/``: a subtree is a prefix match,
@@ -23,7 +20,7 @@ class Tenant(ReferenceTable, Base):
     __tablename__ = "tenant"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     # Accent-free, lower-case name and code: what a search box matches against.
     search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
