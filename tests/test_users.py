@@ -77,6 +77,14 @@ def test_password_change_and_deactivation_revoke_sessions(app, db, world):
         assert load_session_user("not-a-uuid:1") is None
 
 
+def test_a_qualified_name_fits_its_column():
+    from core.tenants.models import Tenant
+    from core.users.models import LOCAL_NAME_LENGTH, SLUG_LENGTH, USERNAME_LENGTH
+
+    assert Tenant.__table__.c.slug.type.length == SLUG_LENGTH
+    assert User.__table__.c.username.type.length == USERNAME_LENGTH == LOCAL_NAME_LENGTH + 1 + SLUG_LENGTH
+
+
 def test_password_rules_and_username_rules(app, db, world):
     system = SystemAccess(db=db, user=None)
     with app.test_request_context():
@@ -139,7 +147,15 @@ def test_only_admins_create_accounts_and_lock_only_what_they_manage(app, db, wor
         with pytest.raises(Forbidden):
             operations.create_user(db, head, "moi.nguoi", "long-enough-password")
         ward_admin = Access.for_user(db, world.user("ward_admin"))
-        operations.create_user(db, ward_admin, "moi.nguoi", "long-enough-password")
+        # A unit's admin names accounts within a unit it administers, never platform-wide.
+        with pytest.raises(Forbidden):
+            operations.create_user(db, ward_admin, "moi.nguoi", "long-enough-password")
+        with pytest.raises(Forbidden):
+            operations.create_user(db, ward_admin, "moi.nguoi", "long-enough-password",
+                                   unit=world.tenant("commune-b"))
+        made = operations.create_user(db, ward_admin, "moi.nguoi", "long-enough-password",
+                                      unit=world.tenant("school-a1"))
+        assert made.username == "moi.nguoi@school-a1"
         operations.set_active(db, ward_admin, world.user("a1_head"), False)
         assert world.user("a1_head").active is False
         city_admin = Access.for_user(db, world.user("city_admin"))

@@ -11,12 +11,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.db.base import Base, GlobalTable, TenantScoped, new_id
 from core.db.types import UTCDateTime, utcnow
 
+# A name a unit's admin types (the local part) and the slug of the unit it is created in
+# (Tenant.slug, 120 characters) make the stored sign-in name "local@slug"
+# (core.users.operations.qualified_name).
+LOCAL_NAME_LENGTH = 60
+# Tenant.slug's width; not imported, since tenants sit a layer above users (tests/test_users.py
+# checks the two agree).
+SLUG_LENGTH = 120
+USERNAME_LENGTH = LOCAL_NAME_LENGTH + 1 + SLUG_LENGTH
+
 
 class User(GlobalTable, Base):
     __tablename__ = "user_account"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    username: Mapped[str] = mapped_column(String(120), unique=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_LENGTH), unique=True)
     full_name: Mapped[str] = mapped_column(String(255), default="")
     email: Mapped[str | None] = mapped_column(String(255))
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,19 +19,52 @@ from core.errors import Forbidden, Invalid, NotFound
 from core.tenants.models import Tenant
 from core.users import passwords, roles
 from core.users.access import Access, memberships_of
-from core.users.models import ApiToken, Membership, User
+from core.users.models import LOCAL_NAME_LENGTH, USERNAME_LENGTH, ApiToken, Membership, User
 
 TOKEN_PREFIX = "td_"
+# A whole name, chosen by a caller with system access (the CLI, the demo, fixtures). No "@": that
+# sign only joins a local part to its unit's slug, so a qualified name never meets an older one.
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,119}")
+# The part a unit's admin types; the account is named "local@<unit slug>" (qualified_name).
+LOCAL_NAME_PATTERN = re.compile(rf"[a-z0-9][a-z0-9._-]{{1,{LOCAL_NAME_LENGTH - 1}}}")
+QUALIFIER = "@"
 
 
 def login_name(username: str) -> str:
-    """A typed user name as accounts store it (trimmed, lower case, at most 120 characters)."""
-    return username.strip().lower()[:120]
+    """A typed user name as accounts store it (trimmed, lower case, at most
+    ``USERNAME_LENGTH`` characters, the column's width)."""
+    return username.strip().lower()[:USERNAME_LENGTH]
 
 
 def find_user(db: Session, username: str) -> User | None:
+    """The account named ``username`` (trimmed, in lower case), anywhere on the
+    platform: for sign-in and callers with system access. A unit's admin looks names up with
+    :func:`find_user_below`."""
     return db.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def qualified_name(local: str, unit: Tenant) -> str:
+    """The sign-in name of an account a unit's admin creates in ``unit``: ``local@<unit slug>``.
+
+    Slugs are unique platform-wide, so two units' admins never compete for a name: a name taken
+    in a unit outside the admin's reach cannot be told from a free one (docs/security.md, "Sign-in
+    names")."""
+    return f"{local}{QUALIFIER}{unit.slug}"
+
+
+def find_user_below(db: Session, root: Tenant, username: str) -> User | None:
+    """The account named ``username`` when ``root``'s admin can reach it: it holds a role in a
+    unit of ``root``'s subtree, or its name is qualified with the slug of such a unit. None
+    otherwise, exactly as for a name no account has, so that a name from outside the subtree
+    reveals nothing (one statement either way)."""
+    name = username.strip().lower()
+    below = select(Tenant.id).where(Tenant.path.startswith(root.path))
+    reachable = exists().where(Membership.user_id == User.id, Membership.tenant_id.in_(below))
+    _local, qualifier, slug = name.rpartition(QUALIFIER)
+    if qualifier:
+        reachable = or_(reachable, exists().where(
+            Tenant.slug == slug, Tenant.path.startswith(root.path)))
+    return db.scalar(select(User).where(User.username == name, reachable))
 
 
 def _check_password_rules(password: str) -> None:
@@ -43,15 +76,32 @@ def _check_password_rules(password: str) -> None:
 
 def create_user(
     db: Session, access: Access, username: str, password: str, full_name: str = "",
-    email: str | None = None,
+    email: str | None = None, unit: Tenant | None = None,
 ) -> User:
-    if not access.tenant_context().system and not any(g.role == roles.ADMIN for g in access.grants):
+    """Create an account, audited as ``user.create``.
+
+    With ``unit`` (a unit's admin creating an account there), ``username`` is the local part
+    (``LOCAL_NAME_PATTERN``) and the account is named :func:`qualified_name`; the caller must
+    administer ``unit``. Without it, ``username`` is the whole name (``USERNAME_PATTERN``), which
+    only a caller with system access may choose: a name free across the platform would tell an
+    admin which names exist beyond their reach.
+
+    Raises Forbidden for any other caller, Invalid naming ``username`` (malformed, or already
+    an account's: only ever one of ``unit``'s own, or the system's) or ``password`` (too short).
+    """
+    system = access.tenant_context().system
+    if not system and (unit is None or not access.is_admin_of(unit)):
         raise Forbidden(_("Chỉ quản trị viên mới được tạo tài khoản."))
     username = username.strip().lower()
-    if not USERNAME_PATTERN.fullmatch(username):
+    if unit is not None and len(username) > LOCAL_NAME_LENGTH:
+        raise Invalid({"username": [_("Tối đa %(max)d ký tự.", max=LOCAL_NAME_LENGTH)]})
+    pattern = LOCAL_NAME_PATTERN if unit is not None else USERNAME_PATTERN
+    if not pattern.fullmatch(username):
         raise Invalid({"username": [
             _("Chỉ dùng chữ cái không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới.")
         ]})
+    if unit is not None:
+        username = qualified_name(username, unit)
     if find_user(db, username) is not None:
         raise Invalid({"username": [_("Tên đăng nhập này đã được sử dụng.")]})
     _check_password_rules(password)

@@ -73,7 +73,24 @@ def _forms(root: Tenant) -> tuple[NewUserForm, MembershipForm, Picker]:
         if not form.tenant.raw_data:
             form.tenant.data = str(root.id)
         form.tenant.choices = picker.choices(chosen_unit(root, form.tenant.data))
+    new_user.username.description = _name_hint(chosen_unit(root, new_user.tenant.data) or root)
     return new_user, membership, picker
+
+
+def _name_hint(unit: Tenant) -> str:
+    """What the account will be called: the local part typed, then the unit's slug."""
+    return _("Tên đăng nhập đầy đủ: tên@%(suffix)s (thêm mã của đơn vị chọn ở mục “Tại đơn vị”).",
+             suffix=unit.slug)
+
+
+def _suffixes(root: Tenant, picker: Picker, new_user: NewUserForm) -> dict[str, str]:
+    """The slug of each unit the account form offers, by id, for the page's script to keep the
+    hint in step with the select (the page reads the same without it)."""
+    units = [unit for unit, _above in picker.found.items]
+    chosen = chosen_unit(root, new_user.tenant.data)
+    if chosen is not None:
+        units.append(chosen)
+    return {str(unit.id): unit.slug for unit in units}
 
 
 def _page(root: Tenant, new_user: NewUserForm, membership: MembershipForm, picker: Picker,
@@ -83,7 +100,7 @@ def _page(root: Tenant, new_user: NewUserForm, membership: MembershipForm, picke
     return render_template(
         "admin/users.html", root=root, members=members, query=query,
         new_user=new_user, membership=membership, picker=picker, problems=errors or [],
-        me=current_access().actor_id,
+        me=current_access().actor_id, suffixes=_suffixes(root, picker, new_user),
     ), status
 
 
@@ -104,15 +121,19 @@ def admin_users_create():
         return _page(root, new_user, membership, picker, status=422)
     db, access = session(), current_access()
     try:
+        # Named "local@<unit slug>": a name used in a unit beyond this admin's reach answers as
+        # a free one (core.users.operations.qualified_name).
         user = user_ops.create_user(
             db, access, new_user.username.data, new_user.password.data, full_name=new_user.full_name.data,
+            unit=tenant,
         )
         user_ops.add_membership(db, access, user, tenant, new_user.role.data)
     except Invalid as error:
         db.rollback()
         return _page(root, new_user, membership, picker, apply_errors(new_user, error), status=422)
     db.commit()
-    flash(_("Đã tạo tài khoản %(username)s.", username=user.username), "success")
+    flash(_("Đã tạo tài khoản. Tên đăng nhập để trao cho người dùng: %(username)s",
+            username=user.username), "success")
     return redirect(url_for("web.admin_users"))
 
 
@@ -125,7 +146,8 @@ def admin_memberships_add():
     if not membership.validate_on_submit() or tenant is None:
         return _page(root, new_user, membership, picker, status=422)
     db = session()
-    user = user_ops.find_user(db, membership.username.data)
+    # Only accounts within reach: a name of a stranger answers exactly like an unknown one.
+    user = user_ops.find_user_below(db, root, membership.username.data)
     if user is None:
         membership.username.errors = [_("Không tìm thấy tài khoản này.")]
         return _page(root, new_user, membership, picker, status=422)

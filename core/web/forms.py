@@ -23,6 +23,7 @@ from core.periods.schemas import VN
 from core.tenants.kinds import CITY, CORE_KINDS
 from core.text.fields import FIRST_YEAR, LAST_YEAR, end_of_minute
 from core.users import passwords
+from core.users.models import LOCAL_NAME_LENGTH, USERNAME_LENGTH
 from core.users.roles import ROLES
 from core.web import labels
 
@@ -122,7 +123,8 @@ class TenantForm(FlaskForm):
 
 
 class NewUserForm(FlaskForm):
-    username = StringField(_l("Tên đăng nhập"), validators=[_required(), _at_most(120)])
+    # The local part: the account is named "local@<unit slug>" (core.users.operations.qualified_name).
+    username = StringField(_l("Tên đăng nhập"), validators=[_required(), _at_most(LOCAL_NAME_LENGTH)])
     full_name = StringField(_l("Họ và tên"), validators=[_required(), _at_most(255)])
     password = PasswordField(
         _l("Mật khẩu ban đầu"),
@@ -139,7 +141,7 @@ class NewUserForm(FlaskForm):
 
 
 class MembershipForm(FlaskForm):
-    username = StringField(_l("Tên đăng nhập"), validators=[_required(), _at_most(120)])
+    username = StringField(_l("Tên đăng nhập"), validators=[_required(), _at_most(USERNAME_LENGTH)])
     tenant = ChoiceField(_l("Tại đơn vị"), validators=[InputRequired(message=REQUIRED)])
     role = ChoiceField(_l("Vai trò"), validators=[InputRequired(message=REQUIRED)])
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from html import unescape
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.testing.fixtures import login
 from core.users import operations as user_ops
@@ -39,13 +42,19 @@ def test_creating_an_account_with_its_role_persists_and_is_audited(app, client_a
     }, prefix="new")
     assert response.status_code == 302, text_of(response)
     db.expire_all()
-    user = db.scalar(select(User).where(User.username == "nguyen.van.an"))
+    # Named within the unit it was created in (its slug completes the name).
+    user = db.scalar(select(User).where(User.username == "nguyen.van.an@school-a1"))
     assert user is not None and user.full_name == "Nguyễn Văn An"
     assert memberships_of(db, user) == {(str(world.tenant("school-a1").id), "reporter")}
-    assert [e.object_id for e in audit_actions(db, "user.create")][-1] == str(user.id)
+    created = audit_actions(db, "user.create")[-1]
+    assert created.object_id == str(user.id)
+    assert created.changes == {"username": [None, "nguyen.van.an@school-a1"]}
     assert any(e.object_id == str(user.id) and e.actor_label == "ward_admin"
                for e in audit_actions(db, "membership.add"))
-    assert login(app.test_client(), "nguyen.van.an", "mot-mat-khau-dai").status_code == 302
+    assert ("Đã tạo tài khoản. Tên đăng nhập để trao cho người dùng: nguyen.van.an@school-a1"
+            in text_of(client.get("/admin/users")))
+    assert login(app.test_client(), "nguyen.van.an@school-a1", "mot-mat-khau-dai").status_code == 302
+    assert login(app.test_client(), "nguyen.van.an", "mot-mat-khau-dai").status_code == 401
 
 
 def test_account_form_errors_are_inline_with_422(client_as, world, db):
@@ -66,14 +75,8 @@ def test_account_form_errors_are_inline_with_422(client_as, world, db):
     assert response.status_code == 422
     assert "Mật khẩu phải có ít nhất 8 ký tự." in text_of(response)
 
-    response = post_form(client, "/admin/users", "/admin/users", {
-        "username": "a1_reporter", "full_name": "Trùng", "password": "mot-mat-khau-dai",
-        "tenant": str(world.tenant("ward-a").id), "role": "reporter",
-    }, prefix="new")
-    assert response.status_code == 422
-    assert "Tên đăng nhập này đã được sử dụng." in text_of(response)
     db.expire_all()
-    assert db.scalar(select(User).where(User.username.in_(["ngan", "có dấu"]))) is None
+    assert db.scalar(select(User).where(User.username.in_(["ngan@ward-a", "có dấu@ward-a"]))) is None
 
 
 def test_an_account_cannot_be_placed_outside_the_subtree(client_as, world, db):
@@ -209,3 +212,122 @@ def test_the_accounts_page(client_as, monkeypatch):
         seen += [name for name in names if name in listed]
     assert seen == ["a1_head", "a1_reporter", "a2_head", "a2_reporter", "ward_admin", "ward_head"]
     assert "Tài khoản 1–2 trong 8." in text_of(client.get("/admin/users"))
+
+
+def _create(client, tenant, username: str):
+    return post_form(client, "/admin/users", "/admin/users", {
+        "username": username, "full_name": "Nguyễn Văn A", "password": "mot-mat-khau-dai",
+        "tenant": str(tenant.id), "role": "reporter",
+    }, prefix="new")
+
+
+def _add_role(client, tenant, username: str):
+    return post_form(client, "/admin/users", "/admin/users/memberships", {
+        "username": username, "tenant": str(tenant.id), "role": "viewer",
+    }, prefix="member")
+
+
+def _field_error(response, field_id: str) -> str:
+    html = response.get_data(as_text=True)
+    marker = f'id="{field_id}-error">'
+    assert marker in html, html
+    return html.split(marker, 1)[1].split("</p>", 1)[0]
+
+
+def _flash(response) -> str:
+    return text_of(response).split("Người dùng", 1)[1].split("Tài khoản có vai trò", 1)[0]
+
+
+def test_sign_in_names_are_qualified_by_the_unit_so_a_sibling_learns_nothing(app, client_as, world, db):
+    ward, commune = world.tenant("ward-a"), world.tenant("commune-b")
+    ward_admin, commune_admin = client_as("ward_admin"), client_as("commune_admin")
+
+    response = _create(ward_admin, ward, "VanA")
+    assert response.status_code == 302, text_of(response)
+    assert login(app.test_client(), "vana@ward-a", "mot-mat-khau-dai").status_code == 302
+
+    # The sibling's admin types the same name: it answers as a free name does, with its own
+    # unit's suffix.
+    taken_elsewhere = _create(commune_admin, commune, "vana")
+    taken_elsewhere_flash = _flash(commune_admin.get("/admin/users"))
+    free = _create(commune_admin, commune, "vanb")
+    free_flash = _flash(commune_admin.get("/admin/users"))
+    assert (taken_elsewhere.status_code, taken_elsewhere.location) == (free.status_code, free.location) == (
+        302, "/admin/users")
+    assert "Tên đăng nhập để trao cho người dùng: vana@commune-b" in taken_elsewhere_flash
+    assert taken_elsewhere_flash.replace("vana", "vanb") == free_flash
+    db.expire_all()
+    names = set(db.scalars(select(User.username).where(User.username.like("van_@%"))))
+    assert names == {"vana@ward-a", "vana@commune-b", "vanb@commune-b"}
+    assert login(app.test_client(), "vana@commune-b", "mot-mat-khau-dai").status_code == 302
+
+    # Within its own unit the conflict is the admin's to see.
+    again = _create(commune_admin, commune, "vana")
+    assert again.status_code == 422
+    assert _field_error(again, "new-username") == "Tên đăng nhập này đã được sử dụng."
+
+
+@pytest.mark.parametrize("typed", ["vana@ward-a", "vana@", "@ward-a", "v" * 61])
+def test_a_local_part_with_an_at_sign_or_too_long_is_refused_on_its_field(client_as, world, db, typed):
+    db.expire_all()
+    before = db.scalar(select(func.count()).select_from(User))
+    response = _create(client_as("commune_admin"), world.tenant("commune-b"), typed)
+    assert response.status_code == 422
+    assert _field_error(response, "new-username")
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_a_role_for_an_account_beyond_reach_answers_as_an_unknown_name(client_as, world, db):
+    ward, commune = world.tenant("ward-a"), world.tenant("commune-b")
+    assert _create(client_as("ward_admin"), ward, "vana").status_code == 302
+    commune_admin = client_as("commune_admin")
+    answers = {}
+    for name in ("vana@ward-a", "nobody@ward-a", "ward_reporter", "khong_co"):
+        response = _add_role(commune_admin, commune, name)
+        answers[name] = (response.status_code, _field_error(response, "member-username"))
+    assert set(answers.values()) == {(422, "Không tìm thấy tài khoản này.")}
+    db.expire_all()
+    for name in ("vana@ward-a", "ward_reporter"):
+        user = db.scalar(select(User).where(User.username == name))
+        assert all(tenant_id != str(commune.id) for tenant_id, _role in memberships_of(db, user))
+    assert not [e for e in audit_actions(db, "membership.add") if e.actor_label == "commune_admin"]
+
+
+def test_a_role_for_an_account_within_reach_is_added(client_as, world, db):
+    ward, school = world.tenant("ward-a"), world.tenant("school-a2")
+    ward_admin = client_as("ward_admin")
+    assert _create(ward_admin, ward, "vana").status_code == 302
+    user = db.scalar(select(User).where(User.username == "vana@ward-a"))
+    assert _add_role(ward_admin, school, "VanA@Ward-A").status_code == 302
+    assert (str(school.id), "viewer") in memberships_of(db, user)
+    # A member of a unit below, under an older, unqualified name.
+    assert _add_role(ward_admin, school, "a1_head").status_code == 302
+    assert (str(school.id), "viewer") in memberships_of(db, world.user("a1_head"))
+    # Named after a unit of the subtree, the account stays within reach without any role there.
+    for membership in db.scalars(select(Membership).where(Membership.user_id == user.id)):
+        db.delete(membership)
+    db.commit()
+    assert _add_role(ward_admin, ward, "vana@ward-a").status_code == 302
+    assert memberships_of(db, user) == {(str(ward.id), "viewer")}
+
+
+def test_the_account_form_shows_the_name_it_will_make(client_as, world):
+    client = client_as("ward_admin")
+    html = client.get("/admin/users").get_data(as_text=True)
+    hint = html.split('id="new-username-hint">', 1)[1].split("</p>", 1)[0]
+    assert "Tên đăng nhập đầy đủ: tên@ward-a" in hint
+    assert 'aria-describedby="new-username-hint"' in html
+    # The script keeps the hint in step with the unit select: every offered unit's slug.
+    suffixes = html.split("data-name-suffixes='", 1)[1].split("'", 1)[0]
+    assert json.loads(unescape(suffixes))[str(world.tenant("school-a1").id)] == "school-a1"
+    assert "user-name.js" in html
+    # A unit chosen in a submitted form names its own suffix.
+    refused = _create(client, world.tenant("school-a2"), "có dấu")
+    assert "tên@school-a2" in _field_hint(refused)
+    english = client.get("/admin/users?lang=en").get_data(as_text=True)
+    assert "Full sign-in name: name@ward-a" in english
+
+
+def _field_hint(response) -> str:
+    return response.get_data(as_text=True).split('id="new-username-hint">', 1)[1].split("</p>", 1)[0]

@@ -28,14 +28,15 @@ from core.auth import throttle
 from core.auth.context import client_ip
 from core.db.engine import session
 from core.extensions import limiter
-from core.users.models import User
+from core.users.models import USERNAME_LENGTH, User
 from core.users.operations import authenticate, find_user, login_name, revoke_sessions
 
 blueprint = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    username = StringField("username", validators=[DataRequired(), Length(max=120)])
+    username = StringField("username", validators=[DataRequired(), Length(max=USERNAME_LENGTH)])
+    username_length = USERNAME_LENGTH  # the input's maxlength
     password = PasswordField("password", validators=[DataRequired(), Length(max=1024)])
 
 
