@@ -12,6 +12,7 @@ of two decisions arriving at once exactly one applies.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -46,6 +47,33 @@ def granted_extension(db: Session, tenant: Tenant, period: ReportingPeriod) -> E
         .order_by(Extension.until.desc())
         .limit(1)
     )
+
+
+# session.info key: (the transaction, {(unit id, period id): the granted extension's date}) that
+# a caller read along with the unit and the period (reports' visible_unit_and_period).
+_GRANTED_KEY = "report_granted_until"
+
+
+def remember_granted_until(db: Session, tenant_id: uuid.UUID, period_id: uuid.UUID,
+                           until: datetime | None) -> None:
+    """Keep, for the rest of the transaction, the date of the unit's latest granted extension
+    (None without one) that the caller read, so that the report's read does not read it again.
+    A decision on an extension forgets it (:func:`settle`, :func:`grant`)."""
+    transaction, known = db.info.get(_GRANTED_KEY, (None, {}))
+    if transaction is not db.get_transaction():
+        transaction, known = db.get_transaction(), {}
+    known[(tenant_id, period_id)] = until
+    db.info[_GRANTED_KEY] = (transaction, known)
+
+
+def remembered_granted_until(db: Session, tenant: Tenant,
+                             period: ReportingPeriod) -> tuple[bool, datetime | None]:
+    """``(True, date or None)`` when this transaction read the unit's extension already
+    (:func:`remember_granted_until`); ``(False, None)`` otherwise."""
+    transaction, known = db.info.get(_GRANTED_KEY, (None, {}))
+    if transaction is None or transaction is not db.get_transaction() or (tenant.id, period.id) not in known:
+        return False, None
+    return True, known[(tenant.id, period.id)]
 
 
 def state_at(
@@ -102,6 +130,7 @@ def settle(db: Session, access: Access, extension: Extension, status: str, note:
     """Decide a waiting request: ``UPDATE … WHERE status = 'requested'``, so that of several
     decisions only one applies; the others get Conflict naming the status now stored. Returns
     the changes to audit (:func:`audit`)."""
+    db.info.pop(_GRANTED_KEY, None)
     values = {"status": status, "decided_by_id": access.actor_id, "decided_at": now,
               "decision_note": note}
     if until is not None:
@@ -130,6 +159,7 @@ def grant(db: Session, access: Access, tenant: Tenant, period: ReportingPeriod, 
     request waiting, if any, is granted with this date; otherwise a granted extension is
     recorded. The caller has checked the date (:func:`check_grant_date`) and audits the
     returned changes (:func:`audit`)."""
+    db.info.pop(_GRANTED_KEY, None)
     waiting = db.scalar(select(Extension).where(
         Extension.tenant_id == tenant.id, Extension.period_id == period.id,
         Extension.status == EXTENSION_REQUESTED))

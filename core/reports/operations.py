@@ -97,17 +97,19 @@ def visible_unit_and_period(
         periods = period_operations.visible_query(access).where(ReportingPeriod.id == wanted_period)
         conditions = [c for c in (units.whereclause, periods.whereclause) if c is not None]
         # The unit by id joined to the period by id (one row, or none), with the period's
-        # criteria sets as one JSON array, which every read or change of the report needs next.
-        # Joined as rows, the unit's and the period's columns came back once per set: decoding
-        # them again cost a read more than its SQL did.
+        # criteria sets as one JSON array and the unit's granted extension, which every read or
+        # change of the report needs next. Joined as rows, the unit's and the period's columns
+        # came back once per set: decoding them again cost a read more than its SQL did.
         found = db.execute(select(Tenant, ReportingPeriod,
-                                  plugin_operations.sets_as_json(db.get_bind().dialect.name))
+                                  plugin_operations.sets_as_json(db.get_bind().dialect.name),
+                                  _granted_until(Tenant.id, ReportingPeriod.id))
                            .select_from(Tenant)
                            .join(ReportingPeriod, ReportingPeriod.id == wanted_period)
                            .where(*conditions)).first()
         if found is not None:
             row = found[:2]
             plugin_operations.remember_rows(db, wanted_period, plugin_operations.rows_from_json(found[2]))
+            deadlines.remember_granted_until(db, wanted_unit, wanted_period, found[3])
     if row is None:
         # Read one by one to say which is missing, as a request for either alone would.
         tenant_operations.get_visible(db, access, tenant_id)
@@ -119,20 +121,35 @@ def visible_unit_and_period(
     return tenant, period
 
 
+def _granted_until(tenant_id: Any, period_id: Any) -> Any:
+    """The date of the unit's latest granted extension in the period (NULL without one), as a
+    scalar subquery correlated to whatever ``tenant_id`` and ``period_id`` come from."""
+    return (select(func.max(Extension.until))
+            .where(Extension.tenant_id == tenant_id, Extension.period_id == period_id,
+                   Extension.status == EXTENSION_GRANTED)
+            .scalar_subquery())
+
+
 def find_with_sections(
     db: Session, tenant: Tenant, period: ReportingPeriod
 ) -> tuple[Submission | None, dict[str, Section], datetime | None]:
     """The unit's report as stored now (as :func:`find`), its sections by set key and the date
     of the unit's granted extension (the latest; None without one), in one statement: what a
-    read of the report needs."""
-    extended = (
-        select(func.max(Extension.until))
-        .where(Extension.tenant_id == Tenant.id, Extension.period_id == period.id,
-               Extension.status == EXTENSION_GRANTED)
-        .correlate(Tenant).scalar_subquery()
-    )
+    read of the report needs. The extension read along with the unit and the period
+    (:func:`visible_unit_and_period`) in this transaction is not read again."""
+    known, until = deadlines.remembered_granted_until(db, tenant, period)
+    if known:
+        rows = db.execute(
+            select(Submission, Section)
+            .outerjoin(Section, and_(Section.tenant_id == Submission.tenant_id,
+                                     Section.submission_id == Submission.id))
+            .where(Submission.tenant_id == tenant.id, Submission.period_id == period.id)
+            .execution_options(populate_existing=True)
+        ).all()
+        submission = rows[0][0] if rows else None
+        return submission, {s.set_key: s for _s, s in rows if s is not None}, until
     rows = db.execute(
-        select(Submission, Section, extended)
+        select(Submission, Section, _granted_until(Tenant.id, period.id))
         .select_from(Tenant)
         .outerjoin(Submission, and_(Submission.tenant_id == Tenant.id, Submission.period_id == period.id))
         .outerjoin(Section, and_(Section.tenant_id == Submission.tenant_id,
