@@ -40,6 +40,10 @@ from core.db.base import Base, TenantScoped
 
 CONTEXT_KEY = "tenant_context"
 UNSCOPED_OPTION = "tenant_unscoped_reason"
+# Set on a statement that selects shared tables only but reads a tenant-owned one in a join or a
+# subquery: the criteria apply without searching the statement for its tables (which cost a
+# report's read more than its SQL did). It can only add scoping, never take it away.
+TENANT_TABLES_OPTION = "tenant_tables_read"
 _PATHS_KEY = "tenant_paths"
 # The context whose settings the open transaction holds (PostgreSQL): setting it again sends
 # nothing. Forgotten with the transaction, and whenever an unscoped block opens.
@@ -281,6 +285,8 @@ def _touches_tenant_tables(state: ORMExecuteState) -> bool:
     selecting only shared tables (units, periods) is searched for the tables it joins, since a
     join to a tenant table must be filtered as a select of it would be."""
     if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
+        return True
+    if state.execution_options.get(TENANT_TABLES_OPTION):
         return True
     owned = _tenant_table_names()
     return any(getattr(table, "name", None) in owned

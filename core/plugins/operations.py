@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,11 +85,13 @@ def rows_of(db: Session, period: ReportingPeriod) -> Sequence[PeriodSetRow]:
     return rows
 
 
+@functools.cache
 def sets_as_json(dialect: str) -> ColumnElement[Any]:
     """A scalar subquery, correlated to ``reporting_period``, giving the period's sets as one
     JSON array of arrays (the fields of :class:`PeriodSetRow`, in no order; None or ``[]``
     without sets): what a statement reading a period takes along, one row instead of one per
-    set. Read it back with :func:`rows_from_json`."""
+    set. Read it back with :func:`rows_from_json`. Built once per dialect (SQL elements do not
+    change)."""
     c = PeriodCriteriaSet
     if dialect == "postgresql":
         row = func.json_build_array(c.id, c.period_id, c.key, c.version, c.tenant_kinds, c.weight, c.position)

@@ -21,6 +21,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
+from core.db.scoping import TENANT_TABLES_OPTION
 from core.db.types import utcnow
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods import operations as period_operations
@@ -102,10 +103,11 @@ def visible_unit_and_period(
         # came back once per set: decoding them again cost a read more than its SQL did.
         found = db.execute(select(Tenant, ReportingPeriod,
                                   plugin_operations.sets_as_json(db.get_bind().dialect.name),
-                                  _granted_until(Tenant.id, ReportingPeriod.id))
+                                  _UNIT_GRANTED_UNTIL)
                            .select_from(Tenant)
                            .join(ReportingPeriod, ReportingPeriod.id == wanted_period)
-                           .where(*conditions)).first()
+                           .where(*conditions)
+                           .execution_options(**{TENANT_TABLES_OPTION: True})).first()
         if found is not None:
             row = found[:2]
             plugin_operations.remember_rows(db, wanted_period, plugin_operations.rows_from_json(found[2]))
@@ -128,6 +130,10 @@ def _granted_until(tenant_id: Any, period_id: Any) -> Any:
             .where(Extension.tenant_id == tenant_id, Extension.period_id == period_id,
                    Extension.status == EXTENSION_GRANTED)
             .scalar_subquery())
+
+
+# Built once: SQL elements do not change, and building them again cost every read.
+_UNIT_GRANTED_UNTIL = _granted_until(Tenant.id, ReportingPeriod.id)
 
 
 def find_with_sections(
