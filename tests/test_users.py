@@ -114,6 +114,104 @@ def test_a_name_taken_between_the_check_and_the_insert_is_refused_as_taken(app, 
         assert db.scalar(select(User.username).where(User.id == made.id)) == "nguoi.moi"
 
 
+PASSWORD = "long-enough-password"
+LOCAL_RULE = ("Từ 2 đến 60 ký tự: chữ cái không dấu a–z và chữ số; giữa hai chữ hoặc số có thể đặt "
+              "một dấu chấm, gạch dưới hoặc gạch ngang (không ở đầu, ở cuối, không hai dấu liền nhau). "
+              "Ví dụ: nguyen.van.an, vana2.")
+
+
+@pytest.mark.parametrize("local", ["ab", "a1", "x.y", "nguyen.van.an", "a_b-c.d", "VanA", " vana ", "v" * 60,
+                                   "0-9"])
+def test_a_local_part_of_letters_and_digits_with_single_marks_between_is_accepted(app, db, world, local):
+    with app.test_request_context():
+        admin = Access.for_user(db, world.user("ward_admin"))
+        made = operations.create_user(db, admin, local, PASSWORD, unit=world.tenant("school-a1"))
+    assert made.username == local.strip().lower() + "@school-a1"
+
+
+@pytest.mark.parametrize("local", ["x", "-", ".vana", "vana.", "a..b", "ab-", "_ab", "a.-b", "a b", "có",
+                                   "vana!", ""])
+def test_a_local_part_breaking_the_rule_is_refused_with_the_rule(app, db, world, local):
+    with app.test_request_context():
+        admin = Access.for_user(db, world.user("ward_admin"))
+        with pytest.raises(Invalid) as error:
+            operations.create_user(db, admin, local, "long-enough-password", unit=world.tenant("school-a1"))
+    assert error.value.errors == {"username": [LOCAL_RULE]}
+
+
+def test_a_local_part_typed_with_its_unit_is_told_the_unit_adds_it(app, db, world):
+    with app.test_request_context():
+        admin = Access.for_user(db, world.user("ward_admin"))
+        for typed in ("vana@school-a1", "vana@", "@school-a1"):
+            with pytest.raises(Invalid) as error:
+                operations.create_user(db, admin, typed, PASSWORD, unit=world.tenant("school-a1"))
+            assert error.value.errors == {"username": [
+                "Chỉ gõ phần trước @: phần sau @ (@school-a1) được thêm tự động theo đơn vị đã chọn."]}
+        with pytest.raises(Invalid) as error:
+            operations.create_user(db, admin, "v" * 61, PASSWORD, unit=world.tenant("school-a1"))
+        assert error.value.errors == {"username": ["Tối đa 60 ký tự."]}
+
+
+def test_a_whole_name_chosen_with_system_access_keeps_its_rule(app, db, world):
+    system = SystemAccess(db=db, user=None)
+    with app.test_request_context():
+        names = [operations.create_user(db, system, name, "long-enough-password").username
+                 for name in ("vana.", "ab-", "a..b", "demo.admin")]
+        assert names == ["vana.", "ab-", "a..b", "demo.admin"]
+        for name in ("x", ".vana", "vana@ward-a"):
+            with pytest.raises(Invalid) as error:
+                operations.create_user(db, system, name, "long-enough-password")
+            assert error.value.errors == {"username": [
+                "Chỉ dùng chữ cái không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới."]}
+
+
+def test_a_name_taken_in_the_unit_is_named_in_full(app, db, world, monkeypatch):
+    with app.test_request_context():
+        admin = Access.for_user(db, world.user("ward_admin"))
+        operations.create_user(db, admin, "vana", "long-enough-password", unit=world.tenant("school-a1"))
+        taken = {"username": ["Tên đăng nhập vana@school-a1 đã có trong đơn vị này."]}
+        with pytest.raises(Invalid) as error:
+            operations.create_user(db, admin, "VanA", "long-enough-password", unit=world.tenant("school-a1"))
+        assert error.value.errors == taken
+        # Taken between the check and the insert: the same words.
+        monkeypatch.setattr(operations, "find_user", lambda _db, _name: None)
+        with pytest.raises(Invalid) as error:
+            operations.create_user(db, admin, "vana", "long-enough-password", unit=world.tenant("school-a1"))
+        assert error.value.errors == taken
+
+
+def test_an_account_made_in_a_unit_is_audited_there_with_the_address(app, db, world):
+    unit = world.tenant("school-a1")
+    with app.test_request_context():
+        admin = Access.for_user(db, world.user("ward_admin"), ip="203.0.113.7")
+        made = operations.create_user(db, admin, "vana", "long-enough-password", unit=unit)
+        operations.add_membership(db, admin, made, unit, "reporter")
+        system_made = operations.create_user(db, SystemAccess(db=db, user=None), "he.thong", PASSWORD)
+    db.commit()
+    entries = {(entry.action, entry.object_id): entry for entry in db.scalars(
+        select(AuditEntry).where(AuditEntry.action.in_(["user.create", "membership.add"])))}
+    created, added = entries["user.create", str(made.id)], entries["membership.add", str(made.id)]
+    assert (created.tenant_id, created.ip, created.actor_label) == (unit.id, "203.0.113.7", "ward_admin")
+    assert (added.tenant_id, added.ip) == (unit.id, "203.0.113.7")
+    # Named by a caller with system access, in no unit.
+    assert entries["user.create", str(system_made.id)].tenant_id is None
+
+
+def test_a_role_already_held_is_told_apart_and_not_audited_again(app, db, world):
+    user, unit = world.user("a2_head"), world.tenant("school-a1")
+    with app.test_request_context():
+        admin = Access.for_user(db, world.user("ward_admin"))
+        first, added = operations.grant_membership(db, admin, user, unit, "viewer")
+        again, added_again = operations.grant_membership(db, admin, user, unit, "viewer")
+        assert (added, added_again, again.id) == (True, False, first.id)
+        assert operations.add_membership(db, admin, user, unit, "viewer").id == first.id
+    db.commit()
+    audited = db.scalars(select(AuditEntry).where(
+        AuditEntry.action == "membership.add", AuditEntry.object_id == str(user.id),
+        AuditEntry.tenant_id == unit.id)).all()
+    assert len(audited) == 1
+
+
 def test_only_admins_above_add_members(app, db, world):
     with app.test_request_context():
         ward_admin = Access.for_user(db, world.user("ward_admin"))

@@ -1,7 +1,8 @@
 // The account form of /admin/users (core/templates/admin/users.html): the hint under the sign-in
-// name shows "name@<unit slug>"; when another unit is chosen, the slug in the hint follows it.
-// A static file: the Content-Security-Policy allows no inline script. Without it the hint names
-// the unit the page was drawn with, and says the chosen unit's code completes the name.
+// name shows the whole name the account will get, "<typed part>@<unit slug>" (a sample part while
+// nothing is typed); as the admin types or picks another unit, the hint follows.
+// A static file: the Content-Security-Policy allows no inline script. Without it the hint shows
+// the name as the page was drawn (the part typed before a refused submit, the unit chosen then).
 (function () {
   "use strict";
   var form = document.querySelector("form[data-name-suffixes]");
@@ -9,26 +10,26 @@
     return;
   }
   var suffixes = JSON.parse(form.getAttribute("data-name-suffixes") || "{}");
+  // {"typed": hint with "{name}", "sample": hint with "{name}", "sample_local": "vana"}
+  var hints = JSON.parse(form.getAttribute("data-name-hints") || "{}");
   var select = form.querySelector("select[name$='tenant']");
   var hint = form.querySelector("[id$='username-hint']");
   var typed = form.querySelector("input[name$='username']");
-  if (!select || !hint) {
+  if (!select || !hint || !hints.typed || !hints.sample) {
     return;
   }
-  var shown = suffixes[select.value];
-  var template = hint.textContent;
   function update() {
     var suffix = suffixes[select.value];
-    if (!suffix || !shown) {
+    if (!suffix) {
       return;
     }
-    var local = typed && typed.value.trim() ? typed.value.trim().toLowerCase() : null;
-    var text = template.split("@" + shown).join("@" + suffix);
-    if (local) {
-      // A function, so that "$&" typed in the name is not read as a replacement pattern.
-      text = text.replace(/\S+@/, function () { return local + "@"; });
-    }
-    hint.textContent = text;
+    // As the server names the account: trimmed, in lower case, the part after any "@" dropped
+    // (it is the unit's).
+    var local = typed ? typed.value.trim().toLowerCase().split("@")[0] : "";
+    var template = local ? hints.typed : hints.sample;
+    var name = (local || hints.sample_local) + "@" + suffix;
+    // A function, so that "$&" typed in the name is not read as a replacement pattern.
+    hint.textContent = template.replace("{name}", function () { return name; });
   }
   select.addEventListener("change", update);
   if (typed) {

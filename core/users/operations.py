@@ -26,7 +26,11 @@ TOKEN_PREFIX = "td_"
 # sign only joins a local part to its unit's slug, so a qualified name never meets an older one.
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,119}")
 # The part a unit's admin types; the account is named "local@<unit slug>" (qualified_name).
-LOCAL_NAME_PATTERN = re.compile(rf"[a-z0-9][a-z0-9._-]{{1,{LOCAL_NAME_LENGTH - 1}}}")
+# Letters and digits, with single ".", "_" or "-" between them: a name read out or copied by hand
+# has no stray mark at either end and no two in a row. Its length is checked apart
+# (LOCAL_NAME_MIN..LOCAL_NAME_LENGTH), so that the message can say which rule failed.
+LOCAL_NAME_PATTERN = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
+LOCAL_NAME_MIN = 2
 QUALIFIER = "@"
 
 
@@ -74,36 +78,59 @@ def _check_password_rules(password: str) -> None:
         )
 
 
+def _check_local_name(local: str, unit: Tenant) -> None:
+    """Refuse a local part that breaks the rule of ``LOCAL_NAME_PATTERN``, with a message that
+    states the rule (or, for a name typed with its ``@…``, that the part after ``@`` comes from
+    the unit)."""
+    if QUALIFIER in local:
+        raise Invalid({"username": [_(
+            "Chỉ gõ phần trước @: phần sau @ (@%(suffix)s) được thêm tự động theo đơn vị đã chọn.",
+            suffix=unit.slug)]})
+    if len(local) > LOCAL_NAME_LENGTH:
+        raise Invalid({"username": [_("Tối đa %(max)d ký tự.", max=LOCAL_NAME_LENGTH)]})
+    if len(local) < LOCAL_NAME_MIN or not LOCAL_NAME_PATTERN.fullmatch(local):
+        raise Invalid({"username": [_(
+            "Từ %(min)d đến %(max)d ký tự: chữ cái không dấu a–z và chữ số; giữa hai chữ hoặc "
+            "số có thể đặt một dấu chấm, gạch dưới hoặc gạch ngang (không ở đầu, ở cuối, không "
+            "hai dấu liền nhau). Ví dụ: nguyen.van.an, vana2.",
+            min=LOCAL_NAME_MIN, max=LOCAL_NAME_LENGTH)]})
+
+
 def create_user(
     db: Session, access: Access, username: str, password: str, full_name: str = "",
     email: str | None = None, unit: Tenant | None = None,
 ) -> User:
-    """Create an account, audited as ``user.create``.
+    """Create an account, audited as ``user.create`` (in ``unit``, with the caller's address,
+    when given).
 
     With ``unit`` (a unit's admin creating an account there), ``username`` is the local part
-    (``LOCAL_NAME_PATTERN``) and the account is named :func:`qualified_name`; the caller must
-    administer ``unit``. Without it, ``username`` is the whole name (``USERNAME_PATTERN``), which
-    only a caller with system access may choose: a name free across the platform would tell an
-    admin which names exist beyond their reach.
+    (2 to ``LOCAL_NAME_LENGTH`` characters matching ``LOCAL_NAME_PATTERN``, compared in lower
+    case) and the account is named :func:`qualified_name`; the caller must administer ``unit``.
+    Without it, ``username`` is the whole name (``USERNAME_PATTERN``), which only a caller with
+    system access may choose: a name free across the platform would tell an admin which names
+    exist beyond their reach.
 
     Raises Forbidden for any other caller, Invalid naming ``username`` (malformed, or already
-    an account's: only ever one of ``unit``'s own, or the system's) or ``password`` (too short).
+    an account's: only ever one of ``unit``'s own, named in the message, or the system's) or
+    ``password`` (too short).
     """
     system = access.tenant_context().system
     if not system and (unit is None or not access.is_admin_of(unit)):
         raise Forbidden(_("Chỉ quản trị viên mới được tạo tài khoản."))
     username = username.strip().lower()
-    if unit is not None and len(username) > LOCAL_NAME_LENGTH:
-        raise Invalid({"username": [_("Tối đa %(max)d ký tự.", max=LOCAL_NAME_LENGTH)]})
-    pattern = LOCAL_NAME_PATTERN if unit is not None else USERNAME_PATTERN
-    if not pattern.fullmatch(username):
+    if unit is not None:
+        _check_local_name(username, unit)
+        username = qualified_name(username, unit)
+    elif not USERNAME_PATTERN.fullmatch(username):
         raise Invalid({"username": [
             _("Chỉ dùng chữ cái không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới.")
         ]})
-    if unit is not None:
-        username = qualified_name(username, unit)
+    # A qualified name can only clash with one of its own unit (docs/security.md, "Sign-in
+    # names"), which that unit's admin may be told in full.
+    taken = (_("Tên đăng nhập %(username)s đã có trong đơn vị này.", username=username)
+             if unit is not None else _("Tên đăng nhập này đã được sử dụng."))
     if find_user(db, username) is not None:
-        raise Invalid({"username": [_("Tên đăng nhập này đã được sử dụng.")]})
+        raise Invalid({"username": [taken]})
     _check_password_rules(password)
     user = User(
         id=uuid.uuid4(), username=username, full_name=full_name.strip(), email=email,
@@ -116,34 +143,55 @@ def create_user(
             db.add(user)
             db.flush()
     except IntegrityError:
-        raise Invalid({"username": [_("Tên đăng nhập này đã được sử dụng.")]}) from None
+        raise Invalid({"username": [taken]}) from None
     record(
-        db, "user.create", actor_id=access.actor_id, actor_label=access.actor_label,
+        db, "user.create", tenant_id=unit.id if unit is not None else None,
+        actor_id=access.actor_id, actor_label=access.actor_label,
         object_type="user", object_id=user.id, changes={"username": [None, username]},
+        ip=access.ip,
     )
     return user
 
 
-def add_membership(db: Session, access: Access, user: User, tenant: Tenant, role: str) -> Membership:
+def grant_membership(
+    db: Session, access: Access, user: User, tenant: Tenant, role: str,
+) -> tuple[Membership, bool]:
+    """Give ``user`` the ``role`` in ``tenant``: the membership and whether it is new (False
+    when the user already held that role there, which changes nothing and is not audited).
+    A new one is audited as ``membership.add``.
+
+    Raises Invalid naming ``role`` (not one of ``roles.ROLES``), Forbidden unless the caller
+    administers ``tenant``. Two admins granting the same role at once meet at the membership's
+    unique key: the second finds the first one's row.
+    """
     if role not in roles.ROLES:
         raise Invalid({"role": [_("Vai trò không hợp lệ.")]})
     if not access.is_admin_of(tenant):
         raise Forbidden(_("Chỉ quản trị viên của đơn vị này hoặc cấp trên mới được thêm thành viên."))
-    existing = db.scalar(
-        select(Membership).where(
-            Membership.tenant_id == tenant.id, Membership.user_id == user.id, Membership.role == role
-        )
+    held = select(Membership).where(
+        Membership.tenant_id == tenant.id, Membership.user_id == user.id, Membership.role == role
     )
+    existing = db.scalar(held)
     if existing is not None:
-        return existing
+        return existing, False
     membership = Membership(tenant_id=tenant.id, user_id=user.id, role=role)
-    db.add(membership)
+    try:
+        with db.begin_nested():
+            db.add(membership)
+            db.flush()
+    except IntegrityError:
+        return db.scalars(held).one(), False
     record(
         db, "membership.add", tenant_id=tenant.id, actor_id=access.actor_id,
         actor_label=access.actor_label, object_type="user", object_id=user.id,
-        changes={"role": [None, role]},
+        changes={"role": [None, role]}, ip=access.ip,
     )
-    return membership
+    return membership, True
+
+
+def add_membership(db: Session, access: Access, user: User, tenant: Tenant, role: str) -> Membership:
+    """The membership of :func:`grant_membership`, new or already held."""
+    return grant_membership(db, access, user, tenant, role)[0]
 
 
 def remove_membership(db: Session, access: Access, membership_id: uuid.UUID) -> None:

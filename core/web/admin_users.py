@@ -21,6 +21,7 @@ from core.users.models import Membership, User
 from core.web import blueprint
 from core.web.active import admin_root, in_subtree
 from core.web.forms import MembershipForm, NewUserForm, apply_errors
+from core.web.labels import ROLES, label
 from core.web.unit_picker import Picker, chosen_unit, page_number, unit_picker
 
 MEMBERS_PAGE = 50
@@ -73,14 +74,47 @@ def _forms(root: Tenant) -> tuple[NewUserForm, MembershipForm, Picker]:
         if not form.tenant.raw_data:
             form.tenant.data = str(root.id)
         form.tenant.choices = picker.choices(chosen_unit(root, form.tenant.data))
-    new_user.username.description = _name_hint(chosen_unit(root, new_user.tenant.data) or root)
+    new_user.username.description = _name_hint(chosen_unit(root, new_user.tenant.data) or root,
+                                                new_user.username.data)
+    membership.username.description = _(
+        "Tên đăng nhập đầy đủ, ví dụ %(name)s; với tài khoản của đơn vị đã chọn, gõ phần trước @ là đủ.",
+        name=user_ops.qualified_name(SAMPLE_LOCAL, chosen_unit(root, membership.tenant.data) or root))
     return new_user, membership, picker
 
 
-def _name_hint(unit: Tenant) -> str:
-    """What the account will be called: the local part typed, then the unit's slug."""
-    return _("Tên đăng nhập đầy đủ: tên@%(suffix)s (thêm mã của đơn vị chọn ở mục “Tại đơn vị”).",
-             suffix=unit.slug)
+# The local part the hint shows while none is typed.
+SAMPLE_LOCAL = "vana"
+# Where the page's script puts the name in the hints of :func:`_hint_templates`.
+NAME_SLOT = "{name}"
+
+
+def _typed_local(typed: str | None) -> str:
+    """The local part an admin typed, as the account would carry it: what precedes any "@"
+    (the part after it is the unit's, whatever was typed)."""
+    return (typed or "").strip().lower().partition(user_ops.QUALIFIER)[0]
+
+
+def _hint(name: str, typed: bool) -> str:
+    # "Mã đơn vị" is the official numeric code elsewhere: the hint names the suffix by what it does.
+    if typed:
+        return _("Chỉ gõ phần trước @. Phần sau @ được thêm tự động theo đơn vị đã chọn: %(name)s.",
+                 name=name)
+    return _("Chỉ gõ phần trước @. Phần sau @ được thêm tự động theo đơn vị đã chọn, ví dụ %(name)s.",
+             name=name)
+
+
+def _name_hint(unit: Tenant, typed: str | None = None) -> str:
+    """What the account will be called: the local part typed (a sample while none is), then the
+    slug of ``unit``."""
+    local = _typed_local(typed)
+    return _hint(user_ops.qualified_name(local or SAMPLE_LOCAL, unit), bool(local))
+
+
+def _hint_templates() -> dict[str, str]:
+    """The two hints with :data:`NAME_SLOT` for the name, and the sample local part: what the
+    page's script (core/static/user-name.js) fills in as the admin types or picks a unit."""
+    return {"typed": _hint(NAME_SLOT, True), "sample": _hint(NAME_SLOT, False),
+            "sample_local": SAMPLE_LOCAL}
 
 
 def _suffixes(root: Tenant, picker: Picker, new_user: NewUserForm) -> dict[str, str]:
@@ -101,6 +135,7 @@ def _page(root: Tenant, new_user: NewUserForm, membership: MembershipForm, picke
         "admin/users.html", root=root, members=members, query=query,
         new_user=new_user, membership=membership, picker=picker, problems=errors or [],
         me=current_access().actor_id, suffixes=_suffixes(root, picker, new_user),
+        name_hints=_hint_templates(),
     ), status
 
 
@@ -134,7 +169,24 @@ def admin_users_create():
     db.commit()
     flash(_("Đã tạo tài khoản. Tên đăng nhập để trao cho người dùng: %(username)s",
             username=user.username), "success")
-    return redirect(url_for("web.admin_users"))
+    return redirect(_after_change())
+
+
+def _after_change() -> str:
+    """The list, at the top where the confirmation shows: the forms post to the list with their
+    own fragment, which a redirect without one would carry along (RFC 9110, 10.2.2)."""
+    return url_for("web.admin_users", _anchor="main")
+
+
+def _find_for_role(root: Tenant, typed: str, unit: Tenant) -> User | None:
+    """The account within reach named ``typed``; for a bare local part that no such account has
+    as its whole name, the one named ``typed@<slug of unit>``. Both through
+    :func:`core.users.operations.find_user_below`, so nothing beyond reach is found."""
+    db = session()
+    user = user_ops.find_user_below(db, root, typed)
+    if user is None and user_ops.QUALIFIER not in typed:
+        user = user_ops.find_user_below(db, root, user_ops.qualified_name(typed.strip(), unit))
+    return user
 
 
 @blueprint.route("/admin/users/memberships", methods=["POST"])
@@ -147,18 +199,23 @@ def admin_memberships_add():
         return _page(root, new_user, membership, picker, status=422)
     db = session()
     # Only accounts within reach: a name of a stranger answers exactly like an unknown one.
-    user = user_ops.find_user_below(db, root, membership.username.data)
+    user = _find_for_role(root, membership.username.data, tenant)
     if user is None:
         membership.username.errors = [_("Không tìm thấy tài khoản này.")]
         return _page(root, new_user, membership, picker, status=422)
     try:
-        user_ops.add_membership(db, current_access(), user, tenant, membership.role.data)
+        _held, added = user_ops.grant_membership(db, current_access(), user, tenant, membership.role.data)
     except Invalid as error:
         db.rollback()
         return _page(root, new_user, membership, picker, apply_errors(membership, error), status=422)
     db.commit()
-    flash(_("Đã thêm %(username)s vào %(unit)s.", username=user.username, unit=tenant.name), "success")
-    return redirect(url_for("web.admin_users"))
+    if added:
+        flash(_("Đã thêm %(username)s vào %(unit)s.", username=user.username, unit=tenant.name), "success")
+    else:
+        flash(_("Tài khoản %(username)s đã có vai trò %(role)s tại %(unit)s: không có gì thay đổi.",
+                username=user.username, role=label(ROLES, membership.role.data), unit=tenant.name),
+              "info")
+    return redirect(_after_change())
 
 
 @blueprint.route("/admin/users/memberships/<membership_id>/remove", methods=["POST"])

@@ -66,7 +66,7 @@ def test_account_form_errors_are_inline_with_422(client_as, world, db):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="new-username-error"' in html
-    assert "Chỉ dùng chữ cái không dấu" in html
+    assert _field_error(response, "new-username").startswith("Từ 2 đến 60 ký tự: chữ cái không dấu a–z")
 
     response = post_form(client, "/admin/users", "/admin/users", {
         "username": "ngan", "full_name": "Ngắn", "password": "ngan",
@@ -253,7 +253,7 @@ def test_sign_in_names_are_qualified_by_the_unit_so_a_sibling_learns_nothing(app
     free = _create(commune_admin, commune, "vanb")
     free_flash = _flash(commune_admin.get("/admin/users"))
     assert (taken_elsewhere.status_code, taken_elsewhere.location) == (free.status_code, free.location) == (
-        302, "/admin/users")
+        302, "/admin/users#main")
     assert "Tên đăng nhập để trao cho người dùng: vana@commune-b" in taken_elsewhere_flash
     assert taken_elsewhere_flash.replace("vana", "vanb") == free_flash
     db.expire_all()
@@ -264,7 +264,7 @@ def test_sign_in_names_are_qualified_by_the_unit_so_a_sibling_learns_nothing(app
     # Within its own unit the conflict is the admin's to see.
     again = _create(commune_admin, commune, "vana")
     assert again.status_code == 422
-    assert _field_error(again, "new-username") == "Tên đăng nhập này đã được sử dụng."
+    assert _field_error(again, "new-username") == "Tên đăng nhập vana@commune-b đã có trong đơn vị này."
 
 
 @pytest.mark.parametrize("typed", ["vana@ward-a", "vana@", "@ward-a", "v" * 61])
@@ -316,18 +316,138 @@ def test_the_account_form_shows_the_name_it_will_make(client_as, world):
     client = client_as("ward_admin")
     html = client.get("/admin/users").get_data(as_text=True)
     hint = html.split('id="new-username-hint">', 1)[1].split("</p>", 1)[0]
-    assert "Tên đăng nhập đầy đủ: tên@ward-a" in hint
+    assert hint == "Chỉ gõ phần trước @. Phần sau @ được thêm tự động theo đơn vị đã chọn, ví dụ vana@ward-a."
     assert 'aria-describedby="new-username-hint"' in html
     # The script keeps the hint in step with the unit select: every offered unit's slug.
     suffixes = html.split("data-name-suffixes='", 1)[1].split("'", 1)[0]
     assert json.loads(unescape(suffixes))[str(world.tenant("school-a1").id)] == "school-a1"
     assert "user-name.js" in html
-    # A unit chosen in a submitted form names its own suffix.
-    refused = _create(client, world.tenant("school-a2"), "có dấu")
-    assert "tên@school-a2" in _field_hint(refused)
-    english = client.get("/admin/users?lang=en").get_data(as_text=True)
-    assert "Full sign-in name: name@ward-a" in english
+    # The script's two hints, the name left for it to fill in.
+    hints = json.loads(unescape(html.split("data-name-hints='", 1)[1].split("'", 1)[0]))
+    assert hints == {
+        "typed": "Chỉ gõ phần trước @. Phần sau @ được thêm tự động theo đơn vị đã chọn: {name}.",
+        "sample": "Chỉ gõ phần trước @. Phần sau @ được thêm tự động theo đơn vị đã chọn, ví dụ {name}.",
+        "sample_local": "vana",
+    }
+    # A form sent back names the part typed, with the suffix of the unit chosen in it.
+    refused = _create(client, world.tenant("school-a2"), "Van A")
+    assert _field_hint(refused) == (
+        "Chỉ gõ phần trước @. Phần sau @ được thêm tự động theo đơn vị đã chọn: van a@school-a2.")
+    typed_whole = _create(client, world.tenant("school-a2"), "vana@ward-a")
+    assert _field_hint(typed_whole).endswith("đã chọn: vana@school-a2.")
+    english = text_of(client.get("/admin/users?lang=en"))
+    assert ("Type only the part before @. The part after @ is added automatically from the unit chosen, "
+            "for example vana@ward-a.") in english
 
 
 def _field_hint(response) -> str:
     return response.get_data(as_text=True).split('id="new-username-hint">', 1)[1].split("</p>", 1)[0]
+
+
+def _member_hint(response) -> str:
+    return response.get_data(as_text=True).split('id="member-username-hint">', 1)[1].split("</p>", 1)[0]
+
+
+def test_a_failed_form_is_where_the_page_lands_and_linked_from_the_top(client_as, world):
+    client = client_as("ward_admin")
+    html = client.get("/admin/users").get_data(as_text=True)
+    # The browser keeps the action's fragment for the answer: a 422 page opens at its form.
+    assert 'action="/admin/users#new-user"' in html and 'id="new-user"' in html
+    assert 'action="/admin/users/memberships#add-membership"' in html and 'id="add-membership"' in html
+    assert "Chưa tạo được tài khoản." not in text_of(client.get("/admin/users"))
+
+    refused = _create(client, world.tenant("ward-a"), "x")
+    assert refused.status_code == 422
+    top = text_of(refused).split("Tài khoản có vai trò tại ", 1)[1]
+    assert top.startswith("Phường A và các đơn vị trực thuộc. Chưa tạo được tài khoản. "
+                          "Xem lỗi trong mục “Tạo tài khoản”")
+    assert '<a href="#new-user">Xem lỗi trong mục “Tạo tài khoản”</a>' in refused.get_data(as_text=True)
+
+    unknown = _add_role(client, world.tenant("ward-a"), "khong_co")
+    assert unknown.status_code == 422
+    assert '<a href="#add-membership">Xem lỗi trong mục “Thêm vai trò cho tài khoản có sẵn”</a>' in (
+        unknown.get_data(as_text=True))
+    assert "Chưa tạo được tài khoản." not in text_of(unknown)
+    # A change done goes back to the top of the list, where its confirmation is.
+    done = _create(client, world.tenant("ward-a"), "vana")
+    assert done.location == "/admin/users#main"
+    assert _add_role(client, world.tenant("school-a1"), "vana@ward-a").location == "/admin/users#main"
+
+
+def test_a_bare_local_part_finds_the_account_of_the_unit_chosen_for_the_role(client_as, world, db):
+    ward, school = world.tenant("ward-a"), world.tenant("school-a2")
+    ward_admin = client_as("ward_admin")
+    assert _create(ward_admin, school, "vana").status_code == 302
+    user = db.scalar(select(User).where(User.username == "vana@school-a2"))
+    response = _add_role(ward_admin, school, " VanA ")
+    assert response.status_code == 302
+    assert (str(school.id), "viewer") in memberships_of(db, user)
+    assert "Đã thêm vana@school-a2 vào Trường THCS A2." in _flash(ward_admin.get("/admin/users"))
+    # Another unit chosen: its own suffix, which no account has.
+    elsewhere = _add_role(ward_admin, ward, "vana")
+    assert (elsewhere.status_code, _field_error(elsewhere, "member-username")) == (
+        422, "Không tìm thấy tài khoản này.")
+    # A whole name within reach comes first: the older, unqualified "a1_head".
+    assert _add_role(ward_admin, school, "a1_head").status_code == 302
+    assert (str(school.id), "viewer") in memberships_of(db, world.user("a1_head"))
+    # A sibling's admin typing the bare name gets its own unit's suffix: nothing beyond reach.
+    commune_admin = client_as("commune_admin")
+    beyond = _add_role(commune_admin, world.tenant("commune-b"), "vana")
+    assert (beyond.status_code, _field_error(beyond, "member-username")) == (
+        422, "Không tìm thấy tài khoản này.")
+    assert all(tenant_id != str(world.tenant("commune-b").id) for tenant_id, _r in memberships_of(db, user))
+
+
+def test_the_role_form_says_a_bare_local_part_is_enough(client_as, world):
+    client = client_as("ward_admin")
+    assert _member_hint(client.get("/admin/users")) == (
+        "Tên đăng nhập đầy đủ, ví dụ vana@ward-a; với tài khoản của đơn vị đã chọn, gõ phần trước @ là đủ.")
+    assert 'aria-describedby="member-username-hint"' in client.get("/admin/users").get_data(as_text=True)
+    refused = _add_role(client, world.tenant("school-a1"), "khong_co")
+    assert "ví dụ vana@school-a1;" in _member_hint(refused)
+    english = text_of(client.get("/admin/users?lang=en"))
+    assert ("The full sign-in name, for example vana@ward-a; for an account of the unit chosen, the part "
+            "before @ is enough.") in english
+
+
+def test_a_role_already_held_says_so_and_changes_nothing(client_as, world, db):
+    client = client_as("ward_admin")
+    before = len(audit_actions(db, "membership.add"))
+    response = _add_role(client, world.tenant("school-a1"), "a1_reporter")
+    assert response.status_code == 302
+    first = _flash(client.get("/admin/users"))
+    assert "Đã thêm a1_reporter vào Trường THCS A1." in first
+    again = _add_role(client, world.tenant("school-a1"), "a1_reporter")
+    assert again.status_code == 302
+    flash = _flash(client.get("/admin/users"))
+    assert ("Tài khoản a1_reporter đã có vai trò Người theo dõi tại Trường THCS A1: không có gì thay đổi."
+            in flash)
+    assert "Đã thêm" not in flash
+    assert len(audit_actions(db, "membership.add")) == before + 1
+
+
+def test_creating_an_account_is_audited_in_its_unit_with_the_address(client_as, world, db):
+    school = world.tenant("school-a1")
+    client = client_as("ward_admin")
+    response = post_form(client, "/admin/users", "/admin/users", {
+        "username": "vana", "full_name": "Nguyễn Văn A", "password": "mot-mat-khau-dai",
+        "tenant": str(school.id), "role": "reporter",
+    }, prefix="new", environ_base={"REMOTE_ADDR": "198.51.100.23"})
+    assert response.status_code == 302
+    user = db.scalar(select(User).where(User.username == "vana@school-a1"))
+    created = [e for e in audit_actions(db, "user.create") if e.object_id == str(user.id)]
+    added = [e for e in audit_actions(db, "membership.add") if e.object_id == str(user.id)]
+    assert [(e.tenant_id, e.ip) for e in created] == [(school.id, "198.51.100.23")]
+    assert [(e.tenant_id, e.ip) for e in added] == [(school.id, "198.51.100.23")]
+
+
+def test_a_long_name_sits_in_an_element_that_wraps(client_as, world):
+    client = client_as("ward_admin")
+    local = "nguyenvanan" * 5 + "abcde"
+    assert len(local) == 60
+    assert _create(client, world.tenant("school-a1"), local).status_code == 302
+    html = client.get(f"/admin/users?q={local}").get_data(as_text=True)
+    assert f'<span class="code wrap-anywhere">{local}@school-a1</span>' in html
+    assert '<h2 class="h3 wrap-anywhere">Nguyễn Văn A</h2>' in html
+    css = client.get("/static/thidua.css").get_data(as_text=True)
+    assert ".wrap-anywhere { overflow-wrap: anywhere; min-width: 0; }" in css

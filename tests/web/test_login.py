@@ -22,6 +22,16 @@ def test_login_page_has_labelled_fields_and_works_on_a_phone(app, world):
     assert "/static/thidua.css" in html
 
 
+def test_the_name_field_says_how_a_unit_made_name_looks(app, world):
+    html = app.test_client().get("/login").get_data(as_text=True)
+    hint = html.split('<p class="hint" id="username-hint">', 1)[1].split("</p>", 1)[0]
+    assert hint == "Tài khoản do quản trị viên đơn vị tạo có dạng tên@đơn-vị, ví dụ vana@phuong-ba-dinh."
+    assert 'aria-describedby="username-hint"' in html
+    english = app.test_client().get("/login?lang=en")
+    assert ("Accounts created by a unit's admin look like name@unit, for example vana@phuong-ba-dinh."
+            in text_of(english))
+
+
 def test_stylesheet_is_served_by_the_app(app):
     response = app.test_client().get("/static/thidua.css")
     assert response.status_code == 200
@@ -46,7 +56,9 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(app, world):
     assert WRONG in text_of(unknown_user)
     html = wrong_password.get_data(as_text=True)
     assert '<p class="flash flash-error" id="flash-1" role="alert">' in html
-    assert html.count('aria-describedby="flash-1"') == 2  # both inputs point at the message
+    # Both inputs point at the message, the name first at it and then at its hint.
+    assert html.count('aria-describedby="flash-1 username-hint"') == 1
+    assert html.count('aria-describedby="flash-1"') == 1
 
 
 def test_anonymous_home_redirects_to_login(app, world):
