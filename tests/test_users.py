@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from core.audit.models import AuditEntry
 from core.auth.context import load_session_user
+from core.db import scoping
+from core.db.engine import database
 from core.errors import Forbidden, Invalid
+from core.tenants.models import Tenant
 from core.users import operations
 from core.users.access import Access, SystemAccess
-from core.users.models import User
+from core.users.models import Membership, User
 
 
 def test_roles_reach_own_tenant_or_subtree(db, world):
@@ -275,3 +280,59 @@ def test_logout_ends_a_copied_session_cookie(client_as, app):
     thief.set_cookie(app.config["SESSION_COOKIE_NAME"], stolen)
     answer = thief.get("/")
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+def test_two_grants_of_one_role_at_once_meet_at_the_unique_key(app, db, world):
+    """Two admins granting one role at once: on PostgreSQL the second insert waits on the first
+    one's unique key and, once it commits, finds the first one's row. One membership and one
+    audit entry stay; the second is told nothing changed, not a server error."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("a second writer waits on the unique key on PostgreSQL; SQLite runs one "
+                    "writer at a time (the PostgreSQL leg runs this)")
+    user_id, tenant_id = world.user("a2_head").id, world.tenant("school-a1").id
+    sessions = {name: database(app).new_session() for name in ("first", "second")}
+    answers: dict[str, tuple] = {}
+
+    def grant(name: str) -> None:
+        s = sessions[name]
+        scoping.set_context(s, scoping.TenantContext.system_context())
+        with app.test_request_context():
+            membership, new = operations.grant_membership(
+                s, SystemAccess(db=s, user=None), s.get(User, user_id), s.get(Tenant, tenant_id), "viewer")
+            answers[name] = (membership.id, new)
+        s.commit()
+
+    try:
+        scoping.set_context(sessions["first"], scoping.TenantContext.system_context())
+        with app.test_request_context():
+            membership, new = operations.grant_membership(
+                sessions["first"], SystemAccess(db=sessions["first"], user=None),
+                sessions["first"].get(User, user_id), sessions["first"].get(Tenant, tenant_id), "viewer")
+            answers["first"] = (membership.id, new)
+        second = threading.Thread(target=grant, args=("second",))
+        second.start()
+        # The first grant is inserted, not committed: the second's insert waits on its key.
+        waiting = 0
+        for _ in range(600):
+            waiting = db.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                     "current_database() AND wait_event_type = 'Lock'"))
+            db.rollback()
+            if waiting:
+                break
+            threading.Event().wait(0.05)
+        assert waiting, "the second grant never waited on the first one's key"
+        sessions["first"].commit()
+        second.join(timeout=60)
+        assert not second.is_alive()
+    finally:
+        for s in sessions.values():
+            s.close()
+    assert answers["first"][1] is True and answers["second"] == (answers["first"][0], False)
+    held = db.scalars(select(Membership).where(Membership.user_id == user_id,
+                                               Membership.tenant_id == tenant_id,
+                                               Membership.role == "viewer")).all()
+    assert len(held) == 1
+    audited = db.scalars(select(AuditEntry).where(AuditEntry.action == "membership.add",
+                                                  AuditEntry.tenant_id == tenant_id)).all()
+    assert [entry.changes for entry in audited if entry.object_id == str(user_id)] == [
+        {"role": [None, "viewer"]}]
