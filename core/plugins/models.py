@@ -36,11 +36,6 @@ class PeriodCriteriaSet(ReferenceTable, Base):
 
     __table_args__ = (UniqueConstraint("period_id", "key", name="uq_period_criteria_set_period_key"),)
 
-    @classmethod
-    def of(cls, row: PeriodCriteriaSet) -> PeriodSetRow:
-        """The plain row of a stored set."""
-        return cls(row.id, row.period_id, row.key, row.version, row.tenant_kinds, row.weight, row.position)
-
     def applies_to_kind(self, kind: str) -> bool:
         return kind in (self.tenant_kinds or [])
 
