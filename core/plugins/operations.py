@@ -14,6 +14,7 @@ from sqlalchemy import JSON, ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import diff, record
+from core.db.memo import transaction_memo
 from core.errors import Conflict, Forbidden, Invalid
 from core.periods import models as period_models
 from core.periods.models import ReportingPeriod
@@ -73,8 +74,8 @@ def rows_of(db: Session, period: ReportingPeriod) -> Sequence[PeriodSetRow]:
     Read once per transaction: a report's read or change asks for them several times, and a
     caller that read them along with the period hands them over (:func:`remember_rows`). They
     are forgotten when the transaction ends or the period's sets are written."""
-    transaction, known = db.info.get(_ROWS_KEY, (None, {}))
-    if transaction is not None and transaction is db.get_transaction() and period.id in known:
+    known = transaction_memo(db, _ROWS_KEY)
+    if period.id in known:
         return known[period.id]
     rows = [PeriodSetRow(*row) for row in db.execute(
         select(*PeriodSetRow.columns())
@@ -115,11 +116,7 @@ def rows_from_json(value: list[list[Any]] | None) -> list[PeriodSetRow]:
 def remember_rows(db: Session, period_id: Any, rows: Sequence[PeriodSetRow]) -> None:
     """Rows of the period ``period_id`` read by the caller in the current transaction, in the
     order of :func:`rows_of`, so that :func:`rows_of` does not read them again in it."""
-    transaction, known = db.info.get(_ROWS_KEY, (None, {}))
-    if transaction is not db.get_transaction():
-        transaction, known = db.get_transaction(), {}
-    known[period_id] = list(rows)
-    db.info[_ROWS_KEY] = (transaction, known)
+    transaction_memo(db, _ROWS_KEY)[period_id] = list(rows)
 
 
 def forget_rows(db: Session) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
+from core.db.memo import transaction_memo
 from core.errors import Conflict, Invalid
 from core.periods import models as period_models
 from core.periods.models import TIME_ZONE, ReportingPeriod
@@ -59,19 +60,15 @@ def remember_granted_until(db: Session, tenant_id: uuid.UUID, period_id: uuid.UU
     """Keep, for the rest of the transaction, the date of the unit's latest granted extension
     (None without one) that the caller read, so that the report's read does not read it again.
     A decision on an extension forgets it (:func:`settle`, :func:`grant`)."""
-    transaction, known = db.info.get(_GRANTED_KEY, (None, {}))
-    if transaction is not db.get_transaction():
-        transaction, known = db.get_transaction(), {}
-    known[(tenant_id, period_id)] = until
-    db.info[_GRANTED_KEY] = (transaction, known)
+    transaction_memo(db, _GRANTED_KEY)[(tenant_id, period_id)] = until
 
 
 def remembered_granted_until(db: Session, tenant: Tenant,
                              period: ReportingPeriod) -> tuple[bool, datetime | None]:
     """``(True, date or None)`` when this transaction read the unit's extension already
     (:func:`remember_granted_until`); ``(False, None)`` otherwise."""
-    transaction, known = db.info.get(_GRANTED_KEY, (None, {}))
-    if transaction is None or transaction is not db.get_transaction() or (tenant.id, period.id) not in known:
+    known = transaction_memo(db, _GRANTED_KEY)
+    if (tenant.id, period.id) not in known:
         return False, None
     return True, known[(tenant.id, period.id)]
 
