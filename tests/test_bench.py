@@ -13,7 +13,7 @@ from core.bench.output import text_report
 from core.db.engine import database
 
 REQUESTS = {"report_school_reporter", "me_commune_reporter", "me_city_admin", "report_commune_reviewer",
-            "report_city_admin", "tenants_city_admin"}
+            "report_city_admin", "tenants_city_admin", "signed_in_school_reporter"}
 OTHERS = {"load_units", "dashboard_city", "matrix_xlsx", "rollup_per_approval", "city_report_xlsx",
           "city_report_pdf"}
 

@@ -74,6 +74,12 @@ def requests_of(city: City) -> list[Request]:
                 "values"),
         Request("tenants_city_admin", "GET /tenants?limit=20, the city admin", "city_admin",
                 "/api/v1/tenants?limit=20", "units"),
+        # What every signed-in request pays before it reads anything (the session's user and
+        # memberships, the grants as transaction-local settings, a 100-byte answer): the floor
+        # under the report reads above, against the same baseline.
+        Request("signed_in_school_reporter",
+                "GET /csrf-token, the school's reporter (signing in, nothing read)", "school_reporter",
+                "/api/v1/csrf-token", "values"),
     ]
 
 
