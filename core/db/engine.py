@@ -78,6 +78,8 @@ class Database:
         else:
             event.listen(self.engine, "checkin", _note_checkin)
             event.listen(self.engine, "checkout", _ping_when_idle(self.engine))
+            event.listen(self.engine, "begin", _forget_writes)
+            event.listen(self.engine, "before_cursor_execute", _note_writes)
         self.sessionmaker = sessionmaker(
             bind=self.engine, class_=ScopedSession, expire_on_commit=False
         )
@@ -112,6 +114,34 @@ def migration_engine(app: Flask | None = None) -> Engine:
     return create_engine(owner)
 
 
+# Set on a connection (PostgreSQL) once its transaction has sent anything but a plain SELECT.
+_WROTE = "thidua_transaction_wrote"
+
+
+def _forget_writes(connection) -> None:
+    connection.info.pop(_WROTE, None)
+
+
+def _note_writes(connection, _cursor, statement: str, _parameters, context, _executemany) -> None:
+    if _WROTE in connection.info:
+        return
+    dml = context is not None and (context.isinsert or context.isupdate or context.isdelete)
+    if dml or statement.lstrip()[:6].upper() != "SELECT":
+        # INSERT, UPDATE, DELETE, DDL, SAVEPOINT, a WITH that may hold a write: not read-only.
+        connection.info[_WROTE] = True
+
+
+def _read_only(db_session: Session) -> bool:
+    """Whether the session's open transaction on PostgreSQL has only read: nothing pending in
+    the session, and no statement sent but plain SELECTs (``set_config`` and ``FOR UPDATE``
+    among them: what they set or lock ends with the transaction either way)."""
+    if not db_session.in_transaction() or db_session.get_bind().dialect.name != "postgresql":
+        return False
+    if db_session.new or db_session.dirty or db_session.deleted:
+        return False
+    return not db_session.connection().info.get(_WROTE, False)
+
+
 def database(app: Flask | None = None) -> Database:
     return (app or current_app).extensions["thidua_db"]
 
@@ -128,6 +158,12 @@ def _close_session(exc: BaseException | None) -> None:
     if db_session is not None:
         if exc is not None:
             db_session.rollback()
+        elif _read_only(db_session):
+            # psycopg forgets every prepared statement at a ROLLBACK, so a request that only
+            # read ends with COMMIT, which changes nothing and lets the connection keep them:
+            # the statements every request repeats are then parsed and planned once per
+            # connection, not on every request. Whatever wrote is rolled back as before.
+            db_session.commit()
         db_session.close()
 
 
