@@ -82,7 +82,11 @@ _VIEW_ERRORS = (403, 404, 409)
                 "missing, the deadline for this unit and what the caller may do (`can`).",
 ))
 def get_report(tenant_id: uuid.UUID, period_id: uuid.UUID) -> Response:
-    return view_response(report_scope(tenant_id, period_id))
+    db, access = session(), current_access()
+    # One statement finds the unit, the period and the report as stored: a read needs no other.
+    tenant, period, stored = operations.visible_report(db, access, tenant_id, period_id)
+    return respond(_VIEW_SCHEMA, report_view(db, access, current_host(), tenant, period,
+                                             stored_report=stored))
 
 
 @route(REPORT, ["PUT"], Operation(

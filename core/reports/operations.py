@@ -10,6 +10,7 @@ told when the result they used changed, one audit entry). Moves of status go thr
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import JSON, and_, func, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
@@ -88,39 +89,121 @@ def visible_unit_and_period(
 
     :raises NotFound: whichever is missing, with the message its own ``get_visible`` gives.
     """
+    tenant, period, _stored = _visible(db, access, tenant_id, period_id, with_report=False)
+    return tenant, period
+
+
+def visible_report(
+    db: Session, access: Access, tenant_id: uuid.UUID | str, period_id: uuid.UUID | str
+) -> tuple[Tenant, ReportingPeriod, StoredReport]:
+    """As :func:`visible_unit_and_period`, with the unit's report as stored now (what
+    :func:`find_with_sections` reads) in the same statement: a read of the report then needs
+    no other. For reads only: a change made after it in the transaction is not in it.
+
+    :raises NotFound: as :func:`visible_unit_and_period`.
+    """
+    tenant, period, stored = _visible(db, access, tenant_id, period_id, with_report=True)
+    assert stored is not None
+    return tenant, period, stored
+
+
+def _visible(
+    db: Session, access: Access, tenant_id: uuid.UUID | str, period_id: uuid.UUID | str, *,
+    with_report: bool,
+) -> tuple[Tenant, ReportingPeriod, StoredReport | None]:
     try:
         wanted_unit, wanted_period = uuid.UUID(str(tenant_id)), uuid.UUID(str(period_id))
     except ValueError:
         wanted_unit = wanted_period = None
-    row = None
+    found = None
     if wanted_unit is not None:
         units = tenant_operations.visible(access).where(Tenant.id == wanted_unit)
         periods = period_operations.visible_query(access).where(ReportingPeriod.id == wanted_period)
         conditions = [c for c in (units.whereclause, periods.whereclause) if c is not None]
+        dialect = db.get_bind().dialect.name
         # The unit by id joined to the period by id (one row, or none), with the period's
         # criteria sets as one JSON array and the unit's granted extension, which every read or
         # change of the report needs next. Joined as rows, the unit's and the period's columns
         # came back once per set: decoding them again cost a read more than its SQL did.
-        found = db.execute(select(Tenant, ReportingPeriod,
-                                  plugin_operations.sets_as_json(db.get_bind().dialect.name),
-                                  _UNIT_GRANTED_UNTIL)
-                           .select_from(Tenant)
-                           .join(ReportingPeriod, ReportingPeriod.id == wanted_period)
-                           .where(*conditions)
-                           .execution_options(**{TENANT_TABLES_OPTION: True})).first()
-        if found is not None:
-            row = found[:2]
-            plugin_operations.remember_rows(db, wanted_period, plugin_operations.rows_from_json(found[2]))
-            deadlines.remember_granted_until(db, wanted_unit, wanted_period, found[3])
-    if row is None:
+        columns: list[Any] = [Tenant, ReportingPeriod, plugin_operations.sets_as_json(dialect),
+                              _UNIT_GRANTED_UNTIL]
+        if with_report:
+            columns += [Submission, _sections_as_json(dialect)]
+        statement = (select(*columns).select_from(Tenant)
+                     .join(ReportingPeriod, ReportingPeriod.id == wanted_period))
+        if with_report:
+            # Outer: a report never saved is read as an empty draft, not as a missing unit.
+            statement = statement.outerjoin(Submission, and_(Submission.tenant_id == Tenant.id,
+                                                             Submission.period_id == ReportingPeriod.id))
+        found = db.execute(statement.where(*conditions).execution_options(
+            populate_existing=True, **{TENANT_TABLES_OPTION: True})).first()
+    if found is None:
         # Read one by one to say which is missing, as a request for either alone would.
         tenant_operations.get_visible(db, access, tenant_id)
         period_operations.get_visible(db, access, period_id)
         raise NotFound(_("Không tìm thấy kỳ báo cáo."))
-    tenant, period = row
+    tenant, period, sets, granted_until = found[:4]
     if not tenant.lies_under(period.owner_tenant_id):
         raise NotFound(_("Không tìm thấy kỳ báo cáo."))
-    return tenant, period
+    plugin_operations.remember_rows(db, wanted_period, plugin_operations.rows_from_json(sets))
+    deadlines.remember_granted_until(db, wanted_unit, wanted_period, granted_until)
+    if not with_report:
+        return tenant, period, None
+    submission = found[4]
+    sections = _sections_from_json(submission, found[5]) if submission is not None else {}
+    return tenant, period, StoredReport(submission, sections, granted_until)
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A unit's report as stored: the submission (None before its first save), its sections by
+    set key, and the date of the unit's latest granted extension (None without one)."""
+
+    submission: Submission | None
+    sections: dict[str, Section]
+    extended_until: datetime | None
+
+
+# The columns of a section that a read of the report uses, in the order of the JSON arrays.
+_SECTION_COLUMNS = ("id", "set_key", "set_version", "values", "self_score", "review", "review_score",
+                    "outcomes")
+_SECTION_JSON_COLUMNS = frozenset({"values", "review", "outcomes"})
+
+
+@functools.cache
+def _sections_as_json(dialect: str) -> Any:
+    """A scalar subquery, correlated to ``submission``, giving its sections as one JSON array of
+    arrays (``_SECTION_COLUMNS``; None or ``[]`` without sections). Built once per dialect."""
+    columns = [getattr(Section, name) for name in _SECTION_COLUMNS]
+    if dialect == "postgresql":
+        aggregate = func.json_agg(func.json_build_array(*columns), type_=JSON)
+    else:
+        # SQLite keeps JSON as text: json() embeds the values as objects, not as strings.
+        aggregate = func.json_group_array(func.json_array(*[
+            func.json(column) if name in _SECTION_JSON_COLUMNS else column
+            for name, column in zip(_SECTION_COLUMNS, columns, strict=True)]), type_=JSON)
+    return (select(aggregate)
+            .where(Section.tenant_id == Submission.tenant_id, Section.submission_id == Submission.id)
+            .correlate(Submission).scalar_subquery())
+
+
+def _sections_from_json(submission: Submission, value: list[list[Any]] | None) -> dict[str, Section]:
+    """The sections of :func:`_sections_as_json`'s array, by set key, as sections never added to
+    the session (read-only: what :func:`sync_sections` makes for a set not saved yet)."""
+    sections = {}
+    for row in value or []:
+        item = dict(zip(_SECTION_COLUMNS, row, strict=True))
+        sections[item["set_key"]] = Section(
+            id=uuid.UUID(str(item["id"])), tenant_id=submission.tenant_id, submission_id=submission.id,
+            set_key=item["set_key"], set_version=int(item["set_version"]), values=item["values"] or {},
+            self_score=_float(item["self_score"]), review=item["review"] or {},
+            review_score=_float(item["review_score"]), outcomes=item["outcomes"] or {})
+    return sections
+
+
+def _float(value: Any) -> float | None:
+    # JSON writes 90.0 as 90: the column reads back a float.
+    return None if value is None else float(value)
 
 
 def _granted_until(tenant_id: Any, period_id: Any) -> Any:

@@ -15,7 +15,7 @@ from core.plugins.fields import describe
 from core.plugins.manager import PluginHost
 from core.reports import deadlines, hierarchy, history, permissions
 from core.reports.models import APPROVED, DRAFT, SUBMITTED, Submission
-from core.reports.operations import find, find_with_sections, missing, require_read
+from core.reports.operations import StoredReport, find, find_with_sections, missing, require_read
 from core.reports.sections import enabled_for, sections_of
 from core.tenants.models import Tenant
 from core.users.access import Access
@@ -34,10 +34,17 @@ def _targets(db: Session, tenant: Tenant, period: ReportingPeriod) -> dict[str, 
 
 def report_view(
     db: Session, access: Access, host: PluginHost, tenant: Tenant, period: ReportingPeriod,
-    now=None,
+    now=None, stored_report: StoredReport | None = None,
 ) -> dict[str, Any]:
+    """The report as its reader sees it. ``stored_report``: the report as the caller read it
+    along with the unit and the period (:func:`~core.reports.operations.visible_report`), in a
+    transaction that changed nothing since; read here otherwise."""
     require_read(access, tenant)
-    submission, stored, extended_until = find_with_sections(db, tenant, period)
+    if stored_report is not None:
+        submission, stored = stored_report.submission, stored_report.sections
+        extended_until = stored_report.extended_until
+    else:
+        submission, stored, extended_until = find_with_sections(db, tenant, period)
     enabled = enabled_for(db, host, period, tenant)
     targets = _targets(db, tenant, period)
     sections = []
