@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, and_, func, select
+from sqlalchemy import JSON, Row, and_, func, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
@@ -89,8 +89,8 @@ def visible_unit_and_period(
 
     :raises NotFound: whichever is missing, with the message its own ``get_visible`` gives.
     """
-    tenant, period, _stored = _visible(db, access, tenant_id, period_id, with_report=False)
-    return tenant, period
+    found = _visible_row(db, access, tenant_id, period_id, with_report=False)
+    return found[0], found[1]
 
 
 def visible_report(
@@ -102,15 +102,18 @@ def visible_report(
 
     :raises NotFound: as :func:`visible_unit_and_period`.
     """
-    tenant, period, stored = _visible(db, access, tenant_id, period_id, with_report=True)
-    assert stored is not None
-    return tenant, period, stored
+    found = _visible_row(db, access, tenant_id, period_id, with_report=True)
+    submission = found[4]
+    sections = _sections_from_json(submission, found[5]) if submission is not None else {}
+    return found[0], found[1], StoredReport(submission, sections, found[3])
 
 
-def _visible(
+def _visible_row(
     db: Session, access: Access, tenant_id: uuid.UUID | str, period_id: uuid.UUID | str, *,
     with_report: bool,
-) -> tuple[Tenant, ReportingPeriod, StoredReport | None]:
+) -> Row[Any]:
+    """The row (unit, period, sets, extension[, submission, sections]) of the two functions
+    above, the sets and the extension remembered for the transaction."""
     try:
         wanted_unit, wanted_period = uuid.UUID(str(tenant_id)), uuid.UUID(str(period_id))
     except ValueError:
@@ -127,16 +130,18 @@ def _visible(
         # came back once per set: decoding them again cost a read more than its SQL did.
         columns: list[Any] = [Tenant, ReportingPeriod, plugin_operations.sets_as_json(dialect),
                               _UNIT_GRANTED_UNTIL]
+        options: dict[str, Any] = {TENANT_TABLES_OPTION: True}
         if with_report:
+            # The report as stored now, as find() reads it (a session's earlier copy refreshed).
             columns += [Submission, _sections_as_json(dialect)]
+            options["populate_existing"] = True
         statement = (select(*columns).select_from(Tenant)
                      .join(ReportingPeriod, ReportingPeriod.id == wanted_period))
         if with_report:
             # Outer: a report never saved is read as an empty draft, not as a missing unit.
             statement = statement.outerjoin(Submission, and_(Submission.tenant_id == Tenant.id,
                                                              Submission.period_id == ReportingPeriod.id))
-        found = db.execute(statement.where(*conditions).execution_options(
-            populate_existing=True, **{TENANT_TABLES_OPTION: True})).first()
+        found = db.execute(statement.where(*conditions).execution_options(**options)).first()
     if found is None:
         # Read one by one to say which is missing, as a request for either alone would.
         tenant_operations.get_visible(db, access, tenant_id)
@@ -147,11 +152,7 @@ def _visible(
         raise NotFound(_("Không tìm thấy kỳ báo cáo."))
     plugin_operations.remember_rows(db, wanted_period, plugin_operations.rows_from_json(sets))
     deadlines.remember_granted_until(db, wanted_unit, wanted_period, granted_until)
-    if not with_report:
-        return tenant, period, None
-    submission = found[4]
-    sections = _sections_from_json(submission, found[5]) if submission is not None else {}
-    return tenant, period, StoredReport(submission, sections, granted_until)
+    return found
 
 
 @dataclass(frozen=True)
