@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.audit.operations import diff, record
 from core.clusters import operations as clusters
+from core.db.scoping import TenantContext
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods import models
 from core.periods.models import ReportingPeriod
@@ -29,11 +30,12 @@ EDITABLE = (
 )
 
 
-def _ancestor_ids(access: Access) -> set[uuid.UUID]:
+def ancestor_ids(access: Access) -> frozenset[uuid.UUID]:
+    """The units on the paths of the caller's grants: each granted unit and every unit above it."""
     ids: set[uuid.UUID] = set()
     for grant in access.grants:
         ids.update(uuid.UUID(p) for p in grant.tenant_path.strip("/").split("/") if p)
-    return ids
+    return frozenset(ids)
 
 
 def visible(db: Session, access: Access) -> Sequence[ReportingPeriod]:
@@ -47,13 +49,18 @@ def visible_query(access: Access):
 
 
 def _visible_query(access: Access):
+    return visible_query_in(access.tenant_context(), ancestor_ids(access))
+
+
+def visible_query_in(context: TenantContext, ancestors: frozenset[uuid.UUID]):
+    """The periods a caller with the grants ``context`` sees, ``ancestors`` being
+    :func:`ancestor_ids` of the same caller, as a query to refine (newest first)."""
     query = select(ReportingPeriod).order_by(ReportingPeriod.opens_at.desc())
-    context = access.tenant_context()
     if not context.system:
         # Owners above the caller by id (a handful, from the grants' paths), owners below by
         # the subtree predicate: never the ids of a whole subtree.
         query = query.where(or_(
-            ReportingPeriod.owner_tenant_id.in_(sorted(_ancestor_ids(access))),
+            ReportingPeriod.owner_tenant_id.in_(sorted(ancestors)),
             ReportingPeriod.owner_tenant_id.in_(
                 select(Tenant.id).where(context.tenant_clause(Tenant.id, Tenant.path))),
         ))

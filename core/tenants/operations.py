@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core import clock
 from core.audit.operations import record
+from core.db.scoping import TenantContext
 from core.db.types import utcnow
 from core.errors import Forbidden, Invalid, NotFound
 from core.rollups import operations as rollups
@@ -31,8 +32,13 @@ def search_text_for(name: str, code: str | None) -> str:
 
 def visible(access: Access) -> Select[tuple[Tenant]]:
     """Tenants the caller may see, as a query to refine."""
+    return visible_in(access.tenant_context())
+
+
+def visible_in(context: TenantContext) -> Select[tuple[Tenant]]:
+    """Tenants a caller with the grants ``context`` may see, as a query to refine (what
+    :func:`visible` builds from an access; callers keeping statements per set of grants use it)."""
     query = select(Tenant).where(Tenant.active.is_(True))
-    context = access.tenant_context()
     if context.system:
         return query
     return query.where(context.tenant_clause(Tenant.id, Tenant.path))
