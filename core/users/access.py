@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from core.db.scoping import TenantContext
@@ -47,6 +47,17 @@ def memberships_of(db: Session, user: User) -> list[tuple[Membership, Tenant]]:
     return [(m, t) for m, t in rows]
 
 
+# Built once, the user's id its one parameter: every signed-in request runs it.
+_USER_WITH_MEMBERSHIPS = (
+    select(User, Membership, Tenant)
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .outerjoin(Tenant, and_(Tenant.id == Membership.tenant_id, Tenant.active.is_(True)))
+    .where(User.id == bindparam("signed_in_user"))
+    .order_by(Tenant.depth, Tenant.name)
+    .execution_options(tenant_unscoped_reason="the signed-in user with their memberships")
+)
+
+
 def user_with_memberships(
     db: Session, user_id: uuid.UUID
 ) -> tuple[User | None, list[tuple[Membership, Tenant]]]:
@@ -55,14 +66,7 @@ def user_with_memberships(
 
     The same deliberate cross-tenant read as :func:`memberships_of`, bounded by the user's id.
     """
-    rows = db.execute(
-        select(User, Membership, Tenant)
-        .outerjoin(Membership, Membership.user_id == User.id)
-        .outerjoin(Tenant, and_(Tenant.id == Membership.tenant_id, Tenant.active.is_(True)))
-        .where(User.id == user_id)
-        .order_by(Tenant.depth, Tenant.name)
-        .execution_options(tenant_unscoped_reason="the signed-in user with their memberships")
-    ).all()
+    rows = db.execute(_USER_WITH_MEMBERSHIPS, {"signed_in_user": user_id}).all()
     if not rows:
         return None, []
     return rows[0][0], [(m, t) for _u, m, t in rows if m is not None and t is not None]
