@@ -1,7 +1,7 @@
 """Skips that cannot hide a failure: each names a "must run" switch (an environment variable).
 
 Where the thing a test needs is missing (Chromium, a source checkout's ``babel.cfg``, the spec
-validator, ``openssl``, Redis) the test is skipped with the reason, except when its switch is
+validator, ``openssl``, ``pdftotext``, Redis) the test is skipped with the reason, except when its switch is
 ``1``: CI sets every switch (``.ci/run``), so there a missing piece fails the run instead of
 quietly shrinking it.
 """
@@ -18,6 +18,7 @@ import pytest
 __all__ = [
     "REQUIRE_BROWSER",
     "REQUIRE_OPENSSL",
+    "REQUIRE_PDFTOTEXT",
     "REQUIRE_REDIS",
     "REQUIRE_SOURCE",
     "REQUIRE_SPEC_VALIDATOR",
@@ -31,6 +32,7 @@ REQUIRE_SOURCE = "THIDUA_REQUIRE_SOURCE"  # a source checkout (babel.cfg): the t
 REQUIRE_SPEC_VALIDATOR = "THIDUA_REQUIRE_SPEC_VALIDATOR"  # openapi-spec-validator (dev extra)
 REQUIRE_OPENSSL = "THIDUA_REQUIRE_OPENSSL"  # openssl, to make the SMTP test's certificate
 REQUIRE_REDIS = "THIDUA_REQUIRE_REDIS"  # REDIS_URL: the rq backend and a real worker process
+REQUIRE_PDFTOTEXT = "THIDUA_REQUIRE_PDFTOTEXT"  # pdftotext (poppler-utils), to read PDFs back
 
 
 def required(switch: str) -> bool:
