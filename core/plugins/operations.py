@@ -10,10 +10,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from sqlalchemy import JSON, ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import diff, record
+from core.db.json_rows import json_rows
 from core.db.memo import transaction_memo
 from core.errors import Conflict, Forbidden, Invalid
 from core.periods import models as period_models
@@ -94,14 +95,8 @@ def sets_as_json(dialect: str) -> ColumnElement[Any]:
     set. Read it back with :func:`rows_from_json`. Built once per dialect (SQL elements do not
     change)."""
     c = PeriodCriteriaSet
-    if dialect == "postgresql":
-        row = func.json_build_array(c.id, c.period_id, c.key, c.version, c.tenant_kinds, c.weight, c.position)
-        aggregate = func.json_agg(row, type_=JSON)
-    else:
-        # SQLite keeps JSON as text: json() embeds the kinds as an array, not as a string.
-        row = func.json_array(c.id, c.period_id, c.key, c.version, func.json(c.tenant_kinds), c.weight,
-                              c.position)
-        aggregate = func.json_group_array(row, type_=JSON)
+    aggregate = json_rows(dialect, [c.id, c.period_id, c.key, c.version, c.tenant_kinds, c.weight,
+                                    c.position], json_columns=(c.tenant_kinds,))
     return (select(aggregate).where(c.period_id == ReportingPeriod.id)
             .correlate(ReportingPeriod).scalar_subquery())
 

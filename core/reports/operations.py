@@ -18,10 +18,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, Row, Select, and_, bindparam, func, select
+from sqlalchemy import Row, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import record
+from core.db.json_rows import json_rows
 from core.db.scoping import TENANT_TABLES_OPTION, TenantContext
 from core.db.types import utcnow
 from core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -178,21 +179,14 @@ class StoredReport:
 # The columns of a section that a read of the report uses, in the order of the JSON arrays.
 _SECTION_COLUMNS = ("id", "set_key", "set_version", "values", "self_score", "review", "review_score",
                     "outcomes")
-_SECTION_JSON_COLUMNS = frozenset({"values", "review", "outcomes"})
 
 
 @functools.cache
 def _sections_as_json(dialect: str) -> Any:
     """A scalar subquery, correlated to ``submission``, giving its sections as one JSON array of
-    arrays (``_SECTION_COLUMNS``; None or ``[]`` without sections). Built once per dialect."""
-    columns = [getattr(Section, name) for name in _SECTION_COLUMNS]
-    if dialect == "postgresql":
-        aggregate = func.json_agg(func.json_build_array(*columns), type_=JSON)
-    else:
-        # SQLite keeps JSON as text: json() embeds the values as objects, not as strings.
-        aggregate = func.json_group_array(func.json_array(*[
-            func.json(column) if name in _SECTION_JSON_COLUMNS else column
-            for name, column in zip(_SECTION_COLUMNS, columns, strict=True)]), type_=JSON)
+    arrays (``_SECTION_COLUMNS``; None without sections). Built once per dialect."""
+    aggregate = json_rows(dialect, [getattr(Section, name) for name in _SECTION_COLUMNS],
+                          json_columns=(Section.values, Section.review, Section.outcomes))
     return (select(aggregate)
             .where(Section.tenant_id == Submission.tenant_id, Section.submission_id == Submission.id)
             .correlate(Submission).scalar_subquery())
