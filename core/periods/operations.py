@@ -40,15 +40,11 @@ def ancestor_ids(access: Access) -> frozenset[uuid.UUID]:
 
 def visible(db: Session, access: Access) -> Sequence[ReportingPeriod]:
     """Periods set up by one of the caller's tenants, an ancestor of them, or a unit below."""
-    return db.scalars(_visible_query(access)).all()
+    return db.scalars(visible_query(access)).all()
 
 
 def visible_query(access: Access):
     """The periods :func:`visible` returns, as a query to refine (newest first)."""
-    return _visible_query(access)
-
-
-def _visible_query(access: Access):
     return visible_query_in(access.tenant_context(), ancestor_ids(access))
 
 
@@ -72,7 +68,7 @@ def get_visible(db: Session, access: Access, period_id: uuid.UUID | str) -> Repo
         period_id = uuid.UUID(str(period_id))
     except ValueError:
         raise NotFound(_("Không tìm thấy kỳ báo cáo.")) from None
-    period = db.scalar(_visible_query(access).where(ReportingPeriod.id == period_id))
+    period = db.scalar(visible_query(access).where(ReportingPeriod.id == period_id))
     if period is not None:
         return period
     raise NotFound(_("Không tìm thấy kỳ báo cáo."))
