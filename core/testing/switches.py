@@ -1,9 +1,9 @@
 """Skips that cannot hide a failure: each names a "must run" switch (an environment variable).
 
 Where the thing a test needs is missing (Chromium, a source checkout's ``babel.cfg``, the spec
-validator, ``openssl``, ``pdftotext``, Redis) the test is skipped with the reason, except when its switch is
-``1``: CI sets every switch (``.ci/run``), so there a missing piece fails the run instead of
-quietly shrinking it.
+validator, ``openssl``, ``pdftotext``, Redis) the test is skipped with the reason, except when
+its switch is ``1``: CI sets every switch (``.ci/run``), so there a missing piece fails the run
+instead of quietly shrinking it.
 """
 
 from __future__ import annotations
