@@ -176,3 +176,22 @@ def test_a_tenant_table_only_joined_is_scoped_too(world, user_session):
         fresh = user_session("a1_head")
         scoping.clear_context(fresh)
         fresh.scalars(select(Tenant.id).join(Membership, Membership.tenant_id == Tenant.id)).all()
+
+
+def test_a_kept_statement_is_scoped_by_each_callers_grants(world, user_session):
+    """A statement built once and run by many callers (``KEPT_OPTION``) keeps its scoped form
+    per set of grants: the same object for the same grants, and each caller still reads only
+    what its own grants reach, whoever ran it before."""
+    kept = (select(Membership.tenant_id).where(Membership.role != "")
+            .execution_options(**{scoping.KEPT_OPTION: True}))
+    own, sibling = world.tenant("school-a1").id, world.tenant("school-a2").id
+    for username, reached, unreached in (("a1_head", own, sibling), ("a2_head", sibling, own),
+                                         ("a1_head", own, sibling)):
+        seen = set(user_session(username).scalars(kept))
+        assert reached in seen and unreached not in seen, username
+    first, again = (Access.for_user(user_session("a1_head"), world.user("a1_head")).tenant_context()
+                    for _ in range(2))
+    other = Access.for_user(user_session("a2_head"), world.user("a2_head")).tenant_context()
+    scoped = scoping._kept_with_criteria
+    assert scoped(kept, first, False) is scoped(kept, again, False)
+    assert scoped(kept, first, False) is not scoped(kept, other, False)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from core.audit.operations import record
 from core.db.json_rows import json_rows
-from core.db.scoping import TENANT_TABLES_OPTION, TenantContext
+from core.db.scoping import KEPT_OPTION, TENANT_TABLES_OPTION, TenantContext
 from core.db.types import utcnow
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.periods import operations as period_operations
@@ -153,7 +153,7 @@ def _visible_statement(context: TenantContext, ancestors: frozenset[uuid.UUID], 
     # per set: decoding them again cost a read more than its SQL did.
     columns: list[Any] = [Tenant, ReportingPeriod, plugin_operations.sets_as_json(dialect),
                           _UNIT_GRANTED_UNTIL]
-    options: dict[str, Any] = {TENANT_TABLES_OPTION: True}
+    options: dict[str, Any] = {TENANT_TABLES_OPTION: True, KEPT_OPTION: True}
     if with_report:
         # The report as stored now, as find() reads it (a session's earlier copy refreshed).
         columns += [Submission, _sections_as_json(dialect)]
