@@ -13,6 +13,7 @@ from core import config as config_module
 from core.auth.context import load_session_user, load_token_user
 from core.db.engine import Database, database
 from core.extensions import babel, csrf, limiter, login_manager
+from core.json_provider import OrjsonProvider
 from core.plugins.manager import PluginLoadError
 from core.text import requests as edge_requests
 
@@ -65,6 +66,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, require_secret: bool 
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("THIDUA_INSTANCE_PATH")
     app = Flask("core", instance_path=instance_path or None)
     app.config.update(config_module.load(app.instance_path, overrides, require_secret=require_secret))
+    app.json = OrjsonProvider(app)
     app.json.ensure_ascii = False  # Vietnamese names travel as UTF-8, not \u escapes
 
     if app.config["TRUSTED_PROXIES"]:
