@@ -7,6 +7,7 @@ Every table keys on ``(tenant_id, id)`` and refers to its submission through
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -93,6 +94,25 @@ class Section(TenantScoped, Base):
         _submission_fk("submission_section"),
         UniqueConstraint("tenant_id", "submission_id", "set_key", name="uq_submission_section_set"),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSection:
+    """A section as a read of the report uses it: :class:`Section`'s attributes, read-only and
+    never in a session (so nothing of it is ever written). Made plain, not as a transient
+    ``Section``: setting a mapped object's ten attributes fires ten change events, and a read
+    makes one per set."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    submission_id: uuid.UUID
+    set_key: str
+    set_version: int
+    values: dict[str, Any]
+    self_score: float | None
+    review: dict[str, Any]
+    review_score: float | None
+    outcomes: dict[str, Any]
 
 
 class ChildChange(TenantScoped, Base):

@@ -41,6 +41,7 @@ from core.reports.models import (
     Comment,
     Extension,
     Section,
+    StoredSection,
     Submission,
 )
 from core.reports.sections import (
@@ -172,7 +173,7 @@ class StoredReport:
     set key, and the date of the unit's latest granted extension (None without one)."""
 
     submission: Submission | None
-    sections: dict[str, Section]
+    sections: dict[str, StoredSection]
     extended_until: datetime | None
 
 
@@ -192,13 +193,12 @@ def _sections_as_json(dialect: str) -> Any:
             .correlate(Submission).scalar_subquery())
 
 
-def _sections_from_json(submission: Submission, value: list[list[Any]] | None) -> dict[str, Section]:
-    """The sections of :func:`_sections_as_json`'s array, by set key, as sections never added to
-    the session (read-only: what :func:`sync_sections` makes for a set not saved yet)."""
+def _sections_from_json(submission: Submission, value: list[list[Any]] | None) -> dict[str, StoredSection]:
+    """The sections of :func:`_sections_as_json`'s array, by set key."""
     sections = {}
     for row in value or []:
         item = dict(zip(_SECTION_COLUMNS, row, strict=True))
-        sections[item["set_key"]] = Section(
+        sections[item["set_key"]] = StoredSection(
             id=uuid.UUID(str(item["id"])), tenant_id=submission.tenant_id, submission_id=submission.id,
             set_key=item["set_key"], set_version=int(item["set_version"]), values=item["values"] or {},
             self_score=_float(item["self_score"]), review=item["review"] or {},
@@ -460,7 +460,8 @@ def save_draft(
 
 
 def missing(db: Session, host: PluginHost, submission: Submission, tenant: Tenant,
-            period: ReportingPeriod, stored: dict[str, Section] | None = None) -> list[Missing]:
+            period: ReportingPeriod, stored: Mapping[str, Section | StoredSection] | None = None,
+            ) -> list[Missing]:
     """What keeps the report from being submitted: required fields left empty, invalid values,
     proofs (minh chứng) the sets require. ``stored``: the report's sections when the caller has
     read them already (:func:`find_with_sections`)."""

@@ -21,7 +21,7 @@ from core.plugins.numbers import read_numbers
 from core.plugins.operations import EnabledSet, sets_for_tenant
 from core.reports.children import children_of
 from core.reports.hierarchy import CHILDREN, Deferred, ReadTracker
-from core.reports.models import Evidence, Section, Submission
+from core.reports.models import Evidence, Section, StoredSection, Submission
 from core.tenants.models import Tenant
 
 Errors = dict[str, list[str]]
@@ -54,8 +54,9 @@ def sections_of(db: Session, submission: Submission) -> dict[str, Section]:
     }
 
 
-def sync_sections(db: Session, submission: Submission, enabled: list[EnabledSet],
-                  persist: bool = True, stored: dict[str, Section] | None = None) -> dict[str, Section]:
+def sync_sections(db: Session, submission: Submission, enabled: list[EnabledSet], persist: bool = True,
+                  stored: Mapping[str, Section | StoredSection] | None = None,
+                  ) -> dict[str, Section | StoredSection]:
     """One section per enabled set, pinned to the version the period enabled; sections of sets
     the period no longer enables are kept (their data is never dropped). With ``persist``
     false, the missing ones are empty stand-ins that are never written: readers must not insert
@@ -147,7 +148,7 @@ def field_label(criteria_set: CriteriaSet, name: str) -> str:
 
 def missing_items(
     db: Session, host: PluginHost, submission: Submission, enabled: list[EnabledSet],
-    sections: dict[str, Section], ctx: EvaluationContext,
+    sections: Mapping[str, Section | StoredSection], ctx: EvaluationContext,
 ) -> list[Missing]:
     found: list[Missing] = []
     proofs: set[str] | None = None  # read once, and only for a report that claims something

@@ -4,6 +4,7 @@ what it hands on is what reading them alone gives."""
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from datetime import timedelta
 
 import pytest
@@ -13,8 +14,13 @@ from core.db.types import utcnow
 from core.errors import NotFound
 from core.plugins import operations as plugin_operations
 from core.reports import deadlines
-from core.reports.models import EXTENSION_GRANTED, EXTENSION_REQUESTED, Extension, Section
-from core.reports.operations import find_with_sections, save_draft, visible_report, visible_unit_and_period
+from core.reports.models import EXTENSION_GRANTED, EXTENSION_REQUESTED, Extension, Section, StoredSection
+from core.reports.operations import (
+    find_with_sections,
+    save_draft,
+    visible_report,
+    visible_unit_and_period,
+)
 from core.reports.schemas import ReportViewSchema
 from core.reports.view import report_view
 
@@ -94,8 +100,10 @@ def test_the_report_read_along_is_the_report_read_alone(acting, host, report_wor
     assert along.values["staff"] == 20 and along.review == {"staff": {"score": 9, "note": "Đủ"}}
     # JSON writes 90.0 as 90: the score is still a float, as the column reads it.
     assert isinstance(along.review_score, float) and isinstance(along.self_score, float)
-    # Read-only stand-ins: never in the session, so nothing of them is ever written.
-    assert along not in reader and not reader.new and not reader.dirty
+    # Read-only stand-ins, not mapped sections: nothing of them can be written.
+    assert isinstance(along, StoredSection) and not reader.new and not reader.dirty
+    with pytest.raises(FrozenInstanceError):
+        along.values = {}
 
 
 def test_the_answer_made_from_the_read_along_is_the_answer_made_from_reading_again(
