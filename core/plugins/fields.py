@@ -4,6 +4,7 @@ the docs show."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -49,13 +50,18 @@ class FieldInfo:
     def as_dict(self) -> dict[str, Any]:
         """Every attribute by name; ``points`` and ``choices`` copied, so the caller may change
         the answer without touching the description (read on every report request: a plain copy
-        costs a fraction of :func:`dataclasses.asdict`'s deep one)."""
-        answer = {name: getattr(self, name) for name in _NAMES}
+        of the attributes read once costs a fraction of :func:`dataclasses.asdict`'s deep one)."""
+        answer = dict(self._attributes)
         if isinstance(self.points, dict):
             answer["points"] = dict(self.points)
         if self.choices is not None:
             answer["choices"] = list(self.choices)
         return answer
+
+    @cached_property
+    def _attributes(self) -> dict[str, Any]:
+        # Never handed out: as_dict copies it. The description is frozen, so it never goes stale.
+        return {name: getattr(self, name) for name in _NAMES}
 
 
 _NAMES: tuple[str, ...] = tuple(f.name for f in fields(FieldInfo))
