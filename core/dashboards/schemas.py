@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from core.rollups.contribution import FINAL, PROVISIONAL
+from core.text.fields import Objects
 
 
 class DashboardQuerySchema(Schema):
@@ -83,7 +84,7 @@ class AggregateSchema(Schema):
     final = fields.Float(allow_none=True)
     provisional = fields.Float(allow_none=True)
     previous = fields.Float(allow_none=True)
-    by_unit = fields.List(fields.Dict(), metadata={"description": "The chosen aggregate per unit below"})
+    by_unit = Objects(metadata={"description": "The chosen aggregate per unit below"})
 
 
 class LateSchema(Schema):
@@ -109,7 +110,7 @@ class DashboardSchema(Schema):
     previous_period = fields.Nested(PeriodRefSchema, allow_none=True)
     previous = fields.Nested(FiguresSchema, allow_none=True)
     late_and_missing = fields.Dict(metadata={"description": "total, page and one page of units"})
-    clusters = fields.List(fields.Dict())
+    clusters = Objects()
 
 
 def dashboard_data(board) -> dict:

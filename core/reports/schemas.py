@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from core.periods.models import TIME_ZONE
 from core.reports.models import STATUSES
-from core.text.fields import Deadline, Line, Text
+from core.text.fields import Deadline, Line, Objects, Text
 
 VN = ZoneInfo(TIME_ZONE)
 MAX_TEXT = 5000
@@ -161,8 +161,8 @@ class SectionViewSchema(Schema):
     weight = fields.Float()
     maximum = fields.Float(metadata={"description": "The points the section scores out of (100 unless "
                                                     "its set says more); band minima scale with it"})
-    fields_ = fields.List(fields.Dict(), data_key="fields", attribute="fields",
-                          metadata={"description": "Each field's label, type, unit, points"})
+    fields_ = Objects(data_key="fields", attribute="fields",
+                      metadata={"description": "Each field's label, type, unit, points"})
     values = fields.Dict()
     self_score = fields.Float(allow_none=True)
     review = fields.Dict(metadata={"description": "field → {score, note} given by the reviewer"})

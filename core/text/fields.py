@@ -15,6 +15,8 @@ kind of value wherever it is accepted: the API, the web forms' schemas and the c
   (``2026-12-10T17:00``) covers that whole minute. A :class:`Moment` (when something opens)
   given as a date means the start of the day.
 * :class:`Day`: an ISO date in the same years.
+* :class:`Objects`: in answers, a list of objects an operation built as plain JSON (a set's field
+  descriptions, a dashboard's rows), written as they are.
 
 These are the "validation at the edge" of the security rules: a value that passes them can be
 stored by either database and written into the Excel form and the PDF documents.
@@ -173,3 +175,15 @@ def end_of_minute(moment: datetime) -> datetime:
     """``moment`` (typed to the minute, as a ``datetime-local`` input sends it) stretched to the
     last microsecond of its minute: the rule :class:`Deadline` applies to text."""
     return moment.replace(second=0, microsecond=0) + REST_OF_MINUTE
+
+
+class Objects(fields.List):
+    """``List(Dict())`` whose objects are written as they are: a new list of the same objects,
+    not each object copied key by key (54 field descriptions in every read of a report). For
+    answers only, of objects already plain JSON; read, it is ``List(Dict())``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(fields.Dict(), **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[Any] | None:
+        return None if value is None else list(value)
