@@ -63,3 +63,15 @@ def test_what_a_set_lacks_for_english_is_named():
     assert all(missing_english(field) == [] for field in complete.values())
     assert missing_english(incomplete["rating"]) == ["help_en", "choices_en"]
     assert missing_english(incomplete["drones"]) == ["label_en", "unit_en"]
+
+
+def test_a_description_handed_out_can_be_changed_without_changing_the_next():
+    # The web page adds its own keys to each description and the API writes them: neither may
+    # leak into the description the next read is given.
+    first = fields_of(Complete)
+    first["rating"]["label"] = "changed"
+    first["rating"]["choices"].append("changed")
+    first["rating"]["max_points"] = 5
+    again = fields_of(Complete)["rating"]
+    assert again["label"] == "Kết quả xếp loại" and again["choices"] == list(RATINGS)
+    assert "max_points" not in again
