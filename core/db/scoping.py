@@ -258,8 +258,9 @@ def apply_settings(connection: Connection, context: TenantContext | None) -> Non
 @functools.cache
 def _settings_statement(names: tuple[str, ...]) -> Any:
     # Built once: SQLAlchemy finds a statement's compiled form by a key it computes once per
-    # statement object, and every request sets its grants.
-    calls = ", ".join(f"set_config('{name}', :v{i}, true)" for i, name in enumerate(names))
+    # statement object, and every request sets its grants. One column, the values joined (every
+    # call is evaluated): the driver describes each column of an answer nobody reads.
+    calls = " || ".join(f"set_config('{name}', :v{i}, true)" for i, name in enumerate(names))
     return text(f"SELECT {calls}")
 
 
