@@ -195,3 +195,29 @@ def test_a_kept_statement_is_scoped_by_each_callers_grants(world, user_session):
     scoped = scoping._kept_with_criteria
     assert scoped(kept, first, False) is scoped(kept, again, False)
     assert scoped(kept, first, False) is not scoped(kept, other, False)
+
+
+def test_a_subtree_grant_is_written_into_the_statement_not_sent_as_a_parameter(app, world, user_session):
+    """PostgreSQL plans a prepared statement once for every value of its parameters, and a
+    ``path LIKE $1`` is no prefix it can look up: the subtree pattern is in the text, so the
+    plan kept for a reviewer's statements uses the path index. The ids stay parameters."""
+    from sqlalchemy import event
+
+    session = user_session("ward_reviewer")
+    pattern = world.tenant("ward-a").path + "%"
+    sent: list[tuple[str, object]] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        seen = tenant_ids(session.scalars(select(Membership)).all())
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert world.tenant("school-a1").id in seen and world.tenant("commune-b").id not in seen
+    statement, parameters = next((s, p) for s, p in sent if "membership" in s.lower())
+    values = parameters.values() if isinstance(parameters, dict) else parameters
+    assert pattern.replace("%", "") in statement
+    assert all(pattern not in str(value) for value in values)

@@ -30,10 +30,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, event, false, or_, select, text
+from sqlalchemy import Connection, String, bindparam, event, false, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.util import find_tables
 
 from core.db.base import Base, TenantScoped
@@ -154,7 +154,7 @@ class TenantContext:
         clauses = []
         if ids:
             clauses.append(id_column.in_(sorted(ids)))
-        clauses += [path_column.like(path + "%") for path in sorted(paths)]
+        clauses += [path_column.like(_subtree_pattern(path)) for path in sorted(paths)]
         return or_(*clauses) if clauses else false()
 
     def owned_clause(self, tenant_id_column, *, write: bool = False) -> ColumnElement[bool]:
@@ -219,8 +219,18 @@ def _owned_parts(context: TenantContext, write: bool) -> tuple[Any, Any]:
     lookup = None
     if paths:
         tenant = _scope_tenant()
-        lookup = (tenant, or_(*(tenant.c.path.like(path + "%") for path in sorted(paths))))
+        lookup = (tenant, or_(*(tenant.c.path.like(_subtree_pattern(path)) for path in sorted(paths))))
     return granted, lookup
+
+
+def _subtree_pattern(path: str) -> BindParameter[str]:
+    """``path%`` written into the statement's text, not sent as a parameter. PostgreSQL plans a
+    prepared statement once for all its parameters (its generic plan), and ``path LIKE $1`` is
+    no prefix it can look up in the path index: a reviewer's read was planned again on every run
+    (0.6 ms of 1.7) because the generic plan guessed a scan of every unit. The pattern is the
+    caller's grant, safe to write (:meth:`TenantContext.for_grants` refuses ``%``, ``_`` and
+    quotes), and a statement's text stays one per set of grants."""
+    return bindparam(None, path + "%", type_=String, literal_execute=True)
 
 
 def set_context(session: Session, context: TenantContext) -> None:
