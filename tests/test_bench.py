@@ -57,3 +57,13 @@ def test_bench_prints_every_figure_beside_its_baseline_and_cleans_up(app):
                   "GET /tenants?limit=20, the city admin", "thidua tenants load, 40 units",
                   "city dashboard", "bare Flask + SQL, one unit's values", "req/s ratio"):
         assert label in table, label
+
+
+def test_a_baseline_driven_in_two_halves_is_summed_as_one_run():
+    from core.bench.load import _summary
+
+    first, second = ([10.0, 20.0, 30.0], 1, 1.5), ([40.0], 0, 0.5)
+    merged = _summary([first, second])
+    assert (merged.requests, merged.errors, merged.seconds) == (4, 1, 2.0)
+    assert merged.per_second == 2.0 and merged.median_ms == 25.0
+    assert _summary([([], 3, 1.0)]).per_second == 0.0

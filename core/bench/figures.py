@@ -28,7 +28,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from core.bench.dataset import City, period_of
-from core.bench.load import LoadResult, drive
+from core.bench.load import LoadResult, Target, drive, drive_paired
 from core.bench.server import Served
 from core.dashboards import bench as dashboard_bench
 from core.db.engine import database
@@ -221,7 +221,8 @@ def _ratio(product: float, baseline: float) -> float | None:
 def request_figures(product: Served, bare: Served, city: City, city_path: str, *, seconds: float,
                     clients: int, queries: dict[str, int],
                     progress: Callable[[str], None] = lambda _line: None) -> list[dict[str, Any]]:
-    """Drive every request of the table and its baseline for ``seconds`` each."""
+    """Drive each baseline for ``seconds`` (the table's first rows), then every request of the
+    table for ``seconds`` with its baseline around it for as long (:func:`drive_paired`)."""
     requests = requests_of(city)
     baselines = baselines_of(city, city_path)
     measured: dict[str, LoadResult] = {}
@@ -236,9 +237,11 @@ def request_figures(product: Served, bare: Served, city: City, city_path: str, *
     }]
     for request in requests:
         progress(request.label)
-        result = drive(product.host, product.port, request.path, headers=headers[request.user],
-                       seconds=seconds, clients=clients)
-        baseline = measured[request.baseline_key]
+        # Its own baseline, driven around it: the ratio compares the two at the same moment.
+        result, baseline = drive_paired(
+            Target(product.host, product.port, request.path, headers[request.user]),
+            Target(bare.host, bare.port, baselines[request.baseline_key].path),
+            seconds=seconds, clients=clients)
         progress(f"  {result.per_second} req/s, median {result.median_ms} ms, p95 {result.p95_ms} ms, "
                  f"{result.errors} errors (baseline {baseline.per_second} req/s, {baseline.median_ms} ms)")
         figures.append({

@@ -25,10 +25,51 @@ class LoadResult:
     p95_ms: float
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a driven request goes: a served app's address, the path and the request headers."""
+
+    host: str
+    port: int
+    path: str
+    headers: Mapping[str, str] | None = None
+
+
 def drive(host: str, port: int, path: str, *, headers: Mapping[str, str] | None = None,
           seconds: float = 5.0, clients: int = 4, expect: int = 200, warmup: int = 2) -> LoadResult:
     """``GET path`` from ``clients`` threads for ``seconds`` (after ``warmup`` requests each,
     not counted). A response with another status than ``expect`` counts as an error."""
+    return _summary([_drive(Target(host, port, path, headers), seconds, clients, expect, warmup)])
+
+
+def drive_paired(product: Target, baseline: Target, *, seconds: float = 5.0, clients: int = 4,
+                 expect: int = 200) -> tuple[LoadResult, LoadResult]:
+    """(product, baseline): each driven for ``seconds`` in all, the baseline for half of them,
+    then the product for all of them, then the baseline for the other half. Both are centred on
+    the same moment, so a machine that speeds up or slows down steadily moves both alike, where
+    a baseline driven once before every row was compared with rows driven a minute later."""
+    half = seconds / 2
+    runs = [(baseline, half), (product, seconds), (baseline, half)]
+    measured = [_drive(target, took, clients, expect, 2) for target, took in runs]
+    return _summary([measured[1]]), _summary([measured[0], measured[2]])
+
+
+def _summary(runs: list[tuple[list[float], int, float]]) -> LoadResult:
+    """One result of one or more runs of the same request: their latencies together, over the
+    sum of their times."""
+    latencies = [value for run in runs for value in run[0]]
+    errors, took = sum(run[1] for run in runs), sum(run[2] for run in runs)
+    if not latencies:
+        return LoadResult(0, errors, round(took, 2), 0.0, 0.0, 0.0)
+    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) >= 2 else latencies[0]
+    return LoadResult(len(latencies), errors, round(took, 2), round(len(latencies) / took, 1),
+                      round(statistics.median(latencies), 1), round(p95, 1))
+
+
+def _drive(target: Target, seconds: float, clients: int, expect: int,
+           warmup: int) -> tuple[list[float], int, float]:
+    """(latencies in ms of the expected answers, errors, seconds driven) of one run."""
+    host, port, path, headers = target.host, target.port, target.path, target.headers
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -76,9 +117,4 @@ def drive(host: str, port: int, path: str, *, headers: Mapping[str, str] | None 
     stop_at[0] = began + seconds
     for thread in threads:
         thread.join()
-    took = time.perf_counter() - began
-    if not latencies:
-        return LoadResult(0, errors[0], took, 0.0, 0.0, 0.0)
-    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) >= 2 else latencies[0]
-    return LoadResult(len(latencies), errors[0], round(took, 2), round(len(latencies) / took, 1),
-                      round(statistics.median(latencies), 1), round(p95, 1))
+    return latencies, errors[0], time.perf_counter() - began
