@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from core.db import scoping
 from core.db.engine import session
-from core.users.access import Access, user_with_memberships
+from core.users.access import Access, user_with_grants
 from core.users.models import User
 
 
@@ -21,9 +21,9 @@ def current_access() -> Access:
     """The caller's grants; anonymous callers get an Access with none."""
     if "access" not in g:
         user = current_user._get_current_object() if current_user.is_authenticated else None
-        loaded = g.pop("signed_in_memberships", None)
-        memberships = loaded[1] if loaded is not None and user is not None and loaded[0] == user.id else None
-        g.access = Access.for_user(session(), user, ip=client_ip(), memberships=memberships)
+        loaded = g.pop("signed_in_grants", None)
+        grants = loaded[1] if loaded is not None and user is not None and loaded[0] == user.id else None
+        g.access = Access.for_user(session(), user, ip=client_ip(), grants=grants)
         scoping.set_context(session(), g.access.tenant_context())
     return g.access
 
@@ -39,14 +39,14 @@ def load_session_user(user_key: str) -> User | None:
         return None
     db = session()
     with scoping.unscoped_statements(db) as block:
-        # The memberships come with the user in one statement; current_access() takes them.
-        user, memberships = user_with_memberships(db, uid)
+        # The grants come with the user in one statement; current_access() takes them.
+        user, grants = user_with_grants(db, uid)
         if user is None or not user.active or user.session_version != expected_version:
             return None
-        g.signed_in_memberships = (user.id, memberships)
+        g.signed_in_grants = (user.id, grants)
         # The grants are known here: the statement that closes the unscoped read sets them, and
         # current_access() setting the same context again sends nothing.
-        block.end_with(Access.for_user(db, user, memberships=memberships).tenant_context())
+        block.end_with(Access.for_user(db, user, grants=grants).tenant_context())
     return user
 
 

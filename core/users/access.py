@@ -47,9 +47,11 @@ def memberships_of(db: Session, user: User) -> list[tuple[Membership, Tenant]]:
     return [(m, t) for m, t in rows]
 
 
-# Built once, the user's id its one parameter: every signed-in request runs it.
-_USER_WITH_MEMBERSHIPS = (
-    select(User, Membership, Tenant)
+# Built once, the user's id its one parameter: every signed-in request runs it. The units come
+# whole, so the pages that look up the active unit among them find it in the session; of each
+# membership only the role is needed.
+_USER_WITH_GRANTS = (
+    select(User, Membership.role, Tenant)
     .outerjoin(Membership, Membership.user_id == User.id)
     .outerjoin(Tenant, and_(Tenant.id == Membership.tenant_id, Tenant.active.is_(True)))
     .where(User.id == bindparam("signed_in_user"))
@@ -58,18 +60,17 @@ _USER_WITH_MEMBERSHIPS = (
 )
 
 
-def user_with_memberships(
-    db: Session, user_id: uuid.UUID
-) -> tuple[User | None, list[tuple[Membership, Tenant]]]:
-    """A user and every membership of theirs in an active unit, in one statement (what signing
-    a request in needs); ``(None, [])`` when there is no such user.
+def user_with_grants(db: Session, user_id: uuid.UUID) -> tuple[User | None, list[Grant]]:
+    """A user and the grant of every membership of theirs in an active unit, in one statement
+    (what signing a request in needs); ``(None, [])`` when there is no such user.
 
     The same deliberate cross-tenant read as :func:`memberships_of`, bounded by the user's id.
     """
-    rows = db.execute(_USER_WITH_MEMBERSHIPS, {"signed_in_user": user_id}).all()
+    rows = db.execute(_USER_WITH_GRANTS, {"signed_in_user": user_id}).all()
     if not rows:
         return None, []
-    return rows[0][0], [(m, t) for _u, m, t in rows if m is not None and t is not None]
+    return rows[0][0], [Grant(tenant_id=t.id, tenant_path=t.path, role=role)
+                        for _u, role, t in rows if role is not None and t is not None]
 
 
 @dataclass
@@ -83,14 +84,15 @@ class Access:
 
     @classmethod
     def for_user(cls, db: Session, user: User | None, ip: str = "",
-                 memberships: list[tuple[Membership, Tenant]] | None = None) -> Access:
-        """The grants of ``user``, from ``memberships`` when the caller read them already in
-        this session (:func:`user_with_memberships`), else read here."""
+                 grants: list[Grant] | None = None) -> Access:
+        """The grants of ``user``: ``grants`` when the caller read them already in this
+        session (:func:`user_with_grants`), else read here from the memberships."""
         if user is None or not user.active:
             return cls(db=db, user=None, ip=ip)
-        held = memberships if memberships is not None else memberships_of(db, user)
-        grants = [Grant(tenant_id=t.id, tenant_path=t.path, role=m.role) for m, t in held]
-        return cls(db=db, user=user, grants=grants, ip=ip)
+        if grants is None:
+            grants = [Grant(tenant_id=t.id, tenant_path=t.path, role=m.role)
+                      for m, t in memberships_of(db, user)]
+        return cls(db=db, user=user, grants=list(grants), ip=ip)
 
     @property
     def actor_label(self) -> str:
