@@ -50,7 +50,7 @@ def drive_paired(product: Target, baseline: Target, *, seconds: float = 5.0, cli
     a baseline driven once before every row was compared with rows driven a minute later."""
     half = seconds / 2
     runs = [(baseline, half), (product, seconds), (baseline, half)]
-    measured = [_drive(target, took, clients, expect, 2) for target, took in runs]
+    measured = [_drive(target, span, clients, expect, 2) for target, span in runs]
     return _summary([measured[1]]), _summary([measured[0], measured[2]])
 
 
