@@ -11,9 +11,10 @@ from sqlalchemy import create_engine, event, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
+from core.auth.context import _LAST_CONTEXT, load_session_user
 from core.db import scoping
 from core.db.base import TenantScoped
-from core.db.engine import ScopedSession, database
+from core.db.engine import ScopedSession, database, session
 from core.users.access import Access
 from core.users.models import Membership
 
@@ -123,36 +124,101 @@ def _settings(session) -> tuple[str, str]:
         " coalesce(current_setting('thidua.read_ids', true), '')")).one())
 
 
-def test_an_unscoped_block_ended_with_a_context_closes_in_the_same_statement(pg, app, db, world):
-    """Signing a request in reads the user's memberships unscoped, then sets their grants: the
-    statement that sets the grants closes the block, and setting the same grants again sends
-    nothing, while a block opened afterwards makes set_context write them again."""
-    grants = grants_of(db, world, "a1_head")
+def _sign_in(app, pg, user) -> tuple[object, list[str], tuple[str, str], set]:
+    """One request's signing in of ``user`` (as Flask-Login loads them): who was loaded, the
+    statements sent, then the settings the transaction holds and the membership rows it reads
+    (raw SQL: the policies alone decide)."""
     statements: list[str] = []
 
     def note(conn, cursor, statement, *args) -> None:
         statements.append(statement)
 
-    session = database(app).new_session()
-    event.listen(pg, "before_cursor_execute", note)
-    try:
-        with scoping.unscoped_statements(session) as block:
-            every = set(session.scalars(select(Membership.tenant_id).execution_options(
-                **{scoping.UNSCOPED_OPTION: "a test of the block"})))
-            block.end_with(grants)
-        assert len(every) > 1, "the block read across units"
-        assert [s.count("set_config") for s in statements] == [1, 0, 6], statements
-        assert _settings(session) == ("", str(world.tenant("school-a1").id).join("{}"))
-        assert set(session.scalars(select(Membership.tenant_id))) == {world.tenant("school-a1").id}
-        before = len(statements)
-        scoping.set_context(session, grants)
-        assert len(statements) == before, "equal grants were sent again"
-        with scoping.unscoped_statements(session):
-            scoping.set_context(session, grants)
-            assert _settings(session)[0] == "", "set_context inside a block must close it"
-    finally:
-        event.remove(pg, "before_cursor_execute", note)
-        session.close()
+    with app.test_request_context("/"):
+        event.listen(pg, "before_cursor_execute", note)
+        try:
+            loaded = load_session_user(f"{user.id}:{user.session_version}")
+        finally:
+            event.remove(pg, "before_cursor_execute", note)
+        db_ = session()
+        readable = set(db_.execute(text("SELECT tenant_id FROM membership")).scalars())
+        return loaded, statements, _settings(db_), readable
+
+
+def test_signing_in_sets_the_grants_of_the_last_request_in_the_statement_that_reads_the_user(pg, app, world):
+    """The first request reads the user, then sets their grants; the next one sets the grants
+    in the statement that reads the user, and sends nothing else."""
+    user = world.user("a1_head")
+    own = world.tenant("school-a1").id
+    _LAST_CONTEXT.pop(user.id, None)
+    loaded, statements, settings, readable = _sign_in(app, pg, user)
+    assert loaded is not None and loaded.id == user.id
+    assert [s.count("set_config") for s in statements] == [0, 6], statements
+    assert "thidua_memberships_of" in statements[0]
+    assert settings == ("", str(own).join("{}")) and readable == {own}
+
+    loaded, statements, settings, readable = _sign_in(app, pg, user)
+    assert loaded is not None
+    assert [s.count("set_config") for s in statements] == [6], statements
+    assert settings == ("", str(own).join("{}")) and readable == {own}
+
+
+def test_grants_changed_since_the_last_request_are_set_again_before_anything_else(pg, app, db, world):
+    """The statement that signs in sets the grants the user had last time; a membership added
+    since is set by the next statement, and one removed is no longer readable."""
+    user = world.user("a1_head")
+    own, sibling = world.tenant("school-a1").id, world.tenant("school-a2").id
+    _sign_in(app, pg, user)
+    membership = Membership(tenant_id=sibling, user_id=user.id, role="head")
+    db.add(membership)
+    db.commit()
+    loaded, statements, settings, readable = _sign_in(app, pg, user)
+    assert loaded is not None
+    assert [s.count("set_config") for s in statements] == [6, 6], statements
+    assert readable == {own, sibling}
+
+    db.delete(membership)
+    db.commit()
+    loaded, statements, settings, readable = _sign_in(app, pg, user)
+    assert [s.count("set_config") for s in statements] == [6, 6], statements
+    assert readable == {own}
+
+
+@pytest.mark.parametrize("change", ["deactivated", "signed out everywhere"])
+def test_a_user_turned_away_leaves_no_grants_behind(pg, app, db, world, change):
+    """A session of a deactivated user, or of an older session version, loads no one, and the
+    grants of their last request are not set: the statement sets them only for a current user."""
+    user = world.user("a1_head")
+    _sign_in(app, pg, user)
+    assert _LAST_CONTEXT.get(user.id) is not None
+    stale = world.user("a1_head")
+    version = stale.session_version
+    if change == "deactivated":
+        db.get(type(user), user.id).active = False
+    else:
+        db.get(type(user), user.id).session_version = version + 1
+    db.commit()
+    with app.test_request_context("/"):
+        assert load_session_user(f"{user.id}:{version}") is None
+        db_ = session()
+        assert _settings(db_) == ("", "")
+        assert db_.execute(text("SELECT count(*) FROM membership")).scalar() == 0
+
+
+def test_the_memberships_function_reads_unscoped_for_its_own_execution_only(pg, db, world):
+    """thidua_memberships_of (migration 0022), called as the app role with no grants, reads
+    the user's memberships, and the setting that let it is gone when it returns."""
+    user = world.user("ward_reviewer")
+    mine = select(Membership).where(Membership.user_id == user.id)
+    expected = {(m.tenant_id, m.role) for m in db.scalars(mine)}
+    assert expected
+    with pg.connect() as connection, connection.begin():
+        found = set(connection.execute(text("SELECT tenant_id, role FROM thidua_memberships_of(:u)"),
+                                       {"u": user.id}).all())
+        after = connection.execute(text(
+            "SELECT coalesce(current_setting('thidua.unscoped', true), ''),"
+            " (SELECT count(*) FROM membership)")).one()
+    assert found == expected
+    assert tuple(after) == ("", 0)
 
 
 def test_a_pooled_connection_idle_too_long_is_pinged_and_replaced_when_dead(pg, app, monkeypatch):

@@ -9,12 +9,21 @@ from flask_login import current_user
 
 from core.db import scoping
 from core.db.engine import session
+from core.db.scoping import TenantContext
 from core.users.access import Access, user_with_grants
 from core.users.models import User
 
 
 def client_ip() -> str:
     return request.remote_addr or ""
+
+
+# The tenant context each user signed in with last, in this process: the statement that signs a
+# request in sets it (see user_with_grants), and only when the user's grants changed since are
+# they set again, by a statement of their own. A hint, never a grant: what is set is checked
+# against the grants just read before any other statement runs.
+_LAST_CONTEXT: dict[uuid.UUID, TenantContext] = {}
+_LAST_CONTEXT_LIMIT = 10_000
 
 
 def current_access() -> Access:
@@ -38,15 +47,23 @@ def load_session_user(user_key: str) -> User | None:
     except ValueError:
         return None
     db = session()
-    with scoping.unscoped_statements(db) as block:
-        # The grants come with the user in one statement; current_access() takes them.
-        user, grants = user_with_grants(db, uid)
-        if user is None or not user.active or user.session_version != expected_version:
-            return None
-        g.signed_in_grants = (user.id, grants)
-        # The grants are known here: the statement that closes the unscoped read sets them, and
-        # current_access() setting the same context again sends nothing.
-        block.end_with(Access.for_user(db, user, grants=grants).tenant_context())
+    user, grants = user_with_grants(db, uid, session_version=expected_version, likely=_LAST_CONTEXT.get(uid))
+    if user is None or not user.active or user.session_version != expected_version:
+        return None
+    try:
+        context = Access.for_user(db, user, grants=grants).tenant_context()
+        # Before any other statement: the one above set the grants the user had last time, which
+        # differ when a membership changed since. Equal grants send nothing; current_access()
+        # takes the grants and sets the same context again, which sends nothing either.
+        scoping.set_context(db, context)
+    except BaseException:
+        # Whatever the statement set must not outlive this request's failure.
+        db.rollback()
+        raise
+    if len(_LAST_CONTEXT) >= _LAST_CONTEXT_LIMIT:
+        _LAST_CONTEXT.clear()
+    _LAST_CONTEXT[uid] = context
+    g.signed_in_grants = (user.id, grants)
     return user
 
 

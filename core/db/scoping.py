@@ -17,7 +17,9 @@ silently returning every tenant's rows.
 On PostgreSQL the same grants go into transaction-local settings (``set_config(…, true)``) at the
 start of each transaction and whenever the context changes inside one; the row-level security
 policies (migrations 0010 and 0016) read them. A pooled connection therefore carries nothing of one
-transaction into the next.
+transaction into the next. Signing a request in sets them in the statement that reads the user
+(:func:`settings_expression`, used by ``core/users/access.py``), so a signed-in request sends no
+statement of its own for them.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, event, false, or_, select, text
+from sqlalchemy import Connection, String, bindparam, event, false, func, literal_column, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
@@ -260,18 +262,51 @@ def apply_settings(connection: Connection, context: TenantContext | None) -> Non
     statement, ``set_config(name, value, true)``, so nothing outlives the transaction."""
     if connection.dialect.name != "postgresql":
         return
-    values = (context or _EMPTY).settings()
-    names = tuple(sorted(values))
-    connection.execute(_settings_statement(names), {f"v{i}": values[n] for i, n in enumerate(names)})
+    connection.execute(_settings_select(), settings_parameters(context or _EMPTY))
+
+
+_SETTING_NAMES = tuple(sorted(_EMPTY.settings()))
 
 
 @functools.cache
-def _settings_statement(names: tuple[str, ...]) -> Any:
+def settings_expression() -> ColumnElement[str]:
+    """The ``set_config`` calls of :func:`apply_settings` as one SQL expression (their results
+    joined), for a statement that sets the grants while it reads something else; its
+    parameters are :func:`settings_parameters`. Record what it set with
+    :func:`settings_applied`.
+
+    Only in a statement that reads no tenant-owned table: PostgreSQL does not order the calls
+    of one statement, so the policies of a table read alongside could see the settings before
+    or after the change. Built once, so the statements that hold it are built once too.
+    """
+    calls = [func.set_config(literal_column(f"'{name}'"), bindparam(f"scope_setting_{i}", type_=String),
+                             literal_column("true"), type_=String)
+             for i, name in enumerate(_SETTING_NAMES)]
+    expression = calls[0]
+    for call in calls[1:]:
+        expression = expression + call
+    return expression
+
+
+def settings_parameters(context: TenantContext) -> dict[str, str]:
+    """The values :func:`settings_expression` binds to set ``context``'s grants."""
+    values = context.settings()
+    return {f"scope_setting_{i}": values[name] for i, name in enumerate(_SETTING_NAMES)}
+
+
+def settings_applied(session: Session, context: TenantContext) -> None:
+    """Record that a statement of the open transaction set ``context``'s settings (built with
+    :func:`settings_expression`): setting an equal context next sends nothing, and any other
+    context writes its settings over them."""
+    session.info[_APPLIED_KEY] = context
+
+
+@functools.cache
+def _settings_select() -> Any:
     # Built once: SQLAlchemy finds a statement's compiled form by a key it computes once per
     # statement object, and every request sets its grants. One column, the values joined (every
     # call is evaluated): the driver describes each column of an answer nobody reads.
-    calls = " || ".join(f"set_config('{name}', :v{i}, true)" for i, name in enumerate(names))
-    return text(f"SELECT {calls}")
+    return select(settings_expression())
 
 
 def _apply(session: Session, connection: Connection, context: TenantContext | None) -> None:
@@ -308,11 +343,23 @@ def _touches_tenant_tables(state: ORMExecuteState) -> bool:
     if state.execution_options.get(TENANT_TABLES_OPTION):
         # Asked first: listing the selected entities walks the statement too.
         return True
+    if state.execution_options.get(KEPT_OPTION):
+        return _kept_touches(state.statement, _tenant_table_names())
     if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
         return True
     owned = _tenant_table_names()
     return any(getattr(table, "name", None) in owned
                for table in find_tables(state.statement, include_aliases=True))
+
+
+@functools.lru_cache(maxsize=1024)
+def _kept_touches(statement: Any, owned: frozenset[str]) -> bool:
+    """Whether a statement marked ``KEPT_OPTION`` reads a tenant-owned table (``owned``),
+    searched once per statement: signing in reads no such table, and searching its statement
+    on every request cost a tenth of signing in. Every table of the entities selected is among
+    those found, so the entities need not be listed."""
+    return any(getattr(table, "name", None) in owned
+               for table in find_tables(statement, include_aliases=True))
 
 
 _OWNED_NAMES: tuple[int, frozenset[str]] = (-1, frozenset())
@@ -338,37 +385,19 @@ def _set_unscoped(connection: Connection, value: str) -> None:
 _UNSCOPED_OPEN = "tenant_unscoped_open"
 
 
-class UnscopedBlock:
-    """What an :func:`unscoped_statements` block yields: :meth:`end_with` names the context the
-    session takes when the block ends."""
-
-    def __init__(self) -> None:
-        self.context: TenantContext | None = None
-
-    def end_with(self, context: TenantContext) -> None:
-        """End the block by setting ``context`` (as :func:`set_context`). On PostgreSQL the
-        grants and the closing of the block then go in one statement: signing a request in
-        reads the user's memberships unscoped and knows the grants right after."""
-        self.context = context
-
-
 @contextmanager
-def unscoped_statements(session: Session) -> Iterator[UnscopedBlock]:
+def unscoped_statements(session: Session) -> Iterator[None]:
     """Run several reviewed statements in a row, each still marked with ``UNSCOPED_OPTION``,
     under one pair of ``set_config`` calls instead of one pair per statement (PostgreSQL; a
     no-op elsewhere or inside an open block).
 
     Keep the block to the marked statements: while it is open, row-level security lets every
     statement of the transaction through, and only the ORM criteria still apply to unmarked
-    ones. The setting is cleared when the block ends, by the context given to
-    :meth:`UnscopedBlock.end_with` when there is one (whose settings clear it too); when it ends
-    by an error that aborted the transaction, the rollback clears it instead.
+    ones. The setting is cleared when the block ends; when it ends by an error that aborted the
+    transaction, the rollback clears it instead.
     """
-    block = UnscopedBlock()
     if not _is_postgresql(session) or session.info.get(_UNSCOPED_OPEN):
-        yield block
-        if block.context is not None:
-            set_context(session, block.context)
+        yield
         return
     connection = session.connection()
     _set_unscoped(connection, "on")
@@ -377,20 +406,14 @@ def unscoped_statements(session: Session) -> Iterator[UnscopedBlock]:
     # block writes its settings again (closing the block early, never leaving it open).
     session.info.pop(_APPLIED_KEY, None)
     try:
-        yield block
+        yield
     except BaseException:
         session.info.pop(_UNSCOPED_OPEN, None)
         with contextlib.suppress(DBAPIError):
             _set_unscoped(connection, "")
         raise
     session.info.pop(_UNSCOPED_OPEN, None)
-    if block.context is not None:
-        # Its settings include SETTING_UNSCOPED = '': one statement sets the grants and closes
-        # the block.
-        session.info[CONTEXT_KEY] = block.context
-        _apply(session, connection, block.context)
-    else:
-        _set_unscoped(connection, "")
+    _set_unscoped(connection, "")
 
 
 def _scope_statement(state: ORMExecuteState):

@@ -9,10 +9,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import Select, String, and_, bindparam, case, column, func, select, true
 from sqlalchemy.orm import Session
 
+from core.db import scoping
 from core.db.scoping import TenantContext
 from core.tenants.models import Tenant
 from core.users import roles
@@ -47,30 +49,74 @@ def memberships_of(db: Session, user: User) -> list[tuple[Membership, Tenant]]:
     return [(m, t) for m, t in rows]
 
 
-# Built once, the user's id its one parameter: every signed-in request runs it. The units come
-# whole, so the pages that look up the active unit among them find it in the session; of each
-# membership only the role is needed.
-_USER_WITH_GRANTS = (
-    select(User, Membership.role, Tenant)
-    .outerjoin(Membership, Membership.user_id == User.id)
-    .outerjoin(Tenant, and_(Tenant.id == Membership.tenant_id, Tenant.active.is_(True)))
-    .where(User.id == bindparam("signed_in_user"))
-    .order_by(Tenant.depth, Tenant.name)
-    .execution_options(tenant_unscoped_reason="the signed-in user with their memberships")
-)
+def _build_user_with_grants(on_postgresql: bool, setting: bool) -> Select[Any]:
+    """The user (the parameter ``signed_in_user``) with the role and the unit of each
+    membership in an active unit. The units come whole, so the pages that look up the active
+    unit among them find it in the session; of each membership only the role is needed.
+
+    On PostgreSQL the memberships come from ``thidua_memberships_of`` (migration 0022), which
+    reads them with the unscoped setting on for its own execution only; with ``setting`` the
+    statement also sets the grants bound by :func:`scoping.settings_parameters` when the user
+    is active at the session version ``signed_in_version``, and answers their ``set_config``
+    result as a fourth column (NULL when it set nothing). Elsewhere the memberships are read as
+    a reviewed unscoped statement (SQLite has no row-level security)."""
+    signed_in = bindparam("signed_in_user", type_=User.__table__.c.id.type)
+    if on_postgresql:
+        memberships = (func.thidua_memberships_of(signed_in)
+                       .table_valued(column("tenant_id", User.__table__.c.id.type), column("role", String))
+                       .alias("signed_in_membership"))
+        columns: list[Any] = [User, memberships.c.role, Tenant]
+        if setting:
+            current = and_(User.active.is_(True), User.session_version == bindparam("signed_in_version"))
+            columns.append(case((current, scoping.settings_expression()), else_=None))
+        statement = select(*columns).select_from(User).outerjoin(memberships, true())
+        tenant_id = memberships.c.tenant_id
+    else:
+        statement = (select(User, Membership.role, Tenant)
+                     .outerjoin(Membership, Membership.user_id == User.id)
+                     .execution_options(tenant_unscoped_reason="the signed-in user with their memberships"))
+        tenant_id = Membership.tenant_id
+    return (statement
+            .outerjoin(Tenant, and_(Tenant.id == tenant_id, Tenant.active.is_(True)))
+            .where(User.id == signed_in)
+            .order_by(Tenant.depth, Tenant.name)
+            .execution_options(**{scoping.KEPT_OPTION: True}))
 
 
-def user_with_grants(db: Session, user_id: uuid.UUID) -> tuple[User | None, list[Grant]]:
+# Built once each: every signed-in request runs one of them.
+_USER_WITH_GRANTS = {(pg, setting): _build_user_with_grants(pg, setting)
+                     for pg in (True, False) for setting in (True, False) if pg or not setting}
+
+
+def user_with_grants(
+    db: Session, user_id: uuid.UUID, *, session_version: int | None = None,
+    likely: TenantContext | None = None,
+) -> tuple[User | None, list[Grant]]:
     """A user and the grant of every membership of theirs in an active unit, in one statement
     (what signing a request in needs); ``(None, [])`` when there is no such user.
 
+    ``likely`` is the tenant context the user is expected to get (their last request's): on
+    PostgreSQL the same statement sets its settings when the user is active at
+    ``session_version``, and the session records them as applied. The caller must then set the
+    user's actual context before any other statement; it costs nothing more when the two are
+    equal. Row-level security needs the grants set before the statements they govern, so
+    this saves a round trip on every signed-in request.
+
     The same deliberate cross-tenant read as :func:`memberships_of`, bounded by the user's id.
     """
-    rows = db.execute(_USER_WITH_GRANTS, {"signed_in_user": user_id}).all()
+    on_postgresql = db.get_bind().dialect.name == "postgresql"
+    setting = likely is not None and session_version is not None and on_postgresql
+    parameters: dict[str, Any] = {"signed_in_user": user_id}
+    if setting:
+        parameters |= scoping.settings_parameters(likely)
+        parameters["signed_in_version"] = session_version
+    rows = db.execute(_USER_WITH_GRANTS[on_postgresql, setting], parameters).all()
     if not rows:
         return None, []
+    if setting and rows[0][3] is not None:
+        scoping.settings_applied(db, likely)
     return rows[0][0], [Grant(tenant_id=t.id, tenant_path=t.path, role=role)
-                        for _u, role, t in rows if role is not None and t is not None]
+                        for _u, role, t, *_set in rows if role is not None and t is not None]
 
 
 @dataclass
