@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlalchemy import Connection, String, bindparam, event, false, func, literal_column, or_, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.util import find_tables
 
@@ -362,17 +362,24 @@ def _kept_touches(statement: Any, owned: frozenset[str]) -> bool:
                for table in find_tables(statement, include_aliases=True))
 
 
-_OWNED_NAMES: tuple[int, frozenset[str]] = (-1, frozenset())
+_OWNED_NAMES: frozenset[str] | None = None
 
 
 def _tenant_table_names() -> frozenset[str]:
-    """The names of the tables of every TenantScoped class (plugins may map more as they load)."""
+    """The names of the tables of every TenantScoped class, listed again only after a class
+    is mapped (plugins may map more as they load): listing the registry's mappers on every
+    statement cost more than the rest of the check."""
     global _OWNED_NAMES
-    mappers = Base.registry.mappers
-    if _OWNED_NAMES[0] != len(mappers):
-        _OWNED_NAMES = (len(mappers), frozenset(
-            m.local_table.name for m in mappers if issubclass(m.class_, TenantScoped)))
-    return _OWNED_NAMES[1]
+    if _OWNED_NAMES is None:
+        _OWNED_NAMES = frozenset(m.local_table.name for m in Base.registry.mappers
+                                 if issubclass(m.class_, TenantScoped))
+    return _OWNED_NAMES
+
+
+@event.listens_for(Mapper, "after_mapper_constructed")
+def _forget_table_names(_mapper: Mapper, _class: type) -> None:
+    global _OWNED_NAMES
+    _OWNED_NAMES = None
 
 
 _SET_UNSCOPED = text(f"SELECT set_config('{SETTING_UNSCOPED}', :v, true)")

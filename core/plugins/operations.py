@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, Text, cast, delete, select
 from sqlalchemy.orm import Session
 
 from core.audit.operations import diff, record
@@ -89,23 +90,33 @@ def rows_of(db: Session, period: ReportingPeriod) -> Sequence[PeriodSetRow]:
 
 @functools.cache
 def sets_as_json(dialect: str) -> ColumnElement[Any]:
-    """A scalar subquery, correlated to ``reporting_period``, giving the period's sets as one
-    JSON array of arrays (the fields of :class:`PeriodSetRow`, in no order; None or ``[]``
-    without sets): what a statement reading a period takes along, one row instead of one per
-    set. Read it back with :func:`rows_from_json`. Built once per dialect (SQL elements do not
-    change)."""
+    """A scalar subquery, correlated to ``reporting_period``, giving the period's sets as the
+    text of one JSON array of arrays (the fields of :class:`PeriodSetRow`, in no order; None or
+    ``[]`` without sets): what a statement reading a period takes along, one row instead of one
+    per set. Read it back with :func:`rows_from_json`. Built once per dialect (SQL elements do
+    not change)."""
     c = PeriodCriteriaSet
     aggregate = json_rows(dialect, [c.id, c.period_id, c.key, c.version, c.tenant_kinds, c.weight,
                                     c.position], json_columns=(c.tenant_kinds,))
-    return (select(aggregate).where(c.period_id == ReportingPeriod.id)
+    # As text, not decoded by the driver: a period's sets change seldom, and the rows of a text
+    # seen before are not built again (see _rows_from_text).
+    return (select(cast(aggregate, Text)).where(c.period_id == ReportingPeriod.id)
             .correlate(ReportingPeriod).scalar_subquery())
 
 
-def rows_from_json(value: list[list[Any]] | None) -> list[PeriodSetRow]:
-    """The rows of :func:`sets_as_json`'s array, by position then key (as :func:`rows_of`)."""
+def rows_from_json(value: str | None) -> list[PeriodSetRow]:
+    """The rows of :func:`sets_as_json`'s text, by position then key (as :func:`rows_of`)."""
+    return list(_rows_from_text(value)) if value else []
+
+
+@functools.lru_cache(maxsize=256)
+def _rows_from_text(value: str) -> tuple[PeriodSetRow, ...]:
+    # Kept per text: every read of a report in the period brings the same one, and decoding it
+    # with its ids cost a read as much as the rest of the unit's and period's rows did. The rows
+    # are frozen and read only.
     rows = [PeriodSetRow(uuid.UUID(str(r[0])), uuid.UUID(str(r[1])), r[2], int(r[3]), list(r[4] or []),
-                         float(r[5]), int(r[6])) for r in value or []]
-    return sorted(rows, key=lambda row: (row.position, row.key))
+                         float(r[5]), int(r[6])) for r in json.loads(value)]
+    return tuple(sorted(rows, key=lambda row: (row.position, row.key)))
 
 
 def remember_rows(db: Session, period_id: Any, rows: Sequence[PeriodSetRow]) -> None:
