@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.db.types import utcnow
 from core.errors import NotFound
 from core.plugins import operations as plugin_operations
+from core.plugins.models import PeriodCriteriaSet
 from core.reports import deadlines
 from core.reports.models import EXTENSION_GRANTED, EXTENSION_REQUESTED, Extension, Section, StoredSection
 from core.reports.operations import (
@@ -37,6 +38,26 @@ def test_the_sets_read_along_are_the_sets_read_alone(acting, report_world):
     assert [row.position for row in along] == [0, 1]
     assert all(isinstance(row.tenant_kinds, list) and row.tenant_kinds for row in along)
     assert along[0].applies_to_kind(tenant.kind)
+
+
+def test_a_set_changed_between_two_reads_is_read_as_it_is_now(acting, report_world, db):
+    """The rows of a period's sets are built once per text read: a set changed since the last
+    read comes back changed, and the list handed out is the caller's own."""
+    reader, access = acting("a1_reporter")
+    unit, period_id = report_world.tenant("school-a1").id, report_world.period.id
+    before = plugin_operations.rows_of(reader, visible_unit_and_period(reader, access, unit, period_id)[1])
+    reader.rollback()
+    stored = db.scalars(select(PeriodCriteriaSet).where(PeriodCriteriaSet.period_id == period_id,
+                                                        PeriodCriteriaSet.key == "rpt.units")).one()
+    stored.weight = before[1].weight + 5
+    db.commit()
+    after = plugin_operations.rows_of(reader, visible_unit_and_period(reader, access, unit, period_id)[1])
+    assert [row.key for row in after] == ["rpt.safety", "rpt.units"]
+    assert after[1].weight == before[1].weight + 5 and after[0] == before[0]
+    reader.rollback()
+    after.clear()
+    again = plugin_operations.rows_of(reader, visible_unit_and_period(reader, access, unit, period_id)[1])
+    assert [row.key for row in again] == ["rpt.safety", "rpt.units"]
 
 
 def test_the_extension_read_along_is_the_latest_granted(acting, report_world, db):
