@@ -98,9 +98,8 @@ def user_with_grants(
     ``likely`` is the tenant context the user is expected to get (their last request's): on
     PostgreSQL the same statement sets its settings when the user is active at
     ``session_version``, and the session records them as applied. The caller must then set the
-    user's actual context before any other statement; it costs nothing more when the two are
-    equal. Row-level security needs the grants set before the statements they govern, so
-    this saves a round trip on every signed-in request.
+    user's actual context before any other statement, which sends nothing when the two are
+    equal: a request whose user's grants did not change makes no round trip for them.
 
     The same deliberate cross-tenant read as :func:`memberships_of`, bounded by the user's id.
     """
