@@ -204,6 +204,25 @@ def test_a_user_turned_away_leaves_no_grants_behind(pg, app, db, world, change):
         assert db_.execute(text("SELECT count(*) FROM membership")).scalar() == 0
 
 
+def test_a_token_request_reads_the_grants_without_turning_the_policies_off(pg, world, api_as):
+    """A request with an API token reads the user's grants through thidua_memberships_of as
+    signing in does: no statement of its own turns the unscoped setting on."""
+    client = api_as("a1_head")
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(pg, "before_cursor_execute", note)
+    try:
+        response = client.get(url(world))
+    finally:
+        event.remove(pg, "before_cursor_execute", note)
+    assert response.status_code == 200
+    assert any("thidua_memberships_of" in s for s in statements), statements
+    assert not [s for s in statements if s.count("set_config") == 1], statements
+
+
 def test_the_memberships_function_reads_unscoped_for_its_own_execution_only(pg, db, world):
     """thidua_memberships_of (migration 0022), called as the app role with no grants, reads
     the user's memberships, and the setting that let it is gone when it returns."""

@@ -131,12 +131,13 @@ class Access:
     def for_user(cls, db: Session, user: User | None, ip: str = "",
                  grants: list[Grant] | None = None) -> Access:
         """The grants of ``user``: ``grants`` when the caller read them already in this
-        session (:func:`user_with_grants`), else read here from the memberships."""
+        session, else read here (both by :func:`user_with_grants`)."""
         if user is None or not user.active:
             return cls(db=db, user=None, ip=ip)
         if grants is None:
-            grants = [Grant(tenant_id=t.id, tenant_path=t.path, role=m.role)
-                      for m, t in memberships_of(db, user)]
+            # One statement on PostgreSQL, not three around an unscoped read (an API token's
+            # requests, the CLI and jobs acting as a user).
+            grants = user_with_grants(db, user.id)[1]
         return cls(db=db, user=user, grants=list(grants), ip=ip)
 
     @property
