@@ -213,3 +213,16 @@ def test_periods_unknown_owner_or_key_fails(cli, db, loaded):
     missing = cli("periods", "open", "no-such-period")
     assert missing.exit_code != 0
     assert "no-such-period" in missing.output
+
+
+def test_create_app_role_beside_a_sqlite_app_says_to_set_database_url(app, cli, monkeypatch):
+    """The owner's PostgreSQL URL counts only beside the app's own PostgreSQL database: with
+    DATABASE_URL still naming SQLite, the command says what to set, not that SQLite needs no
+    role."""
+    if app.config["DATABASE_URL"].startswith("postgres"):
+        pytest.skip("the app's database is PostgreSQL here; the SQLite leg runs this")
+    monkeypatch.setitem(app.config, "MIGRATION_DATABASE_URL", "postgresql://owner@127.0.0.1:5432/thidua")
+    result = cli("db", "create-app-role", "thidua_app")
+    assert result.exit_code == 2
+    assert "DATABASE_URL names no PostgreSQL database" in result.output
+    assert "postgresql://thidua_app@host/db" in result.output

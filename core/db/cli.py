@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from core.db import migrate, roles
-from core.db.engine import migration_engine
+from core.db.engine import database, migration_engine
 
 
 @click.group("db")
@@ -69,6 +70,12 @@ def create_app_role_command(name: str, password_env: str | None) -> None:
     password = os.environ.get(password_env) if password_env else None
     if password_env and password is None:
         raise click.UsageError(f"{password_env} is not set")
+    owner_url = current_app.config.get("MIGRATION_DATABASE_URL") or ""
+    if owner_url.startswith("postgres") and database().engine.dialect.name != "postgresql":
+        # The owner's URL counts only beside the app's own PostgreSQL database (migration_engine).
+        raise click.UsageError(
+            "DATABASE_URL names no PostgreSQL database: set it to the database the app will use, "
+            f"as the role {name} (postgresql://{name}@host/db), then run this again.")
     engine = migration_engine()
     try:
         roles.create_app_role(engine, name, password)
