@@ -57,6 +57,16 @@ def test_bench_prints_every_figure_beside_its_baseline_and_cleans_up(app):
                   "GET /tenants?limit=20, the city admin", "thidua tenants load, 40 units",
                   "city dashboard", "bare Flask + SQL, one unit's values", "req/s ratio"):
         assert label in table, label
+    values = "[1] bare Flask + SQL, one unit's values"
+    assert values in table and "GET report, the school's reporter [1]" in table
+    assert "GET /tenants?limit=20, the city admin [3]" in table
+
+
+def test_ratios_are_printed_to_three_significant_digits_at_most():
+    from core.bench.output import _ratio
+
+    assert [_ratio(v) for v in (156.0, 26.6, 6.534, 0.384, 0.0451, None)] == [
+        "156×", "26.6×", "6.53×", "0.38×", "0.045×", "—"]
 
 
 def test_a_baseline_driven_in_two_halves_is_summed_as_one_run():

@@ -15,8 +15,13 @@ def _number(value: Any, suffix: str = "") -> str:
 
 
 def _ratio(value: Any) -> str:
+    # Three significant digits at most, whatever the size: 156×, 26.6×, 6.53×, 0.38×, 0.045×.
     if value is None:
         return "—"
+    if value >= 100:
+        return f"{value:,.0f}×"
+    if value >= 10:
+        return f"{value:.1f}×"
     return f"{value:.2f}×" if value >= 0.1 else f"{value:.3f}×"
 
 
@@ -37,11 +42,15 @@ def text_report(run: dict[str, Any]) -> str:
     lines = [f"thidua bench: {run['units']:,} units, {run['reports']:,} reports, {run['database']}, "
              f"{run['workers']} workers, {run['clients']} clients × {run['seconds']} s per row", ""]
     requests = [f for f in run["figures"] if f["kind"] == "requests"]
+    # Each row names its baseline by a number, listed under the table in the order first met.
+    marks = {label: n for n, label in enumerate(
+        dict.fromkeys(f["baseline"]["label"] for f in requests if f["baseline"]), start=1)}
     rows = []
     for figure in requests:
         product, baseline, ratio = figure["product"], figure["baseline"] or {}, figure["ratio"] or {}
+        label = figure["label"] + (f" [{marks[baseline['label']]}]" if baseline else "")
         rows.append([
-            figure["label"], _number(product["per_second"]), _number(product["median_ms"]),
+            label, _number(product["per_second"]), _number(product["median_ms"]),
             _number(product["p95_ms"]), _number(product.get("queries")), _number(product["errors"]),
             _number(baseline.get("per_second")), _number(baseline.get("median_ms")),
             _ratio(ratio.get("per_second")), _ratio(ratio.get("median")),
@@ -49,8 +58,8 @@ def text_report(run: dict[str, Any]) -> str:
     lines += _table(["request", "req/s", "median ms", "p95 ms", "queries", "errors", "base req/s",
                      "base median", "req/s ratio", "median ratio"], rows)
     lines.append("")
-    labels = sorted({f["baseline"]["label"] for f in requests if f["baseline"]})
-    lines.append("Baselines: " + "; ".join(labels))
+    lines.append("Each row against its baseline: "
+                 + "; ".join(f"[{n}] {label}" for label, n in marks.items()))
     lines.append("")
     rows = []
     for figure in run["figures"]:
