@@ -37,7 +37,7 @@ from core.plugins.fields import describe
 from core.plugins.manager import PluginHost
 from core.plugins.numbers import read_number
 from core.reports import evidence, operations, permissions, workbooks, xlsx
-from core.reports.atomic import conflict
+from core.reports.atomic import conflict, still_read
 from core.reports.models import Submission
 from core.reports.sections import check_draft, enabled_for, sections_of
 from core.reports.view import report_view
@@ -571,6 +571,10 @@ def import_upload(
             sections[key], clashes = merge(upload.base.get(key, {}), mine, theirs, set(values))
             conflicts.extend(f"«{upload.labels.get((key, n), n)}»" for n in clashes)
         if conflicts:
+            # The values were read after the report: a save landing in between makes the clash
+            # one with a newer version than the one read, answered as a stale read (409 with the
+            # version stored now), as a save that lost the claim is.
+            still_read(db, submission, current)
             raise conflict(
                 _("Báo cáo đã được cập nhật sau khi tải tệp này và các tiêu chí sau đã bị sửa khác với "
                   "tệp: %(fields)s. Chưa có gì được lưu; hãy tải biểu mẫu mới và nhập lại các tiêu chí đó.",

@@ -298,6 +298,36 @@ def test_two_merged_copies_of_one_old_download_at_once_apply_one(api, db, report
     assert audited(db, "report.save", submission.id) == 2
 
 
+def test_a_merge_clashing_with_a_save_landed_in_between_answers_the_version_stored_now(
+        api, db, report_world, monkeypatch):
+    """The interleaving the test above meets only now and then, made certain: the copy's
+    request reads the report (version 1), another save lands (version 2), then the copy reads
+    the values saved since and clashes with them. Its 409 names version 2, as a save that lost
+    the claim does: every 409 of a report carries the version stored now."""
+    from core.reports import excel
+
+    reporter = api("a1_reporter")
+    xlsx = report_path(report_world).removesuffix("/report") + "/report.xlsx"
+    downloaded = fetch(reporter, xlsx)  # version 0
+    status, _view = reporter.send("PUT", report_path(report_world), {
+        "version": 0, "sections": {"rpt.safety": {"incidents": 1}}})
+    assert status == 200
+    read_values, landed = excel.sections_of, []
+
+    def a_save_lands_first(session, submission):
+        if not landed:
+            landed.append(reporter.send("PUT", report_path(report_world), {
+                "version": 1, "sections": {"rpt.safety": {"incidents": 1, "staff": 31}}}))
+        return read_values(session, submission)
+
+    monkeypatch.setattr(excel, "sections_of", a_save_lands_first)
+    status, body = reporter.send("POST", xlsx, *upload_of(edited_copy(downloaded, 32)))
+    assert [answer[0] for answer in landed] == [200]
+    assert status == 409, body
+    assert body["error"]["version"] == 2
+    assert stored(db, report_world).version == 2
+
+
 def upload_of(data: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="bao-cao.xlsx"\r\n'
