@@ -347,19 +347,23 @@ def _touches_tenant_tables(state: ORMExecuteState) -> bool:
         return _kept_touches(state.statement, _tenant_table_names())
     if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
         return True
-    owned = _tenant_table_names()
+    return _reads_owned(state.statement, _tenant_table_names())
+
+
+def _reads_owned(statement: Any, owned: frozenset[str]) -> bool:
+    """Whether any table ``statement`` reads (selected, joined or in a subquery) is named in
+    ``owned``."""
     return any(getattr(table, "name", None) in owned
-               for table in find_tables(state.statement, include_aliases=True))
+               for table in find_tables(statement, include_aliases=True))
 
 
 @functools.lru_cache(maxsize=1024)
 def _kept_touches(statement: Any, owned: frozenset[str]) -> bool:
-    """Whether a statement marked ``KEPT_OPTION`` reads a tenant-owned table (``owned``),
-    searched once per statement: signing in reads no such table, and searching its statement
-    on every request cost a tenth of signing in. Every table of the entities selected is among
-    those found, so the entities need not be listed."""
-    return any(getattr(table, "name", None) in owned
-               for table in find_tables(statement, include_aliases=True))
+    """:func:`_reads_owned` of a statement marked ``KEPT_OPTION``, searched once per statement:
+    signing in reads no tenant-owned table, and searching its statement on every request cost
+    a tenth of signing in. Every table of the entities selected is among those found, so the
+    entities need not be listed."""
+    return _reads_owned(statement, owned)
 
 
 _OWNED_NAMES: frozenset[str] | None = None
