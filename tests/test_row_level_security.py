@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
 from core.auth.context import _LAST_CONTEXT, load_session_user
+from core.bench.figures import counting
 from core.db import scoping
 from core.db.base import TenantScoped
 from core.db.engine import ScopedSession, database, session
@@ -124,21 +125,13 @@ def _settings(session) -> tuple[str, str]:
         " coalesce(current_setting('thidua.read_ids', true), '')")).one())
 
 
-def _sign_in(app, pg, user) -> tuple[object, list[str], tuple[str, str], set]:
+def _sign_in(app, user) -> tuple[object, list[str], tuple[str, str], set]:
     """One request's signing in of ``user`` (as Flask-Login loads them): who was loaded, the
     statements sent, then the settings the transaction holds and the membership rows it reads
     (raw SQL: the policies alone decide)."""
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
     with app.test_request_context("/"):
-        event.listen(pg, "before_cursor_execute", note)
-        try:
+        with counting(app) as statements:
             loaded = load_session_user(f"{user.id}:{user.session_version}")
-        finally:
-            event.remove(pg, "before_cursor_execute", note)
         db_ = session()
         readable = set(db_.execute(text("SELECT tenant_id FROM membership")).scalars())
         return loaded, statements, _settings(db_), readable
@@ -150,13 +143,13 @@ def test_signing_in_sets_the_grants_of_the_last_request_in_the_statement_that_re
     user = world.user("a1_head")
     own = world.tenant("school-a1").id
     _LAST_CONTEXT.pop(user.id, None)
-    loaded, statements, settings, readable = _sign_in(app, pg, user)
+    loaded, statements, settings, readable = _sign_in(app, user)
     assert loaded is not None and loaded.id == user.id
     assert [s.count("set_config") for s in statements] == [0, 6], statements
     assert "thidua_memberships_of" in statements[0]
     assert settings == ("", str(own).join("{}")) and readable == {own}
 
-    loaded, statements, settings, readable = _sign_in(app, pg, user)
+    loaded, statements, settings, readable = _sign_in(app, user)
     assert loaded is not None
     assert [s.count("set_config") for s in statements] == [6], statements
     assert settings == ("", str(own).join("{}")) and readable == {own}
@@ -167,18 +160,18 @@ def test_grants_changed_since_the_last_request_are_set_again_before_anything_els
     since is set by the next statement, and one removed is no longer readable."""
     user = world.user("a1_head")
     own, sibling = world.tenant("school-a1").id, world.tenant("school-a2").id
-    _sign_in(app, pg, user)
+    _sign_in(app, user)
     membership = Membership(tenant_id=sibling, user_id=user.id, role="head")
     db.add(membership)
     db.commit()
-    loaded, statements, settings, readable = _sign_in(app, pg, user)
+    loaded, statements, settings, readable = _sign_in(app, user)
     assert loaded is not None
     assert [s.count("set_config") for s in statements] == [6, 6], statements
     assert readable == {own, sibling}
 
     db.delete(membership)
     db.commit()
-    loaded, statements, settings, readable = _sign_in(app, pg, user)
+    loaded, statements, settings, readable = _sign_in(app, user)
     assert [s.count("set_config") for s in statements] == [6, 6], statements
     assert readable == {own}
 
@@ -188,7 +181,7 @@ def test_a_user_turned_away_leaves_no_grants_behind(pg, app, db, world, change):
     """A session of a deactivated user, or of an older session version, loads no one, and the
     grants of their last request are not set: the statement sets them only for a current user."""
     user = world.user("a1_head")
-    _sign_in(app, pg, user)
+    _sign_in(app, user)
     assert _LAST_CONTEXT.get(user.id) is not None
     stale = world.user("a1_head")
     version = stale.session_version
@@ -204,20 +197,12 @@ def test_a_user_turned_away_leaves_no_grants_behind(pg, app, db, world, change):
         assert db_.execute(text("SELECT count(*) FROM membership")).scalar() == 0
 
 
-def test_a_token_request_reads_the_grants_without_turning_the_policies_off(pg, world, api_as):
+def test_a_token_request_reads_the_grants_without_turning_the_policies_off(pg, app, world, api_as):
     """A request with an API token reads the user's grants through thidua_memberships_of as
     signing in does: no statement of its own turns the unscoped setting on."""
     client = api_as("a1_head")
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(pg, "before_cursor_execute", note)
-    try:
+    with counting(app) as statements:
         response = client.get(url(world))
-    finally:
-        event.remove(pg, "before_cursor_execute", note)
     assert response.status_code == 200
     assert any("thidua_memberships_of" in s for s in statements), statements
     assert not [s for s in statements if s.count("set_config") == 1], statements

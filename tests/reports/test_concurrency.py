@@ -276,17 +276,24 @@ def test_the_same_workbook_uploaded_twice_at_once_is_saved_once(api, db, report_
     assert audited(db, "report.save", submission.id) == 1
 
 
+def downloaded_then_saved(api, world) -> tuple[Api, str, bytes]:
+    """The reporter, the form's path and the form downloaded at version 0, after which a save
+    moved the report to version 1: what a copy of an old download is merged with."""
+    reporter = api("a1_reporter")
+    xlsx = report_path(world).removesuffix("/report") + "/report.xlsx"
+    downloaded = fetch(reporter, xlsx)
+    status, _view = reporter.send("PUT", report_path(world), {
+        "version": 0, "sections": {"rpt.safety": {"incidents": 1}}})
+    assert status == 200
+    return reporter, xlsx, downloaded
+
+
 def test_two_merged_copies_of_one_old_download_at_once_apply_one(api, db, report_world):
     """A copy of an older download is merged with what was saved since, then saved by the same
     compare-and-set: of two copies changing one field, exactly one applies, whether the other
     loses the claim or, arriving later, conflicts with it in the merge."""
 
-    reporter = api("a1_reporter")
-    xlsx = report_path(report_world).removesuffix("/report") + "/report.xlsx"
-    downloaded = fetch(reporter, xlsx)  # version 0
-    status, _view = reporter.send("PUT", report_path(report_world), {
-        "version": 0, "sections": {"rpt.safety": {"incidents": 1}}})
-    assert status == 200
+    reporter, xlsx, downloaded = downloaded_then_saved(api, report_world)
     uploads = [edited_copy(downloaded, staff) for staff in (31, 32)]
     answers = at_once([(api("a1_reporter"), "POST", xlsx, *upload_of(data)) for data in uploads])
     won, lost = outcome(answers)
@@ -306,12 +313,7 @@ def test_a_merge_clashing_with_a_save_landed_in_between_answers_the_version_stor
     the claim does: every 409 of a report carries the version stored now."""
     from core.reports import excel
 
-    reporter = api("a1_reporter")
-    xlsx = report_path(report_world).removesuffix("/report") + "/report.xlsx"
-    downloaded = fetch(reporter, xlsx)  # version 0
-    status, _view = reporter.send("PUT", report_path(report_world), {
-        "version": 0, "sections": {"rpt.safety": {"incidents": 1}}})
-    assert status == 200
+    reporter, xlsx, downloaded = downloaded_then_saved(api, report_world)
     read_values, landed = excel.sections_of, []
 
     def a_save_lands_first(session, submission):
