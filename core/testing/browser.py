@@ -109,12 +109,23 @@ def wait_until(browser: Any, condition: Callable[[Any], T], *, timeout: float = 
         NoSuchElementException,
         StaleElementReferenceException,
         TimeoutException,
+        WebDriverException,
     )
     from selenium.webdriver.support.ui import WebDriverWait
+
+    def not_yet_when_detached(driver):
+        try:
+            return condition(driver)
+        except WebDriverException as error:
+            # Chromium answers for an element found just before its page was replaced with this
+            # "unknown error", not as a stale element: the same "not yet", in another shape.
+            if "does not belong to the document" in (error.msg or ""):
+                return False
+            raise
 
     waiter = WebDriverWait(browser, timeout, ignored_exceptions=(StaleElementReferenceException,
                                                                  NoSuchElementException))
     try:
-        return waiter.until(condition)
+        return waiter.until(not_yet_when_detached)
     except TimeoutException:
         pytest.fail(f"waited {timeout:g} s for {what or condition!r}; the page:\n{page_text(browser)}")

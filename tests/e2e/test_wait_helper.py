@@ -40,3 +40,28 @@ def test_any_other_browser_error_fails_at_once(browser, live_server, world):
     browser.get(live_server.url + "/login")
     with pytest.raises(JavascriptException):
         wait_until(browser, lambda b: b.execute_script("throw new Error('hỏng')"))
+
+
+def test_an_element_whose_page_was_just_replaced_is_waited_out(browser, live_server, world):
+    """Chromium reports an element found just before its page was replaced as an "unknown
+    error" naming a node that no longer belongs to the document: waited out like a stale
+    element. Any other unknown error still fails at once."""
+    from selenium.common.exceptions import WebDriverException
+
+    browser.get(live_server.url + "/login")
+    calls = []
+
+    def detached_on_the_first_look(b):
+        calls.append(1)
+        if len(calls) < 2:
+            raise WebDriverException('unknown error: unhandled inspector error: {"code":-32000,'
+                                     '"message":"Node with given id does not belong to the document"}')
+        return b.find_element(By.NAME, "username")
+
+    assert wait_until(browser, detached_on_the_first_look).get_attribute("name") == "username"
+
+    def another_unknown_error(_b):
+        raise WebDriverException("unknown error: something else")
+
+    with pytest.raises(WebDriverException, match="something else"):
+        wait_until(browser, another_unknown_error)
